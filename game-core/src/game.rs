@@ -1,0 +1,161 @@
+//! A game session: the kernel plus one game mode, advanced one fixed tick at a time.
+
+use crate::kernel::event::Event;
+use crate::kernel::hash::StateHasher;
+use crate::kernel::input::{Action, Refusal};
+use crate::kernel::tick::SESSION_TICKS_MAX;
+use crate::kernel::Kernel;
+use crate::level::{Level, LevelGame};
+use crate::match3::Match3;
+
+/// Whether the session is still being played.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Playing,
+    /// The game is over; `passed` says whether the level's objectives were met.
+    Finished {
+        passed: bool,
+    },
+}
+
+/// What every game mode provides to the kernel. The tick order inside `step` is the mode's own
+/// visible list of stages.
+pub trait GameMode {
+    /// Applies a player action at the current tick, or refuses it without changing any state.
+    fn apply(&mut self, kernel: &mut Kernel, action: Action) -> Result<(), Refusal>;
+    /// Simulates one tick.
+    fn step(&mut self, kernel: &mut Kernel);
+    /// Hashes every piece of mode state the future depends on, in a canonical order.
+    fn hash_into(&self, kernel: &Kernel, hasher: &mut StateHasher);
+    /// True when an action could be accepted now (match-3: the board is stable).
+    fn accepts_input(&self) -> bool;
+    /// True when nothing will change until the next input (used to end replays early).
+    fn is_quiescent(&self) -> bool;
+    fn phase(&self) -> Phase;
+    fn score(&self) -> u32;
+    /// Stars earned so far, 0 to 3.
+    fn stars(&self) -> u8;
+}
+
+/// The game mode a session is playing.
+pub enum Mode {
+    Match3(Match3),
+}
+
+impl Mode {
+    fn rules(&self) -> &dyn GameMode {
+        match self {
+            Mode::Match3(game) => game,
+        }
+    }
+
+    fn rules_mut(&mut self) -> &mut dyn GameMode {
+        match self {
+            Mode::Match3(game) => game,
+        }
+    }
+}
+
+/// Mode tags in the state hash; never reused.
+const MODE_TAG_MATCH3: u8 = 1;
+
+/// One deterministic game session.
+pub struct Game {
+    kernel: Kernel,
+    mode: Mode,
+}
+
+impl Game {
+    /// Starts a session of `level` with `seed`. The level has already been validated by
+    /// [`Level::from_json`], so this cannot fail.
+    pub fn new(level: &Level, seed: u64) -> Game {
+        let mut kernel = Kernel::new(seed);
+        let mode = match &level.game {
+            LevelGame::Match3(spec) => Mode::Match3(Match3::new(spec, &mut kernel)),
+        };
+        Game { kernel, mode }
+    }
+
+    /// Ticks simulated so far. An action applied now takes effect in tick `tick()`.
+    pub fn tick(&self) -> u32 {
+        self.kernel.tick
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.mode.rules().phase()
+    }
+
+    pub fn score(&self) -> u32 {
+        self.mode.rules().score()
+    }
+
+    pub fn stars(&self) -> u8 {
+        self.mode.rules().stars()
+    }
+
+    pub fn accepts_input(&self) -> bool {
+        self.phase() == Phase::Playing && self.mode.rules().accepts_input()
+    }
+
+    pub fn is_quiescent(&self) -> bool {
+        self.mode.rules().is_quiescent()
+    }
+
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+
+    /// The match-3 state, when this is a match-3 session.
+    pub fn match3(&self) -> Option<&Match3> {
+        match &self.mode {
+            Mode::Match3(game) => Some(game),
+        }
+    }
+
+    /// Events of the last simulated tick (and of actions applied since).
+    pub fn events(&self) -> &[Event] {
+        &self.kernel.events
+    }
+
+    /// Applies `action` before the next step; refusing it changes nothing.
+    pub fn apply(&mut self, action: Action) -> Result<(), Refusal> {
+        if let Phase::Finished { .. } = self.phase() {
+            return Err(Refusal::GameOver);
+        }
+        let wrong_mode = matches!((&self.mode, action), (Mode::Match3(_), Action::Drop { .. }));
+        if wrong_mode {
+            return Err(Refusal::WrongMode);
+        }
+        self.mode.rules_mut().apply(&mut self.kernel, action)
+    }
+
+    /// Simulates one tick and returns its events.
+    ///
+    /// Panics past [`SESSION_TICKS_MAX`]: callers bound their loops by it.
+    pub fn step(&mut self) -> &[Event] {
+        assert!(
+            self.kernel.tick < SESSION_TICKS_MAX,
+            "session over SESSION_TICKS_MAX"
+        );
+        let was_playing = self.phase() == Phase::Playing;
+        self.kernel.events.clear();
+        self.mode.rules_mut().step(&mut self.kernel);
+        self.kernel.tick += 1;
+        if let (true, Phase::Finished { passed }) = (was_playing, self.phase()) {
+            self.kernel.emit(Event::Finished { passed });
+        }
+        &self.kernel.events
+    }
+
+    /// The canonical hash of everything the future depends on.
+    pub fn state_hash(&self) -> u64 {
+        let mut hasher = StateHasher::new();
+        let tag = match self.mode {
+            Mode::Match3(_) => MODE_TAG_MATCH3,
+        };
+        hasher.write_u8(tag);
+        self.kernel.hash_into(&mut hasher);
+        self.mode.rules().hash_into(&self.kernel, &mut hasher);
+        hasher.finish()
+    }
+}

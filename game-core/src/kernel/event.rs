@@ -1,0 +1,14 @@
+//! Simulation events: what happened during one tick, for rendering, sound and tooling.
+//! Events are output only; nothing in the simulation reads them back.
+
+use crate::match3;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Something specific to match-3 happened.
+    Match3(match3::Event),
+    /// The score changed to `score` (after all of this tick's scoring).
+    ScoreChanged { score: u32 },
+    /// The game ended this tick.
+    Finished { passed: bool },
+}

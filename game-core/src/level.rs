@@ -1,0 +1,159 @@
+//! Level data: the JSON files under `assets/levels/`, their serde types and their validation.
+//!
+//! Loading either yields a fully valid [`Level`] or every problem found, each naming the field
+//! path, what was found and what is allowed. Nothing downstream re-checks level data.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::match3::Match3Level;
+
+/// Largest level file accepted, in bytes. Real levels are a few KB.
+pub const LEVEL_FILE_BYTES_MAX: usize = 64 * 1024;
+
+/// Longest level id, in bytes.
+pub const LEVEL_ID_BYTES_MAX: usize = 64;
+
+/// Longest level display name, in bytes.
+pub const LEVEL_NAME_BYTES_MAX: usize = 120;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    /// Editor hint pointing at the JSON Schema; ignored by the game.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Stable identifier: lowercase letters, digits and `-`.
+    pub id: String,
+    /// Name shown to players.
+    pub name: String,
+    /// The game mode and its tunables.
+    pub game: LevelGame,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum LevelGame {
+    Match3(Match3Level),
+}
+
+/// One thing wrong with a level.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Field path from the root, e.g. `game.match3.objectives[1].collect.count`.
+    pub path: String,
+    pub found: String,
+    pub allowed: String,
+}
+
+impl Problem {
+    pub fn new(
+        path: impl Into<String>,
+        found: impl fmt::Display,
+        allowed: impl Into<String>,
+    ) -> Self {
+        Problem {
+            path: path.into(),
+            found: found.to_string(),
+            allowed: allowed.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: found {}; allowed: {}",
+            self.path, self.found, self.allowed
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LevelError {
+    #[error("level file is {bytes} bytes; at most {max} are allowed", max = LEVEL_FILE_BYTES_MAX)]
+    TooLarge { bytes: usize },
+    #[error("line {line}, column {column}: {message}")]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}", ProblemList(problems))]
+    Invalid { problems: Vec<Problem> },
+}
+
+struct ProblemList<'a>(&'a [Problem]);
+
+impl fmt::Display for ProblemList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.0.len();
+        write!(f, "{count} problem{}", if count == 1 { "" } else { "s" })?;
+        for problem in self.0 {
+            write!(f, "\n  {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Level {
+    /// Parses and validates a level file.
+    pub fn from_json(bytes: &[u8]) -> Result<Level, LevelError> {
+        if bytes.len() > LEVEL_FILE_BYTES_MAX {
+            return Err(LevelError::TooLarge { bytes: bytes.len() });
+        }
+        let level: Level = serde_json::from_slice(bytes).map_err(|error| LevelError::Syntax {
+            line: error.line(),
+            column: error.column(),
+            message: strip_position(&error.to_string()),
+        })?;
+        let problems = level.problems();
+        if problems.is_empty() {
+            Ok(level)
+        } else {
+            Err(LevelError::Invalid { problems })
+        }
+    }
+
+    /// Every semantic problem with this level; empty when it is valid.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let id_ok = !self.id.is_empty()
+            && self.id.len() <= LEVEL_ID_BYTES_MAX
+            && self
+                .id
+                .bytes()
+                .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
+        if !id_ok {
+            problems.push(Problem::new(
+                "id",
+                format!("{:?}", self.id),
+                format!("1 to {LEVEL_ID_BYTES_MAX} characters of a-z, 0-9 and -"),
+            ));
+        }
+        if self.name.trim().is_empty() || self.name.len() > LEVEL_NAME_BYTES_MAX {
+            problems.push(Problem::new(
+                "name",
+                format!("{:?}", self.name),
+                format!("1 to {LEVEL_NAME_BYTES_MAX} bytes of visible text"),
+            ));
+        }
+        match &self.game {
+            LevelGame::Match3(spec) => spec.validate("game.match3", &mut problems),
+        }
+        problems
+    }
+}
+
+/// serde_json appends " at line L column C"; the position is reported in its own fields.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}

@@ -1,0 +1,149 @@
+//! The replay entry point: run a recorded input log to the end of the game.
+//!
+//! The server's verifier, the golden replays, the cross-target test and the bots' recordings all
+//! go through [`replay_observed`], so there is exactly one definition of "what this log scores".
+
+use alloc::vec::Vec;
+
+use crate::game::{Game, Phase};
+use crate::kernel::event::Event;
+use crate::kernel::input::{Input, Refusal};
+use crate::kernel::tick::{CHECKPOINT_INTERVAL_TICKS, SESSION_TICKS_MAX};
+use crate::level::Level;
+
+/// A state hash taken after tick `tick - 1` was simulated (i.e. when `tick` ticks have run).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub tick: u32,
+    pub hash: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayOutcome {
+    pub score: u32,
+    pub stars: u8,
+    /// Ticks simulated in all.
+    pub ticks: u32,
+    /// True when the game reached its end (out of moves, time or space); false when the log
+    /// simply stopped and the board came to rest.
+    pub finished: bool,
+    /// True when the level's objectives were met.
+    pub passed: bool,
+    pub final_hash: u64,
+    /// One hash every [`CHECKPOINT_INTERVAL_TICKS`] ticks.
+    pub checkpoints: Vec<Checkpoint>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    #[error(
+        "input {index} is at tick {tick}, before tick {now} which the game had already reached"
+    )]
+    InputOutOfOrder { index: u32, tick: u32, now: u32 },
+    #[error("input {index} at tick {tick} comes after the game ended")]
+    InputAfterGameOver { index: u32, tick: u32 },
+    #[error("input {index} at tick {tick} was refused: {refusal}")]
+    Refused {
+        index: u32,
+        tick: u32,
+        refusal: Refusal,
+    },
+    #[error("the session did not end within {max} ticks", max = SESSION_TICKS_MAX)]
+    TooLong,
+}
+
+impl ReplayError {
+    /// Stable machine-readable reason code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReplayError::InputOutOfOrder { .. } => "input_out_of_order",
+            ReplayError::InputAfterGameOver { .. } => "input_after_game_over",
+            ReplayError::Refused { .. } => "input_refused",
+            ReplayError::TooLong { .. } => "session_too_long",
+        }
+    }
+}
+
+/// Replays `inputs` on `level` with `seed` to the end of the game.
+pub fn replay(level: &Level, seed: u64, inputs: &[Input]) -> Result<ReplayOutcome, ReplayError> {
+    replay_observed(level, seed, inputs, |_, _| {})
+}
+
+/// [`replay`], calling `observe(tick, events)` after each simulated tick that produced events.
+///
+/// The game runs until it finishes, or until the log is exhausted and the mode is quiescent.
+/// Every input must be legal at its tick; the first one that is not ends the replay with an
+/// error, as does an input stamped after the game ended.
+pub fn replay_observed(
+    level: &Level,
+    seed: u64,
+    inputs: &[Input],
+    mut observe: impl FnMut(u32, &[Event]),
+) -> Result<ReplayOutcome, ReplayError> {
+    let mut game = Game::new(level, seed);
+    let mut checkpoints = Vec::new();
+    let mut next_input = 0usize;
+    loop {
+        let now = game.tick();
+        while let Some(input) = inputs.get(next_input) {
+            if input.tick > now {
+                break;
+            }
+            let index = next_input as u32;
+            if input.tick < now {
+                return Err(ReplayError::InputOutOfOrder {
+                    index,
+                    tick: input.tick,
+                    now,
+                });
+            }
+            if let Phase::Finished { .. } = game.phase() {
+                return Err(ReplayError::InputAfterGameOver {
+                    index,
+                    tick: input.tick,
+                });
+            }
+            game.apply(input.action)
+                .map_err(|refusal| ReplayError::Refused {
+                    index,
+                    tick: input.tick,
+                    refusal,
+                })?;
+            next_input += 1;
+        }
+        let log_done = next_input == inputs.len();
+        let finished = matches!(game.phase(), Phase::Finished { .. });
+        if (finished && game.is_quiescent()) || (log_done && game.is_quiescent()) {
+            if let Some(input) = inputs.get(next_input) {
+                return Err(ReplayError::InputAfterGameOver {
+                    index: next_input as u32,
+                    tick: input.tick,
+                });
+            }
+            break;
+        }
+        if now >= SESSION_TICKS_MAX {
+            return Err(ReplayError::TooLong);
+        }
+        let events = game.step();
+        if !events.is_empty() {
+            observe(now, events);
+        }
+        if game.tick() % CHECKPOINT_INTERVAL_TICKS == 0 {
+            checkpoints.push(Checkpoint {
+                tick: game.tick(),
+                hash: game.state_hash(),
+            });
+        }
+    }
+    let passed = matches!(game.phase(), Phase::Finished { passed: true });
+    Ok(ReplayOutcome {
+        score: game.score(),
+        stars: game.stars(),
+        ticks: game.tick(),
+        finished: matches!(game.phase(), Phase::Finished { .. }),
+        passed,
+        final_hash: game.state_hash(),
+        checkpoints,
+    })
+}
