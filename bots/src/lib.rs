@@ -1,1 +1,21 @@
-//! placeholder
+//! Bot players and the driver that turns their play into recorded sessions.
+//!
+//! Bots live outside the simulation: they read a [`Game`], pick an [`Action`], and use their own
+//! RNG, never the game's. The driver stamps their actions with ticks (after a think time drawn
+//! from the bot's RNG) and returns the input log, which [`game_core::replay`] reproduces exactly.
+
+pub mod driver;
+pub mod match3;
+
+use game_core::{Action, Game, Pcg32};
+
+pub use driver::{play, Pacing, Recording};
+
+/// A player that picks an action for a game that accepts input.
+pub trait Bot {
+    /// Short stable name, used in reports.
+    fn name(&self) -> &'static str;
+    /// Picks the next action, or `None` to stop playing. Called only when
+    /// `game.accepts_input()`; the action must be legal at that point.
+    fn choose(&mut self, game: &Game, rng: &mut Pcg32) -> Option<Action>;
+}

@@ -1,0 +1,13 @@
+//! `playproof-bench SUITE`: one benchmark suite per module, each printing a table.
+
+mod replay;
+
+use anyhow::{bail, Result};
+
+fn main() -> Result<()> {
+    let suite = std::env::args().nth(1).unwrap_or_default();
+    match suite.as_str() {
+        "replay" => replay::run(),
+        other => bail!("unknown benchmark suite {other:?}; known: replay"),
+    }
+}

@@ -1,0 +1,76 @@
+//! Plays a bot through a session and records the input log.
+
+use game_core::{
+    replay, Game, Input, Level, Pcg32, Phase, ReplayError, ReplayOutcome, SESSION_TICKS_MAX,
+};
+
+use crate::Bot;
+
+/// How long a bot "thinks" before each action, in ticks, drawn uniformly from the range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pacing {
+    pub think_ticks_min: u32,
+    pub think_ticks_max: u32,
+}
+
+impl Pacing {
+    /// Human-like: 0.5 to 6 seconds per move.
+    pub const HUMAN: Pacing = Pacing {
+        think_ticks_min: 30,
+        think_ticks_max: 360,
+    };
+    /// As fast as the rules allow: acts on the first tick input is accepted.
+    pub const INSTANT: Pacing = Pacing {
+        think_ticks_min: 0,
+        think_ticks_max: 0,
+    };
+}
+
+/// A recorded session: its input log and what it scored.
+#[derive(Clone, Debug)]
+pub struct Recording {
+    pub inputs: Vec<Input>,
+    pub outcome: ReplayOutcome,
+}
+
+/// Plays `bot` on `level` with game seed `seed` until the game ends, the bot stops, or the
+/// session reaches `ticks_max`. `bot_seed` seeds the bot's own RNG (choices and think times).
+///
+/// The outcome comes from [`game_core::replay`] over the recorded log, so a recording is by
+/// construction exactly what a verifier would compute.
+pub fn play(
+    level: &Level,
+    seed: u64,
+    bot: &mut dyn Bot,
+    pacing: Pacing,
+    bot_seed: u64,
+    ticks_max: u32,
+) -> Result<Recording, ReplayError> {
+    assert!(pacing.think_ticks_min <= pacing.think_ticks_max);
+    let ticks_max = ticks_max.min(SESSION_TICKS_MAX);
+    let mut game = Game::new(level, seed);
+    let mut rng = Pcg32::new(bot_seed, 0xb07);
+    let mut inputs = Vec::new();
+    let mut ready_at = None;
+    while game.phase() == Phase::Playing && game.tick() < ticks_max {
+        if game.accepts_input() {
+            let now = game.tick();
+            let due = *ready_at.get_or_insert_with(|| {
+                now + rng.between(pacing.think_ticks_min, pacing.think_ticks_max)
+            });
+            if now >= due {
+                ready_at = None;
+                let Some(action) = bot.choose(&game, &mut rng) else {
+                    break;
+                };
+                game.apply(action).unwrap_or_else(|refusal| {
+                    panic!("bot {} chose an illegal action: {refusal}", bot.name())
+                });
+                inputs.push(Input { tick: now, action });
+            }
+        }
+        game.step();
+    }
+    let outcome = replay(level, seed, &inputs)?;
+    Ok(Recording { inputs, outcome })
+}
