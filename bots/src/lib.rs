@@ -19,3 +19,10 @@ pub trait Bot {
     /// `game.accepts_input()`; the action must be legal at that point.
     fn choose(&mut self, game: &Game, rng: &mut Pcg32) -> Option<Action>;
 }
+
+/// A bot that plays uniformly random legal actions in `level`'s game mode.
+pub fn random_bot(level: &game_core::Level) -> Box<dyn Bot> {
+    match level.game {
+        game_core::LevelGame::Match3(_) => Box::new(match3::RandomBot),
+    }
+}

@@ -1,0 +1,81 @@
+//! `sessions`: makes the data of the cross-target and golden tests.
+//!
+//! `sessions cross-target --count N --seed S --out FILE` writes randomised sessions with their
+//! native outcomes for `tests/cross-target/check.mjs` to replay in wasm.
+//! `sessions record-golden --per-level K --seed S` records golden replays into `tests/golden/`.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use playproof_bots::{play, random_bot, Pacing};
+use playproof_tests::golden::GoldenReplay;
+use playproof_tests::levels::{repo_root, shipped_levels};
+use playproof_tests::sessions::generate;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or_default();
+    let value = |flag: &str| -> Result<String> {
+        let index = args
+            .iter()
+            .position(|arg| arg == flag)
+            .with_context(|| format!("missing {flag}"))?;
+        args.get(index + 1).cloned().with_context(|| format!("{flag} needs a value"))
+    };
+    match command {
+        "cross-target" => {
+            let count: u32 = value("--count")?.parse().context("--count")?;
+            let seed: u64 = value("--seed")?.parse().context("--seed")?;
+            let out = PathBuf::from(value("--out")?);
+            println!("cross-target sessions: generating {count} with seed {seed}");
+            let sessions = generate(&shipped_levels()?, count, seed)?;
+            let ticks: u64 = sessions.iter().map(|session| u64::from(session.expect.ticks)).sum();
+            std::fs::write(&out, serde_json::to_vec(&sessions)?)
+                .with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "cross-target sessions: wrote {} sessions, {ticks} ticks in all, to {}",
+                sessions.len(),
+                out.display()
+            );
+        }
+        "record-golden" => {
+            let per_level: u32 = value("--per-level")?.parse().context("--per-level")?;
+            let seed: u64 = value("--seed")?.parse().context("--seed")?;
+            record_golden(per_level, seed)?;
+        }
+        other => bail!("unknown command {other:?}; known: cross-target, record-golden"),
+    }
+    Ok(())
+}
+
+fn record_golden(per_level: u32, seed: u64) -> Result<()> {
+    let dir = repo_root().join("tests/golden");
+    std::fs::create_dir_all(&dir)?;
+    for shipped in shipped_levels()? {
+        for index in 0..per_level {
+            let game_seed = seed.wrapping_mul(1_000_003).wrapping_add(u64::from(index));
+            let mut bot = random_bot(&shipped.level);
+            let recording = play(
+                &shipped.level,
+                game_seed,
+                bot.as_mut(),
+                Pacing::HUMAN,
+                game_seed ^ 0x5a5a,
+                game_core::SESSION_TICKS_MAX,
+            )?;
+            let golden = GoldenReplay::record(
+                format!("{} played by the {} bot, seed {game_seed}", shipped.level.id, bot.name()),
+                &shipped.path,
+                &shipped.bytes,
+                game_seed,
+                &recording.inputs,
+            )?;
+            let path = dir.join(format!("{}-{index}.json", shipped.level.id));
+            let mut text = serde_json::to_string_pretty(&golden)?;
+            text.push('\n');
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            println!("recorded {}", path.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! The level files shipped under `assets/levels/`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use game_core::Level;
+
+/// The repository root (this crate lives in `tests/`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// A level file: its path relative to the repository root, its bytes and its parsed form.
+pub struct ShippedLevel {
+    pub path: String,
+    pub bytes: Vec<u8>,
+    pub level: Level,
+}
+
+/// Every `*.json` under `assets/levels/`, sorted by path so callers see a stable order.
+pub fn shipped_levels() -> Result<Vec<ShippedLevel>> {
+    let root = repo_root();
+    let mut paths = Vec::new();
+    collect_json(&root.join("assets/levels"), &mut paths)?;
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let level = Level::from_json(&bytes).with_context(|| format!("loading {}", path.display()))?;
+            let relative = path.strip_prefix(&root).unwrap_or(&path).to_string_lossy().into_owned();
+            Ok(ShippedLevel {
+                path: relative,
+                bytes,
+                level,
+            })
+        })
+        .collect()
+}
+
+fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_json(&path, out)?;
+        } else if path.extension().is_some_and(|extension| extension == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
