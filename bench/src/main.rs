@@ -1,8 +1,13 @@
 //! `playproof-bench SUITE`: one benchmark suite per module, each printing a table.
 
+mod alloc_meter;
+mod levels;
 mod replay;
 
 use anyhow::{bail, Result};
+
+#[global_allocator]
+static ALLOCATOR: alloc_meter::Meter = alloc_meter::Meter;
 
 fn main() -> Result<()> {
     let suite = std::env::args().nth(1).unwrap_or_default();

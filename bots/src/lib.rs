@@ -26,3 +26,10 @@ pub fn random_bot(level: &game_core::Level) -> Box<dyn Bot> {
         game_core::LevelGame::Match3(_) => Box::new(match3::RandomBot),
     }
 }
+
+/// The strongest bot available for `level`'s game mode.
+pub fn strongest_bot(level: &game_core::Level) -> Box<dyn Bot> {
+    match level.game {
+        game_core::LevelGame::Match3(_) => Box::new(match3::RandomBot),
+    }
+}

@@ -1,0 +1,56 @@
+//! Installs what the build and tests need, skipping whatever is already present.
+
+use anyhow::{bail, Result};
+
+use crate::shell::{output, run};
+
+/// Rust targets: `wasm32-unknown-unknown` for the web build, `wasm32v1-none` for the no_std
+/// core check (and the mini-game artifact).
+pub const RUST_TARGETS: [&str; 2] = ["wasm32-unknown-unknown", "wasm32v1-none"];
+
+/// Oldest Node.js the tests run on (global `WebAssembly` with BigInt i64 parameters).
+const NODE_MAJOR_MIN: u32 = 18;
+
+pub fn all() -> Result<()> {
+    rust_targets()?;
+    node()
+}
+
+pub fn rust_targets() -> Result<()> {
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    let missing: Vec<&str> = RUST_TARGETS
+        .iter()
+        .copied()
+        .filter(|target| !installed.lines().any(|line| line == *target))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut args = vec!["target", "add"];
+    args.extend(missing);
+    run("rustup", &args)
+}
+
+pub fn node() -> Result<()> {
+    if node_major().is_some_and(|major| major >= NODE_MAJOR_MIN) {
+        return Ok(());
+    }
+    apt_install(&["nodejs"])?;
+    match node_major() {
+        Some(major) if major >= NODE_MAJOR_MIN => Ok(()),
+        found => bail!("Node.js {NODE_MAJOR_MIN} or newer is needed; found {found:?}"),
+    }
+}
+
+fn node_major() -> Option<u32> {
+    let version = output("node", &["--version"])?;
+    version.trim_start_matches('v').split('.').next()?.parse().ok()
+}
+
+/// Installs Debian packages (the machines run as root; `apt-get update` first).
+pub fn apt_install(packages: &[&str]) -> Result<()> {
+    run("apt-get", &["update", "-qq"])?;
+    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    args.extend_from_slice(packages);
+    run("apt-get", &args)
+}

@@ -1,0 +1,52 @@
+//! `cargo xtask test`: every check, in the order that fails fastest.
+
+use anyhow::Result;
+
+use crate::setup;
+use crate::shell::{cargo, run};
+
+/// Randomised sessions replayed natively and in wasm. Fixed seed: the same sessions every run,
+/// printed so a failure can be reproduced.
+const CROSS_TARGET_SESSIONS: u32 = 500;
+const CROSS_TARGET_SEED: u64 = 20_261_121;
+
+pub fn all() -> Result<()> {
+    setup::all()?;
+    cargo(&["fmt", "--all", "--", "--check"])?;
+    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    cargo(&["test", "--workspace"])?;
+    cargo(&["build", "-p", "game-core", "--target", "wasm32v1-none", "--release"])?;
+    cross_target()
+}
+
+/// The determinism proof: the same sessions natively and as wasm under Node, every checkpoint
+/// hash compared.
+fn cross_target() -> Result<()> {
+    cargo(&["build", "-p", "game-wasm", "--target", "wasm32-unknown-unknown", "--release"])?;
+    let sessions = "target/cross-target-sessions.json";
+    cargo(&[
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "playproof-tests",
+        "--bin",
+        "sessions",
+        "--",
+        "cross-target",
+        "--count",
+        &CROSS_TARGET_SESSIONS.to_string(),
+        "--seed",
+        &CROSS_TARGET_SEED.to_string(),
+        "--out",
+        sessions,
+    ])?;
+    run(
+        "node",
+        &[
+            "tests/cross-target/check.mjs",
+            "target/wasm32-unknown-unknown/release/game_wasm.wasm",
+            sessions,
+        ],
+    )
+}
