@@ -13,16 +13,37 @@ const CROSS_TARGET_SEED: u64 = 20_261_121;
 pub fn all() -> Result<()> {
     setup::all()?;
     cargo(&["fmt", "--all", "--", "--check"])?;
-    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     cargo(&["test", "--workspace"])?;
-    cargo(&["build", "-p", "game-core", "--target", "wasm32v1-none", "--release"])?;
+    cargo(&[
+        "build",
+        "-p",
+        "game-core",
+        "--target",
+        "wasm32v1-none",
+        "--release",
+    ])?;
     cross_target()
 }
 
 /// The determinism proof: the same sessions natively and as wasm under Node, every checkpoint
 /// hash compared.
 fn cross_target() -> Result<()> {
-    cargo(&["build", "-p", "game-wasm", "--target", "wasm32-unknown-unknown", "--release"])?;
+    cargo(&[
+        "build",
+        "-p",
+        "game-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--release",
+    ])?;
     let sessions = "target/cross-target-sessions.json";
     cargo(&[
         "run",
