@@ -6,6 +6,7 @@
 
 pub mod driver;
 pub mod match3;
+pub mod merge;
 
 use game_core::{Action, Game, Pcg32};
 
