@@ -2,7 +2,8 @@
 //! scenes, plus a release-mode replay of a 3-minute merge-drop session played by the
 //! heuristic bot.
 //!
-//! Scenes: `N` circles (radius 0.3 to 0.6) released on a grid above an open box 8 units wide,
+//! Scenes: `N` circles (radius 0.3 to 0.6) released on a grid above an open box (8 units wide
+//! for 60 circles, 16 for 200),
 //! gravity 30 units/s^2, 60 Hz ticks, restitution 0.2, friction 0.4. Rapier runs its default
 //! 4 solver sub-steps at dt = 1/60 (ours: 4 sub-steps of 4 solve + 1 relax passes); rapier's
 //! rotations are locked, since our circles carry none. Two phases are timed separately:
@@ -68,15 +69,32 @@ const RESTING_TICKS: u32 = 300;
 /// other processes sharing the machine).
 const RUNS: u32 = 5;
 
+/// Circles per grid row: 6 per 8 units of cup width.
+fn columns(count: u32) -> u32 {
+    if count <= 60 {
+        6
+    } else {
+        12
+    }
+}
+
+/// Cup width: 8 units for 60 circles (the classic level), 16 for 200, so both piles are about
+/// ten circles deep, as in play.
+fn cup_width(count: u32) -> f32 {
+    CUP_WIDTH * columns(count) as f32 / 6.0
+}
+
 /// The circles of a scene: (centre, radius), the same for both engines.
 fn circles(count: u32) -> Vec<(Vec2, f32)> {
     let mut rng = Pcg32::new(0x5eed, 1);
+    let columns = columns(count);
+    let left = -cup_width(count) / 2.0 + 1.0;
     (0..count)
         .map(|index| {
-            let (row, col) = (index / 6, index % 6);
+            let (row, col) = (index / columns, index % columns);
             let radius = 0.3 + 0.05 * rng.below(7) as f32;
             let jitter = rng.below(100) as f32 / 1000.0;
-            let centre = Vec2::new(-3.0 + 1.2 * col as f32 + jitter, 1.0 + 1.3 * row as f32);
+            let centre = Vec2::new(left + 1.2 * col as f32 + jitter, 1.0 + 1.3 * row as f32);
             (centre, radius)
         })
         .collect()
@@ -105,8 +123,8 @@ fn run_ours(count: u32) -> Measurement {
         restitution: RESTITUTION,
         friction: FRICTION,
     };
-    let height = 2.0 + 1.3 * (count / 6) as f32;
-    let mut scene = Scene::new(config, &Scene::cup(CUP_WIDTH, height));
+    let height = 2.0 + 1.3 * (count / columns(count)) as f32;
+    let mut scene = Scene::new(config, &Scene::cup(cup_width(count), height));
     for (centre, radius) in circles(count) {
         scene.spawn(centre, radius);
     }
@@ -137,8 +155,8 @@ fn run_rapier(count: u32) -> Measurement {
     world.gravity = Vector::new(0.0, GRAVITY_Y);
     world.integration_parameters.dt = 1.0 / 60.0;
     world.integration_parameters.num_solver_iterations = 4;
-    let height = 2.0 + 1.3 * (count / 6) as f32;
-    let half = CUP_WIDTH / 2.0;
+    let height = 2.0 + 1.3 * (count / columns(count)) as f32;
+    let half = cup_width(count) / 2.0;
     let corners = [
         Vector::new(-half, height),
         Vector::new(-half, 0.0),
@@ -192,10 +210,10 @@ fn micros(duration: Duration) -> f64 {
 fn replay_session() -> anyhow::Result<()> {
     let json = include_str!("../../assets/levels/merge/md-01-classic.json");
     let level = Level::from_json(json.as_bytes())?;
-    // A brisk human: a drop every 0.5 to 1.5 seconds once the cooldown allows.
+    // A steady human: a drop every 1 to 3 seconds.
     let pacing = Pacing {
-        think_ticks_min: 30,
-        think_ticks_max: 90,
+        think_ticks_min: 60,
+        think_ticks_max: 180,
     };
     let recording = play(&level, 42, &mut HeuristicBot, pacing, 7, u32::MAX)?;
     let outcome = &recording.outcome;
