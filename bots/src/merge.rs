@@ -60,3 +60,29 @@ impl Bot for HeuristicBot {
         Some(Action::Drop { x_milli })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{play, Pacing};
+    use game_core::Level;
+
+    const CLASSIC: &str = include_str!("../../assets/levels/merge/md-01-classic.json");
+
+    /// Both bots only make legal drops (the driver panics otherwise), and their recordings
+    /// replay to a finished game with the score the bot saw.
+    #[test]
+    fn bots_play_legal_sessions_that_replay_to_the_end() {
+        let level = Level::from_json(CLASSIC.as_bytes()).unwrap();
+        let pacing = Pacing {
+            think_ticks_min: 60,
+            think_ticks_max: 180,
+        };
+        for bot in [&mut RandomBot as &mut dyn Bot, &mut HeuristicBot] {
+            let recording = play(&level, 42, bot, pacing, 7, u32::MAX).unwrap();
+            assert!(recording.outcome.finished, "{}", bot.name());
+            assert!(!recording.inputs.is_empty());
+            assert!(recording.outcome.score > 0, "{}", bot.name());
+        }
+    }
+}
