@@ -7,7 +7,8 @@ use crate::shell::{cargo, run};
 
 /// Randomised sessions replayed natively and in wasm. Fixed seed: the same sessions every run,
 /// printed so a failure can be reproduced.
-const CROSS_TARGET_SESSIONS: u32 = 500;
+const CROSS_TARGET_MATCH3_SESSIONS: u32 = 500;
+const CROSS_TARGET_MERGE_DROP_SESSIONS: u32 = 200;
 const CROSS_TARGET_SEED: u64 = 20_261_121;
 
 pub fn all() -> Result<()> {
@@ -55,8 +56,10 @@ fn cross_target() -> Result<()> {
         "sessions",
         "--",
         "cross-target",
-        "--count",
-        &CROSS_TARGET_SESSIONS.to_string(),
+        "--match3",
+        &CROSS_TARGET_MATCH3_SESSIONS.to_string(),
+        "--merge-drop",
+        &CROSS_TARGET_MERGE_DROP_SESSIONS.to_string(),
         "--seed",
         &CROSS_TARGET_SEED.to_string(),
         "--out",
