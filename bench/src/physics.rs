@@ -6,7 +6,7 @@
 //! open box: 60 circles in the classic 8-unit cup (about 10 deep), 200 in a 16-unit cup (about
 //! 10 deep) and 200 in the 8-unit cup (about 25 deep, the hardest pile to put to sleep);
 //! gravity 30 units/s^2, 60 Hz ticks, restitution 0.2, friction 0.4. Rapier runs its default
-//! 4 solver sub-steps at dt = 1/60 (ours: 4 sub-steps of 4 solve + 1 relax passes); rapier's
+//! 4 solver sub-steps at dt = 1/60 (ours: 4 sub-steps of 4 solve + 2 relax passes); rapier's
 //! rotations are locked, since our circles carry none. Two phases are timed separately:
 //! `falling` (the first 300 ticks, everything awake) and `resting` (300 ticks after 900 ticks
 //! of settling, where sleeping should make both cheap). Memory is the peak heap growth while

@@ -44,7 +44,10 @@ pub const SUBSTEP_DT_S: f32 = TICK_DT_S / SUBSTEPS as f32;
 /// 0.3, four leave 0.012 and the pile sleeps within 150 ticks. On 200 circles in the 8-unit cup
 /// (25 deep) four passes without it never settled (1,200 ticks, jitter up to 4 units/s, 0.036
 /// overlap): each tick's first sub-step started from zero impulse and the pile sagged and
-/// rebounded every tick. With it the same pile sleeps at tick 292 with 0.004 overlap.
+/// rebounded every tick. With it the same pile sleeps at tick 292 with 0.004 overlap. Fewer
+/// passes with the warm start were tried for speed (the sub-steps are 112 of 140 us per tick
+/// while that pile falls): two or three passes still settle it (ticks 387 and 280) but let
+/// the 80-circle pile rebound on landing (+142 and +79 energy in a tick, bound 55).
 pub const SOLVE_ITERATIONS: u32 = 4;
 
 /// Relax passes (without position bias) per sub-step; they remove the velocity the bias added,
