@@ -1,0 +1,349 @@
+//! Match detection: lines of 3+ pieces of one colour, grouped into shapes (a line, or an L, T
+//! or + where lines cross), and the special piece each shape creates.
+//!
+//! Everything is fixed-size (no allocation): detection runs on every cascade and inside the
+//! bots' move evaluation, thousands of times per second.
+
+use super::board::{bit, Axis, Board, CellSet, Color, Piece, CELLS_MAX, LINE_MIN, STRIDE};
+use crate::kernel::input::Direction;
+
+/// Most lines one board can hold: three per row and per column of nine.
+const RUNS_MAX: usize = 2 * 9 * 3;
+
+/// One line of 3+ pieces of the same colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Run {
+    start: u8,
+    len: u8,
+    axis: Axis,
+}
+
+impl Run {
+    fn index(self, offset: u8) -> usize {
+        let step = match self.axis {
+            Axis::Row => 1,
+            Axis::Col => STRIDE,
+        };
+        usize::from(self.start) + usize::from(offset) * step
+    }
+}
+
+/// A connected shape of matched cells and the special it creates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub cells: CellSet,
+    pub color: Color,
+    /// Where the new special goes and what it is, if the shape makes one.
+    pub special: Option<(usize, Piece)>,
+}
+
+/// The groups found on a board, in order of their first cell.
+pub struct Groups {
+    len: usize,
+    groups: [Group; RUNS_MAX],
+}
+
+impl Groups {
+    pub fn as_slice(&self) -> &[Group] {
+        &self.groups[..self.len]
+    }
+}
+
+/// The swap that started a move: it decides where specials appear and the stripes' axis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SwapInfo {
+    pub from: usize,
+    pub to: usize,
+    pub axis: Axis,
+}
+
+/// Length of the line of `color` through `index` along `axis`, counting `index` itself.
+fn line_len(board: &Board, index: usize, color: Color, axis: Axis) -> u8 {
+    let (back, forward) = match axis {
+        Axis::Row => (Direction::Left, Direction::Right),
+        Axis::Col => (Direction::Up, Direction::Down),
+    };
+    let mut len = 1u8;
+    for direction in [back, forward] {
+        let mut at = index;
+        while let Some(next) = board.step(at, direction) {
+            if board.match_color(next) != Some(color) {
+                break;
+            }
+            len += 1;
+            at = next;
+        }
+    }
+    len
+}
+
+/// True when the piece at `index` is part of a line of 3 or more.
+pub fn in_line(board: &Board, index: usize) -> bool {
+    let Some(color) = board.match_color(index) else {
+        return false;
+    };
+    line_len(board, index, color, Axis::Row) >= LINE_MIN
+        || line_len(board, index, color, Axis::Col) >= LINE_MIN
+}
+
+/// True when any line of 3 or more is on the board.
+pub fn has_line(board: &Board) -> bool {
+    board.indices().any(|index| in_line(board, index))
+}
+
+/// Why a swap cannot be made, before looking at matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Blocked {
+    OutsideGrid,
+    Hole,
+    Immovable,
+    NoMatch,
+}
+
+/// The tile indices a swap of `cell` in `direction` exchanges, if both pieces may move.
+pub fn swap_cells(
+    board: &Board,
+    cell: crate::kernel::input::Cell,
+    direction: Direction,
+) -> Result<(usize, usize), Blocked> {
+    let from = board.index(cell).ok_or(Blocked::OutsideGrid)?;
+    let to = board.step(from, direction).ok_or(Blocked::OutsideGrid)?;
+    for index in [from, to] {
+        let tile = board.tile(index);
+        if tile.ground == super::board::Ground::Hole {
+            return Err(Blocked::Hole);
+        }
+        if !tile.is_free() || tile.piece.is_none() {
+            return Err(Blocked::Immovable);
+        }
+    }
+    Ok((from, to))
+}
+
+/// True when swapping the pieces at `from` and `to` is a legal move: both are specials that
+/// combine, one is a colour bomb, or the swap makes a line. `board` is restored before return.
+pub fn swap_scores(board: &mut Board, from: usize, to: usize) -> bool {
+    let (Some(a), Some(b)) = (board.piece(from), board.piece(to)) else {
+        return false;
+    };
+    if a == Piece::ColorBomb || b == Piece::ColorBomb {
+        return true;
+    }
+    if a.is_swappable_special() && b.is_swappable_special() {
+        return true;
+    }
+    board.swap_pieces(from, to);
+    let scores = in_line(board, from) || in_line(board, to);
+    board.swap_pieces(from, to);
+    scores
+}
+
+/// Checks a swap completely: both cells movable and the swap legal.
+pub fn check_swap(
+    board: &mut Board,
+    cell: crate::kernel::input::Cell,
+    direction: Direction,
+) -> Result<(usize, usize), Blocked> {
+    let (from, to) = swap_cells(board, cell, direction)?;
+    if swap_scores(board, from, to) {
+        Ok((from, to))
+    } else {
+        Err(Blocked::NoMatch)
+    }
+}
+
+/// Every legal swap, each pair once (towards `Right` or `Down`), in canonical cell order.
+pub fn legal_swaps(board: &Board, mut visit: impl FnMut(usize, Direction)) {
+    let mut scratch = board.clone();
+    for from in board.indices() {
+        for direction in [Direction::Right, Direction::Down] {
+            let Some(to) = board.step(from, direction) else {
+                continue;
+            };
+            let movable = |index: usize| {
+                let tile = board.tile(index);
+                tile.is_free() && tile.piece.is_some()
+            };
+            if movable(from) && movable(to) && swap_scores(&mut scratch, from, to) {
+                visit(from, direction);
+            }
+        }
+    }
+}
+
+/// True when at least one legal swap exists.
+pub fn has_legal_swap(board: &Board) -> bool {
+    let mut found = false;
+    // The visitor cannot stop the walk early, but a whole walk costs about a microsecond.
+    legal_swaps(board, |_, _| found = true);
+    found
+}
+
+/// Union-find over run numbers.
+fn root(parent: &mut [u8; RUNS_MAX], mut run: u8) -> u8 {
+    while parent[usize::from(run)] != run {
+        let up = parent[usize::from(run)];
+        parent[usize::from(run)] = parent[usize::from(up)];
+        run = up;
+    }
+    run
+}
+
+/// Finds every matched shape. `swap` is the move's swap on its first wave, `None` in cascades.
+pub fn find_groups(board: &Board, swap: Option<SwapInfo>) -> Groups {
+    let mut runs = [Run {
+        start: 0,
+        len: 0,
+        axis: Axis::Row,
+    }; RUNS_MAX];
+    let mut run_count = 0usize;
+    // Run number + 1 covering each cell, per axis (0: none).
+    let mut row_run = [0u8; CELLS_MAX];
+    let mut col_run = [0u8; CELLS_MAX];
+    let rows = usize::from(board.rows());
+    let cols = usize::from(board.cols());
+    for axis in [Axis::Row, Axis::Col] {
+        let (lines, len, step, line_step) = match axis {
+            Axis::Row => (rows, cols, 1, STRIDE),
+            Axis::Col => (cols, rows, STRIDE, 1),
+        };
+        for line in 0..lines {
+            let first = line * line_step;
+            let mut at = 0;
+            while at < len {
+                let Some(color) = board.match_color(first + at * step) else {
+                    at += 1;
+                    continue;
+                };
+                let mut end = at + 1;
+                while end < len && board.match_color(first + end * step) == Some(color) {
+                    end += 1;
+                }
+                if end - at >= usize::from(LINE_MIN) {
+                    let run = Run {
+                        start: (first + at * step) as u8,
+                        len: (end - at) as u8,
+                        axis,
+                    };
+                    runs[run_count] = run;
+                    run_count += 1;
+                    let marks = match axis {
+                        Axis::Row => &mut row_run,
+                        Axis::Col => &mut col_run,
+                    };
+                    for offset in 0..run.len {
+                        marks[run.index(offset)] = run_count as u8;
+                    }
+                }
+                at = end;
+            }
+        }
+    }
+
+    let mut parent: [u8; RUNS_MAX] = core::array::from_fn(|run| run as u8);
+    for index in board.indices() {
+        if row_run[index] != 0 && col_run[index] != 0 {
+            let a = root(&mut parent, row_run[index] - 1);
+            let b = root(&mut parent, col_run[index] - 1);
+            parent[usize::from(a.max(b))] = a.min(b);
+        }
+    }
+
+    let mut groups = Groups {
+        len: 0,
+        groups: [Group {
+            cells: 0,
+            color: Color(0),
+            special: None,
+        }; RUNS_MAX],
+    };
+    // Per root run: its group slot + 1.
+    let mut slot_of = [0u8; RUNS_MAX];
+    // Per group: its first longest run, and whether it has lines on both axes.
+    let mut longest = [Run {
+        start: 0,
+        len: 0,
+        axis: Axis::Row,
+    }; RUNS_MAX];
+    let mut has_row = [false; RUNS_MAX];
+    let mut has_col = [false; RUNS_MAX];
+    for (number, run) in runs.iter().enumerate().take(run_count) {
+        let top = usize::from(root(&mut parent, number as u8));
+        if slot_of[top] == 0 {
+            groups.groups[groups.len].color = board
+                .match_color(usize::from(run.start))
+                .expect("a run starts on a piece");
+            groups.len += 1;
+            slot_of[top] = groups.len as u8;
+        }
+        let slot = usize::from(slot_of[top]) - 1;
+        for offset in 0..run.len {
+            groups.groups[slot].cells |= bit(run.index(offset));
+        }
+        if run.len > longest[slot].len {
+            longest[slot] = *run;
+        }
+        match run.axis {
+            Axis::Row => has_row[slot] = true,
+            Axis::Col => has_col[slot] = true,
+        }
+    }
+    for slot in 0..groups.len {
+        let crossing = if has_row[slot] && has_col[slot] {
+            let mut cells = groups.groups[slot].cells;
+            let mut found = None;
+            while cells != 0 && found.is_none() {
+                let index = cells.trailing_zeros() as usize;
+                cells &= cells - 1;
+                if row_run[index] != 0 && col_run[index] != 0 {
+                    found = Some(index);
+                }
+            }
+            found
+        } else {
+            None
+        };
+        let group = &mut groups.groups[slot];
+        group.special = special_for(group, longest[slot], crossing, swap);
+    }
+    // Groups in order of their first cell, so clearing order never depends on scan order.
+    groups.groups[..groups.len].sort_unstable_by_key(|group| group.cells.trailing_zeros());
+    groups
+}
+
+/// The special a shape creates and where: a line of 5+ makes a colour bomb, crossing lines a
+/// wrapped piece, a line of 4 a striped piece (clearing along the swap's axis, or along its own
+/// line in a cascade). It goes on the swapped cell when the swap made the shape, else on the
+/// crossing cell, else on the second cell of the longest line (the third of a line of 5+),
+/// counted from its top or left end.
+fn special_for(
+    group: &Group,
+    longest: Run,
+    crossing: Option<usize>,
+    swap: Option<SwapInfo>,
+) -> Option<(usize, Piece)> {
+    let color = group.color;
+    let swap_cell = swap.and_then(|swap| {
+        [swap.to, swap.from]
+            .into_iter()
+            .find(|&index| group.cells & bit(index) != 0)
+            .map(|index| (index, swap.axis))
+    });
+    let piece = if longest.len >= 5 {
+        Piece::ColorBomb
+    } else if crossing.is_some() {
+        Piece::Wrapped(color)
+    } else if longest.len == 4 {
+        Piece::Striped(color, swap_cell.map_or(longest.axis, |(_, axis)| axis))
+    } else {
+        return None;
+    };
+    if let Some((index, _)) = swap_cell {
+        return Some((index, piece));
+    }
+    if let (Some(index), true) = (crossing, longest.len < 5) {
+        return Some((index, piece));
+    }
+    let offset = if longest.len >= 5 { 2 } else { 1 };
+    Some((longest.index(offset), piece))
+}
