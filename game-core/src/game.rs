@@ -112,6 +112,11 @@ impl Game {
         }
     }
 
+    /// The kernel, read-only: the ECS world holds per-piece motion a renderer interpolates.
+    pub fn kernel(&self) -> &Kernel {
+        &self.kernel
+    }
+
     /// Events of the last simulated tick (and of actions applied since).
     pub fn events(&self) -> &[Event] {
         &self.kernel.events
