@@ -180,7 +180,7 @@ impl Tile {
         self.ground == Ground::Open && self.ice == 0
     }
 
-    /// One word holding everything about this tile, for the state hash.
+    /// Everything about this tile in 16 bits, for the state hash.
     fn hash_word(&self) -> u64 {
         let ground = match self.ground {
             Ground::Hole => 0u64,
@@ -299,12 +299,24 @@ impl Board {
             .any(|index| self.tiles[index].ground == Ground::Chocolate)
     }
 
-    /// Hashes every tile in canonical order.
+    /// Hashes every tile in canonical order, four 16-bit tile codes to a word (a checkpoint
+    /// hash of a 9x9 board is 21 words, not 81).
     pub fn hash_into(&self, hasher: &mut crate::kernel::hash::StateHasher) {
         hasher.write_u8(self.rows);
         hasher.write_u8(self.cols);
+        let mut word = 0u64;
+        let mut packed = 0;
         for index in self.indices() {
-            hasher.write_u64(self.tiles[index].hash_word());
+            word = (word << 16) | self.tiles[index].hash_word();
+            packed += 1;
+            if packed == 4 {
+                hasher.write_u64(word);
+                word = 0;
+                packed = 0;
+            }
+        }
+        if packed > 0 {
+            hasher.write_u64(word);
         }
     }
 }

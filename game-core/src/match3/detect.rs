@@ -9,6 +9,10 @@ use crate::kernel::input::Direction;
 
 /// Most lines one board can hold: three per row and per column of nine.
 const RUNS_MAX: usize = 2 * 9 * 3;
+/// Most separate shapes one board can hold: each has at least three of the 81 cells.
+const GROUPS_MAX: usize = CELLS_MAX / 3;
+/// Colour code of a tile without a matchable piece.
+const NO_COLOR: u8 = u8::MAX;
 
 /// One line of 3+ pieces of the same colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +44,7 @@ pub struct Group {
 /// The groups found on a board, in order of their first cell.
 pub struct Groups {
     len: usize,
-    groups: [Group; RUNS_MAX],
+    groups: [Group; GROUPS_MAX],
 }
 
 impl Groups {
@@ -58,23 +62,26 @@ pub struct SwapInfo {
 }
 
 /// Length of the line of `color` through `index` along `axis`, counting `index` itself.
+#[inline]
 fn line_len(board: &Board, index: usize, color: Color, axis: Axis) -> u8 {
-    let (back, forward) = match axis {
-        Axis::Row => (Direction::Left, Direction::Right),
-        Axis::Col => (Direction::Up, Direction::Down),
+    let (position, len, step) = match axis {
+        Axis::Row => (index % STRIDE, usize::from(board.cols()), 1),
+        Axis::Col => (index / STRIDE, usize::from(board.rows()), STRIDE),
     };
-    let mut len = 1u8;
-    for direction in [back, forward] {
-        let mut at = index;
-        while let Some(next) = board.step(at, direction) {
-            if board.match_color(next) != Some(color) {
-                break;
-            }
-            len += 1;
-            at = next;
-        }
+    let mut count = 1u8;
+    let (mut at, mut left) = (index, position);
+    while left > 0 && board.match_color(at - step) == Some(color) {
+        at -= step;
+        left -= 1;
+        count += 1;
     }
-    len
+    let (mut at, mut right) = (index, position + 1);
+    while right < len && board.match_color(at + step) == Some(color) {
+        at += step;
+        right += 1;
+        count += 1;
+    }
+    count
 }
 
 /// True when the piece at `index` is part of a line of 3 or more.
@@ -171,12 +178,26 @@ pub fn legal_swaps(board: &Board, mut visit: impl FnMut(usize, Direction)) {
     }
 }
 
-/// True when at least one legal swap exists.
+/// True when at least one legal swap exists; stops at the first.
 pub fn has_legal_swap(board: &Board) -> bool {
-    let mut found = false;
-    // The visitor cannot stop the walk early, but a whole walk costs about a microsecond.
-    legal_swaps(board, |_, _| found = true);
-    found
+    let mut scratch = board.clone();
+    let movable = |index: usize| {
+        let tile = board.tile(index);
+        tile.is_free() && tile.piece.is_some()
+    };
+    for from in board.indices() {
+        if !movable(from) {
+            continue;
+        }
+        for direction in [Direction::Right, Direction::Down] {
+            if let Some(to) = board.step(from, direction) {
+                if movable(to) && swap_scores(&mut scratch, from, to) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Union-find over run numbers.
@@ -202,6 +223,13 @@ pub fn find_groups(board: &Board, swap: Option<SwapInfo>) -> Groups {
     let mut col_run = [0u8; CELLS_MAX];
     let rows = usize::from(board.rows());
     let cols = usize::from(board.cols());
+    // Colour codes per tile (NO_COLOR for none), so the scans compare bytes.
+    let mut colors = [NO_COLOR; CELLS_MAX];
+    for index in board.indices() {
+        if let Some(color) = board.match_color(index) {
+            colors[index] = color.0;
+        }
+    }
     for axis in [Axis::Row, Axis::Col] {
         let (lines, len, step, line_step) = match axis {
             Axis::Row => (rows, cols, 1, STRIDE),
@@ -211,12 +239,13 @@ pub fn find_groups(board: &Board, swap: Option<SwapInfo>) -> Groups {
             let first = line * line_step;
             let mut at = 0;
             while at < len {
-                let Some(color) = board.match_color(first + at * step) else {
+                let color = colors[first + at * step];
+                if color == NO_COLOR {
                     at += 1;
                     continue;
-                };
+                }
                 let mut end = at + 1;
-                while end < len && board.match_color(first + end * step) == Some(color) {
+                while end < len && colors[first + end * step] == color {
                     end += 1;
                 }
                 if end - at >= usize::from(LINE_MIN) {
@@ -240,6 +269,17 @@ pub fn find_groups(board: &Board, swap: Option<SwapInfo>) -> Groups {
         }
     }
 
+    let mut groups = Groups {
+        len: 0,
+        groups: [Group {
+            cells: 0,
+            color: Color(0),
+            special: None,
+        }; GROUPS_MAX],
+    };
+    if run_count == 0 {
+        return groups;
+    }
     let mut parent: [u8; RUNS_MAX] = core::array::from_fn(|run| run as u8);
     for index in board.indices() {
         if row_run[index] != 0 && col_run[index] != 0 {
@@ -249,14 +289,6 @@ pub fn find_groups(board: &Board, swap: Option<SwapInfo>) -> Groups {
         }
     }
 
-    let mut groups = Groups {
-        len: 0,
-        groups: [Group {
-            cells: 0,
-            color: Color(0),
-            special: None,
-        }; RUNS_MAX],
-    };
     // Per root run: its group slot + 1.
     let mut slot_of = [0u8; RUNS_MAX];
     // Per group: its first longest run, and whether it has lines on both axes.

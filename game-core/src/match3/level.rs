@@ -141,6 +141,8 @@ pub struct Rules {
     pub stars: Vec<u32>,
     pub scoring: Scoring,
     pub motion: Motion,
+    /// Whether the level starts with chocolate: only then can any spread (skips the scan).
+    pub chocolate: bool,
 }
 
 const LAYOUT_ALLOWED: &str = ". (open), x (hole), # (stone), C (chocolate), 1-3 (ice layers)";
@@ -707,6 +709,7 @@ impl Match3Level {
             stars: self.stars.clone(),
             scoring: self.scoring.clone(),
             motion: self.motion.clone(),
+            chocolate: self.layout.iter().any(|line| line.contains('C')),
         }
     }
 }

@@ -177,6 +177,9 @@ pub struct Match3 {
     jelly_start: u32,
     /// `Some(passed)` once the game is over.
     outcome: Option<bool>,
+    /// The pieces in motion. Derived from the `Fall` components (those with a height above
+    /// zero), so it is not hashed separately.
+    falls: motion::Falls,
 }
 
 impl Match3 {
@@ -215,6 +218,7 @@ impl Match3 {
             collected: [0; board::COLORS_MAX as usize],
             chocolate_destroyed: false,
             outcome,
+            falls: motion::Falls::default(),
         }
     }
 
@@ -357,7 +361,7 @@ impl Match3 {
     /// Falling: every falling piece moves one tick; when all have landed, the next wave.
     fn advance_falls(&mut self, kernel: &mut Kernel) {
         if self.stage == Stage::Falling
-            && motion::advance(&mut kernel.world, &self.rules.motion) == 0
+            && self.falls.advance(&mut kernel.world, &self.rules.motion) == 0
         {
             self.stage = Stage::Resolving;
         }
@@ -411,9 +415,9 @@ impl Match3 {
             };
             return;
         }
-        let mut falling = 0u32;
         let entities = &mut self.entities;
         let world = &mut kernel.world;
+        let falls = &mut self.falls;
         gravity::fall(&mut self.board, |from, to| {
             entities[to] = entities[from].take();
             if let Some(entity) = entities[to] {
@@ -421,7 +425,7 @@ impl Match3 {
                     slot.0 = Board::cell(to);
                     let rows = ((to - from) / board::STRIDE) as i32;
                     fall.offset_units += rows * CELL_UNITS;
-                    falling += 1;
+                    falls.start(entity);
                 }
             }
         });
@@ -436,15 +440,16 @@ impl Match3 {
                     offset_units: i32::from(rows) * CELL_UNITS,
                     velocity_units: 0,
                 };
-                entities[index] = Some(world.spawn((Slot(Board::cell(index)), fall)));
-                falling += 1;
+                let entity = world.spawn((Slot(Board::cell(index)), fall));
+                entities[index] = Some(entity);
+                falls.start(entity);
                 events.push(crate::Event::Match3(Event::Spawned {
                     cell: Board::cell(index),
                     piece,
                 }));
             },
         );
-        self.stage = if falling > 0 {
+        self.stage = if !self.falls.is_empty() {
             Stage::Falling
         } else {
             Stage::Resolving
@@ -471,7 +476,7 @@ impl Match3 {
             self.outcome = Some(false);
             return;
         }
-        if !self.chocolate_destroyed {
+        if self.rules.chocolate && !self.chocolate_destroyed {
             if let Some((index, _)) = blockers::spread_chocolate(&mut self.board, &mut kernel.rng) {
                 kernel.emit(crate::Event::Match3(Event::ChocolateSpread {
                     cell: Board::cell(index),
@@ -487,6 +492,19 @@ impl Match3 {
                 self.outcome = Some(false);
             }
         }
+    }
+}
+
+impl Match3 {
+    /// The stages of a move, in order; each does nothing unless the board is in its stage.
+    /// Kept out of line so the idle tick stays a compare and a return.
+    #[inline(never)]
+    fn step_moving(&mut self, kernel: &mut Kernel) {
+        self.slide_swap(); // swapped pieces trade places
+        self.advance_falls(kernel); // falling pieces move; all landed -> resolve
+        self.resolve(kernel); // detect -> create specials -> clear and trigger
+        self.gravity_and_refill(kernel); // after the clear pause: gravity, seeded refill
+        self.end_of_move(kernel); // still board: objectives, bonus, chocolate, shuffle
     }
 }
 
@@ -528,16 +546,12 @@ impl GameMode for Match3 {
         Ok(())
     }
 
-    /// One tick: the stages of a move in order. A stable board costs one comparison.
+    /// One tick. A stable board costs one comparison: nothing moves until the next input.
+    #[inline]
     fn step(&mut self, kernel: &mut Kernel) {
-        if self.stage == Stage::Stable {
-            return; // idle: nothing moves until the next input
+        if self.stage != Stage::Stable {
+            self.step_moving(kernel);
         }
-        self.slide_swap(); // swapped pieces trade places
-        self.advance_falls(kernel); // falling pieces move; all landed -> resolve
-        self.resolve(kernel); // detect -> create specials -> clear and trigger
-        self.gravity_and_refill(kernel); // after the clear pause: gravity, seeded refill
-        self.end_of_move(kernel); // still board: objectives, bonus, chocolate, shuffle
     }
 
     fn hash_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
@@ -565,16 +579,27 @@ impl GameMode for Match3 {
             Some(false) => 1,
             Some(true) => 2,
         });
-        // At rest every piece is still; while the board moves, each piece's motion in cell order.
-        if self.stage != Stage::Stable {
-            for index in self.board.indices() {
-                if let Some(fall) =
-                    self.entities[index].and_then(|entity| kernel.world.get::<&Fall>(entity).ok())
-                {
-                    hasher.write_i32(fall.offset_units);
-                    hasher.write_i32(fall.velocity_units);
-                }
-            }
+        // At rest every piece is still. While pieces fall, each moving piece's motion in cell
+        // order; every other piece is at rest in its slot.
+        let mut moving = [(0u8, 0i32, 0i32); CELLS_MAX];
+        let mut count = 0;
+        for &entity in self.falls.moving() {
+            let (Ok(slot), Ok(fall)) = (
+                kernel.world.get::<&Slot>(entity),
+                kernel.world.get::<&Fall>(entity),
+            ) else {
+                continue;
+            };
+            let index = self.board.index(slot.0).expect("a slot inside the grid");
+            moving[count] = (index as u8, fall.offset_units, fall.velocity_units);
+            count += 1;
+        }
+        moving[..count].sort_unstable_by_key(|&(index, ..)| index);
+        hasher.write_u32(count as u32);
+        for &(index, offset_units, velocity_units) in &moving[..count] {
+            hasher.write_u8(index);
+            hasher.write_i32(offset_units);
+            hasher.write_i32(velocity_units);
         }
     }
 
