@@ -205,6 +205,35 @@ pub struct Board {
 /// Tile-index distance between vertically adjacent cells.
 pub const STRIDE: usize = GRID_COLS_MAX as usize;
 
+/// The tile indices of a grid in row-major order (see [`Board::indices`]).
+#[derive(Clone, Debug)]
+pub struct Indices {
+    index: usize,
+    col: usize,
+    cols: usize,
+    end: usize,
+}
+
+impl Iterator for Indices {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.index >= self.end {
+            return None;
+        }
+        let index = self.index;
+        self.col += 1;
+        if self.col == self.cols {
+            self.col = 0;
+            self.index += STRIDE - self.cols + 1;
+        } else {
+            self.index += 1;
+        }
+        Some(index)
+    }
+}
+
 impl Board {
     /// An all-hole board of `rows x cols`; callers fill in the tiles.
     pub fn new(rows: u8, cols: u8) -> Board {

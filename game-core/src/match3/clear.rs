@@ -343,7 +343,7 @@ pub fn resolve_wave<S: Sink>(
     wave.drain();
     for group in groups.as_slice() {
         if let Some((index, piece)) = group.special {
-            super::specials::place(&mut wave, group.cells, index, piece);
+            super::specials::place(&mut wave, group.cells, usize::from(index), piece);
         }
     }
     wave.finish(scoring, round)

@@ -37,8 +37,8 @@ impl Run {
 pub struct Group {
     pub cells: CellSet,
     pub color: Color,
-    /// Where the new special goes and what it is, if the shape makes one.
-    pub special: Option<(usize, Piece)>,
+    /// Where the new special goes (tile index) and what it is, if the shape makes one.
+    pub special: Option<(u8, Piece)>,
 }
 
 /// The groups found on a board, in order of their first cell.
@@ -349,6 +349,15 @@ pub fn find_groups(board: &Board, swap: Option<SwapInfo>) -> Groups {
 /// crossing cell, else on the second cell of the longest line (the third of a line of 5+),
 /// counted from its top or left end.
 fn special_for(
+    group: &Group,
+    longest: Run,
+    crossing: Option<usize>,
+    swap: Option<SwapInfo>,
+) -> Option<(u8, Piece)> {
+    special_at(group, longest, crossing, swap).map(|(index, piece)| (index as u8, piece))
+}
+
+fn special_at(
     group: &Group,
     longest: Run,
     crossing: Option<usize>,
