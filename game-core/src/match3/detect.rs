@@ -4,7 +4,9 @@
 //! Everything is fixed-size (no allocation): detection runs on every cascade and inside the
 //! bots' move evaluation, thousands of times per second.
 
-use super::board::{bit, Axis, Board, CellSet, Color, Piece, CELLS_MAX, LINE_MIN, STRIDE};
+use super::board::{
+    bit, Axis, Board, CellSet, Color, Piece, CELLS_MAX, COLORS_MAX, LINE_MIN, STRIDE,
+};
 use crate::kernel::input::Direction;
 
 /// Most lines one board can hold: three per row and per column of nine.
@@ -93,9 +95,41 @@ pub fn in_line(board: &Board, index: usize) -> bool {
         || line_len(board, index, color, Axis::Col) >= LINE_MIN
 }
 
+/// Every cell that is part of a line of 3 or more, found with one bit mask per colour:
+/// `m & m >> 1 & m >> 2` marks where three of a colour start in a row (`>> 9` steps a column),
+/// masked to starts whose line stays inside the grid. About thirty word operations per colour,
+/// so a still board is confirmed still without a cell-by-cell scan.
+pub fn line_cells(board: &Board) -> CellSet {
+    let mut masks = [0 as CellSet; COLORS_MAX as usize];
+    for index in board.indices() {
+        if let Some(color) = board.match_color(index) {
+            masks[usize::from(color.0)] |= bit(index);
+        }
+    }
+    let rows = usize::from(board.rows());
+    let cols = usize::from(board.cols());
+    let row_starts: CellSet = (1 << (cols - 2)) - 1;
+    let col_starts: CellSet = (1 << cols) - 1;
+    let mut across = 0 as CellSet;
+    let mut down = 0 as CellSet;
+    for row in 0..rows {
+        across |= row_starts << (row * STRIDE);
+        if row + 2 < rows {
+            down |= col_starts << (row * STRIDE);
+        }
+    }
+    let mut cells = 0;
+    for mask in masks {
+        let h = mask & (mask >> 1) & (mask >> 2) & across;
+        let v = mask & (mask >> STRIDE) & (mask >> (2 * STRIDE)) & down;
+        cells |= h | (h << 1) | (h << 2) | v | (v << STRIDE) | (v << (2 * STRIDE));
+    }
+    cells
+}
+
 /// True when any line of 3 or more is on the board.
 pub fn has_line(board: &Board) -> bool {
-    board.indices().any(|index| in_line(board, index))
+    line_cells(board) != 0
 }
 
 /// Why a swap cannot be made, before looking at matches.
@@ -212,6 +246,18 @@ fn root(parent: &mut [u8; RUNS_MAX], mut run: u8) -> u8 {
 
 /// Finds every matched shape. `swap` is the move's swap on its first wave, `None` in cascades.
 pub fn find_groups(board: &Board, swap: Option<SwapInfo>) -> Groups {
+    let mut groups = Groups {
+        len: 0,
+        groups: [Group {
+            cells: 0,
+            color: Color(0),
+            special: None,
+        }; GROUPS_MAX],
+    };
+    // Most calls are on a board that has just come to rest with nothing to clear.
+    if line_cells(board) == 0 {
+        return groups;
+    }
     let mut runs = [Run {
         start: 0,
         len: 0,
@@ -269,17 +315,7 @@ pub fn find_groups(board: &Board, swap: Option<SwapInfo>) -> Groups {
         }
     }
 
-    let mut groups = Groups {
-        len: 0,
-        groups: [Group {
-            cells: 0,
-            color: Color(0),
-            special: None,
-        }; GROUPS_MAX],
-    };
-    if run_count == 0 {
-        return groups;
-    }
+    debug_assert!(run_count > 0, "line_cells found a line");
     let mut parent: [u8; RUNS_MAX] = core::array::from_fn(|run| run as u8);
     for index in board.indices() {
         if row_run[index] != 0 && col_run[index] != 0 {
