@@ -88,3 +88,38 @@ proptest! {
         prop_assert_eq!(outcome.score, game.score());
     }
 }
+
+proptest! {
+    /// The bit-mask line finder and the cell-by-cell one agree on every board shape.
+    #[test]
+    fn line_masks_agree_with_the_cell_scan(
+        rows in 3u8..=9,
+        cols in 3u8..=9,
+        cells in proptest::collection::vec(0u8..5, 81),
+    ) {
+        use game_core::match3::{board::bit, Board, Color, Piece, Tile};
+        let mut board = Board::new(rows, cols);
+        for index in board.indices() {
+            // 0-2: a colour; 3: a colour bomb (never in a line); 4: a hole.
+            *board.tile_mut(index) = match cells[index] {
+                4 => Tile::HOLE,
+                code => Tile {
+                    ground: Ground::Open,
+                    ice: 0,
+                    jelly: 0,
+                    piece: Some(if code == 3 { Piece::ColorBomb } else { Piece::Plain(Color(code)) }),
+                },
+            };
+        }
+        let scanned = board
+            .indices()
+            .filter(|&index| detect::in_line(&board, index))
+            .fold(0, |set, index| set | bit(index));
+        prop_assert_eq!(detect::line_cells(&board), scanned);
+        let grouped = detect::find_groups(&board, None)
+            .as_slice()
+            .iter()
+            .fold(0, |set, group| set | group.cells);
+        prop_assert_eq!(grouped, scanned);
+    }
+}

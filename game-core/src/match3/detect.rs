@@ -13,8 +13,6 @@ use crate::kernel::input::Direction;
 const RUNS_MAX: usize = 2 * 9 * 3;
 /// Most separate shapes one board can hold: each has at least three of the 81 cells.
 const GROUPS_MAX: usize = CELLS_MAX / 3;
-/// Colour code of a tile without a matchable piece.
-const NO_COLOR: u8 = u8::MAX;
 
 /// One line of 3+ pieces of the same colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,11 +93,11 @@ pub fn in_line(board: &Board, index: usize) -> bool {
         || line_len(board, index, color, Axis::Col) >= LINE_MIN
 }
 
-/// Every cell that is part of a line of 3 or more, found with one bit mask per colour:
-/// `m & m >> 1 & m >> 2` marks where three of a colour start in a row (`>> 9` steps a column),
-/// masked to starts whose line stays inside the grid. About thirty word operations per colour,
-/// so a still board is confirmed still without a cell-by-cell scan.
-pub fn line_cells(board: &Board) -> CellSet {
+/// The cells in lines across and in lines down, found with one bit mask per colour:
+/// `m & m >> 1 & m >> 2` marks where three of a colour start in a row (`>> 9` steps down a
+/// column), masked to starts whose line stays inside the grid. A few dozen word operations per
+/// colour, so a board at rest is confirmed still without a cell-by-cell scan.
+fn line_masks(board: &Board) -> (CellSet, CellSet) {
     let mut masks = [0 as CellSet; COLORS_MAX as usize];
     for index in board.indices() {
         if let Some(color) = board.match_color(index) {
@@ -110,21 +108,29 @@ pub fn line_cells(board: &Board) -> CellSet {
     let cols = usize::from(board.cols());
     let row_starts: CellSet = (1 << (cols - 2)) - 1;
     let col_starts: CellSet = (1 << cols) - 1;
-    let mut across = 0 as CellSet;
-    let mut down = 0 as CellSet;
+    let mut across_starts = 0 as CellSet;
+    let mut down_starts = 0 as CellSet;
     for row in 0..rows {
-        across |= row_starts << (row * STRIDE);
+        across_starts |= row_starts << (row * STRIDE);
         if row + 2 < rows {
-            down |= col_starts << (row * STRIDE);
+            down_starts |= col_starts << (row * STRIDE);
         }
     }
-    let mut cells = 0;
+    let mut across = 0;
+    let mut down = 0;
     for mask in masks {
-        let h = mask & (mask >> 1) & (mask >> 2) & across;
-        let v = mask & (mask >> STRIDE) & (mask >> (2 * STRIDE)) & down;
-        cells |= h | (h << 1) | (h << 2) | v | (v << STRIDE) | (v << (2 * STRIDE));
+        let h = mask & (mask >> 1) & (mask >> 2) & across_starts;
+        let v = mask & (mask >> STRIDE) & (mask >> (2 * STRIDE)) & down_starts;
+        across |= h | (h << 1) | (h << 2);
+        down |= v | (v << STRIDE) | (v << (2 * STRIDE));
     }
-    cells
+    (across, down)
+}
+
+/// Every cell that is part of a line of 3 or more.
+pub fn line_cells(board: &Board) -> CellSet {
+    let (across, down) = line_masks(board);
+    across | down
 }
 
 /// True when any line of 3 or more is on the board.
@@ -255,7 +261,8 @@ pub fn find_groups(board: &Board, swap: Option<SwapInfo>) -> Groups {
         }; GROUPS_MAX],
     };
     // Most calls are on a board that has just come to rest with nothing to clear.
-    if line_cells(board) == 0 {
+    let (across, down) = line_masks(board);
+    if across | down == 0 {
         return groups;
     }
     let mut runs = [Run {
@@ -267,50 +274,45 @@ pub fn find_groups(board: &Board, swap: Option<SwapInfo>) -> Groups {
     // Run number + 1 covering each cell, per axis (0: none).
     let mut row_run = [0u8; CELLS_MAX];
     let mut col_run = [0u8; CELLS_MAX];
-    let rows = usize::from(board.rows());
-    let cols = usize::from(board.cols());
-    // Colour codes per tile (NO_COLOR for none), so the scans compare bytes.
-    let mut colors = [NO_COLOR; CELLS_MAX];
-    for index in board.indices() {
-        if let Some(color) = board.match_color(index) {
-            colors[index] = color.0;
-        }
-    }
-    for axis in [Axis::Row, Axis::Col] {
-        let (lines, len, step, line_step) = match axis {
-            Axis::Row => (rows, cols, 1, STRIDE),
-            Axis::Col => (cols, rows, STRIDE, 1),
+    // Walk only the cells in lines: the lowest cell left always starts a run (its left or top
+    // end), which extends while the next cell along is in a line of the same colour.
+    for (axis, mut rest) in [(Axis::Row, across), (Axis::Col, down)] {
+        let step = match axis {
+            Axis::Row => 1,
+            Axis::Col => STRIDE,
         };
-        for line in 0..lines {
-            let first = line * line_step;
-            let mut at = 0;
-            while at < len {
-                let color = colors[first + at * step];
-                if color == NO_COLOR {
-                    at += 1;
-                    continue;
+        while rest != 0 {
+            let start = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            let color = board.match_color(start);
+            let mut end = start;
+            loop {
+                let next = end + step;
+                let same_row = axis == Axis::Col || next % STRIDE != 0;
+                if next >= CELLS_MAX
+                    || !same_row
+                    || rest & bit(next) == 0
+                    || board.match_color(next) != color
+                {
+                    break;
                 }
-                let mut end = at + 1;
-                while end < len && colors[first + end * step] == color {
-                    end += 1;
-                }
-                if end - at >= usize::from(LINE_MIN) {
-                    let run = Run {
-                        start: (first + at * step) as u8,
-                        len: (end - at) as u8,
-                        axis,
-                    };
-                    runs[run_count] = run;
-                    run_count += 1;
-                    let marks = match axis {
-                        Axis::Row => &mut row_run,
-                        Axis::Col => &mut col_run,
-                    };
-                    for offset in 0..run.len {
-                        marks[run.index(offset)] = run_count as u8;
-                    }
-                }
-                at = end;
+                rest &= !bit(next);
+                end = next;
+            }
+            let run = Run {
+                start: start as u8,
+                len: ((end - start) / step + 1) as u8,
+                axis,
+            };
+            debug_assert!(run.len >= LINE_MIN);
+            runs[run_count] = run;
+            run_count += 1;
+            let marks = match axis {
+                Axis::Row => &mut row_run,
+                Axis::Col => &mut col_run,
+            };
+            for offset in 0..run.len {
+                marks[run.index(offset)] = run_count as u8;
             }
         }
     }
