@@ -288,7 +288,7 @@ pub fn find_groups(board: &Board, swap: Option<SwapInfo>) -> Groups {
             let mut end = start;
             loop {
                 let next = end + step;
-                let same_row = axis == Axis::Col || next % STRIDE != 0;
+                let same_row = axis == Axis::Col || !next.is_multiple_of(STRIDE);
                 if next >= CELLS_MAX
                     || !same_row
                     || rest & bit(next) == 0
