@@ -151,3 +151,46 @@ fn unknown_fields_are_syntax_errors() {
     assert_eq!(found.len(), 1);
     assert!(found[0].contains("unknown field `colours`"), "{found:?}");
 }
+
+proptest::proptest! {
+    /// Whatever the rows hold, loading reports problems and never panics.
+    #[test]
+    fn loading_never_panics(
+        layout in proptest::collection::vec("[.x#C1-4z]{0,11}", 0..12),
+        jelly in proptest::option::of(proptest::collection::vec("[.0-4]{0,11}", 0..12)),
+        pieces in proptest::option::of(proptest::collection::vec("([.*RGBYPOQ][-|+]?[ ]?){0,11}", 0..12)),
+        colors in 0u8..9,
+        moves in 0u16..120,
+    ) {
+        let json = |value: &dyn erased::Json| value.text();
+        let fields = format!(
+            r#""layout": {}, "jelly": {}, "pieces": {}, "colors": {colors},
+               "moves": {moves}, "objectives": [{{"score": 500}}, "clear_jelly"], "stars": [500]"#,
+            json(&layout),
+            json(&jelly),
+            json(&pieces),
+        );
+        let found = problems(&fields);
+        // Reaching validation, not stopping at a syntax error, is the point.
+        proptest::prop_assert!(found.iter().all(|problem| !problem.starts_with("line ")), "{found:?}");
+    }
+}
+
+/// JSON text for the generated values.
+mod erased {
+    pub trait Json {
+        fn text(&self) -> String;
+    }
+
+    impl Json for Vec<String> {
+        fn text(&self) -> String {
+            serde_json::to_string(self).unwrap()
+        }
+    }
+
+    impl Json for Option<Vec<String>> {
+        fn text(&self) -> String {
+            serde_json::to_string(self).unwrap()
+        }
+    }
+}

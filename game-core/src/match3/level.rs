@@ -396,7 +396,6 @@ impl Match3Level {
         }
 
         // Playability: some cells, and room for at least one line.
-        let mut jelly_total = 0u32;
         let mut playable = 0u32;
         if let Some(board) = &board {
             playable = board
@@ -431,14 +430,6 @@ impl Match3Level {
                     "no 3 open cells in a line".into(),
                     "at least one row or column with 3 open cells in a line".into(),
                 );
-            }
-            if self.jelly.as_ref().is_some_and(|jelly| jelly.len() == rows)
-                && self
-                    .pieces
-                    .as_ref()
-                    .is_none_or(|pieces| pieces.len() == rows)
-            {
-                jelly_total = board.jelly_layers();
             }
             if let Some(line) = self.fixed_line(board) {
                 push(
@@ -526,7 +517,6 @@ impl Match3Level {
                 }
             }
         }
-        let _ = jelly_total;
 
         // Stars.
         if self.stars.is_empty() || self.stars.len() > STARS_MAX {
