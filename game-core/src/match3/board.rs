@@ -195,6 +195,7 @@ impl Tile {
 
 /// The grid: `rows x cols` tiles stored row-major with a fixed stride of [`GRID_COLS_MAX`], so a
 /// tile index is `row * 9 + col` whatever the level's size.
+/// Tiles outside `rows x cols` are holes without pieces, always.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Board {
     rows: u8,
@@ -277,6 +278,12 @@ impl Board {
     #[inline]
     pub fn tile_mut(&mut self, index: usize) -> &mut Tile {
         &mut self.tiles[index]
+    }
+
+    /// The tiles of every row of the grid, full stride: tiles past the last column are holes.
+    #[inline]
+    pub fn row_tiles(&self) -> &[Tile] {
+        &self.tiles[..usize::from(self.rows) * STRIDE]
     }
 
     /// The tile at `cell`, if it is inside the grid.

@@ -99,8 +99,9 @@ pub fn in_line(board: &Board, index: usize) -> bool {
 /// colour, so a board at rest is confirmed still without a cell-by-cell scan.
 fn line_masks(board: &Board) -> (CellSet, CellSet) {
     let mut masks = [0 as CellSet; COLORS_MAX as usize];
-    for index in board.indices() {
-        if let Some(color) = board.match_color(index) {
+    // Straight over the rows' tiles: columns past the grid's width are holes without pieces.
+    for (index, tile) in board.row_tiles().iter().enumerate() {
+        if let Some(color) = tile.piece.and_then(Piece::match_color) {
             masks[usize::from(color.0)] |= bit(index);
         }
     }
