@@ -309,10 +309,15 @@ impl Board {
     }
 
     /// Every tile index of the grid, in canonical (row-major) order.
-    pub fn indices(&self) -> impl Iterator<Item = usize> + Clone {
+    #[inline]
+    pub fn indices(&self) -> Indices {
         let cols = usize::from(self.cols);
-        (0..usize::from(self.rows))
-            .flat_map(move |row| (0..cols).map(move |col| row * STRIDE + col))
+        Indices {
+            index: 0,
+            col: 0,
+            cols,
+            end: (usize::from(self.rows) - 1) * STRIDE + cols,
+        }
     }
 
     /// Swaps the pieces of two tiles.
