@@ -1,13 +1,13 @@
 //! `replay`: how fast the native core replays 3-minute sessions, per game mode, on one core.
 //!
-//! Sessions are recorded first by the mode's strongest bot at human pace, capped at three
+//! Sessions are recorded first by the mode's standard bot (greedy or heuristic) at human pace, capped at three
 //! minutes of game time; only the replays are timed.
 
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use game_core::{replay, Input, Level, LevelGame, TICK_HZ};
-use playproof_bots::{play, strongest_bot, Pacing};
+use playproof_bots::{play, standard_bot, Pacing};
 
 use crate::alloc_meter::measure;
 use crate::levels::shipped_levels;
@@ -21,7 +21,7 @@ const TIMED_SECONDS_MIN: f64 = 2.0;
 
 pub fn run() -> Result<()> {
     let levels = shipped_levels()?;
-    println!("native replay of 3-minute sessions, one core (strongest bot, human pace)\n");
+    println!("native replay of 3-minute sessions, one core (greedy / heuristic bot, human pace)\n");
     println!(
         "{:<11} {:>8} {:>10} {:>12} {:>14} {:>13} {:>12} {:>10}",
         "mode",
@@ -93,7 +93,7 @@ fn record<'a>(levels: &[&'a Level]) -> Result<Vec<Session<'a>>> {
     (0..SESSIONS_PER_MODE)
         .map(|index| {
             let level = levels[index as usize % levels.len()];
-            let mut bot = strongest_bot(level);
+            let mut bot = standard_bot(level);
             let recording = play(
                 level,
                 1000 + index,

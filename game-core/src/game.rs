@@ -1,5 +1,7 @@
 //! A game session: the kernel plus one game mode, advanced one fixed tick at a time.
 
+use alloc::boxed::Box;
+
 use crate::kernel::event::Event;
 use crate::kernel::hash::StateHasher;
 use crate::kernel::input::{Action, Refusal};
@@ -40,22 +42,22 @@ pub trait GameMode {
 
 /// The game mode a session is playing.
 pub enum Mode {
-    Match3(Match3),
-    /// Boxed: the physics scratch arrays make it several times larger than match-3's state.
-    MergeDrop(alloc::boxed::Box<MergeDrop>),
+    // Both boxed: the states are a few KB and differ in size; a session holds exactly one.
+    Match3(Box<Match3>),
+    MergeDrop(Box<MergeDrop>),
 }
 
 impl Mode {
     fn rules(&self) -> &dyn GameMode {
         match self {
-            Mode::Match3(game) => game,
+            Mode::Match3(game) => game.as_ref(),
             Mode::MergeDrop(game) => game.as_ref(),
         }
     }
 
     fn rules_mut(&mut self) -> &mut dyn GameMode {
         match self {
-            Mode::Match3(game) => game,
+            Mode::Match3(game) => game.as_mut(),
             Mode::MergeDrop(game) => game.as_mut(),
         }
     }
@@ -77,9 +79,9 @@ impl Game {
     pub fn new(level: &Level, seed: u64) -> Game {
         let mut kernel = Kernel::new(seed);
         let mode = match &level.game {
-            LevelGame::Match3(spec) => Mode::Match3(Match3::new(spec, &mut kernel)),
+            LevelGame::Match3(spec) => Mode::Match3(Box::new(Match3::new(spec, &mut kernel))),
             LevelGame::MergeDrop(spec) => {
-                Mode::MergeDrop(alloc::boxed::Box::new(MergeDrop::new(spec, &mut kernel)))
+                Mode::MergeDrop(Box::new(MergeDrop::new(spec, &mut kernel)))
             }
         };
         Game { kernel, mode }
