@@ -89,6 +89,22 @@ fn mode_name(level: &Level) -> &'static str {
 
 type Session<'a> = (&'a Level, u64, Vec<Input>, u32);
 
+/// A think time that spreads a match-3 level's moves over three minutes (0.5x to 1.5x the
+/// mean), so sessions are as long as the budget assumes; merge-drop drops at human pace and
+/// its levels' clocks run to their time limit.
+fn three_minute_pace(level: &Level) -> Pacing {
+    match &level.game {
+        LevelGame::Match3(spec) => {
+            let mean = SESSION_TICKS / u32::from(spec.moves.max(1));
+            Pacing {
+                think_ticks_min: mean / 2,
+                think_ticks_max: mean * 3 / 2,
+            }
+        }
+        LevelGame::MergeDrop(_) => Pacing::HUMAN,
+    }
+}
+
 fn record<'a>(levels: &[&'a Level]) -> Result<Vec<Session<'a>>> {
     (0..SESSIONS_PER_MODE)
         .map(|index| {
@@ -98,7 +114,7 @@ fn record<'a>(levels: &[&'a Level]) -> Result<Vec<Session<'a>>> {
                 level,
                 1000 + index,
                 bot.as_mut(),
-                Pacing::HUMAN,
+                three_minute_pace(level),
                 index,
                 SESSION_TICKS,
             )

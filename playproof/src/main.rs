@@ -1,7 +1,9 @@
 //! `playproof`: the command line for players' sessions, verification and operations.
 
+mod board_text;
 mod demo;
 mod play;
+mod session;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
