@@ -90,7 +90,7 @@ fn merge_canvas(game: &Game, merge: &MergeDrop) -> String {
             && row >= 0.0
             && (column as usize) < CANVAS_COLUMNS
             && (row as usize) < CANVAS_ROWS)
-            .then(|| (row as usize, column as usize))
+            .then_some((row as usize, column as usize))
     };
     let danger_y = merge.danger_y();
     if let Some((row, _)) = cell_of(low_x, danger_y) {

@@ -90,7 +90,7 @@ fn demo_level(path: &std::path::Path, args: &Args) -> Result<()> {
         let Some(action) = bot.choose(&game, &mut rng) else {
             break;
         };
-        if inputs.len() % every == 0 {
+        if inputs.len().is_multiple_of(every) {
             print!("{}", draw(&game));
             println!("action {}: {action:?}\n", inputs.len() + 1);
         }
