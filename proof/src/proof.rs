@@ -8,7 +8,7 @@
 use alloc::vec::Vec;
 
 use game_core::kernel::input::{decode_input_log_prefix, encode_input_log};
-use game_core::Input;
+use game_core::{Input, ReplayOutcome};
 
 use crate::error::{DecodeError, EncodeError, Part};
 use crate::limits::{
@@ -33,6 +33,33 @@ pub struct ProofBody {
 }
 
 impl ProofBody {
+    /// The proof of a session whose replay gave `outcome`, claiming exactly what it computed;
+    /// `with_checkpoints` includes every checkpoint hash (stronger evidence, 8 bytes a second).
+    pub fn from_replay(
+        ticket: Vec<u8>,
+        inputs: Vec<Input>,
+        outcome: &ReplayOutcome,
+        with_checkpoints: bool,
+    ) -> ProofBody {
+        let checkpoint_hashes = if with_checkpoints {
+            outcome
+                .checkpoints
+                .iter()
+                .map(|checkpoint| checkpoint.hash)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        ProofBody {
+            ticket,
+            inputs,
+            claimed_score: outcome.score,
+            final_tick: outcome.ticks,
+            final_hash: outcome.final_hash,
+            checkpoint_hashes,
+        }
+    }
+
     /// The bytes the session key signs: everything but the signature.
     pub(crate) fn encode_unsigned(&self) -> Result<Vec<u8>, EncodeError> {
         if self.ticket.len() > TICKET_BYTES_MAX {
