@@ -60,8 +60,9 @@ impl ProofBody {
         }
     }
 
-    /// The bytes the session key signs: everything but the signature.
-    pub(crate) fn encode_unsigned(&self) -> Result<Vec<u8>, EncodeError> {
+    /// The bytes the session key signs: everything but the signature. Decoding a proof and
+    /// encoding its [`Proof::body`] gives back exactly its signed bytes (the format is canonical).
+    pub fn encode_unsigned(&self) -> Result<Vec<u8>, EncodeError> {
         if self.ticket.len() > TICKET_BYTES_MAX {
             return Err(EncodeError::TicketTooLarge {
                 bytes: self.ticket.len(),
@@ -131,6 +132,18 @@ impl<'a> Proof<'a> {
     /// The bytes the session signature covers: all but the last 64.
     pub fn signed_bytes(&self) -> &'a [u8] {
         &self.bytes[..self.bytes.len() - SIGNATURE_BYTES]
+    }
+
+    /// The stated contents, without the signature.
+    pub fn body(&self) -> ProofBody {
+        ProofBody {
+            ticket: self.ticket.bytes().to_vec(),
+            inputs: self.inputs.clone(),
+            claimed_score: self.claimed_score,
+            final_tick: self.final_tick,
+            final_hash: self.final_hash,
+            checkpoint_hashes: self.checkpoint_hashes.clone(),
+        }
     }
 }
 

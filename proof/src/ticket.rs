@@ -49,8 +49,9 @@ pub struct TicketBody {
 }
 
 impl TicketBody {
-    /// The bytes the server signs: everything but the signature.
-    pub(crate) fn encode_unsigned(&self, key_id: KeyId) -> Result<Vec<u8>, EncodeError> {
+    /// The bytes the server signs under `key_id`: everything but the signature. Decoding a
+    /// ticket and encoding its body gives back exactly its signed bytes (the format is canonical).
+    pub fn encode_unsigned(&self, key_id: KeyId) -> Result<Vec<u8>, EncodeError> {
         check_id("player_id", &self.player_id, PLAYER_ID_BYTES_MAX)?;
         check_id("level_id", &self.level_id, LEVEL_ID_BYTES_MAX)?;
         if self.expires_at_ms <= self.issued_at_ms {
