@@ -390,3 +390,24 @@ fn every_level_under_test_yields_accepted_sessions() {
         );
     }
 }
+
+#[test]
+fn a_ticket_issued_to_another_player_cannot_carry_my_game() {
+    let world = World::new();
+    let theirs = world.session(0, 23);
+    let mine = world.session(0, 24);
+    assert_ne!(theirs.ticket_body.player_id, mine.ticket_body.player_id);
+    // My recorded game under their ticket, signed with my key: the ticket names their key.
+    let mut body = mine.body.clone();
+    body.ticket = theirs.ticket.clone();
+    assert_eq!(
+        code(&world.verify(&mine.sign(&body), mine.submitted_at_ms)),
+        "bad_session_signature"
+    );
+    // Their own proof, submitted by anyone, is credited to them: the verdict's player comes from
+    // the signed ticket, never from the submitter.
+    let Verdict::Accepted(accepted) = world.verify(&theirs.proof, theirs.submitted_at_ms) else {
+        panic!("their proof is valid");
+    };
+    assert_eq!(accepted.player_id, theirs.ticket_body.player_id);
+}
