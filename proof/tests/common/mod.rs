@@ -134,7 +134,7 @@ impl World {
             ticket.clone(),
             recording.inputs.clone(),
             &recording.outcome,
-            n % 2 == 0,
+            n.is_multiple_of(2),
         );
         let proof = key.sign_proof(&body).expect("encodable proof");
         let submitted_at_ms = ISSUED_AT_MS + game_ms(recording.outcome.ticks) + 1_500;
