@@ -48,7 +48,7 @@ fn every_truncation_and_single_bit_flip_of_valid_proofs_is_rejected() {
     let sessions = world.sessions(PROOFS_MIN);
     assert!(sessions.len() >= PROOFS_MIN);
     let smallest = (0..sessions.len()).min_by_key(|&i| sessions[i].proof.len());
-    let mut rng = SplitMix(0x7a3b_e5);
+    let mut rng = SplitMix(0x007a_3be5);
     let (mut truncations, mut flips, mut bytes_total) = (0usize, 0usize, 0usize);
     let mut fully_flipped = 0usize;
     for (index, session) in sessions.iter().enumerate() {
