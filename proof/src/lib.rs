@@ -6,8 +6,11 @@
 //!
 //! Like game-core, this crate reads no clock (the current time is a parameter of
 //! [`Verifier::verify`]) and keeps no state (consumed sessions live behind [`SessionStore`]).
-//! Encoding, signing and verification build for `wasm32v1-none` (no_std + alloc); JSON loading
-//! needs the default `std` feature and OS randomness the default `getrandom` feature.
+//! Encoding, signing and verification build for `wasm32v1-none` (no_std + alloc). The `std`
+//! feature only adds `std` error impls to dependencies; OS randomness needs the default
+//! `getrandom` feature. On `wasm32-unknown-unknown` the final crate (game-wasm) enables
+//! getrandom's `wasm_js` backend, or the host hands in entropy through
+//! [`SessionKey::from_entropy`].
 #![no_std]
 
 extern crate alloc;
