@@ -161,7 +161,7 @@ pub struct Keyring {
 
 /// Why a key id did not resolve to a usable key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KeyLookup {
+pub(crate) enum KeyLookup {
     Unknown,
     Retired,
 }
@@ -206,7 +206,7 @@ impl Keyring {
     }
 
     /// The active key with `id`.
-    pub fn active(&self, id: KeyId) -> Result<&VerifyingKey, KeyLookup> {
+    pub(crate) fn active(&self, id: KeyId) -> Result<&VerifyingKey, KeyLookup> {
         match self.keys.get(&id) {
             None => Err(KeyLookup::Unknown),
             Some((_, KeyStatus::Retired)) => Err(KeyLookup::Retired),

@@ -28,7 +28,7 @@ pub mod verify;
 mod wire;
 
 pub use error::{DecodeError, EncodeError, Part};
-pub use keys::{KeyError, KeyId, KeyLookup, KeyStatus, Keyring, ServerKey, SessionKey};
+pub use keys::{KeyError, KeyId, KeyStatus, Keyring, ServerKey, SessionKey};
 pub use levels::{level_hash, LevelCatalogue, LevelHash};
 pub use limits::*;
 pub use policy::{Plausibility, PlausibilityOverride, PlausibilityPolicy};
