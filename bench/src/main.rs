@@ -4,6 +4,7 @@ mod alloc_meter;
 mod levels;
 mod physics;
 mod replay;
+mod verify;
 
 use anyhow::{bail, Result};
 
@@ -15,6 +16,7 @@ fn main() -> Result<()> {
     match suite.as_str() {
         "replay" => replay::run(),
         "physics" => physics::run(),
-        other => bail!("unknown benchmark suite {other:?}; known: replay, physics"),
+        "verify" => verify::run(),
+        other => bail!("unknown benchmark suite {other:?}; known: replay, physics, verify"),
     }
 }

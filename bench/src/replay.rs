@@ -36,8 +36,8 @@ pub fn run() -> Result<()> {
     for (mode, budget) in [("match3", "2000/s"), ("merge_drop", "<=180 ms")] {
         let chosen: Vec<&Level> = levels
             .iter()
-            .map(|(_, level)| level)
-            .filter(|level| mode_name(level) == mode)
+            .map(|file| &file.level)
+            .filter(|level| level.game.mode_name() == mode)
             .collect();
         if chosen.is_empty() {
             println!("{mode:<11} (no shipped levels)");
@@ -78,13 +78,6 @@ pub fn run() -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn mode_name(level: &Level) -> &'static str {
-    match level.game {
-        LevelGame::Match3(_) => "match3",
-        LevelGame::MergeDrop(_) => "merge_drop",
-    }
 }
 
 type Session<'a> = (&'a Level, u64, Vec<Input>, u32);

@@ -71,6 +71,9 @@ const MODE_TAG_MERGE_DROP: u8 = 2;
 pub struct Game {
     kernel: Kernel,
     mode: Mode,
+    /// The kernel's events belong to a finished step: the next apply or step starts a new list.
+    /// Output only, never hashed.
+    events_stale: bool,
 }
 
 impl Game {
@@ -84,7 +87,11 @@ impl Game {
                 Mode::MergeDrop(Box::new(MergeDrop::new(spec, &mut kernel)))
             }
         };
-        Game { kernel, mode }
+        Game {
+            kernel,
+            mode,
+            events_stale: false,
+        }
     }
 
     /// Ticks simulated so far. An action applied now takes effect in tick `tick()`.
@@ -154,10 +161,15 @@ impl Game {
         if wrong_mode {
             return Err(Refusal::WrongMode);
         }
+        if self.events_stale {
+            self.kernel.events.clear();
+            self.events_stale = false;
+        }
         self.mode.rules_mut().apply(&mut self.kernel, action)
     }
 
-    /// Simulates one tick and returns its events.
+    /// Simulates one tick and returns its events, preceded by those of actions applied at this
+    /// tick.
     ///
     /// Panics past [`SESSION_TICKS_MAX`]: callers bound their loops by it.
     pub fn step(&mut self) -> &[Event] {
@@ -166,7 +178,10 @@ impl Game {
             "session over SESSION_TICKS_MAX"
         );
         let was_playing = self.phase() == Phase::Playing;
-        self.kernel.events.clear();
+        if self.events_stale {
+            self.kernel.events.clear();
+        }
+        self.events_stale = true;
         self.mode.rules_mut().step(&mut self.kernel);
         self.kernel.tick += 1;
         if let (true, Phase::Finished { passed }) = (was_playing, self.phase()) {

@@ -2,8 +2,13 @@
 
 mod board_text;
 mod demo;
+mod demo_proof;
+mod keys;
+mod levels;
 mod play;
+mod replay_cmd;
 mod session;
+mod verify;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -25,11 +30,23 @@ enum Command {
     Play(play::Args),
     /// Watch a bot play a level, then replay its recorded inputs and check the result.
     Demo(demo::Args),
+    /// Manage the server's ticket key ring.
+    Keys(keys::Args),
+    /// Issue a ticket, let a bot play the level and sign a proof (for trying the verifier).
+    DemoProof(demo_proof::Args),
+    /// Verify a proof file and print the verdict; exits non-zero on rejection.
+    Verify(verify::Args),
+    /// Print a proof's session timeline from its replay, for settling disputes.
+    Replay(replay_cmd::Args),
 }
 
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Play(args) => play::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Keys(args) => keys::run(args),
+        Command::DemoProof(args) => demo_proof::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Replay(args) => replay_cmd::run(args),
     }
 }
