@@ -135,14 +135,14 @@ fn scores_after_moves(proof: &Proof<'_>, events_by_tick: &[(u32, Vec<Event>)]) -
 }
 
 /// Inputs and events in tick order, with the score after each move.
-fn timeline(
-    proof: &Proof<'_>,
-    events_by_tick: &[(u32, Vec<Event>)],
-    scores: &[u32],
-) -> String {
+fn timeline(proof: &Proof<'_>, events_by_tick: &[(u32, Vec<Event>)], scores: &[u32]) -> String {
     let mut out = String::new();
     let score_after = |out: &mut String, moves: usize| {
-        let _ = writeln!(out, "           score after move {moves}: {}", scores[moves - 1]);
+        let _ = writeln!(
+            out,
+            "           score after move {moves}: {}",
+            scores[moves - 1]
+        );
     };
     let mut next_event = 0usize;
     let inputs = &proof.inputs;
