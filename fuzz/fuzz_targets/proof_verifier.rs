@@ -1,5 +1,5 @@
 //! The whole verifier never panics on arbitrary bytes, judged against a fixed key ring and the
-//! fixture levels. (Signatures stop most inputs early; the decoder targets go deeper into the
+//! shipped levels. (Signatures stop most inputs early; the decoder targets go deeper into the
 //! formats, this one guards the glue between the steps.)
 #![no_main]
 
@@ -20,11 +20,13 @@ fn verifier() -> &'static Verifier {
             .add(server.id(), server.public_key(), KeyStatus::Active)
             .expect("valid key");
         let mut levels = LevelCatalogue::new();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../proof/tests/levels");
-        for entry in std::fs::read_dir(dir).expect("fixture levels") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|ext| ext == "json") {
-                let _ = levels.insert(&std::fs::read(&path).expect("readable"));
+        for mode in ["match3", "merge"] {
+            let dir = format!("{}/../assets/levels/{mode}", env!("CARGO_MANIFEST_DIR"));
+            for entry in std::fs::read_dir(&dir).expect("shipped levels") {
+                let path = entry.expect("entry").path();
+                if path.extension().is_some_and(|ext| ext == "json") {
+                    let _ = levels.insert(&std::fs::read(&path).expect("readable"));
+                }
             }
         }
         Verifier::new(keyring, levels, PlausibilityPolicy::default())
