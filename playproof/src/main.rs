@@ -5,6 +5,7 @@ mod demo;
 mod demo_proof;
 mod keys;
 mod levels;
+mod levels_cmd;
 mod play;
 mod replay_cmd;
 mod session;
@@ -36,6 +37,8 @@ enum Command {
     DemoProof(demo_proof::Args),
     /// Verify a proof file and print the verdict; exits non-zero on rejection.
     Verify(verify::Args),
+    /// Check level files, or print the level JSON Schema.
+    Levels(levels_cmd::Args),
     /// Print a proof's session timeline from its replay, for settling disputes.
     Replay(replay_cmd::Args),
 }
@@ -48,5 +51,6 @@ fn main() -> Result<()> {
         Command::DemoProof(args) => demo_proof::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Replay(args) => replay_cmd::run(args),
+        Command::Levels(args) => levels_cmd::run(args),
     }
 }
