@@ -47,6 +47,8 @@ pub struct IssuedTicket {
     /// 32 lowercase hex digits.
     pub session_id: String,
     pub ticket: Vec<u8>,
+    /// The game seed the client plays with (also inside the ticket).
+    pub seed: u64,
     pub expires_at_ms: u64,
 }
 
@@ -382,6 +384,7 @@ impl ProofCheck for MacReplayCheck {
         Ok(IssuedTicket {
             session_id: hex(&session_id),
             ticket,
+            seed,
             expires_at_ms,
         })
     }

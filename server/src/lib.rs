@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod payout;
 pub mod ratelimit;
 pub mod reasons;
+pub mod run;
 pub mod service;
 pub mod store;
 

@@ -162,6 +162,9 @@ pub struct TicketResponse {
     pub session_id: String,
     /// The signed ticket, hex-encoded; the client embeds it in its proof unchanged.
     pub ticket_hex: String,
+    pub level_id: String,
+    /// Decimal string: JSON numbers lose precision past 2^53.
+    pub seed: String,
     pub expires_at_ms: u64,
 }
 
@@ -430,6 +433,8 @@ impl Service {
         Ok(TicketResponse {
             session_id: issued.session_id,
             ticket_hex: to_hex(&issued.ticket),
+            level_id: level_id.to_string(),
+            seed: issued.seed.to_string(),
             expires_at_ms: issued.expires_at_ms,
         })
     }

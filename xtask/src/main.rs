@@ -34,7 +34,15 @@ fn main() -> Result<()> {
 fn run(args: &[&str]) -> Result<()> {
     setup::rust_targets()?;
     cargo(&["build", "--release", "--workspace"])?;
-    let mut demo = vec!["run", "--release", "--quiet", "-p", "playproof", "--", "demo"];
+    let mut demo = vec![
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "playproof",
+        "--",
+        "demo",
+    ];
     demo.extend_from_slice(args);
     cargo(&demo)
 }
@@ -43,7 +51,15 @@ fn bench(args: &[&str]) -> Result<()> {
     let Some(suite) = args.first() else {
         bail!("usage: cargo xtask bench <replay|physics|verify>");
     };
-    cargo(&["run", "--release", "--quiet", "-p", "playproof-bench", "--", suite])
+    cargo(&[
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "playproof-bench",
+        "--",
+        suite,
+    ])
 }
 
 fn golden(args: &[&str]) -> Result<()> {
@@ -51,7 +67,15 @@ fn golden(args: &[&str]) -> Result<()> {
         bail!("usage: cargo xtask golden record [--per-level K] [--seed S]");
     }
     let mut command = vec![
-        "run", "--release", "--quiet", "-p", "playproof-tests", "--bin", "sessions", "--", "record-golden",
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "playproof-tests",
+        "--bin",
+        "sessions",
+        "--",
+        "record-golden",
     ];
     command.extend_from_slice(&args[1..]);
     if !args.contains(&"--per-level") {

@@ -44,7 +44,12 @@ pub fn node() -> Result<()> {
 
 fn node_major() -> Option<u32> {
     let version = output("node", &["--version"])?;
-    version.trim_start_matches('v').split('.').next()?.parse().ok()
+    version
+        .trim_start_matches('v')
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Installs Debian packages (the machines run as root; `apt-get update` first).

@@ -5,6 +5,12 @@ use anyhow::Result;
 use crate::setup;
 use crate::shell::{cargo, run};
 
+#[path = "postgres.rs"]
+mod postgres;
+
+/// The server's PostgreSQL tests read their database URL here; without it they skip.
+const POSTGRES_URL_ENV: &str = "PLAYPROOF_TEST_POSTGRES_URL";
+
 /// Randomised sessions replayed natively and in wasm. Fixed seed: the same sessions every run,
 /// printed so a failure can be reproduced.
 const CROSS_TARGET_SESSIONS: u32 = 500;
@@ -13,16 +19,38 @@ const CROSS_TARGET_SEED: u64 = 20_261_121;
 pub fn all() -> Result<()> {
     setup::all()?;
     cargo(&["fmt", "--all", "--", "--check"])?;
-    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    std::env::set_var(POSTGRES_URL_ENV, postgres::ensure()?);
     cargo(&["test", "--workspace"])?;
-    cargo(&["build", "-p", "game-core", "--target", "wasm32v1-none", "--release"])?;
+    cargo(&[
+        "build",
+        "-p",
+        "game-core",
+        "--target",
+        "wasm32v1-none",
+        "--release",
+    ])?;
     cross_target()
 }
 
 /// The determinism proof: the same sessions natively and as wasm under Node, every checkpoint
 /// hash compared.
 fn cross_target() -> Result<()> {
-    cargo(&["build", "-p", "game-wasm", "--target", "wasm32-unknown-unknown", "--release"])?;
+    cargo(&[
+        "build",
+        "-p",
+        "game-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--release",
+    ])?;
     let sessions = "target/cross-target-sessions.json";
     cargo(&[
         "run",

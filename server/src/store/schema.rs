@@ -65,6 +65,8 @@ CREATE TABLE withdrawals (
     settled_at_ms BIGINT,
     UNIQUE (player_id, idempotency_key)
 );
+INSERT INTO accounts (id, kind, balance_fen) VALUES
+    ('house', 'house', 0), ('sponsor', 'sponsor', 0), ('settled', 'settled', 0);
 "#;
 
 const POSTGRES_V1: &str = r#"
@@ -121,6 +123,8 @@ CREATE TABLE withdrawals (
     settled_at_ms BIGINT,
     UNIQUE (player_id, idempotency_key)
 );
+INSERT INTO accounts (id, kind, balance_fen) VALUES
+    ('house', 'house', 0), ('sponsor', 'sponsor', 0), ('settled', 'settled', 0);
 "#;
 
 pub fn migration_text(
