@@ -14,7 +14,10 @@ pub fn shipped_levels() -> Result<Vec<(PathBuf, Level)>> {
         if dir.is_dir() {
             for file in std::fs::read_dir(&dir)? {
                 let path = file?.path();
-                if path.extension().is_some_and(|extension| extension == "json") {
+                if path
+                    .extension()
+                    .is_some_and(|extension| extension == "json")
+                {
                     paths.push(path);
                 }
             }
@@ -24,8 +27,10 @@ pub fn shipped_levels() -> Result<Vec<(PathBuf, Level)>> {
     paths
         .into_iter()
         .map(|path| {
-            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            let level = Level::from_json(&bytes).with_context(|| format!("loading {}", path.display()))?;
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let level =
+                Level::from_json(&bytes).with_context(|| format!("loading {}", path.display()))?;
             Ok((path, level))
         })
         .collect()

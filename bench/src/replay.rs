@@ -24,7 +24,14 @@ pub fn run() -> Result<()> {
     println!("native replay of 3-minute sessions, one core (strongest bot, human pace)\n");
     println!(
         "{:<11} {:>8} {:>10} {:>12} {:>14} {:>13} {:>12} {:>10}",
-        "mode", "sessions", "ticks/sess", "replays/s", "us/replay", "x real time", "alloc/replay", "budget"
+        "mode",
+        "sessions",
+        "ticks/sess",
+        "replays/s",
+        "us/replay",
+        "x real time",
+        "alloc/replay",
+        "budget"
     );
     for (mode, budget) in [("match3", "2000/s"), ("merge_drop", "<=180 ms")] {
         let chosen: Vec<&Level> = levels
@@ -37,11 +44,16 @@ pub fn run() -> Result<()> {
             continue;
         }
         let sessions = record(&chosen)?;
-        let ticks_mean =
-            sessions.iter().map(|(_, _, _, ticks)| u64::from(*ticks)).sum::<u64>() / sessions.len() as u64;
+        let ticks_mean = sessions
+            .iter()
+            .map(|(_, _, _, ticks)| u64::from(*ticks))
+            .sum::<u64>()
+            / sessions.len() as u64;
         let ((), allocated_max, _) = measure(|| {
             for (level, seed, inputs, _) in &sessions {
-                std::hint::black_box(replay(level, *seed, inputs).expect("recorded sessions replay"));
+                std::hint::black_box(
+                    replay(level, *seed, inputs).expect("recorded sessions replay"),
+                );
             }
         });
         let allocated_per_replay = allocated_max / sessions.len();
@@ -49,7 +61,9 @@ pub fn run() -> Result<()> {
         let mut replays = 0u64;
         while started.elapsed().as_secs_f64() < TIMED_SECONDS_MIN {
             for (level, seed, inputs, _) in &sessions {
-                std::hint::black_box(replay(level, *seed, inputs).expect("recorded sessions replay"));
+                std::hint::black_box(
+                    replay(level, *seed, inputs).expect("recorded sessions replay"),
+                );
                 replays += 1;
             }
         }
@@ -79,9 +93,21 @@ fn record<'a>(levels: &[&'a Level]) -> Result<Vec<Session<'a>>> {
         .map(|index| {
             let level = levels[index as usize % levels.len()];
             let mut bot = strongest_bot(level);
-            let recording = play(level, 1000 + index, bot.as_mut(), Pacing::HUMAN, index, SESSION_TICKS)
-                .with_context(|| format!("recording {}", level.id))?;
-            Ok((level, 1000 + index, recording.inputs, recording.outcome.ticks))
+            let recording = play(
+                level,
+                1000 + index,
+                bot.as_mut(),
+                Pacing::HUMAN,
+                index,
+                SESSION_TICKS,
+            )
+            .with_context(|| format!("recording {}", level.id))?;
+            Ok((
+                level,
+                1000 + index,
+                recording.inputs,
+                recording.outcome.ticks,
+            ))
         })
         .collect()
 }

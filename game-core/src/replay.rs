@@ -59,7 +59,7 @@ impl ReplayError {
             ReplayError::InputOutOfOrder { .. } => "input_out_of_order",
             ReplayError::InputAfterGameOver { .. } => "input_after_game_over",
             ReplayError::Refused { .. } => "input_refused",
-            ReplayError::TooLong { .. } => "session_too_long",
+            ReplayError::TooLong => "session_too_long",
         }
     }
 }
@@ -129,7 +129,7 @@ pub fn replay_observed(
         if !events.is_empty() {
             observe(now, events);
         }
-        if game.tick() % CHECKPOINT_INTERVAL_TICKS == 0 {
+        if game.tick().is_multiple_of(CHECKPOINT_INTERVAL_TICKS) {
             checkpoints.push(Checkpoint {
                 tick: game.tick(),
                 hash: game.state_hash(),

@@ -74,10 +74,15 @@ pub unsafe extern "C" fn pp_replay(
     RESULT.with_borrow_mut(|result| {
         result.clear();
         result.extend_from_slice(&outcome.score.to_le_bytes());
-        result.extend_from_slice(&[outcome.stars, outcome.finished.into(), outcome.passed.into()]);
+        result.extend_from_slice(&[
+            outcome.stars,
+            outcome.finished.into(),
+            outcome.passed.into(),
+        ]);
         result.extend_from_slice(&outcome.ticks.to_le_bytes());
         result.extend_from_slice(&outcome.final_hash.to_le_bytes());
-        let count = u32::try_from(outcome.checkpoints.len()).expect("checkpoints bounded by SESSION_TICKS_MAX");
+        let count = u32::try_from(outcome.checkpoints.len())
+            .expect("checkpoints bounded by SESSION_TICKS_MAX");
         result.extend_from_slice(&count.to_le_bytes());
         for checkpoint in &outcome.checkpoints {
             result.extend_from_slice(&checkpoint.tick.to_le_bytes());

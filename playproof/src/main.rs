@@ -7,7 +7,11 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "playproof", version, about = "Verifiable cash-reward mini-games")]
+#[command(
+    name = "playproof",
+    version,
+    about = "Verifiable cash-reward mini-games"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

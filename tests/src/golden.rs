@@ -102,15 +102,40 @@ impl GoldenReplay {
             .find(|(expected, actual)| expected != actual);
         let mut report = String::from("replay differs from the golden record");
         if let Some((expected, actual)) = diverged {
-            report += &format!("\n  first divergent checkpoint: expected {expected}, actual {actual}");
+            report +=
+                &format!("\n  first divergent checkpoint: expected {expected}, actual {actual}");
         }
         for (field, expected, actual) in [
-            ("score", self.expect.score.to_string(), actual.score.to_string()),
-            ("stars", self.expect.stars.to_string(), actual.stars.to_string()),
-            ("ticks", self.expect.ticks.to_string(), actual.ticks.to_string()),
-            ("finished", self.expect.finished.to_string(), actual.finished.to_string()),
-            ("passed", self.expect.passed.to_string(), actual.passed.to_string()),
-            ("final_hash", self.expect.final_hash.clone(), actual.final_hash.clone()),
+            (
+                "score",
+                self.expect.score.to_string(),
+                actual.score.to_string(),
+            ),
+            (
+                "stars",
+                self.expect.stars.to_string(),
+                actual.stars.to_string(),
+            ),
+            (
+                "ticks",
+                self.expect.ticks.to_string(),
+                actual.ticks.to_string(),
+            ),
+            (
+                "finished",
+                self.expect.finished.to_string(),
+                actual.finished.to_string(),
+            ),
+            (
+                "passed",
+                self.expect.passed.to_string(),
+                actual.passed.to_string(),
+            ),
+            (
+                "final_hash",
+                self.expect.final_hash.clone(),
+                actual.final_hash.clone(),
+            ),
             (
                 "checkpoint count",
                 self.expect.checkpoints.len().to_string(),

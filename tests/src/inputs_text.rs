@@ -27,7 +27,9 @@ pub fn parse_input(text: &str) -> Result<Input> {
         .with_context(|| format!("bad tick in {text:?}"))?;
     let action = match words[1..] {
         ["swap", cell, direction] => {
-            let (row, col) = cell.split_once(',').with_context(|| format!("bad cell in {text:?}"))?;
+            let (row, col) = cell
+                .split_once(',')
+                .with_context(|| format!("bad cell in {text:?}"))?;
             let direction = match direction {
                 "up" => Direction::Up,
                 "down" => Direction::Down,
@@ -62,6 +64,9 @@ mod tests {
     #[test]
     fn rejects_garbage_with_a_reason() {
         let error = parse_input("12 swap 1,2 sideways").unwrap_err();
-        assert_eq!(error.to_string(), "bad direction \"sideways\" in \"12 swap 1,2 sideways\"");
+        assert_eq!(
+            error.to_string(),
+            "bad direction \"sideways\" in \"12 swap 1,2 sideways\""
+        );
     }
 }

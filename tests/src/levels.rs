@@ -29,9 +29,15 @@ pub fn shipped_levels() -> Result<Vec<ShippedLevel>> {
     paths
         .into_iter()
         .map(|path| {
-            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            let level = Level::from_json(&bytes).with_context(|| format!("loading {}", path.display()))?;
-            let relative = path.strip_prefix(&root).unwrap_or(&path).to_string_lossy().into_owned();
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let level =
+                Level::from_json(&bytes).with_context(|| format!("loading {}", path.display()))?;
+            let relative = path
+                .strip_prefix(&root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .into_owned();
             Ok(ShippedLevel {
                 path: relative,
                 bytes,
@@ -46,7 +52,10 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         let path = entry?.path();
         if path.is_dir() {
             collect_json(&path, out)?;
-        } else if path.extension().is_some_and(|extension| extension == "json") {
+        } else if path
+            .extension()
+            .is_some_and(|extension| extension == "json")
+        {
             out.push(path);
         }
     }

@@ -11,9 +11,37 @@ pub const RUST_TARGETS: [&str; 2] = ["wasm32-unknown-unknown", "wasm32v1-none"];
 /// Oldest Node.js the tests run on (global `WebAssembly` with BigInt i64 parameters).
 const NODE_MAJOR_MIN: u32 = 18;
 
+/// Debian's Chromium: the real browser the browser tests drive.
+const CHROMIUM_PATH: &str = "/usr/bin/chromium";
+
+/// npm projects whose packages the tests need.
+pub const NPM_PROJECTS: [&str; 1] = ["tests/browser"];
+
 pub fn all() -> Result<()> {
     rust_targets()?;
-    node()
+    node()?;
+    chromium()?;
+    NPM_PROJECTS.iter().try_for_each(|project| npm_ci(project))
+}
+
+pub fn chromium() -> Result<()> {
+    if std::path::Path::new(CHROMIUM_PATH).exists() {
+        return Ok(());
+    }
+    apt_install(&["chromium"])
+}
+
+/// Installs an npm project's locked packages unless `node_modules` is newer than the lock file.
+pub fn npm_ci(project: &str) -> Result<()> {
+    let lock = std::path::Path::new(project).join("package-lock.json");
+    let installed = std::path::Path::new(project).join("node_modules/.package-lock.json");
+    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|meta| meta.modified()).ok();
+    if let (Some(lock_time), Some(installed_time)) = (modified(&lock), modified(&installed)) {
+        if installed_time >= lock_time {
+            return Ok(());
+        }
+    }
+    run("npm", &["ci", "--prefix", project, "--no-audit", "--no-fund"])
 }
 
 pub fn rust_targets() -> Result<()> {

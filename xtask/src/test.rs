@@ -40,8 +40,8 @@ pub fn all() -> Result<()> {
     cross_target()
 }
 
-/// The determinism proof: the same sessions natively and as wasm under Node, every checkpoint
-/// hash compared.
+/// The determinism proof: the same sessions natively, as wasm under Node and as wasm in headless
+/// Chromium, every checkpoint hash compared.
 fn cross_target() -> Result<()> {
     cargo(&[
         "build",
@@ -69,12 +69,7 @@ fn cross_target() -> Result<()> {
         "--out",
         sessions,
     ])?;
-    run(
-        "node",
-        &[
-            "tests/cross-target/check.mjs",
-            "target/wasm32-unknown-unknown/release/game_wasm.wasm",
-            sessions,
-        ],
-    )
+    let wasm = "target/wasm32-unknown-unknown/release/game_wasm.wasm";
+    run("node", &["tests/cross-target/check.mjs", wasm, sessions])?;
+    run("node", &["tests/browser/cross-target.mjs", wasm, sessions])
 }

@@ -20,7 +20,9 @@ fn main() -> Result<()> {
             .iter()
             .position(|arg| arg == flag)
             .with_context(|| format!("missing {flag}"))?;
-        args.get(index + 1).cloned().with_context(|| format!("{flag} needs a value"))
+        args.get(index + 1)
+            .cloned()
+            .with_context(|| format!("{flag} needs a value"))
     };
     match command {
         "cross-target" => {
@@ -29,7 +31,10 @@ fn main() -> Result<()> {
             let out = PathBuf::from(value("--out")?);
             println!("cross-target sessions: generating {count} with seed {seed}");
             let sessions = generate(&shipped_levels()?, count, seed)?;
-            let ticks: u64 = sessions.iter().map(|session| u64::from(session.expect.ticks)).sum();
+            let ticks: u64 = sessions
+                .iter()
+                .map(|session| u64::from(session.expect.ticks))
+                .sum();
             std::fs::write(&out, serde_json::to_vec(&sessions)?)
                 .with_context(|| format!("writing {}", out.display()))?;
             println!(
@@ -64,7 +69,11 @@ fn record_golden(per_level: u32, seed: u64) -> Result<()> {
                 game_core::SESSION_TICKS_MAX,
             )?;
             let golden = GoldenReplay::record(
-                format!("{} played by the {} bot, seed {game_seed}", shipped.level.id, bot.name()),
+                format!(
+                    "{} played by the {} bot, seed {game_seed}",
+                    shipped.level.id,
+                    bot.name()
+                ),
                 &shipped.path,
                 &shipped.bytes,
                 game_seed,

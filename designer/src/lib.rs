@@ -1,0 +1,4 @@
+//! Tools for level designers. Everything here reads files; the rules stay in `game-core`.
+
+pub mod check;
+pub mod json_position;
