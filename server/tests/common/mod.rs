@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use game_core::{Level, SESSION_TICKS_MAX};
 use playproof_bots::{play, random_bot, Pacing};
-use playproof_server::auth::{Authenticator, DevAuthenticator};
+use playproof_server::auth::{Authenticator, DevAuthenticator, WeChatAuthenticator};
 use playproof_server::check::{encode_interim_proof, LevelCatalogue, MacReplayCheck};
 use playproof_server::clock::{Clock, SystemClock};
 use playproof_server::http::{self, HttpOptions};
@@ -29,6 +29,8 @@ pub const LEVEL_JSON: &str = r#"{"id":"test-level","name":"Test level","game":{"
 pub const PAYOUT_FEN: i64 = 25;
 pub const CAMPAIGN_ID: &str = "spring";
 pub const OPERATOR_TOKEN: &str = "operator-secret-for-tests";
+pub const WECHAT_APP_ID: &str = "wx-test-app";
+pub const WECHAT_APP_SECRET: &str = "test-app-secret";
 pub const TICKET_SECRET: [u8; 32] = [42; 32];
 pub const TOKEN_SECRET: [u8; 32] = [24; 32];
 /// A generous limit for tests that are not about rate limits.
@@ -132,6 +134,8 @@ pub struct Options {
     pub campaign: Option<(i64, i64)>,
     pub static_dir: Option<PathBuf>,
     pub clock: Arc<dyn Clock>,
+    /// Base URL of a WeChat API stand-in; enables the `wechat` login provider.
+    pub wechat_base: Option<String>,
 }
 
 impl Default for Options {
@@ -144,6 +148,7 @@ impl Default for Options {
             campaign: None,
             static_dir: None,
             clock: Arc::new(SystemClock),
+            wechat_base: None,
         }
     }
 }
@@ -203,7 +208,11 @@ impl Server {
             TICKET_SECRET,
             LevelCatalogue::new([test_level()]),
         ));
-        let authenticators: Vec<Arc<dyn Authenticator>> = vec![Arc::new(DevAuthenticator)];
+        let mut authenticators: Vec<Arc<dyn Authenticator>> = vec![Arc::new(DevAuthenticator)];
+        if let Some(base) = &options.wechat_base {
+            let wechat = WeChatAuthenticator::new(base, WECHAT_APP_ID, WECHAT_APP_SECRET).unwrap();
+            authenticators.push(Arc::new(wechat));
+        }
         let service = Arc::new(Service::new(
             store,
             check,
