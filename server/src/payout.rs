@@ -429,4 +429,36 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn the_shipped_payout_files_load() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/payouts");
+        let book = PayoutBook::load_dir(&dir).unwrap();
+        assert_eq!(book.campaigns().count(), 1);
+        assert_eq!(book.tables().count(), 6);
+        assert_eq!(
+            book.owed("m3-05-jelly", 0, 3),
+            Owed {
+                base_fen: 30,
+                boost: Some(("launch-week".into(), 10))
+            }
+        );
+    }
+
+    #[test]
+    fn a_broken_payout_file_is_named_in_the_error() {
+        let dir = std::env::temp_dir().join(format!("playproof-payouts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("bad.json"),
+            br#"{"level_id": "x", "basis": "stars", "tiers": 5}"#,
+        )
+        .unwrap();
+        let error = PayoutBook::load_dir(&dir).unwrap_err().to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            error.contains("bad.json") && error.contains("invalid type"),
+            "{error}"
+        );
+    }
 }

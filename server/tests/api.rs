@@ -600,3 +600,60 @@ async fn static_files_cors_health_and_metrics() {
     task.abort();
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ledger_check_names_each_broken_invariant_and_transfers_are_append_only() {
+    use sqlx::Connection;
+    let database = Database::new(&Backend::Sqlite);
+    let server = Server::start(&database, Options::default()).await;
+    let session = session(&server.client, &server.base, "zed", 1).await;
+    assert_eq!(submit(&server.client, &server.base, &session).await.0, 200);
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+
+    let url = format!("{}?mode=rw", database.config.url);
+    let mut connection = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let rewrite = sqlx::query("UPDATE transfers SET amount_fen = 1")
+        .execute(&mut connection)
+        .await;
+    assert!(rewrite.unwrap_err().to_string().contains("append-only"));
+    let erase = sqlx::query("DELETE FROM transfers")
+        .execute(&mut connection)
+        .await;
+    assert!(erase.unwrap_err().to_string().contains("append-only"));
+    // Tamper: a balance changed without a transfer, and a second payout for the same session.
+    sqlx::query("UPDATE accounts SET balance_fen = balance_fen + 5 WHERE id = 'player:dev-zed'")
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO transfers (id, debit_account, credit_account, amount_fen, kind, session_id, created_at_ms) \
+         VALUES ('again', 'house', 'player:dev-zed', 25, 'payout', $1, 0)",
+    )
+    .bind(&session.session_id)
+    .execute(&mut connection)
+    .await
+    .unwrap();
+    connection.close().await.unwrap();
+
+    let server = Server::start(&database, Options::default()).await;
+    let report = server.check_ledger().await;
+    let broken: Vec<&str> = report
+        .problems
+        .iter()
+        .map(|problem| problem.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        broken,
+        [
+            "each account's balance equals its credits minus its debits",
+            "each account's balance equals its credits minus its debits",
+            "all balances sum to zero (every transfer balances)",
+            "no session is paid twice",
+            "every session's recorded payout was transferred",
+        ],
+        "{:#?}",
+        report.problems
+    );
+    server.stop().await;
+}
