@@ -3,6 +3,7 @@
 mod alloc_meter;
 mod levels;
 mod replay;
+mod serve;
 
 use anyhow::{bail, Result};
 
@@ -13,6 +14,7 @@ fn main() -> Result<()> {
     let suite = std::env::args().nth(1).unwrap_or_default();
     match suite.as_str() {
         "replay" => replay::run(),
-        other => bail!("unknown benchmark suite {other:?}; known: replay"),
+        "serve" => serve::run(),
+        other => bail!("unknown benchmark suite {other:?}; known: replay, serve"),
     }
 }

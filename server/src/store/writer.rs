@@ -322,7 +322,6 @@ async fn run_transaction(
         });
     }
     if state.house_delta_fen != 0 {
-        ensure_account(connection, HOUSE, "house").await?;
         sqlx::query("UPDATE accounts SET balance_fen = balance_fen + $1 WHERE id = $2")
             .bind(state.house_delta_fen)
             .bind(HOUSE)
@@ -333,36 +332,41 @@ async fn run_transaction(
     Ok(done)
 }
 
-async fn ensure_account(
-    connection: &mut AnyConnection,
-    id: &str,
-    kind: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO accounts (id, kind, balance_fen) VALUES ($1, $2, 0) ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(id)
-    .bind(kind)
-    .execute(&mut *connection)
-    .await?;
-    Ok(())
-}
-
-/// Appends one transfer and moves its amount. The database's CHECK refuses a balance that would go
-/// negative (outside `house` and `sponsor`), which fails the transaction: callers check first.
+/// Appends one transfer and moves its amount; returns the credited account's new balance (0 for
+/// `house`, whose change is applied at the end of the batch). The credited account is created if
+/// new, in the same statement that credits it. The database's CHECK refuses a balance that would
+/// go negative (outside `house` and `sponsor`), which fails the transaction: callers check first.
 #[allow(clippy::too_many_arguments)]
 async fn transfer(
     connection: &mut AnyConnection,
     state: &mut Batch,
     id: &str,
     debit: &str,
-    credit: &str,
+    credit: (&str, &str),
     amount_fen: i64,
     kind: &str,
     session_id: Option<&str>,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
+    let (credit, credit_kind) = credit;
     debug_assert!(amount_fen > 0 && debit != credit);
+    // Credit first: the transfer row's foreign keys need the account to exist.
+    let credit_balance_fen = if credit == HOUSE {
+        state.house_delta_fen += amount_fen;
+        0
+    } else {
+        sqlx::query(
+            "INSERT INTO accounts (id, kind, balance_fen) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET balance_fen = accounts.balance_fen + excluded.balance_fen \
+             RETURNING balance_fen",
+        )
+        .bind(credit)
+        .bind(credit_kind)
+        .bind(amount_fen)
+        .fetch_one(&mut *connection)
+        .await?
+        .try_get(0)?
+    };
     sqlx::query(
         "INSERT INTO transfers (id, debit_account, credit_account, amount_fen, kind, session_id, created_at_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -376,18 +380,16 @@ async fn transfer(
     .bind(now_ms)
     .execute(&mut *connection)
     .await?;
-    for (account, delta) in [(debit, -amount_fen), (credit, amount_fen)] {
-        if account == HOUSE {
-            state.house_delta_fen += delta;
-            continue;
-        }
-        sqlx::query("UPDATE accounts SET balance_fen = balance_fen + $1 WHERE id = $2")
-            .bind(delta)
-            .bind(account)
+    if debit == HOUSE {
+        state.house_delta_fen -= amount_fen;
+    } else {
+        sqlx::query("UPDATE accounts SET balance_fen = balance_fen - $1 WHERE id = $2")
+            .bind(amount_fen)
+            .bind(debit)
             .execute(&mut *connection)
             .await?;
     }
-    Ok(())
+    Ok(credit_balance_fen)
 }
 
 async fn read_i64(
@@ -409,15 +411,54 @@ async fn record_verdict(
     write: &VerdictWrite,
 ) -> Result<Result<VerdictRecord, LedgerRejection>, sqlx::Error> {
     let session = &write.session;
+    let player = player_account(&session.player_id);
     let (verdict, message, scored) = match &write.verdict {
         Ok(scored) => ("accepted".to_string(), String::new(), Some(*scored)),
         Err(rejection) => (rejection.code.to_string(), rejection.message.clone(), None),
     };
-    // Consuming the session: the primary key makes this the one place a session is decided.
+    let boost_owed = write.owed.boost.as_ref().filter(|_| scored.is_some());
+    let owed_total_fen = if scored.is_some() {
+        write.owed.base_fen + boost_owed.map_or(0, |boost| boost.1)
+    } else {
+        0
+    };
+    // What to pay: at most what is left under today's cap (base first, then the boost), and a
+    // boost at most what the campaign has left. On PostgreSQL the upsert locks the player's day
+    // row and the campaign read locks the campaign until commit, so concurrent writers queue.
+    let (mut payout_fen, mut boost_fen) = (0, 0);
+    if owed_total_fen > 0 {
+        let earned_fen: i64 = sqlx::query(
+            "INSERT INTO daily_earnings (player_id, earning_day, earned_fen) VALUES ($1, $2, 0) \
+             ON CONFLICT (player_id, earning_day) DO UPDATE SET earned_fen = daily_earnings.earned_fen \
+             RETURNING earned_fen",
+        )
+        .bind(&session.player_id)
+        .bind(write.earning_day)
+        .fetch_one(&mut *connection)
+        .await?
+        .try_get(0)?;
+        let room_fen = (rules.daily_cap_fen - earned_fen).max(0);
+        payout_fen = write.owed.base_fen.min(room_fen);
+        if let Some((campaign_id, boost_owed_fen)) = boost_owed {
+            let wanted_fen = (*boost_owed_fen).min(room_fen - payout_fen);
+            if wanted_fen > 0 {
+                let sql = format!(
+                    "SELECT balance_fen FROM accounts WHERE id = $1{}",
+                    state.dialect.for_update()
+                );
+                let budget_fen = read_i64(connection, &sql, &campaign_account(campaign_id))
+                    .await?
+                    .unwrap_or(0);
+                boost_fen = wanted_fen.min(budget_fen.max(0));
+            }
+        }
+    }
+    // Consuming the session: the primary key makes this the one place a session is decided. A
+    // session already decided (here or by another process) is answered with its first verdict.
     let inserted = sqlx::query(
         "INSERT INTO sessions (session_id, player_id, level_id, verdict, message, score, stars, \
                                payout_fen, boost_fen, earning_day, consumed_at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8, $9) ON CONFLICT (session_id) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (session_id) DO NOTHING",
     )
     .bind(&session.session_id)
     .bind(&session.player_id)
@@ -426,19 +467,74 @@ async fn record_verdict(
     .bind(&message)
     .bind(i64::from(scored.map_or(0, |s| s.score)))
     .bind(i64::from(scored.map_or(0, |s| s.stars)))
+    .bind(payout_fen)
+    .bind(boost_fen)
     .bind(write.earning_day)
     .bind(write.now_ms)
     .execute(&mut *connection)
     .await?
     .rows_affected();
-    let player = player_account(&session.player_id);
     if inserted == 0 {
         return stored_verdict(connection, &session.session_id)
             .await
             .map(Ok);
     }
-    ensure_account(connection, &player, "player").await?;
-    let mut record = VerdictRecord {
+    let mut balance_fen = None;
+    if payout_fen > 0 {
+        let id = format!("payout:{}", session.session_id);
+        let credited = transfer(
+            connection,
+            state,
+            &id,
+            HOUSE,
+            (&player, "player"),
+            payout_fen,
+            "payout",
+            Some(&session.session_id),
+            write.now_ms,
+        )
+        .await?;
+        balance_fen = Some(credited);
+    }
+    if boost_fen > 0 {
+        let (campaign_id, _) = boost_owed.expect("a boost was computed from an owed boost");
+        let id = format!("boost:{}", session.session_id);
+        let credited = transfer(
+            connection,
+            state,
+            &id,
+            &campaign_account(campaign_id),
+            (&player, "player"),
+            boost_fen,
+            "boost",
+            Some(&session.session_id),
+            write.now_ms,
+        )
+        .await?;
+        balance_fen = Some(credited);
+    }
+    let paid_fen = payout_fen + boost_fen;
+    if paid_fen > 0 {
+        sqlx::query(
+            "UPDATE daily_earnings SET earned_fen = earned_fen + $1 WHERE player_id = $2 AND earning_day = $3",
+        )
+        .bind(paid_fen)
+        .bind(&session.player_id)
+        .bind(write.earning_day)
+        .execute(&mut *connection)
+        .await?;
+    }
+    let balance_fen = match balance_fen {
+        Some(balance_fen) => balance_fen,
+        None => read_i64(
+            connection,
+            "SELECT balance_fen FROM accounts WHERE id = $1",
+            &player,
+        )
+        .await?
+        .unwrap_or(0),
+    };
+    Ok(Ok(VerdictRecord {
         first: true,
         session_id: session.session_id.clone(),
         player_id: session.player_id.clone(),
@@ -447,112 +543,11 @@ async fn record_verdict(
         message,
         score: i64::from(scored.map_or(0, |s| s.score)),
         stars: i64::from(scored.map_or(0, |s| s.stars)),
-        payout_fen: 0,
-        boost_fen: 0,
-        capped: false,
-        balance_fen: 0,
-    };
-    let owed_total = write.owed.base_fen + write.owed.boost.as_ref().map_or(0, |boost| boost.1);
-    if scored.is_some() && owed_total > 0 {
-        // The daily cap: read (and on PostgreSQL lock) today's earnings, pay at most what is left.
-        sqlx::query(
-            "INSERT INTO daily_earnings (player_id, earning_day, earned_fen) VALUES ($1, $2, 0) \
-             ON CONFLICT (player_id, earning_day) DO NOTHING",
-        )
-        .bind(&session.player_id)
-        .bind(write.earning_day)
-        .execute(&mut *connection)
-        .await?;
-        let earned_fen: i64 = sqlx::query(&format!(
-            "SELECT earned_fen FROM daily_earnings WHERE player_id = $1 AND earning_day = $2{}",
-            state.dialect.for_update()
-        ))
-        .bind(&session.player_id)
-        .bind(write.earning_day)
-        .fetch_one(&mut *connection)
-        .await?
-        .try_get(0)?;
-        let room_fen = (rules.daily_cap_fen - earned_fen).max(0);
-        let payout_fen = write.owed.base_fen.min(room_fen);
-        let mut boost_fen = 0;
-        if let Some((campaign_id, boost_owed_fen)) = &write.owed.boost {
-            let wanted_fen = (*boost_owed_fen).min(room_fen - payout_fen);
-            if wanted_fen > 0 {
-                let campaign = campaign_account(campaign_id);
-                let budget_fen = read_i64(
-                    connection,
-                    &format!(
-                        "SELECT balance_fen FROM accounts WHERE id = $1{}",
-                        state.dialect.for_update()
-                    ),
-                    &campaign,
-                )
-                .await?
-                .unwrap_or(0);
-                boost_fen = wanted_fen.min(budget_fen.max(0));
-                if boost_fen > 0 {
-                    let id = format!("boost:{}", session.session_id);
-                    transfer(
-                        connection,
-                        state,
-                        &id,
-                        &campaign,
-                        &player,
-                        boost_fen,
-                        "boost",
-                        Some(&session.session_id),
-                        write.now_ms,
-                    )
-                    .await?;
-                }
-            }
-        }
-        if payout_fen > 0 {
-            let id = format!("payout:{}", session.session_id);
-            transfer(
-                connection,
-                state,
-                &id,
-                HOUSE,
-                &player,
-                payout_fen,
-                "payout",
-                Some(&session.session_id),
-                write.now_ms,
-            )
-            .await?;
-        }
-        let paid_fen = payout_fen + boost_fen;
-        if paid_fen > 0 {
-            sqlx::query(
-                "UPDATE daily_earnings SET earned_fen = earned_fen + $1 WHERE player_id = $2 AND earning_day = $3",
-            )
-            .bind(paid_fen)
-            .bind(&session.player_id)
-            .bind(write.earning_day)
-            .execute(&mut *connection)
-            .await?;
-            sqlx::query(
-                "UPDATE sessions SET payout_fen = $1, boost_fen = $2 WHERE session_id = $3",
-            )
-            .bind(payout_fen)
-            .bind(boost_fen)
-            .bind(&session.session_id)
-            .execute(&mut *connection)
-            .await?;
-        }
-        record.payout_fen = payout_fen;
-        record.boost_fen = boost_fen;
-        record.capped = paid_fen < owed_total;
-    }
-    record.balance_fen = read_i64(
-        connection,
-        "SELECT balance_fen FROM accounts WHERE id = $1",
-        &player,
-    )
-    .await?
-    .unwrap_or(0);
-    Ok(Ok(record))
+        payout_fen,
+        boost_fen,
+        capped: paid_fen < owed_total_fen,
+        balance_fen,
+    }))
 }
 
 /// The verdict stored when a session was first consumed.
@@ -665,13 +660,12 @@ async fn withdraw(
     .execute(&mut *connection)
     .await?;
     let pending = pending_account(&write.player_id);
-    ensure_account(connection, &pending, "pending").await?;
     transfer(
         connection,
         state,
         &format!("withdraw:{id}"),
         &player,
-        &pending,
+        (&pending, "pending"),
         write.amount_fen,
         "withdrawal",
         None,
@@ -730,18 +724,13 @@ async fn settle(
             "withdrawal_failed",
         )
     };
-    ensure_account(
-        connection,
-        &credit,
-        if write.paid { "settled" } else { "player" },
-    )
-    .await?;
+    let credit_kind = if write.paid { "settled" } else { "player" };
     transfer(
         connection,
         state,
         &id,
         &pending,
-        &credit,
+        (&credit, credit_kind),
         record.amount_fen,
         kind,
         None,
@@ -768,32 +757,31 @@ async fn fund(
         return Ok(Err(LedgerRejection::NonPositiveAmount(write.amount_fen)));
     }
     let campaign = campaign_account(&write.campaign_id);
-    ensure_account(connection, &campaign, "campaign").await?;
-    ensure_account(connection, SPONSOR, "sponsor").await?;
     let id = format!("fund:{}:{}", write.campaign_id, write.key);
     let done = read_i64(connection, "SELECT seq FROM transfers WHERE id = $1", &id).await?;
     if done.is_none() {
-        transfer(
+        let balance_fen = transfer(
             connection,
             state,
             &id,
             SPONSOR,
-            &campaign,
+            (&campaign, "campaign"),
             write.amount_fen,
             "campaign_fund",
             None,
             write.now_ms,
         )
         .await?;
+        return Ok(Ok(balance_fen));
     }
-    let balance = read_i64(
+    let balance_fen = read_i64(
         connection,
         "SELECT balance_fen FROM accounts WHERE id = $1",
         &campaign,
     )
     .await?
     .unwrap_or(0);
-    Ok(Ok(balance))
+    Ok(Ok(balance_fen))
 }
 
 fn store_to_sqlx(error: StoreError) -> sqlx::Error {
