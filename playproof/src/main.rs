@@ -26,7 +26,7 @@ enum Command {
     /// Watch a bot play a level, then replay its recorded inputs and check the result.
     Demo(demo::Args),
     /// Run the verification service (tickets, proofs, payouts, withdrawals).
-    Serve(serve::Args),
+    Serve(Box<serve::Args>),
     /// Ledger operations: `playproof ledger check`.
     Ledger(ledger::Args),
 }
@@ -35,7 +35,7 @@ fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Play(args) => play::run(args),
         Command::Demo(args) => demo::run(args),
-        Command::Serve(args) => serve::run(args),
+        Command::Serve(args) => serve::run(*args),
         Command::Ledger(args) => ledger::run(args),
     }
 }

@@ -211,20 +211,6 @@ pub struct TokenSigner {
     secret: [u8; 32],
 }
 
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|index| u8::from_str_radix(text.get(index..index + 2)?, 16).ok())
-        .collect()
-}
-
 impl TokenSigner {
     pub fn new(secret: [u8; 32]) -> Self {
         TokenSigner { secret }
@@ -238,8 +224,11 @@ impl TokenSigner {
 
     pub fn issue(&self, player_id: &str, now_ms: u64) -> (String, u64) {
         let expires_at_ms = now_ms.saturating_add(TOKEN_TTL_MS);
-        let body = format!("v1.{}.{expires_at_ms}", to_hex(player_id.as_bytes()));
-        let tag = to_hex(&self.mac(&body).finalize().into_bytes());
+        let body = format!(
+            "v1.{}.{expires_at_ms}",
+            crate::hex::encode(player_id.as_bytes())
+        );
+        let tag = crate::hex::encode(&self.mac(&body).finalize().into_bytes());
         (format!("{body}.{tag}"), expires_at_ms)
     }
 
@@ -250,7 +239,7 @@ impl TokenSigner {
         let (body, tag) = token
             .rsplit_once('.')
             .ok_or(AuthError::BadToken("malformed token"))?;
-        let tag = from_hex(tag).ok_or(AuthError::BadToken("malformed token"))?;
+        let tag = crate::hex::decode(tag).ok_or(AuthError::BadToken("malformed token"))?;
         self.mac(body)
             .verify_slice(&tag)
             .map_err(|_| AuthError::BadToken("token signature does not match"))?;
@@ -266,7 +255,7 @@ impl TokenSigner {
         if now_ms > expires_at_ms {
             return Err(AuthError::BadToken("token expired"));
         }
-        let player = from_hex(player).and_then(|bytes| String::from_utf8(bytes).ok());
+        let player = crate::hex::decode(player).and_then(|bytes| String::from_utf8(bytes).ok());
         player.ok_or(AuthError::BadToken("malformed token"))
     }
 }
@@ -285,7 +274,10 @@ mod tests {
             signer.verify(&token, expires_at_ms + 1),
             Err(AuthError::BadToken("token expired"))
         );
-        let forged = token.replace(&to_hex(b"dev-alice"), &to_hex(b"dev-mallory"));
+        let forged = token.replace(
+            &crate::hex::encode(b"dev-alice"),
+            &crate::hex::encode(b"dev-mallory"),
+        );
         assert_eq!(
             signer.verify(&forged, 2_000),
             Err(AuthError::BadToken("token signature does not match"))

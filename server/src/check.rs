@@ -288,10 +288,6 @@ struct InterimTicket {
     expires_at_ms: u64,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
 impl MacReplayCheck {
     fn open_ticket(&self, bytes: &[u8]) -> Result<InterimTicket, CheckRejection> {
         if bytes.len() > INTERIM_TICKET_BYTES_MAX || bytes.len() < MAC_BYTES {
@@ -382,7 +378,7 @@ impl ProofCheck for MacReplayCheck {
         ticket.extend_from_slice(&mac);
         debug_assert!(ticket.len() <= INTERIM_TICKET_BYTES_MAX);
         Ok(IssuedTicket {
-            session_id: hex(&session_id),
+            session_id: crate::hex::encode(&session_id),
             ticket,
             seed,
             expires_at_ms,
@@ -411,7 +407,7 @@ impl ProofCheck for MacReplayCheck {
             Err(rejection) => return Checked::Unusable(rejection),
         };
         let session = SessionFacts {
-            session_id: hex(&ticket.session_id),
+            session_id: crate::hex::encode(&ticket.session_id),
             player_id: ticket.player_id.clone(),
             level_id: ticket.level_id.clone(),
         };

@@ -13,6 +13,7 @@
 pub mod auth;
 pub mod check;
 pub mod clock;
+pub mod hex;
 pub mod http;
 pub mod metrics;
 pub mod payout;

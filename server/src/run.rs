@@ -97,7 +97,7 @@ pub enum RunError {
 fn secret(env: &str, dev: bool) -> Result<([u8; 32], bool), RunError> {
     match std::env::var(env) {
         Ok(hex) => {
-            let bytes = crate::service::from_hex(hex.trim())
+            let bytes = crate::hex::decode(hex.trim())
                 .filter(|bytes| bytes.len() == 32)
                 .ok_or_else(|| RunError::Config(format!("{env} must be 64 hex digits")))?;
             Ok((bytes.try_into().expect("32 bytes"), false))

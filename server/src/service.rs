@@ -407,7 +407,8 @@ impl Service {
         }
         let session_public_key = match session_public_key_hex {
             Some(hex) => {
-                let bytes = from_hex(hex).filter(|bytes| bytes.len() == SESSION_PUBLIC_KEY_BYTES);
+                let bytes =
+                    crate::hex::decode(hex).filter(|bytes| bytes.len() == SESSION_PUBLIC_KEY_BYTES);
                 bytes.ok_or_else(|| {
                     ApiError::new(
                         422,
@@ -432,7 +433,7 @@ impl Service {
         self.metrics.record_ticket();
         Ok(TicketResponse {
             session_id: issued.session_id,
-            ticket_hex: to_hex(&issued.ticket),
+            ticket_hex: crate::hex::encode(&issued.ticket),
             level_id: level_id.to_string(),
             seed: issued.seed.to_string(),
             expires_at_ms: issued.expires_at_ms,
@@ -751,18 +752,4 @@ fn check_idempotency_key(key: &str) -> Result<(), ApiError> {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-pub fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-pub fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|index| u8::from_str_radix(&text[index..index + 2], 16).ok())
-        .collect()
 }

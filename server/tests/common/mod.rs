@@ -67,11 +67,11 @@ macro_rules! on_both_stores {
         mod $scenario {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn sqlite() {
-                super::$scenario(crate::common::Backend::Sqlite).await
+                super::$scenario($crate::common::Backend::Sqlite).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn postgres() {
-                if let Some(backend) = crate::common::Backend::postgres() {
+                if let Some(backend) = $crate::common::Backend::postgres() {
                     super::$scenario(backend).await
                 }
             }
