@@ -40,8 +40,7 @@ const PAYOUT_FEN: i64 = 1;
 /// Longest wait for the server to start or a setup request to answer.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(60);
 /// Fallback level when none is shipped yet: a small match-3 board.
-const FALLBACK_LEVEL: &str =
-    r#"{"id":"bench-level","name":"Bench","game":{"match3":{"rows":6,"cols":6,"colors":4,"moves":6}}}"#;
+const FALLBACK_LEVEL: &str = r#"{"id":"bench-level","name":"Bench","game":{"match3":{"rows":6,"cols":6,"colors":4,"moves":6}}}"#;
 
 #[derive(Parser)]
 struct ChildCli {
@@ -77,7 +76,8 @@ struct Row {
 }
 
 async fn parent() -> Result<()> {
-    let scratch = std::env::temp_dir().join(format!("playproof-bench-serve-{}", std::process::id()));
+    let scratch =
+        std::env::temp_dir().join(format!("playproof-bench-serve-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
     let level = write_assets(&scratch)?;
     println!(
@@ -85,16 +85,29 @@ async fn parent() -> Result<()> {
         level.id
     );
     println!("(the load generator shares the machine's cores with the server)\n");
-    let mut stores = vec![("sqlite", format!("sqlite:{}", scratch.join("ledger.sqlite").display()), None)];
+    let mut stores = vec![(
+        "sqlite",
+        format!("sqlite:{}", scratch.join("ledger.sqlite").display()),
+        None,
+    )];
     match std::env::var(POSTGRES_URL_ENV) {
-        Ok(url) if !url.is_empty() => {
-            stores.push(("postgres", url, Some(format!("bench_{}", std::process::id()))))
-        }
+        Ok(url) if !url.is_empty() => stores.push((
+            "postgres",
+            url,
+            Some(format!("bench_{}", std::process::id())),
+        )),
         _ => println!("postgres: skipped ({POSTGRES_URL_ENV} not set)\n"),
     }
     println!(
         "{:<9} {:>9} {:>10} {:>7} {:>11} {:>8} {:>8} {:>13}",
-        "store", "offered/s", "accepted", "errors", "accepted/s", "p50 ms", "p99 ms", "server RSS MB"
+        "store",
+        "offered/s",
+        "accepted",
+        "errors",
+        "accepted/s",
+        "p50 ms",
+        "p99 ms",
+        "server RSS MB"
     );
     let mut rows = Vec::new();
     for (store, url, schema) in stores {
@@ -138,7 +151,8 @@ fn write_assets(scratch: &Path) -> Result<Level> {
     {
         Some((path, level)) => (level, std::fs::read(&path)?),
         None => (
-            Level::from_json(FALLBACK_LEVEL.as_bytes()).map_err(|error| anyhow::anyhow!("{error}"))?,
+            Level::from_json(FALLBACK_LEVEL.as_bytes())
+                .map_err(|error| anyhow::anyhow!("{error}"))?,
             FALLBACK_LEVEL.as_bytes().to_vec(),
         ),
     };
@@ -174,7 +188,14 @@ impl Server {
         status
             .lines()
             .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .and_then(|value| {
+                value
+                    .trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+            })
             .map_or(f64::NAN, |kb| kb / 1024.0)
     }
 }
@@ -184,14 +205,31 @@ fn spawn_server(scratch: &Path, url: &str, schema: Option<&str>) -> Result<Serve
     let mut command = Command::new(std::env::current_exe()?);
     command
         .arg("serve")
-        .args(["--db", url, "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"])
+        .args([
+            "--db",
+            url,
+            "--listen",
+            "127.0.0.1:0",
+            "--metrics-listen",
+            "127.0.0.1:0",
+        ])
         .arg("--levels")
         .arg(path(scratch, "levels"))
         .arg("--payouts")
         .arg(path(scratch, "payouts"))
         .args(["--dev", "--daily-cap-fen", "1000000000"])
-        .args(["--player-rate-per-s", unlimited, "--player-burst", unlimited])
-        .args(["--address-rate-per-s", unlimited, "--address-burst", unlimited])
+        .args([
+            "--player-rate-per-s",
+            unlimited,
+            "--player-burst",
+            unlimited,
+        ])
+        .args([
+            "--address-rate-per-s",
+            unlimited,
+            "--address-burst",
+            unlimited,
+        ])
         .env(CHILD_ENV, "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
@@ -252,8 +290,16 @@ async fn prepare_proofs(
                 let seed: u64 = ticket["seed"].as_str().context("seed")?.parse()?;
                 let bytes = hex(ticket["ticket_hex"].as_str().context("ticket")?)?;
                 let mut bot = random_bot(&level);
-                let recording = play(&level, seed, bot.as_mut(), Pacing::INSTANT, index as u64, SESSION_TICKS_MAX)?;
-                let proof = encode_interim_proof(&bytes, &recording.inputs, recording.outcome.score);
+                let recording = play(
+                    &level,
+                    seed,
+                    bot.as_mut(),
+                    Pacing::INSTANT,
+                    index as u64,
+                    SESSION_TICKS_MAX,
+                )?;
+                let proof =
+                    encode_interim_proof(&bytes, &recording.inputs, recording.outcome.score);
                 Ok((player, proof))
             })
             .collect()
@@ -264,7 +310,12 @@ async fn prepare_proofs(
 fn hex(text: &str) -> Result<Vec<u8>> {
     (0..text.len())
         .step_by(2)
-        .map(|index| Ok(u8::from_str_radix(text.get(index..index + 2).context("odd hex")?, 16)?))
+        .map(|index| {
+            Ok(u8::from_str_radix(
+                text.get(index..index + 2).context("odd hex")?,
+                16,
+            )?)
+        })
         .collect()
 }
 
@@ -314,7 +365,10 @@ async fn offer(
     latencies.sort_unstable();
     let percentile = |fraction: f64| {
         latencies
-            .get(((latencies.len() as f64 * fraction) as usize).min(latencies.len().saturating_sub(1)))
+            .get(
+                ((latencies.len() as f64 * fraction) as usize)
+                    .min(latencies.len().saturating_sub(1)),
+            )
             .map_or(f64::NAN, |latency| latency.as_secs_f64() * 1000.0)
     };
     Ok(Row {
