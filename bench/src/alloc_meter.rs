@@ -34,3 +34,15 @@ pub fn measure<T>(work: impl FnOnce() -> T) -> (T, usize, usize) {
     let peak = PEAK.load(Ordering::Relaxed) - start_current;
     (value, total, peak)
 }
+
+/// Starts a peak measurement; returns the baseline for [`peak_since`].
+pub fn peak_reset() -> usize {
+    let current = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(current, Ordering::Relaxed);
+    current
+}
+
+/// Peak live bytes above `baseline` since [`peak_reset`].
+pub fn peak_since(baseline: usize) -> usize {
+    PEAK.load(Ordering::Relaxed) - baseline
+}

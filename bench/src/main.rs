@@ -2,6 +2,7 @@
 
 mod alloc_meter;
 mod levels;
+mod physics;
 mod replay;
 mod serve;
 
@@ -14,7 +15,8 @@ fn main() -> Result<()> {
     let suite = std::env::args().nth(1).unwrap_or_default();
     match suite.as_str() {
         "replay" => replay::run(),
+        "physics" => physics::run(),
         "serve" => serve::run(),
-        other => bail!("unknown benchmark suite {other:?}; known: replay, serve"),
+        other => bail!("unknown benchmark suite {other:?}; known: replay, physics, serve"),
     }
 }

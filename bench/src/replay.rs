@@ -83,6 +83,7 @@ pub fn run() -> Result<()> {
 fn mode_name(level: &Level) -> &'static str {
     match level.game {
         LevelGame::Match3(_) => "match3",
+        LevelGame::MergeDrop(_) => "merge_drop",
     }
 }
 

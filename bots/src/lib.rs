@@ -6,6 +6,7 @@
 
 pub mod driver;
 pub mod match3;
+pub mod merge;
 
 use game_core::{Action, Game, Pcg32};
 
@@ -24,6 +25,7 @@ pub trait Bot {
 pub fn random_bot(level: &game_core::Level) -> Box<dyn Bot> {
     match level.game {
         game_core::LevelGame::Match3(_) => Box::new(match3::RandomBot),
+        game_core::LevelGame::MergeDrop(_) => Box::new(merge::RandomBot),
     }
 }
 
@@ -31,5 +33,6 @@ pub fn random_bot(level: &game_core::Level) -> Box<dyn Bot> {
 pub fn strongest_bot(level: &game_core::Level) -> Box<dyn Bot> {
     match level.game {
         game_core::LevelGame::Match3(_) => Box::new(match3::RandomBot),
+        game_core::LevelGame::MergeDrop(_) => Box::new(merge::HeuristicBot),
     }
 }

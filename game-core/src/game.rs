@@ -7,6 +7,7 @@ use crate::kernel::tick::SESSION_TICKS_MAX;
 use crate::kernel::Kernel;
 use crate::level::{Level, LevelGame};
 use crate::match3::Match3;
+use crate::merge::MergeDrop;
 
 /// Whether the session is still being played.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,24 +41,29 @@ pub trait GameMode {
 /// The game mode a session is playing.
 pub enum Mode {
     Match3(Match3),
+    /// Boxed: the physics scratch arrays make it several times larger than match-3's state.
+    MergeDrop(alloc::boxed::Box<MergeDrop>),
 }
 
 impl Mode {
     fn rules(&self) -> &dyn GameMode {
         match self {
             Mode::Match3(game) => game,
+            Mode::MergeDrop(game) => game.as_ref(),
         }
     }
 
     fn rules_mut(&mut self) -> &mut dyn GameMode {
         match self {
             Mode::Match3(game) => game,
+            Mode::MergeDrop(game) => game.as_mut(),
         }
     }
 }
 
 /// Mode tags in the state hash; never reused.
 const MODE_TAG_MATCH3: u8 = 1;
+const MODE_TAG_MERGE_DROP: u8 = 2;
 
 /// One deterministic game session.
 pub struct Game {
@@ -72,6 +78,9 @@ impl Game {
         let mut kernel = Kernel::new(seed);
         let mode = match &level.game {
             LevelGame::Match3(spec) => Mode::Match3(Match3::new(spec, &mut kernel)),
+            LevelGame::MergeDrop(spec) => {
+                Mode::MergeDrop(alloc::boxed::Box::new(MergeDrop::new(spec, &mut kernel)))
+            }
         };
         Game { kernel, mode }
     }
@@ -109,7 +118,21 @@ impl Game {
     pub fn match3(&self) -> Option<&Match3> {
         match &self.mode {
             Mode::Match3(game) => Some(game),
+            Mode::MergeDrop(_) => None,
         }
+    }
+
+    /// The merge-drop state, when this is a merge-drop session.
+    pub fn merge_drop(&self) -> Option<&MergeDrop> {
+        match &self.mode {
+            Mode::MergeDrop(game) => Some(game),
+            Mode::Match3(_) => None,
+        }
+    }
+
+    /// The kernel (tick, RNG, ECS world), read-only: renderers and bots read pieces from it.
+    pub fn kernel(&self) -> &Kernel {
+        &self.kernel
     }
 
     /// Events of the last simulated tick (and of actions applied since).
@@ -122,7 +145,10 @@ impl Game {
         if let Phase::Finished { .. } = self.phase() {
             return Err(Refusal::GameOver);
         }
-        let wrong_mode = matches!((&self.mode, action), (Mode::Match3(_), Action::Drop { .. }));
+        let wrong_mode = matches!(
+            (&self.mode, action),
+            (Mode::Match3(_), Action::Drop { .. }) | (Mode::MergeDrop(_), Action::Swap { .. })
+        );
         if wrong_mode {
             return Err(Refusal::WrongMode);
         }
@@ -152,6 +178,7 @@ impl Game {
         let mut hasher = StateHasher::new();
         let tag = match self.mode {
             Mode::Match3(_) => MODE_TAG_MATCH3,
+            Mode::MergeDrop(_) => MODE_TAG_MERGE_DROP,
         };
         hasher.write_u8(tag);
         self.kernel.hash_into(&mut hasher);

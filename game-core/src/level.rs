@@ -11,6 +11,7 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::match3::Match3Level;
+use crate::merge::MergeLevel;
 
 /// Largest level file accepted, in bytes. Real levels are a few KB.
 pub const LEVEL_FILE_BYTES_MAX: usize = 64 * 1024;
@@ -39,6 +40,7 @@ pub struct Level {
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum LevelGame {
     Match3(Match3Level),
+    MergeDrop(MergeLevel),
 }
 
 /// One thing wrong with a level.
@@ -145,6 +147,7 @@ impl Level {
         }
         match &self.game {
             LevelGame::Match3(spec) => spec.validate("game.match3", &mut problems),
+            LevelGame::MergeDrop(spec) => spec.validate("game.merge_drop", &mut problems),
         }
         problems
     }

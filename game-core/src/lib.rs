@@ -14,6 +14,8 @@ pub mod game;
 pub mod kernel;
 pub mod level;
 pub mod match3;
+pub mod merge;
+pub mod physics;
 pub mod replay;
 pub mod rules;
 

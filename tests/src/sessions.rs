@@ -21,40 +21,67 @@ pub struct CrossSession {
     pub expect: Expected,
 }
 
-/// Generates `count` sessions from `seed`; the same arguments give the same sessions.
-pub fn generate(levels: &[ShippedLevel], count: u32, seed: u64) -> Result<Vec<CrossSession>> {
-    assert!(!levels.is_empty(), "no shipped levels");
+/// Attempts per wanted session before giving up on reaching `ticks_min`.
+const ATTEMPTS_PER_SESSION_MAX: u32 = 8;
+
+/// Generates `count` sessions of at least `ticks_min` ticks each from `seed` (sessions that end
+/// sooner are drawn again); the same arguments give the same sessions.
+pub fn generate(
+    levels: &[ShippedLevel],
+    count: u32,
+    ticks_min: u32,
+    seed: u64,
+) -> Result<Vec<CrossSession>> {
+    anyhow::ensure!(
+        count == 0 || !levels.is_empty(),
+        "no shipped levels to play"
+    );
     let mut rng = Pcg32::new(seed, 0xc0ff);
-    (0..count)
-        .map(|_| {
-            let shipped = &levels[rng.below(levels.len() as u32) as usize];
-            let game_seed = u64::from(rng.next_u32()) << 32 | u64::from(rng.next_u32());
-            let think_ticks_min = rng.below(120);
-            let pacing = Pacing {
-                think_ticks_min,
-                think_ticks_max: think_ticks_min + rng.below(480),
-            };
-            let mut bot = random_bot(&shipped.level);
-            let bot_seed = u64::from(rng.next_u32());
-            let recording = play(
-                &shipped.level,
-                game_seed,
-                bot.as_mut(),
-                pacing,
-                bot_seed,
-                game_core::SESSION_TICKS_MAX,
-            )?;
-            let mut log = Vec::new();
-            encode_input_log(&recording.inputs, &mut log);
-            Ok(CrossSession {
-                level_file: shipped.path.clone(),
-                level_json: String::from_utf8(shipped.bytes.clone())?,
-                seed: game_seed.to_string(),
-                inputs_hex: hex(&log),
-                expect: Expected::of(&recording.outcome),
-            })
-        })
-        .collect()
+    let mut sessions = Vec::new();
+    for _ in 0..count * ATTEMPTS_PER_SESSION_MAX {
+        if sessions.len() == count as usize {
+            break;
+        }
+        let session = generate_one(levels, &mut rng)?;
+        if session.expect.ticks >= ticks_min {
+            sessions.push(session);
+        }
+    }
+    anyhow::ensure!(
+        sessions.len() == count as usize,
+        "only {} of {count} sessions reached {ticks_min} ticks",
+        sessions.len()
+    );
+    Ok(sessions)
+}
+
+fn generate_one(levels: &[ShippedLevel], rng: &mut Pcg32) -> Result<CrossSession> {
+    let shipped = &levels[rng.below(levels.len() as u32) as usize];
+    let game_seed = u64::from(rng.next_u32()) << 32 | u64::from(rng.next_u32());
+    let think_ticks_min = rng.below(120);
+    let pacing = Pacing {
+        think_ticks_min,
+        think_ticks_max: think_ticks_min + rng.below(480),
+    };
+    let mut bot = random_bot(&shipped.level);
+    let bot_seed = u64::from(rng.next_u32());
+    let recording = play(
+        &shipped.level,
+        game_seed,
+        bot.as_mut(),
+        pacing,
+        bot_seed,
+        game_core::SESSION_TICKS_MAX,
+    )?;
+    let mut log = Vec::new();
+    encode_input_log(&recording.inputs, &mut log);
+    Ok(CrossSession {
+        level_file: shipped.path.clone(),
+        level_json: String::from_utf8(shipped.bytes.clone())?,
+        seed: game_seed.to_string(),
+        inputs_hex: hex(&log),
+        expect: Expected::of(&recording.outcome),
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {

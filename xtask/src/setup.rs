@@ -35,13 +35,20 @@ pub fn chromium() -> Result<()> {
 pub fn npm_ci(project: &str) -> Result<()> {
     let lock = std::path::Path::new(project).join("package-lock.json");
     let installed = std::path::Path::new(project).join("node_modules/.package-lock.json");
-    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|meta| meta.modified()).ok();
+    let modified = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .and_then(|meta| meta.modified())
+            .ok()
+    };
     if let (Some(lock_time), Some(installed_time)) = (modified(&lock), modified(&installed)) {
         if installed_time >= lock_time {
             return Ok(());
         }
     }
-    run("npm", &["ci", "--prefix", project, "--no-audit", "--no-fund"])
+    run(
+        "npm",
+        &["ci", "--prefix", project, "--no-audit", "--no-fund"],
+    )
 }
 
 pub fn rust_targets() -> Result<()> {

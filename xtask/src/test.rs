@@ -13,7 +13,8 @@ const POSTGRES_URL_ENV: &str = "PLAYPROOF_TEST_POSTGRES_URL";
 
 /// Randomised sessions replayed natively and in wasm. Fixed seed: the same sessions every run,
 /// printed so a failure can be reproduced.
-const CROSS_TARGET_SESSIONS: u32 = 500;
+const CROSS_TARGET_MATCH3_SESSIONS: u32 = 500;
+const CROSS_TARGET_MERGE_DROP_SESSIONS: u32 = 200;
 const CROSS_TARGET_SEED: u64 = 20_261_121;
 
 pub fn all() -> Result<()> {
@@ -62,8 +63,10 @@ fn cross_target() -> Result<()> {
         "sessions",
         "--",
         "cross-target",
-        "--count",
-        &CROSS_TARGET_SESSIONS.to_string(),
+        "--match3",
+        &CROSS_TARGET_MATCH3_SESSIONS.to_string(),
+        "--merge-drop",
+        &CROSS_TARGET_MERGE_DROP_SESSIONS.to_string(),
         "--seed",
         &CROSS_TARGET_SEED.to_string(),
         "--out",

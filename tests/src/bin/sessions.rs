@@ -1,6 +1,6 @@
 //! `sessions`: makes the data of the cross-target and golden tests.
 //!
-//! `sessions cross-target --count N --seed S --out FILE` writes randomised sessions with their
+//! `sessions cross-target --match3 N --merge-drop M --seed S --out FILE` writes randomised sessions with their
 //! native outcomes for `tests/cross-target/check.mjs` to replay in wasm.
 //! `sessions record-golden --per-level K --seed S` records golden replays into `tests/golden/`.
 
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use playproof_bots::{play, random_bot, Pacing};
 use playproof_tests::golden::GoldenReplay;
-use playproof_tests::levels::{repo_root, shipped_levels};
+use playproof_tests::levels::{mode_name, repo_root, shipped_levels};
 use playproof_tests::sessions::generate;
 
 fn main() -> Result<()> {
@@ -26,19 +26,42 @@ fn main() -> Result<()> {
     };
     match command {
         "cross-target" => {
-            let count: u32 = value("--count")?.parse().context("--count")?;
+            let match3: u32 = value("--match3")?.parse().context("--match3")?;
+            let merge_drop: u32 = value("--merge-drop")?.parse().context("--merge-drop")?;
             let seed: u64 = value("--seed")?.parse().context("--seed")?;
             let out = PathBuf::from(value("--out")?);
-            println!("cross-target sessions: generating {count} with seed {seed}");
-            let sessions = generate(&shipped_levels()?, count, seed)?;
-            let ticks: u64 = sessions
-                .iter()
-                .map(|session| u64::from(session.expect.ticks))
-                .sum();
+            println!("cross-target sessions: seed {seed}");
+            let levels = shipped_levels()?;
+            let mut sessions = Vec::new();
+            // Sessions must run at least this long (thousands of ticks) to exercise long
+            // cascades and deep piles; shorter draws are replaced.
+            for (mode, count, ticks_min) in
+                [("match3", match3, 2_000), ("merge_drop", merge_drop, 3_000)]
+            {
+                let of_mode: Vec<_> = levels
+                    .iter()
+                    .filter(|shipped| mode_name(&shipped.level) == mode)
+                    .cloned()
+                    .collect();
+                let generated = generate(&of_mode, count, ticks_min, seed)?;
+                let ticks: Vec<u32> = generated
+                    .iter()
+                    .map(|session| session.expect.ticks)
+                    .collect();
+                println!(
+                    "cross-target sessions: {mode}: {} sessions on {} levels, ticks min {} / mean {} / max {}",
+                    generated.len(),
+                    of_mode.len(),
+                    ticks.iter().min().copied().unwrap_or(0),
+                    ticks.iter().map(|&t| u64::from(t)).sum::<u64>() / u64::from(count.max(1)),
+                    ticks.iter().max().copied().unwrap_or(0),
+                );
+                sessions.extend(generated);
+            }
             std::fs::write(&out, serde_json::to_vec(&sessions)?)
                 .with_context(|| format!("writing {}", out.display()))?;
             println!(
-                "cross-target sessions: wrote {} sessions, {ticks} ticks in all, to {}",
+                "cross-target sessions: wrote {} to {}",
                 sessions.len(),
                 out.display()
             );

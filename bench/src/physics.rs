@@ -1,0 +1,242 @@
+//! `physics`: our merge-drop physics against rapier2d (`enhanced-determinism`) on the same
+//! scenes, plus a release-mode replay of a 3-minute merge-drop session played by the
+//! heuristic bot.
+//!
+//! Scenes: `N` circles (radius 0.3 to 0.6) released on a grid above an open box (8 units wide
+//! for 60 circles, 16 for 200),
+//! gravity 30 units/s^2, 60 Hz ticks, restitution 0.2, friction 0.4. Rapier runs its default
+//! 4 solver sub-steps at dt = 1/60 (ours: 4 sub-steps of 4 solve + 1 relax passes); rapier's
+//! rotations are locked, since our circles carry none. Two phases are timed separately:
+//! `falling` (the first 300 ticks, everything awake) and `resting` (300 ticks after 900 ticks
+//! of settling, where sleeping should make both cheap). Memory is the peak heap growth while
+//! building and running a scene, from a counting allocator.
+
+use std::time::{Duration, Instant};
+
+use game_core::physics::{PhysicsConfig, Scene};
+use game_core::{replay, Level, Pcg32};
+use glam::Vec2;
+use playproof_bots::merge::HeuristicBot;
+use playproof_bots::{play, Pacing};
+use rapier2d::prelude::*;
+
+use crate::alloc_meter::{peak_reset, peak_since};
+
+const GRAVITY_Y: f32 = -30.0;
+const RESTITUTION: f32 = 0.2;
+const FRICTION: f32 = 0.4;
+const CUP_WIDTH: f32 = 8.0;
+const FALLING_TICKS: u32 = 300;
+const SETTLE_TICKS: u32 = 600;
+const RESTING_TICKS: u32 = 300;
+/// Each scene is run this many times; the fastest run is reported (least disturbed by the
+/// other processes sharing the machine).
+const RUNS: u32 = 5;
+
+/// Circles per grid row: 6 per 8 units of cup width.
+fn columns(count: u32) -> u32 {
+    if count <= 60 {
+        6
+    } else {
+        12
+    }
+}
+
+/// Cup width: 8 units for 60 circles (the classic level), 16 for 200, so both piles are about
+/// ten circles deep, as in play.
+fn cup_width(count: u32) -> f32 {
+    CUP_WIDTH * columns(count) as f32 / 6.0
+}
+
+/// The circles of a scene: (centre, radius), the same for both engines.
+fn circles(count: u32) -> Vec<(Vec2, f32)> {
+    let mut rng = Pcg32::new(0x5eed, 1);
+    let columns = columns(count);
+    let left = -cup_width(count) / 2.0 + 1.0;
+    (0..count)
+        .map(|index| {
+            let (row, col) = (index / columns, index % columns);
+            let radius = 0.3 + 0.05 * rng.below(7) as f32;
+            let jitter = rng.below(100) as f32 / 1000.0;
+            let centre = Vec2::new(left + 1.2 * col as f32 + jitter, 1.0 + 1.3 * row as f32);
+            (centre, radius)
+        })
+        .collect()
+}
+
+/// Time per step in each phase, and peak heap growth.
+struct Measurement {
+    falling: Duration,
+    resting: Duration,
+    memory_bytes: usize,
+}
+
+fn best(runs: impl Iterator<Item = Measurement>) -> Measurement {
+    runs.reduce(|a, b| Measurement {
+        falling: a.falling.min(b.falling),
+        resting: a.resting.min(b.resting),
+        memory_bytes: a.memory_bytes.max(b.memory_bytes),
+    })
+    .expect("at least one run")
+}
+
+fn run_ours(count: u32) -> Measurement {
+    let baseline = peak_reset();
+    let config = PhysicsConfig {
+        gravity: Vec2::new(0.0, GRAVITY_Y),
+        restitution: RESTITUTION,
+        friction: FRICTION,
+    };
+    let height = 2.0 + 1.3 * (count / columns(count)) as f32;
+    let mut scene = Scene::new(config, &Scene::cup(cup_width(count), height));
+    for (centre, radius) in circles(count) {
+        scene.spawn(centre, radius);
+    }
+    let start = Instant::now();
+    for _ in 0..FALLING_TICKS {
+        scene.step();
+    }
+    let falling = start.elapsed() / FALLING_TICKS;
+    for _ in 0..SETTLE_TICKS {
+        scene.step();
+    }
+    let start = Instant::now();
+    for _ in 0..RESTING_TICKS {
+        scene.step();
+    }
+    let resting = start.elapsed() / RESTING_TICKS;
+    std::hint::black_box(scene.state_hash());
+    Measurement {
+        falling,
+        resting,
+        memory_bytes: peak_since(baseline),
+    }
+}
+
+fn run_rapier(count: u32) -> Measurement {
+    let baseline = peak_reset();
+    let mut world = PhysicsWorld::new();
+    world.gravity = Vector::new(0.0, GRAVITY_Y);
+    world.integration_parameters.dt = 1.0 / 60.0;
+    world.integration_parameters.num_solver_iterations = 4;
+    let height = 2.0 + 1.3 * (count / columns(count)) as f32;
+    let half = cup_width(count) / 2.0;
+    let corners = [
+        Vector::new(-half, height),
+        Vector::new(-half, 0.0),
+        Vector::new(half, 0.0),
+        Vector::new(half, height),
+    ];
+    let ground = world.insert_body(RigidBodyBuilder::fixed());
+    for pair in corners.windows(2) {
+        let wall = ColliderBuilder::segment(pair[0], pair[1])
+            .friction(FRICTION)
+            .restitution(RESTITUTION);
+        world
+            .colliders
+            .insert_with_parent(wall, ground, &mut world.bodies);
+    }
+    for (centre, radius) in circles(count) {
+        let body = RigidBodyBuilder::dynamic()
+            .translation(Vector::new(centre.x, centre.y))
+            .lock_rotations();
+        let ball = ColliderBuilder::ball(radius)
+            .friction(FRICTION)
+            .restitution(RESTITUTION);
+        world.insert(body, ball);
+    }
+    let start = Instant::now();
+    for _ in 0..FALLING_TICKS {
+        world.step();
+    }
+    let falling = start.elapsed() / FALLING_TICKS;
+    for _ in 0..SETTLE_TICKS {
+        world.step();
+    }
+    let start = Instant::now();
+    for _ in 0..RESTING_TICKS {
+        world.step();
+    }
+    let resting = start.elapsed() / RESTING_TICKS;
+    std::hint::black_box(world.bodies.len());
+    Measurement {
+        falling,
+        resting,
+        memory_bytes: peak_since(baseline),
+    }
+}
+
+fn micros(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e6
+}
+
+/// Records a 3-minute classic session played by the heuristic bot, then times its replay.
+fn replay_session() -> anyhow::Result<()> {
+    let json = include_str!("../../assets/levels/merge/md-01-classic.json");
+    let level = Level::from_json(json.as_bytes())?;
+    // A steady human: a drop every 1 to 3 seconds.
+    let pacing = Pacing {
+        think_ticks_min: 60,
+        think_ticks_max: 180,
+    };
+    let recording = play(&level, 42, &mut HeuristicBot, pacing, 7, u32::MAX)?;
+    let outcome = &recording.outcome;
+    let mut fastest = Duration::MAX;
+    let mut memory_bytes = 0;
+    for _ in 0..RUNS {
+        let baseline = peak_reset();
+        let start = Instant::now();
+        let again = replay(&level, 42, &recording.inputs)?;
+        fastest = fastest.min(start.elapsed());
+        memory_bytes = memory_bytes.max(peak_since(baseline));
+        assert_eq!(&again, outcome, "replay diverged from the recording");
+    }
+    println!();
+    println!("replay of a merge-drop session (md-01-classic, heuristic bot, seed 42, bot seed 7)");
+    println!(
+        "  {} ticks ({:.1} s of play), {} drops, score {}, {} stars, finished: {}",
+        outcome.ticks,
+        f64::from(outcome.ticks) / 60.0,
+        recording.inputs.len(),
+        outcome.score,
+        outcome.stars,
+        outcome.finished
+    );
+    println!(
+        "  replay time {:.1} ms (budget 180 ms), {:.2} us per tick, peak heap {:.0} KiB (budget 1024 KiB)",
+        fastest.as_secs_f64() * 1e3,
+        micros(fastest) / f64::from(outcome.ticks),
+        memory_bytes as f64 / 1024.0
+    );
+    Ok(())
+}
+
+pub fn run() -> anyhow::Result<()> {
+    println!("physics step, time per 60 Hz tick (best of {RUNS}); memory = peak heap growth");
+    println!(
+        "{:>7} | {:>9} | {:>12} | {:>12} | {:>7} | {:>9} | {:>9}",
+        "bodies", "phase", "ours (us)", "rapier (us)", "ratio", "ours KiB", "rapier KiB"
+    );
+    println!("{}", "-".repeat(84));
+    for count in [60u32, 200] {
+        let ours = best((0..RUNS).map(|_| run_ours(count)));
+        let rapier = best((0..RUNS).map(|_| run_rapier(count)));
+        for (phase, mine, theirs) in [
+            ("falling", ours.falling, rapier.falling),
+            ("resting", ours.resting, rapier.resting),
+        ] {
+            println!(
+                "{:>7} | {:>9} | {:>12.2} | {:>12.2} | {:>6.2}x | {:>9.0} | {:>9.0}",
+                count,
+                phase,
+                micros(mine),
+                micros(theirs),
+                micros(theirs) / micros(mine).max(1e-3),
+                ours.memory_bytes as f64 / 1024.0,
+                rapier.memory_bytes as f64 / 1024.0,
+            );
+        }
+    }
+    println!("ratio = rapier time / our time (above 1: ours is faster)");
+    replay_session()
+}

@@ -1,0 +1,81 @@
+//! The rigid body component.
+
+use glam::Vec2;
+
+use crate::kernel::hash::StateHasher;
+
+/// Mass per unit area. Only mass ratios matter to the solver; one keeps masses readable.
+pub const BODY_DENSITY: f32 = 1.0;
+
+/// A circle body: the physics state of one hecs entity. Every field is simulation state and is
+/// hashed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Body {
+    /// Creation order, unique per world; the stable key every ordered loop sorts by.
+    pub serial: u32,
+    /// Centre, in world units (y up).
+    pub position: Vec2,
+    /// World units per second.
+    pub velocity: Vec2,
+    /// World units.
+    pub radius: f32,
+    /// 1 / mass, derived from the radius; kept to avoid a division per contact.
+    pub inv_mass: f32,
+    /// Consecutive ticks this body has been slower than `SLEEP_SPEED`.
+    pub slow_ticks: u16,
+    /// A sleeping body is neither integrated nor pushed: awake bodies see it as static.
+    pub asleep: bool,
+    /// Whether it has ever touched another body or a wall.
+    pub touched: bool,
+}
+
+impl Body {
+    /// An awake circle at rest; the mass is the area times [`BODY_DENSITY`].
+    pub fn circle(serial: u32, position: Vec2, radius: f32) -> Body {
+        assert!(radius > 0.0 && radius.is_finite(), "bad radius {radius}");
+        assert!(position.is_finite(), "non-finite position");
+        let mass = core::f32::consts::PI * radius * radius * BODY_DENSITY;
+        Body {
+            serial,
+            position,
+            velocity: Vec2::ZERO,
+            radius,
+            inv_mass: 1.0 / mass,
+            slow_ticks: 0,
+            asleep: false,
+            touched: false,
+        }
+    }
+
+    pub fn mass(&self) -> f32 {
+        1.0 / self.inv_mass
+    }
+
+    pub fn wake(&mut self) {
+        self.asleep = false;
+        self.slow_ticks = 0;
+    }
+
+    /// Panics unless every float is finite: called at step boundaries.
+    pub fn assert_finite(&self) {
+        assert!(
+            self.position.is_finite() && self.velocity.is_finite(),
+            "body {} has a non-finite position or velocity",
+            self.serial
+        );
+    }
+
+    /// Hashes every field in declaration order.
+    pub fn hash_into(&self, hasher: &mut StateHasher) {
+        hasher.write_u32(self.serial);
+        hasher.write_f32(self.position.x);
+        hasher.write_f32(self.position.y);
+        hasher.write_f32(self.velocity.x);
+        hasher.write_f32(self.velocity.y);
+        hasher.write_f32(self.radius);
+        hasher.write_f32(self.inv_mass);
+        hasher.write_u16(self.slow_ticks);
+        hasher.write_bool(self.asleep);
+        hasher.write_bool(self.touched);
+    }
+}
