@@ -4,7 +4,7 @@
 /// Codes a verifier gives for a proof or ticket it refuses (HTTP 400 when nothing could be tied to
 /// a session, 422 when an authentic session was rejected and consumed).
 pub const VERIFICATION: &[&str] = &[
-    // Format (400).
+    // Format and bounds (400).
     "too_large",
     "bad_magic",
     "unsupported_format_version",
@@ -16,23 +16,28 @@ pub const VERIFICATION: &[&str] = &[
     "trailing_bytes",
     "too_many_inputs",
     "invalid_input_log",
+    // The ticket and the session signature (400: nothing ties the bytes to an issued session).
+    "unknown_key_id",
+    "retired_key_id",
     "bad_ticket_signature",
-    "unknown_key",
+    "invalid_session_key",
     "bad_session_signature",
-    // Verdicts on authentic sessions (422).
+    // Verdicts on authentic sessions (422: recorded, session consumed, nothing paid).
     "ticket_expired",
     "unknown_level",
-    "level_changed",
-    "rules_version_mismatch",
+    "level_id_mismatch",
+    "unknown_rules_version",
     "input_out_of_order",
     "input_after_game_over",
     "input_refused",
     "session_too_long",
     "score_mismatch",
-    "tick_mismatch",
-    "hash_mismatch",
+    "final_tick_mismatch",
+    "final_hash_mismatch",
     "checkpoint_mismatch",
-    "implausible",
+    "faster_than_real_time",
+    "inputs_too_fast",
+    "session_over_level_limit",
     "rejected",
 ];
 
