@@ -110,20 +110,39 @@ pub enum CatalogueError {
     TooMany,
 }
 
-/// The playable levels by id.
+/// The playable levels by id, with the exact file bytes (verifiers identify a level by their
+/// hash).
 #[derive(Clone, Debug, Default)]
 pub struct LevelCatalogue {
-    levels: BTreeMap<String, Level>,
+    levels: BTreeMap<String, (Level, Vec<u8>)>,
 }
 
 impl LevelCatalogue {
-    pub fn new(levels: impl IntoIterator<Item = Level>) -> Self {
-        LevelCatalogue {
-            levels: levels
-                .into_iter()
-                .map(|level| (level.id.clone(), level))
-                .collect(),
+    /// A catalogue of level files given as bytes; `origin` names them in errors.
+    pub fn from_files(
+        origin: &str,
+        files: impl IntoIterator<Item = Vec<u8>>,
+    ) -> Result<Self, CatalogueError> {
+        let mut catalogue = LevelCatalogue::default();
+        for bytes in files {
+            catalogue.add(origin.to_string(), bytes)?;
         }
+        Ok(catalogue)
+    }
+
+    fn add(&mut self, path: String, bytes: Vec<u8>) -> Result<(), CatalogueError> {
+        let level = Level::from_json(&bytes).map_err(|error| CatalogueError::Invalid {
+            path: path.clone(),
+            problem: error.to_string(),
+        })?;
+        if self.levels.contains_key(&level.id) {
+            return Err(CatalogueError::Invalid {
+                path,
+                problem: format!("level id {:?} is used by another file", level.id),
+            });
+        }
+        self.levels.insert(level.id.clone(), (level, bytes));
+        Ok(())
     }
 
     /// Every `*.json` under `dir` (searched a few levels deep).
@@ -131,7 +150,7 @@ impl LevelCatalogue {
         let mut paths = Vec::new();
         collect_json(dir, 0, &mut paths)?;
         paths.sort();
-        let mut levels = BTreeMap::new();
+        let mut catalogue = LevelCatalogue::default();
         for path in paths {
             let shown = path.display().to_string();
             let io = |source| CatalogueError::Io {
@@ -143,23 +162,22 @@ impl LevelCatalogue {
                 return Err(CatalogueError::TooLarge { path: shown, bytes });
             }
             let text = std::fs::read(&path).map_err(io)?;
-            let level = Level::from_json(&text).map_err(|error| CatalogueError::Invalid {
-                path: shown.clone(),
-                problem: error.to_string(),
-            })?;
-            if levels.contains_key(&level.id) {
-                return Err(CatalogueError::Invalid {
-                    path: shown,
-                    problem: format!("level id {:?} is used by another file", level.id),
-                });
-            }
-            levels.insert(level.id.clone(), level);
+            catalogue.add(shown, text)?;
         }
-        Ok(LevelCatalogue { levels })
+        Ok(catalogue)
     }
 
     pub fn get(&self, level_id: &str) -> Option<&Level> {
-        self.levels.get(level_id)
+        self.levels.get(level_id).map(|(level, _)| level)
+    }
+
+    /// The level file's exact bytes.
+    pub fn file(&self, level_id: &str) -> Option<&[u8]> {
+        self.levels.get(level_id).map(|(_, bytes)| bytes.as_slice())
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = &[u8]> {
+        self.levels.values().map(|(_, bytes)| bytes.as_slice())
     }
 
     pub fn ids(&self) -> impl Iterator<Item = &str> {

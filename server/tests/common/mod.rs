@@ -206,7 +206,7 @@ impl Server {
         .expect("payouts are valid");
         let check = Arc::new(MacReplayCheck::new(
             TICKET_SECRET,
-            LevelCatalogue::new([test_level()]),
+            LevelCatalogue::from_files("test", [LEVEL_JSON.as_bytes().to_vec()]).unwrap(),
         ));
         let mut authenticators: Vec<Arc<dyn Authenticator>> = vec![Arc::new(DevAuthenticator)];
         if let Some(base) = &options.wechat_base {
