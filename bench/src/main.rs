@@ -5,6 +5,7 @@ mod levels;
 mod physics;
 mod replay;
 mod serve;
+mod verify;
 
 use anyhow::{bail, Result};
 
@@ -17,6 +18,7 @@ fn main() -> Result<()> {
         "replay" => replay::run(),
         "physics" => physics::run(),
         "serve" => serve::run(),
-        other => bail!("unknown benchmark suite {other:?}; known: replay, physics, serve"),
+        "verify" => verify::run(),
+        other => bail!("unknown benchmark suite {other:?}; known: replay, physics, serve, verify"),
     }
 }

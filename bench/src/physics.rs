@@ -2,10 +2,11 @@
 //! scenes, plus a release-mode replay of a 3-minute merge-drop session played by the
 //! heuristic bot.
 //!
-//! Scenes: `N` circles (radius 0.3 to 0.6) released on a grid above an open box (8 units wide
-//! for 60 circles, 16 for 200),
+//! Scenes: `N` circles (radius 0.3 to 0.6) released on a grid, 6 per 8 units of width, above an
+//! open box: 60 circles in the classic 8-unit cup (about 10 deep), 200 in a 16-unit cup (about
+//! 10 deep) and 200 in the 8-unit cup (about 25 deep, the hardest pile to put to sleep);
 //! gravity 30 units/s^2, 60 Hz ticks, restitution 0.2, friction 0.4. Rapier runs its default
-//! 4 solver sub-steps at dt = 1/60 (ours: 4 sub-steps of 4 solve + 1 relax passes); rapier's
+//! 4 solver sub-steps at dt = 1/60 (ours: 4 sub-steps of 4 solve + 2 relax passes); rapier's
 //! rotations are locked, since our circles carry none. Two phases are timed separately:
 //! `falling` (the first 300 ticks, everything awake) and `resting` (300 ticks after 900 ticks
 //! of settling, where sleeping should make both cheap). Memory is the peak heap growth while
@@ -33,26 +34,50 @@ const RESTING_TICKS: u32 = 300;
 /// other processes sharing the machine).
 const RUNS: u32 = 5;
 
-/// Circles per grid row: 6 per 8 units of cup width.
-fn columns(count: u32) -> u32 {
-    if count <= 60 {
-        6
-    } else {
-        12
+/// One benchmark scene: how many circles, dropped into a cup how many times the classic
+/// 8-unit width.
+#[derive(Clone, Copy)]
+struct SceneSpec {
+    count: u32,
+    widths: u32,
+}
+
+impl SceneSpec {
+    /// Circles per grid row: 6 per 8 units of cup width.
+    fn columns(self) -> u32 {
+        6 * self.widths
+    }
+
+    fn cup_width(self) -> f32 {
+        CUP_WIDTH * self.widths as f32
+    }
+
+    /// Cup walls reach above the highest circle.
+    fn cup_height(self) -> f32 {
+        2.0 + 1.3 * (self.count / self.columns()) as f32
     }
 }
 
-/// Cup width: 8 units for 60 circles (the classic level), 16 for 200, so both piles are about
-/// ten circles deep, as in play.
-fn cup_width(count: u32) -> f32 {
-    CUP_WIDTH * columns(count) as f32 / 6.0
-}
+const SCENES: [SceneSpec; 3] = [
+    SceneSpec {
+        count: 60,
+        widths: 1,
+    },
+    SceneSpec {
+        count: 200,
+        widths: 2,
+    },
+    SceneSpec {
+        count: 200,
+        widths: 1,
+    },
+];
 
 /// The circles of a scene: (centre, radius), the same for both engines.
-fn circles(count: u32) -> Vec<(Vec2, f32)> {
+fn circles(spec: SceneSpec) -> Vec<(Vec2, f32)> {
     let mut rng = Pcg32::new(0x5eed, 1);
-    let columns = columns(count);
-    let left = -cup_width(count) / 2.0 + 1.0;
+    let (count, columns) = (spec.count, spec.columns());
+    let left = -spec.cup_width() / 2.0 + 1.0;
     (0..count)
         .map(|index| {
             let (row, col) = (index / columns, index % columns);
@@ -69,6 +94,8 @@ struct Measurement {
     falling: Duration,
     resting: Duration,
     memory_bytes: usize,
+    /// Bodies still awake when the resting phase ends.
+    awake: usize,
 }
 
 fn best(runs: impl Iterator<Item = Measurement>) -> Measurement {
@@ -76,20 +103,20 @@ fn best(runs: impl Iterator<Item = Measurement>) -> Measurement {
         falling: a.falling.min(b.falling),
         resting: a.resting.min(b.resting),
         memory_bytes: a.memory_bytes.max(b.memory_bytes),
+        awake: a.awake.max(b.awake),
     })
     .expect("at least one run")
 }
 
-fn run_ours(count: u32) -> Measurement {
+fn run_ours(spec: SceneSpec) -> Measurement {
     let baseline = peak_reset();
     let config = PhysicsConfig {
         gravity: Vec2::new(0.0, GRAVITY_Y),
         restitution: RESTITUTION,
         friction: FRICTION,
     };
-    let height = 2.0 + 1.3 * (count / columns(count)) as f32;
-    let mut scene = Scene::new(config, &Scene::cup(cup_width(count), height));
-    for (centre, radius) in circles(count) {
+    let mut scene = Scene::new(config, &Scene::cup(spec.cup_width(), spec.cup_height()));
+    for (centre, radius) in circles(spec) {
         scene.spawn(centre, radius);
     }
     let start = Instant::now();
@@ -106,21 +133,23 @@ fn run_ours(count: u32) -> Measurement {
     }
     let resting = start.elapsed() / RESTING_TICKS;
     std::hint::black_box(scene.state_hash());
+    let memory_bytes = peak_since(baseline);
     Measurement {
         falling,
         resting,
-        memory_bytes: peak_since(baseline),
+        memory_bytes,
+        awake: scene.bodies().iter().filter(|body| !body.asleep).count(),
     }
 }
 
-fn run_rapier(count: u32) -> Measurement {
+fn run_rapier(spec: SceneSpec) -> Measurement {
     let baseline = peak_reset();
     let mut world = PhysicsWorld::new();
     world.gravity = Vector::new(0.0, GRAVITY_Y);
     world.integration_parameters.dt = 1.0 / 60.0;
     world.integration_parameters.num_solver_iterations = 4;
-    let height = 2.0 + 1.3 * (count / columns(count)) as f32;
-    let half = cup_width(count) / 2.0;
+    let height = spec.cup_height();
+    let half = spec.cup_width() / 2.0;
     let corners = [
         Vector::new(-half, height),
         Vector::new(-half, 0.0),
@@ -136,7 +165,7 @@ fn run_rapier(count: u32) -> Measurement {
             .colliders
             .insert_with_parent(wall, ground, &mut world.bodies);
     }
-    for (centre, radius) in circles(count) {
+    for (centre, radius) in circles(spec) {
         let body = RigidBodyBuilder::dynamic()
             .translation(Vector::new(centre.x, centre.y))
             .lock_rotations();
@@ -158,11 +187,16 @@ fn run_rapier(count: u32) -> Measurement {
         world.step();
     }
     let resting = start.elapsed() / RESTING_TICKS;
-    std::hint::black_box(world.bodies.len());
+    let memory_bytes = peak_since(baseline);
     Measurement {
         falling,
         resting,
-        memory_bytes: peak_since(baseline),
+        memory_bytes,
+        awake: world
+            .bodies
+            .iter()
+            .filter(|(_, body)| body.is_dynamic() && !body.is_sleeping())
+            .count(),
     }
 }
 
@@ -214,29 +248,45 @@ fn replay_session() -> anyhow::Result<()> {
 pub fn run() -> anyhow::Result<()> {
     println!("physics step, time per 60 Hz tick (best of {RUNS}); memory = peak heap growth");
     println!(
-        "{:>7} | {:>9} | {:>12} | {:>12} | {:>7} | {:>9} | {:>9}",
-        "bodies", "phase", "ours (us)", "rapier (us)", "ratio", "ours KiB", "rapier KiB"
+        "{:>7} | {:>5} | {:>8} | {:>10} | {:>11} | {:>7} | {:>8} | {:>10} | {:>12}",
+        "bodies",
+        "cup",
+        "phase",
+        "ours (us)",
+        "rapier (us)",
+        "ratio",
+        "ours KiB",
+        "rapier KiB",
+        "awake o/r"
     );
-    println!("{}", "-".repeat(84));
-    for count in [60u32, 200] {
-        let ours = best((0..RUNS).map(|_| run_ours(count)));
-        let rapier = best((0..RUNS).map(|_| run_rapier(count)));
+    println!("{}", "-".repeat(104));
+    for spec in SCENES {
+        let ours = best((0..RUNS).map(|_| run_ours(spec)));
+        let rapier = best((0..RUNS).map(|_| run_rapier(spec)));
         for (phase, mine, theirs) in [
             ("falling", ours.falling, rapier.falling),
             ("resting", ours.resting, rapier.resting),
         ] {
+            let awake = if phase == "resting" {
+                format!("{}/{}", ours.awake, rapier.awake)
+            } else {
+                String::new()
+            };
             println!(
-                "{:>7} | {:>9} | {:>12.2} | {:>12.2} | {:>6.2}x | {:>9.0} | {:>9.0}",
-                count,
+                "{:>7} | {:>5} | {:>8} | {:>10.2} | {:>11.2} | {:>6.2}x | {:>8.0} | {:>10.0} | {:>12}",
+                spec.count,
+                spec.cup_width(),
                 phase,
                 micros(mine),
                 micros(theirs),
                 micros(theirs) / micros(mine).max(1e-3),
                 ours.memory_bytes as f64 / 1024.0,
                 rapier.memory_bytes as f64 / 1024.0,
+                awake,
             );
         }
     }
     println!("ratio = rapier time / our time (above 1: ours is faster)");
+    println!("awake o/r = bodies still awake after the resting phase, ours / rapier");
     replay_session()
 }

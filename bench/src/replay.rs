@@ -1,13 +1,13 @@
 //! `replay`: how fast the native core replays 3-minute sessions, per game mode, on one core.
 //!
-//! Sessions are recorded first by the mode's strongest bot at human pace, capped at three
+//! Sessions are recorded first by the mode's standard bot (greedy or heuristic) at human pace, capped at three
 //! minutes of game time; only the replays are timed.
 
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use game_core::{replay, Input, Level, LevelGame, TICK_HZ};
-use playproof_bots::{play, strongest_bot, Pacing};
+use playproof_bots::{play, standard_bot, Pacing};
 
 use crate::alloc_meter::measure;
 use crate::levels::shipped_levels;
@@ -21,7 +21,7 @@ const TIMED_SECONDS_MIN: f64 = 2.0;
 
 pub fn run() -> Result<()> {
     let levels = shipped_levels()?;
-    println!("native replay of 3-minute sessions, one core (strongest bot, human pace)\n");
+    println!("native replay of 3-minute sessions, one core (greedy / heuristic bot, human pace)\n");
     println!(
         "{:<11} {:>8} {:>10} {:>12} {:>14} {:>13} {:>12} {:>10}",
         "mode",
@@ -36,8 +36,8 @@ pub fn run() -> Result<()> {
     for (mode, budget) in [("match3", "2000/s"), ("merge_drop", "<=180 ms")] {
         let chosen: Vec<&Level> = levels
             .iter()
-            .map(|(_, level)| level)
-            .filter(|level| mode_name(level) == mode)
+            .map(|file| &file.level)
+            .filter(|level| level.game.mode_name() == mode)
             .collect();
         if chosen.is_empty() {
             println!("{mode:<11} (no shipped levels)");
@@ -80,25 +80,34 @@ pub fn run() -> Result<()> {
     Ok(())
 }
 
-fn mode_name(level: &Level) -> &'static str {
-    match level.game {
-        LevelGame::Match3(_) => "match3",
-        LevelGame::MergeDrop(_) => "merge_drop",
+type Session<'a> = (&'a Level, u64, Vec<Input>, u32);
+
+/// A think time that spreads a match-3 level's moves over three minutes (0.5x to 1.5x the
+/// mean), so sessions are as long as the budget assumes; merge-drop drops at human pace and
+/// its levels' clocks run to their time limit.
+fn three_minute_pace(level: &Level) -> Pacing {
+    match &level.game {
+        LevelGame::Match3(spec) => {
+            let mean = SESSION_TICKS / u32::from(spec.moves.max(1));
+            Pacing {
+                think_ticks_min: mean / 2,
+                think_ticks_max: mean * 3 / 2,
+            }
+        }
+        LevelGame::MergeDrop(_) => Pacing::HUMAN,
     }
 }
-
-type Session<'a> = (&'a Level, u64, Vec<Input>, u32);
 
 fn record<'a>(levels: &[&'a Level]) -> Result<Vec<Session<'a>>> {
     (0..SESSIONS_PER_MODE)
         .map(|index| {
             let level = levels[index as usize % levels.len()];
-            let mut bot = strongest_bot(level);
+            let mut bot = standard_bot(level);
             let recording = play(
                 level,
                 1000 + index,
                 bot.as_mut(),
-                Pacing::HUMAN,
+                three_minute_pace(level),
                 index,
                 SESSION_TICKS,
             )

@@ -39,8 +39,6 @@ const IN_FLIGHT_MAX: usize = 512;
 const PAYOUT_FEN: i64 = 1;
 /// Longest wait for the server to start or a setup request to answer.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(60);
-/// Fallback level when none is shipped yet: a small match-3 board.
-const FALLBACK_LEVEL: &str = r#"{"id":"bench-level","name":"Bench","game":{"match3":{"rows":6,"cols":6,"colors":4,"moves":6}}}"#;
 
 #[derive(Parser)]
 struct ChildCli {
@@ -142,20 +140,14 @@ async fn parent() -> Result<()> {
     Ok(())
 }
 
-/// The level to play: the first shipped match-3 level, else a small built-in one.
+/// The level to play: the first shipped match-3 level.
 fn write_assets(scratch: &Path) -> Result<Level> {
-    let shipped = shipped_levels().unwrap_or_default();
-    let (level, bytes) = match shipped
+    let shipped = shipped_levels()?;
+    let file = shipped
         .into_iter()
-        .find(|(_, level)| matches!(level.game, LevelGame::Match3(_)))
-    {
-        Some((path, level)) => (level, std::fs::read(&path)?),
-        None => (
-            Level::from_json(FALLBACK_LEVEL.as_bytes())
-                .map_err(|error| anyhow::anyhow!("{error}"))?,
-            FALLBACK_LEVEL.as_bytes().to_vec(),
-        ),
-    };
+        .find(|file| matches!(file.level.game, LevelGame::Match3(_)))
+        .context("no shipped match-3 level under assets/levels")?;
+    let (level, bytes) = (file.level, file.bytes);
     for dir in ["levels", "payouts"] {
         std::fs::create_dir_all(scratch.join(dir))?;
     }

@@ -8,7 +8,7 @@ pub mod driver;
 pub mod match3;
 pub mod merge;
 
-use game_core::{Action, Game, Pcg32};
+use game_core::{Action, Game, Level, LevelGame, Pcg32};
 
 pub use driver::{play, Pacing, Recording};
 
@@ -21,18 +21,34 @@ pub trait Bot {
     fn choose(&mut self, game: &Game, rng: &mut Pcg32) -> Option<Action>;
 }
 
-/// A bot that plays uniformly random legal actions in `level`'s game mode.
-pub fn random_bot(level: &game_core::Level) -> Box<dyn Bot> {
+/// The bots for `level`'s game mode, weakest first: match-3 random, greedy, two-move lookahead;
+/// merge-drop random, heuristic.
+pub fn ladder(level: &Level) -> Vec<Box<dyn Bot>> {
     match level.game {
-        game_core::LevelGame::Match3(_) => Box::new(match3::RandomBot),
-        game_core::LevelGame::MergeDrop(_) => Box::new(merge::RandomBot),
+        LevelGame::Match3(_) => vec![
+            Box::new(match3::RandomBot),
+            Box::new(match3::GreedyBot),
+            Box::new(match3::LookaheadBot::default()),
+        ],
+        LevelGame::MergeDrop(_) => vec![Box::new(merge::RandomBot), Box::new(merge::HeuristicBot)],
+    }
+}
+
+/// The bot that plays uniformly random legal actions in `level`'s game mode.
+pub fn random_bot(level: &Level) -> Box<dyn Bot> {
+    ladder(level).swap_remove(0)
+}
+
+/// A competent player that thinks one move ahead: greedy for match-3, heuristic for
+/// merge-drop. Benchmarks and demos use it.
+pub fn standard_bot(level: &Level) -> Box<dyn Bot> {
+    match level.game {
+        LevelGame::Match3(_) => Box::new(match3::GreedyBot),
+        LevelGame::MergeDrop(_) => Box::new(merge::HeuristicBot),
     }
 }
 
 /// The strongest bot available for `level`'s game mode.
-pub fn strongest_bot(level: &game_core::Level) -> Box<dyn Bot> {
-    match level.game {
-        game_core::LevelGame::Match3(_) => Box::new(match3::RandomBot),
-        game_core::LevelGame::MergeDrop(_) => Box::new(merge::HeuristicBot),
-    }
+pub fn strongest_bot(level: &Level) -> Box<dyn Bot> {
+    ladder(level).pop().expect("every mode has bots")
 }

@@ -9,7 +9,7 @@ pub struct RandomBot;
 
 impl Bot for RandomBot {
     fn name(&self) -> &'static str {
-        "merge-random"
+        "random"
     }
 
     fn choose(&mut self, game: &Game, rng: &mut Pcg32) -> Option<Action> {
@@ -31,7 +31,7 @@ const JITTER_MILLI: u32 = 60;
 
 impl Bot for HeuristicBot {
     fn name(&self) -> &'static str {
-        "merge-heuristic"
+        "heuristic"
     }
 
     fn choose(&mut self, game: &Game, rng: &mut Pcg32) -> Option<Action> {

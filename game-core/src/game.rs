@@ -1,5 +1,7 @@
 //! A game session: the kernel plus one game mode, advanced one fixed tick at a time.
 
+use alloc::boxed::Box;
+
 use crate::kernel::event::Event;
 use crate::kernel::hash::StateHasher;
 use crate::kernel::input::{Action, Refusal};
@@ -40,22 +42,22 @@ pub trait GameMode {
 
 /// The game mode a session is playing.
 pub enum Mode {
-    Match3(Match3),
-    /// Boxed: the physics scratch arrays make it several times larger than match-3's state.
-    MergeDrop(alloc::boxed::Box<MergeDrop>),
+    // Both boxed: the states are a few KB and differ in size; a session holds exactly one.
+    Match3(Box<Match3>),
+    MergeDrop(Box<MergeDrop>),
 }
 
 impl Mode {
     fn rules(&self) -> &dyn GameMode {
         match self {
-            Mode::Match3(game) => game,
+            Mode::Match3(game) => game.as_ref(),
             Mode::MergeDrop(game) => game.as_ref(),
         }
     }
 
     fn rules_mut(&mut self) -> &mut dyn GameMode {
         match self {
-            Mode::Match3(game) => game,
+            Mode::Match3(game) => game.as_mut(),
             Mode::MergeDrop(game) => game.as_mut(),
         }
     }
@@ -69,6 +71,9 @@ const MODE_TAG_MERGE_DROP: u8 = 2;
 pub struct Game {
     kernel: Kernel,
     mode: Mode,
+    /// The kernel's events belong to a finished step: the next apply or step starts a new list.
+    /// Output only, never hashed.
+    events_stale: bool,
 }
 
 impl Game {
@@ -77,12 +82,16 @@ impl Game {
     pub fn new(level: &Level, seed: u64) -> Game {
         let mut kernel = Kernel::new(seed);
         let mode = match &level.game {
-            LevelGame::Match3(spec) => Mode::Match3(Match3::new(spec, &mut kernel)),
+            LevelGame::Match3(spec) => Mode::Match3(Box::new(Match3::new(spec, &mut kernel))),
             LevelGame::MergeDrop(spec) => {
-                Mode::MergeDrop(alloc::boxed::Box::new(MergeDrop::new(spec, &mut kernel)))
+                Mode::MergeDrop(Box::new(MergeDrop::new(spec, &mut kernel)))
             }
         };
-        Game { kernel, mode }
+        Game {
+            kernel,
+            mode,
+            events_stale: false,
+        }
     }
 
     /// Ticks simulated so far. An action applied now takes effect in tick `tick()`.
@@ -152,10 +161,15 @@ impl Game {
         if wrong_mode {
             return Err(Refusal::WrongMode);
         }
+        if self.events_stale {
+            self.kernel.events.clear();
+            self.events_stale = false;
+        }
         self.mode.rules_mut().apply(&mut self.kernel, action)
     }
 
-    /// Simulates one tick and returns its events.
+    /// Simulates one tick and returns its events, preceded by those of actions applied at this
+    /// tick.
     ///
     /// Panics past [`SESSION_TICKS_MAX`]: callers bound their loops by it.
     pub fn step(&mut self) -> &[Event] {
@@ -164,7 +178,10 @@ impl Game {
             "session over SESSION_TICKS_MAX"
         );
         let was_playing = self.phase() == Phase::Playing;
-        self.kernel.events.clear();
+        if self.events_stale {
+            self.kernel.events.clear();
+        }
+        self.events_stale = true;
         self.mode.rules_mut().step(&mut self.kernel);
         self.kernel.tick += 1;
         if let (true, Phase::Finished { passed }) = (was_playing, self.phase()) {

@@ -43,6 +43,16 @@ pub enum LevelGame {
     MergeDrop(MergeLevel),
 }
 
+impl LevelGame {
+    /// The mode's name as level files spell it: `match3` or `merge_drop`.
+    pub fn mode_name(&self) -> &'static str {
+        match self {
+            LevelGame::Match3(_) => "match3",
+            LevelGame::MergeDrop(_) => "merge_drop",
+        }
+    }
+}
+
 /// One thing wrong with a level.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {

@@ -90,6 +90,68 @@ fn eighty_circles_settle_asleep_without_overlap() {
     }
 }
 
+/// Ticks within which 200 circles in the 8-unit cup, a pile about 25 circles deep, must be
+/// fully asleep. Measured: asleep at tick 292 (seed 0x5eed) and 234 (seed 7), worst overlap
+/// 0.0045; the bound leaves room for tuning without letting a pile that never settles pass.
+const DEEP_SETTLE_TICKS_MAX: u32 = 600;
+
+/// 200 circles of radius 0.3 to 0.6, 6 per row, dropped into the classic 8-unit cup: the
+/// benchmark's deepest scene.
+fn deep_pile(seed: u64) -> Scene {
+    let rows = 200 / 6 + 1;
+    let height = 2.0 + 1.3 * rows as f32;
+    let mut scene = Scene::new(config(), &Scene::cup(CUP_WIDTH, height));
+    let mut rng = Pcg32::new(seed, 1);
+    for index in 0..200u32 {
+        let (row, col) = (index / 6, index % 6);
+        let radius = 0.3 + 0.05 * rng.below(7) as f32;
+        let jitter = rng.below(100) as f32 / 1000.0;
+        let position = Vec2::new(-3.0 + 1.2 * col as f32 + jitter, 1.0 + 1.3 * row as f32);
+        scene.spawn(position, radius);
+    }
+    scene
+}
+
+#[test]
+fn two_hundred_circles_in_the_classic_cup_settle_asleep_without_overlap() {
+    for seed in [0x5eed, 7] {
+        let mut scene = deep_pile(seed);
+        let mut settled_at = None;
+        for tick in 1..=DEEP_SETTLE_TICKS_MAX {
+            scene.step();
+            if scene.bodies().iter().all(|body| body.asleep) {
+                settled_at = Some(tick);
+                break;
+            }
+        }
+        let bodies = scene.bodies();
+        let awake = bodies.iter().filter(|body| !body.asleep).count();
+        assert_eq!(
+            awake, 0,
+            "seed {seed}: {awake} awake after {DEEP_SETTLE_TICKS_MAX} ticks"
+        );
+        let overlap = worst_overlap(&bodies);
+        println!("seed {seed}: asleep at tick {settled_at:?}, worst overlap {overlap}");
+        assert!(
+            overlap <= OVERLAP_TOLERANCE,
+            "seed {seed}: overlap {overlap}"
+        );
+        for body in &bodies {
+            assert!(
+                body.position.y - body.radius >= -OVERLAP_TOLERANCE,
+                "{body:?} below the floor"
+            );
+            assert!(body.position.x.abs() + body.radius <= CUP_WIDTH / 2.0 + OVERLAP_TOLERANCE);
+        }
+        // Asleep means frozen: another second changes nothing.
+        let before = scene.state_hash();
+        for _ in 0..60 {
+            scene.step();
+        }
+        assert_eq!(scene.state_hash(), before, "seed {seed}: the pile moved");
+    }
+}
+
 #[test]
 fn a_settled_pile_does_not_move_at_all() {
     let mut scene = pile(11);

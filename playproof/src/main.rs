@@ -1,9 +1,16 @@
 //! `playproof`: the command line for players' sessions, verification and operations.
 
+mod board_text;
 mod demo;
+mod demo_proof;
+mod keys;
 mod ledger;
+mod levels;
 mod play;
+mod replay_cmd;
 mod serve;
+mod session;
+mod verify;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -25,6 +32,14 @@ enum Command {
     Play(play::Args),
     /// Watch a bot play a level, then replay its recorded inputs and check the result.
     Demo(demo::Args),
+    /// Manage the server's ticket key ring.
+    Keys(keys::Args),
+    /// Issue a ticket, let a bot play the level and sign a proof (for trying the verifier).
+    DemoProof(demo_proof::Args),
+    /// Verify a proof file and print the verdict; exits non-zero on rejection.
+    Verify(verify::Args),
+    /// Print a proof's session timeline from its replay, for settling disputes.
+    Replay(replay_cmd::Args),
     /// Run the verification service (tickets, proofs, payouts, withdrawals).
     Serve(Box<serve::Args>),
     /// Ledger operations: `playproof ledger check`.
@@ -35,6 +50,10 @@ fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Play(args) => play::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Keys(args) => keys::run(args),
+        Command::DemoProof(args) => demo_proof::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Replay(args) => replay_cmd::run(args),
         Command::Serve(args) => serve::run(*args),
         Command::Ledger(args) => ledger::run(args),
     }

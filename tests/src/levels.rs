@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use game_core::{Level, LevelGame};
+use game_core::Level;
 
 /// The repository root (this crate lives in `tests/`).
 pub fn repo_root() -> PathBuf {
@@ -11,14 +11,6 @@ pub fn repo_root() -> PathBuf {
         .parent()
         .expect("tests/ has a parent")
         .to_path_buf()
-}
-
-/// The serde name of a level's game mode.
-pub fn mode_name(level: &Level) -> &'static str {
-    match level.game {
-        LevelGame::Match3(_) => "match3",
-        LevelGame::MergeDrop(_) => "merge_drop",
-    }
 }
 
 /// A level file: its path relative to the repository root, its bytes and its parsed form.

@@ -1,85 +1,510 @@
-//! Match-3. PLACEHOLDER API: replaced by the full rules.
+//! Match-3: swap two neighbouring pieces to make lines of three or more.
+//!
+//! A move runs through the stages of [`Stage`], one visible list in [`Match3::step`]:
+//! swap -> detect -> create specials -> clear and trigger -> gravity -> refill -> (falling pieces
+//! land) -> repeat until nothing matches -> end-of-move effects (chocolate spreads, objectives,
+//! bonus) -> shuffle only when no legal swap exists. Input is accepted only on a stable board.
+//!
+//! Determinism: integer maths only; every random draw comes from `kernel.rng`; cells are visited
+//! in canonical row-major order; ECS queries never decide an outcome (see `motion.rs`).
+
+pub mod blockers;
+pub mod board;
+pub mod clear;
+pub mod detect;
+pub mod gravity;
+pub mod level;
+pub mod model;
+pub mod motion;
+pub mod objectives;
+pub mod refill;
+pub mod shuffle;
+pub mod specials;
 
 use alloc::vec::Vec;
-use serde::{Deserialize, Serialize};
+
+use hecs::Entity;
 
 use crate::game::{GameMode, Phase};
 use crate::kernel::hash::StateHasher;
 use crate::kernel::input::{Action, Cell, Direction, Refusal};
 use crate::kernel::Kernel;
-use crate::level::Problem;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Match3Level {
-    pub rows: u8,
-    pub cols: u8,
-    pub colors: u8,
-    pub moves: u16,
+pub use board::{Axis, Board, Color, Ground, Piece, Tile};
+pub use clear::WaveOutcome;
+pub use level::{Match3Level, Motion, Rules, Scoring};
+pub use model::{evaluate_swap, Evaluation};
+pub use motion::{Fall, Slot, CELL_UNITS};
+pub use objectives::{Goal, GoalProgress, Objective};
+pub use specials::Combo;
+
+use board::CELLS_MAX;
+use clear::{resolve_wave, Sink};
+use detect::{check_swap, Blocked, SwapInfo};
+use model::ROUNDS_MAX;
+
+/// Something that happened on the board, for rendering and sound.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    Swapped {
+        from: Cell,
+        to: Cell,
+    },
+    /// Two specials (or a colour bomb and a piece) were swapped together.
+    Combo {
+        cell: Cell,
+        combo: Combo,
+    },
+    PieceCleared {
+        cell: Cell,
+        piece: Piece,
+    },
+    SpecialCreated {
+        cell: Cell,
+        piece: Piece,
+    },
+    SpecialTriggered {
+        cell: Cell,
+        piece: Piece,
+    },
+    IceCracked {
+        cell: Cell,
+        layers_left: u8,
+    },
+    JellyCleared {
+        cell: Cell,
+        layers_left: u8,
+    },
+    ChocolateDestroyed {
+        cell: Cell,
+    },
+    ChocolateSpread {
+        cell: Cell,
+    },
+    /// A new piece entered the board, falling towards `cell`.
+    Spawned {
+        cell: Cell,
+        piece: Piece,
+    },
+    /// A wave of the current move finished; `round` counts from 1.
+    Wave {
+        round: u16,
+        points: u32,
+    },
+    /// No legal swap was left, so the pieces were rearranged.
+    Shuffled,
+    /// Moves left at the end were converted to points.
+    MovesBonus {
+        moves: u16,
+        points: u32,
+    },
 }
 
-impl Match3Level {
-    pub fn validate(&self, path: &str, problems: &mut Vec<Problem>) {
-        if !(3..=9).contains(&self.rows) {
-            problems.push(Problem::new(
-                alloc::format!("{path}.rows"),
-                self.rows,
-                "3 to 9",
-            ));
-        }
-        if !(3..=9).contains(&self.cols) {
-            problems.push(Problem::new(
-                alloc::format!("{path}.cols"),
-                self.cols,
-                "3 to 9",
-            ));
-        }
-        if !(3..=6).contains(&self.colors) {
-            problems.push(Problem::new(
-                alloc::format!("{path}.colors"),
-                self.colors,
-                "3 to 6",
-            ));
+/// Where the board is in resolving a move. The order of the variants is the order of a move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Nothing moves; input is accepted.
+    Stable,
+    /// The two swapped pieces trade places.
+    Swapping {
+        from: Cell,
+        to: Cell,
+        ticks_left: u16,
+    },
+    /// Detect lines, create specials, clear and trigger: runs within one tick.
+    Resolving,
+    /// Cleared pieces vanish; then gravity and refill.
+    Clearing { ticks_left: u16 },
+    /// Pieces fall to their slots.
+    Falling,
+    /// End-of-move effects, objectives, bonus and shuffle: runs within one tick.
+    EndOfMove,
+}
+
+impl Stage {
+    fn hash_into(self, hasher: &mut StateHasher) {
+        match self {
+            Stage::Stable => hasher.write_u8(0),
+            Stage::Swapping {
+                from,
+                to,
+                ticks_left,
+            } => {
+                hasher.write_u8(1);
+                hasher.write_u8(from.row);
+                hasher.write_u8(from.col);
+                hasher.write_u8(to.row);
+                hasher.write_u8(to.col);
+                hasher.write_u16(ticks_left);
+            }
+            Stage::Resolving => hasher.write_u8(2),
+            Stage::Clearing { ticks_left } => {
+                hasher.write_u8(3);
+                hasher.write_u16(ticks_left);
+            }
+            Stage::Falling => hasher.write_u8(4),
+            Stage::EndOfMove => hasher.write_u8(5),
         }
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Event {
-    Swapped { from: Cell, to: Cell },
+/// Forwards wave events to the kernel.
+struct KernelSink<'a>(&'a mut Vec<crate::Event>);
+
+impl Sink for KernelSink<'_> {
+    fn emit(&mut self, event: Event) {
+        self.0.push(crate::Event::Match3(event));
+    }
 }
 
+/// A match-3 game in progress.
 pub struct Match3 {
-    rows: u8,
-    cols: u8,
-    colors: Vec<u8>,
+    rules: Rules,
+    board: Board,
+    /// The ECS entity of the piece in each tile (index as in [`Board`]).
+    entities: [Option<Entity>; CELLS_MAX],
+    stage: Stage,
+    /// The swap that started the move, until its first wave has run.
+    swap: Option<SwapInfo>,
+    /// Waves resolved in the current move.
+    round: u16,
     moves_left: u16,
     score: u32,
+    collected: [u16; board::COLORS_MAX as usize],
+    /// Whether any chocolate was destroyed in the current move (if not, it spreads).
+    chocolate_destroyed: bool,
+    /// Jelly layers at the start, for the clear-jelly progress.
+    jelly_start: u32,
+    /// `Some(passed)` once the game is over.
+    outcome: Option<bool>,
+    /// The pieces in motion. Derived from the `Fall` components (those with a height above
+    /// zero), so it is not hashed separately.
+    falls: motion::Falls,
 }
 
 impl Match3 {
+    /// Starts a game of a validated level: fixed pieces as given, the rest from the seeded fill,
+    /// shuffled if that left a line or no legal swap.
     pub fn new(spec: &Match3Level, kernel: &mut Kernel) -> Self {
-        let count = u32::from(spec.rows) * u32::from(spec.cols);
-        let colors = (0..count)
-            .map(|_| kernel.rng.below(u32::from(spec.colors)) as u8)
-            .collect();
+        let rules = spec.rules();
+        let (mut board, random) = spec.start();
+        refill::fill_initial(&mut board, random, rules.colors, &mut kernel.rng);
+        let mut outcome = None;
+        if (detect::has_line(&board) || !detect::has_legal_swap(&board))
+            && !shuffle::shuffle(&mut board, &mut kernel.rng)
+        {
+            outcome = Some(false);
+        }
+        let mut entities = [None; CELLS_MAX];
+        for index in board.indices() {
+            if board.piece(index).is_some() {
+                entities[index] = Some(
+                    kernel
+                        .world
+                        .spawn((Slot(Board::cell(index)), Fall::default())),
+                );
+            }
+        }
         Match3 {
-            rows: spec.rows,
-            cols: spec.cols,
-            colors,
+            jelly_start: board.jelly_layers(),
+            rules,
+            board,
+            entities,
+            stage: Stage::Stable,
+            swap: None,
+            round: 0,
             moves_left: spec.moves,
             score: 0,
+            collected: [0; board::COLORS_MAX as usize],
+            chocolate_destroyed: false,
+            outcome,
+            falls: motion::Falls::default(),
         }
     }
 
+    /// Every legal swap now, each pair once (towards `Right` or `Down`) in canonical order;
+    /// empty while the board moves or after the game.
     pub fn legal_swaps(&self) -> Vec<(Cell, Direction)> {
         let mut swaps = Vec::new();
-        for row in 0..self.rows {
-            for col in 0..self.cols.saturating_sub(1) {
-                swaps.push((Cell::new(row, col), Direction::Right));
-            }
+        if self.stage == Stage::Stable && self.outcome.is_none() {
+            detect::legal_swaps(&self.board, |from, direction| {
+                swaps.push((Board::cell(from), direction));
+            });
         }
         swaps
+    }
+
+    /// The board: pieces, blockers and grid size. Cheap to clone for planning.
+    pub fn board(&self) -> &Board {
+        &self.board
+    }
+
+    /// A copy of the board for the pure model ([`evaluate_swap`]).
+    pub fn board_snapshot(&self) -> Board {
+        self.board.clone()
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    pub fn rows(&self) -> u8 {
+        self.board.rows()
+    }
+
+    pub fn cols(&self) -> u8 {
+        self.board.cols()
+    }
+
+    /// The tile at `cell` (ground, ice and jelly layers, piece), if inside the grid.
+    pub fn tile(&self, cell: Cell) -> Option<Tile> {
+        self.board.tile_at(cell).copied()
+    }
+
+    /// The motion of the piece at `cell`: zero at rest.
+    pub fn fall(&self, kernel: &Kernel, cell: Cell) -> Option<Fall> {
+        let entity = self.entities[self.board.index(cell)?]?;
+        kernel.world.get::<&Fall>(entity).ok().map(|fall| *fall)
+    }
+
+    pub fn stage(&self) -> Stage {
+        self.stage
+    }
+
+    pub fn moves_left(&self) -> u16 {
+        self.moves_left
+    }
+
+    /// Pieces cleared so far, per colour.
+    pub fn collected(&self) -> &[u16] {
+        &self.collected
+    }
+
+    /// Progress of every objective, in level order.
+    pub fn goals(&self) -> impl Iterator<Item = GoalProgress> + '_ {
+        self.rules.goals.iter().map(|&goal| {
+            objectives::progress(
+                goal,
+                self.score,
+                &self.collected,
+                &self.board,
+                self.jelly_start,
+            )
+        })
+    }
+
+    fn goals_met(&self) -> bool {
+        self.goals().all(|progress| progress.met())
+    }
+
+    /// Moves the entity bookkeeping after a swap.
+    fn swap_entities(&mut self, kernel: &mut Kernel, from: usize, to: usize) {
+        self.entities.swap(from, to);
+        for index in [from, to] {
+            if let Some(entity) = self.entities[index] {
+                if let Ok(slot) = kernel.world.query_one_mut::<&mut Slot>(entity) {
+                    slot.0 = Board::cell(index);
+                }
+            }
+        }
+    }
+
+    /// Despawns the entities of cleared pieces and spawns those of new specials.
+    fn sync_entities(&mut self, kernel: &mut Kernel) {
+        for index in self.board.indices() {
+            match (self.board.piece(index), self.entities[index]) {
+                (None, Some(entity)) => {
+                    // The entity was spawned by this mode and is despawned only here.
+                    let _ = kernel.world.despawn(entity);
+                    self.entities[index] = None;
+                }
+                (Some(_), None) => {
+                    self.entities[index] = Some(
+                        kernel
+                            .world
+                            .spawn((Slot(Board::cell(index)), Fall::default())),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn add_points(&mut self, kernel: &mut Kernel, points: u32) {
+        if points > 0 {
+            self.score = self.score.saturating_add(points);
+            kernel.emit(crate::Event::ScoreChanged { score: self.score });
+        }
+    }
+
+    // ---- The stages of a tick, in order. Each does nothing unless the board is in its stage.
+
+    /// Swapping: the pieces trade places over `swap_ticks`, then the first wave resolves.
+    fn slide_swap(&mut self) {
+        if let Stage::Swapping {
+            from,
+            to,
+            ticks_left,
+        } = self.stage
+        {
+            self.stage = match ticks_left.saturating_sub(1) {
+                0 => Stage::Resolving,
+                ticks_left => Stage::Swapping {
+                    from,
+                    to,
+                    ticks_left,
+                },
+            };
+        }
+    }
+
+    /// Falling: every falling piece moves one tick; when all have landed, the next wave.
+    fn advance_falls(&mut self, kernel: &mut Kernel) {
+        if self.stage == Stage::Falling
+            && self.falls.advance(&mut kernel.world, &self.rules.motion) == 0
+        {
+            self.stage = Stage::Resolving;
+        }
+    }
+
+    /// Resolving: detect -> create specials -> clear and trigger, as one wave.
+    fn resolve(&mut self, kernel: &mut Kernel) {
+        if self.stage != Stage::Resolving {
+            return;
+        }
+        if self.round >= ROUNDS_MAX {
+            self.stage = Stage::EndOfMove;
+            return;
+        }
+        let round = self.round + 1;
+        let wave = resolve_wave(
+            &mut self.board,
+            self.swap.take(),
+            &self.rules.scoring,
+            round,
+            &mut KernelSink(&mut kernel.events),
+        );
+        if !wave.changed() {
+            self.stage = Stage::EndOfMove;
+            return;
+        }
+        self.round = round;
+        for (total, more) in self.collected.iter_mut().zip(wave.collected) {
+            *total = total.saturating_add(more);
+        }
+        self.chocolate_destroyed |= wave.chocolate_destroyed > 0;
+        self.sync_entities(kernel);
+        self.add_points(kernel, wave.points);
+        kernel.emit(crate::Event::Match3(Event::Wave {
+            round,
+            points: wave.points,
+        }));
+        self.stage = Stage::Clearing {
+            ticks_left: self.rules.motion.clear_ticks,
+        };
+    }
+
+    /// Clearing: wait `clear_ticks`, then gravity and the seeded refill start pieces falling.
+    fn gravity_and_refill(&mut self, kernel: &mut Kernel) {
+        let Stage::Clearing { ticks_left } = self.stage else {
+            return;
+        };
+        if ticks_left > 0 {
+            self.stage = Stage::Clearing {
+                ticks_left: ticks_left - 1,
+            };
+            return;
+        }
+        let entities = &mut self.entities;
+        let world = &mut kernel.world;
+        let falls = &mut self.falls;
+        gravity::fall(&mut self.board, |from, to| {
+            entities[to] = entities[from].take();
+            if let Some(entity) = entities[to] {
+                if let Ok((slot, fall)) = world.query_one_mut::<(&mut Slot, &mut Fall)>(entity) {
+                    slot.0 = Board::cell(to);
+                    let rows = ((to - from) / board::STRIDE) as i32;
+                    fall.offset_units += rows * CELL_UNITS;
+                    falls.start(entity);
+                }
+            }
+        });
+        let colors = self.rules.colors;
+        let rng = &mut kernel.rng;
+        let events = &mut kernel.events;
+        gravity::refill(
+            &mut self.board,
+            || refill::draw_plain(rng, colors),
+            |index, piece, rows| {
+                let fall = Fall {
+                    offset_units: i32::from(rows) * CELL_UNITS,
+                    velocity_units: 0,
+                };
+                let entity = world.spawn((Slot(Board::cell(index)), fall));
+                entities[index] = Some(entity);
+                falls.start(entity);
+                events.push(crate::Event::Match3(Event::Spawned {
+                    cell: Board::cell(index),
+                    piece,
+                }));
+            },
+        );
+        self.stage = if !self.falls.is_empty() {
+            Stage::Falling
+        } else {
+            Stage::Resolving
+        };
+    }
+
+    /// EndOfMove: objectives (and the bonus), the move limit, chocolate, then the shuffle.
+    fn end_of_move(&mut self, kernel: &mut Kernel) {
+        if self.stage != Stage::EndOfMove {
+            return;
+        }
+        self.stage = Stage::Stable;
+        if self.goals_met() {
+            let points = u32::from(self.moves_left) * self.rules.scoring.bonus_per_move;
+            kernel.emit(crate::Event::Match3(Event::MovesBonus {
+                moves: self.moves_left,
+                points,
+            }));
+            self.add_points(kernel, points);
+            self.outcome = Some(true);
+            return;
+        }
+        if self.moves_left == 0 {
+            self.outcome = Some(false);
+            return;
+        }
+        if self.rules.chocolate && !self.chocolate_destroyed {
+            if let Some((index, _)) = blockers::spread_chocolate(&mut self.board, &mut kernel.rng) {
+                kernel.emit(crate::Event::Match3(Event::ChocolateSpread {
+                    cell: Board::cell(index),
+                }));
+                self.sync_entities(kernel);
+            }
+        }
+        if !detect::has_legal_swap(&self.board) {
+            if shuffle::shuffle(&mut self.board, &mut kernel.rng) {
+                // Entities carry only motion, so rearranged pieces keep their cells' entities.
+                kernel.emit(crate::Event::Match3(Event::Shuffled));
+            } else {
+                self.outcome = Some(false);
+            }
+        }
+    }
+}
+
+impl Match3 {
+    /// The stages of a move, in order; each does nothing unless the board is in its stage.
+    /// Kept out of line so the idle tick stays a compare and a return.
+    #[inline(never)]
+    fn step_moving(&mut self, kernel: &mut Kernel) {
+        self.slide_swap(); // swapped pieces trade places
+        self.advance_falls(kernel); // falling pieces move; all landed -> resolve
+        self.resolve(kernel); // detect -> create specials -> clear and trigger
+        self.gravity_and_refill(kernel); // after the clear pause: gravity, seeded refill
+        self.end_of_move(kernel); // still board: objectives, bonus, chocolate, shuffle
     }
 }
 
@@ -88,50 +513,116 @@ impl GameMode for Match3 {
         let Action::Swap { cell, direction } = action else {
             return Err(Refusal::WrongMode);
         };
-        let other = cell.neighbour(direction).ok_or(Refusal::OutsideGrid)?;
-        if cell.row >= self.rows
-            || cell.col >= self.cols
-            || other.row >= self.rows
-            || other.col >= self.cols
-        {
-            return Err(Refusal::OutsideGrid);
+        if self.outcome.is_some() {
+            return Err(Refusal::GameOver);
         }
-        let a = usize::from(cell.row) * usize::from(self.cols) + usize::from(cell.col);
-        let b = usize::from(other.row) * usize::from(self.cols) + usize::from(other.col);
-        self.colors.swap(a, b);
+        if self.stage != Stage::Stable {
+            return Err(Refusal::BoardNotStable);
+        }
+        let (from, to) =
+            check_swap(&mut self.board, cell, direction).map_err(|blocked| match blocked {
+                Blocked::OutsideGrid => Refusal::OutsideGrid,
+                Blocked::Hole => Refusal::Hole,
+                Blocked::Immovable => Refusal::Immovable,
+                Blocked::NoMatch => Refusal::NoMatch,
+            })?;
+        self.board.swap_pieces(from, to);
+        self.swap_entities(kernel, from, to);
+        self.swap = Some(SwapInfo {
+            from,
+            to,
+            axis: Axis::of(direction),
+        });
         self.moves_left -= 1;
-        self.score += 10 + kernel.rng.below(10);
-        kernel.emit(crate::Event::Match3(Event::Swapped {
-            from: cell,
-            to: other,
-        }));
+        self.round = 0;
+        self.chocolate_destroyed = false;
+        let (from, to) = (Board::cell(from), Board::cell(to));
+        self.stage = Stage::Swapping {
+            from,
+            to,
+            ticks_left: self.rules.motion.swap_ticks,
+        };
+        kernel.emit(crate::Event::Match3(Event::Swapped { from, to }));
         Ok(())
     }
-    fn step(&mut self, _kernel: &mut Kernel) {}
-    fn hash_into(&self, _kernel: &Kernel, hasher: &mut StateHasher) {
-        self.colors.iter().for_each(|&c| hasher.write_u8(c));
-        hasher.write_u16(self.moves_left);
-        hasher.write_u32(self.score);
-    }
-    fn accepts_input(&self) -> bool {
-        true
-    }
-    fn is_quiescent(&self) -> bool {
-        true
-    }
-    fn phase(&self) -> Phase {
-        if self.moves_left == 0 {
-            Phase::Finished {
-                passed: self.score > 50,
-            }
-        } else {
-            Phase::Playing
+
+    /// One tick. A stable board costs one comparison: nothing moves until the next input.
+    #[inline]
+    fn step(&mut self, kernel: &mut Kernel) {
+        if self.stage != Stage::Stable {
+            self.step_moving(kernel);
         }
     }
+
+    fn hash_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
+        self.board.hash_into(hasher);
+        self.stage.hash_into(hasher);
+        match self.swap {
+            Some(swap) => {
+                hasher.write_u8(1);
+                hasher.write_u8(swap.from as u8);
+                hasher.write_u8(swap.to as u8);
+                hasher.write_u8(swap.axis as u8);
+            }
+            None => hasher.write_u8(0),
+        }
+        hasher.write_u16(self.round);
+        hasher.write_u16(self.moves_left);
+        hasher.write_u32(self.score);
+        for &count in &self.collected {
+            hasher.write_u16(count);
+        }
+        hasher.write_bool(self.chocolate_destroyed);
+        hasher.write_u32(self.jelly_start);
+        hasher.write_u8(match self.outcome {
+            None => 0,
+            Some(false) => 1,
+            Some(true) => 2,
+        });
+        // At rest every piece is still. While pieces fall, each moving piece's motion in cell
+        // order; every other piece is at rest in its slot.
+        let mut moving = [(0u8, 0i32, 0i32); CELLS_MAX];
+        let mut count = 0;
+        for &entity in self.falls.moving() {
+            let (Ok(slot), Ok(fall)) = (
+                kernel.world.get::<&Slot>(entity),
+                kernel.world.get::<&Fall>(entity),
+            ) else {
+                continue;
+            };
+            let index = self.board.index(slot.0).expect("a slot inside the grid");
+            moving[count] = (index as u8, fall.offset_units, fall.velocity_units);
+            count += 1;
+        }
+        moving[..count].sort_unstable_by_key(|&(index, ..)| index);
+        hasher.write_u32(count as u32);
+        for &(index, offset_units, velocity_units) in &moving[..count] {
+            hasher.write_u8(index);
+            hasher.write_i32(offset_units);
+            hasher.write_i32(velocity_units);
+        }
+    }
+
+    fn accepts_input(&self) -> bool {
+        self.stage == Stage::Stable && self.outcome.is_none()
+    }
+
+    fn is_quiescent(&self) -> bool {
+        self.stage == Stage::Stable
+    }
+
+    fn phase(&self) -> Phase {
+        match self.outcome {
+            None => Phase::Playing,
+            Some(passed) => Phase::Finished { passed },
+        }
+    }
+
     fn score(&self) -> u32 {
         self.score
     }
+
     fn stars(&self) -> u8 {
-        0
+        objectives::stars(&self.rules.stars, self.score)
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! One tick is [`Stage`]'s list, in order. Everything the future depends on is hashed by
 //! [`MergeDrop::hash_into`](crate::game::GameMode::hash_into): each piece's body and tier in
-//! creation-serial order, the preview, cooldown, danger timer, clock, score and end state.
+//! creation-serial order, the preview, cooldown, danger timer, clock, score and end state, and
+//! the contact impulses the physics carries into the next tick.
 
 mod level;
 
@@ -295,6 +296,7 @@ impl MergeDrop {
         body.velocity = velocity;
         body.touched = touched;
         kernel.world.spawn((body, Piece { tier }));
+        self.physics.note_spawn();
         serial
     }
 
@@ -345,8 +347,8 @@ impl MergeDrop {
                 .despawn(second.entity)
                 .expect("merged piece exists");
             let centre = (first.body.position + second.body.position) * 0.5;
-            Physics::wake_around(&mut kernel.world, first.body.position, first.body.radius);
-            Physics::wake_around(&mut kernel.world, second.body.position, second.body.radius);
+            (self.physics).wake_around(&mut kernel.world, first.body.position, first.body.radius);
+            (self.physics).wake_around(&mut kernel.world, second.body.position, second.body.radius);
             let (serials, next_tier) = ((first.body.serial, second.body.serial), tier + 1);
             if usize::from(next_tier) < self.rules.radii.len() {
                 // Equal masses: the average velocity conserves momentum.
@@ -487,6 +489,7 @@ impl GameMode for MergeDrop {
             body.hash_into(hasher);
             hasher.write_u8(*tier);
         }
+        self.physics.hash_into(hasher);
     }
 
     fn accepts_input(&self) -> bool {

@@ -23,8 +23,11 @@ pub struct Body {
     pub inv_mass: f32,
     /// Consecutive ticks this body has been slower than `SLEEP_SPEED`.
     pub slow_ticks: u16,
-    /// A sleeping body is neither integrated nor pushed: awake bodies see it as static.
+    /// A sleeping body is neither integrated nor pushed; it only ever touches other sleepers.
     pub asleep: bool,
+    /// While asleep: the serial of the lowest-serial body of the island it fell asleep with.
+    /// Waking one body wakes its whole island, so a pile never half-wakes.
+    pub island: u32,
     /// Whether it has ever touched another body or a wall.
     pub touched: bool,
 }
@@ -43,6 +46,7 @@ impl Body {
             inv_mass: 1.0 / mass,
             slow_ticks: 0,
             asleep: false,
+            island: serial,
             touched: false,
         }
     }
@@ -76,6 +80,7 @@ impl Body {
         hasher.write_f32(self.inv_mass);
         hasher.write_u16(self.slow_ticks);
         hasher.write_bool(self.asleep);
+        hasher.write_u32(self.island);
         hasher.write_bool(self.touched);
     }
 }

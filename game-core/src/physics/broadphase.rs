@@ -3,7 +3,10 @@
 
 use alloc::vec::Vec;
 
+use glam::Vec2;
+
 use super::pipeline::DenseBody;
+use super::shape::{greater, lesser};
 use super::SPECULATIVE_DISTANCE;
 
 /// One body's box on the sweep axis and across it.
@@ -20,6 +23,9 @@ pub(crate) struct SweepEntry {
 /// Fills `pairs` with every pair whose boxes (grown by how far each body can move this tick)
 /// overlap and of which at least one body is awake: two sleeping bodies cannot start touching.
 ///
+/// Sleeping bodies enter the sweep only if their box meets the box around all awake bodies,
+/// so a falling piece above a sleeping pile sweeps a handful of entries, not the whole pile.
+///
 /// Sorting by `min_x` then index makes the sweep itself deterministic; the final sort of the
 /// pairs makes the output independent of the sweep order anyway.
 pub(crate) fn find_pairs(
@@ -29,17 +35,31 @@ pub(crate) fn find_pairs(
 ) {
     entries.clear();
     pairs.clear();
+    let (mut low, mut high) = (Vec2::splat(f32::MAX), Vec2::splat(f32::MIN));
     for (index, dense) in bodies.iter().enumerate() {
-        let body = &dense.body;
-        let extent = body.radius + SPECULATIVE_DISTANCE + dense.reach;
-        entries.push(SweepEntry {
-            min_x: body.position.x - extent,
-            max_x: body.position.x + extent,
-            min_y: body.position.y - extent,
-            max_y: body.position.y + extent,
-            index: index as u16,
-            awake: !body.asleep,
-        });
+        if dense.body.asleep {
+            continue;
+        }
+        let entry = entry_of(dense, index);
+        low = Vec2::new(lesser(low.x, entry.min_x), lesser(low.y, entry.min_y));
+        high = Vec2::new(greater(high.x, entry.max_x), greater(high.y, entry.max_y));
+        entries.push(entry);
+    }
+    if entries.is_empty() {
+        return;
+    }
+    for (index, dense) in bodies.iter().enumerate() {
+        if !dense.body.asleep {
+            continue;
+        }
+        let entry = entry_of(dense, index);
+        let outside = entry.max_x < low.x
+            || entry.min_x > high.x
+            || entry.max_y < low.y
+            || entry.min_y > high.y;
+        if !outside {
+            entries.push(entry);
+        }
     }
     entries.sort_unstable_by(|p, q| p.min_x.total_cmp(&q.min_x).then(p.index.cmp(&q.index)));
     for (position, first) in entries.iter().enumerate() {
@@ -59,4 +79,17 @@ pub(crate) fn find_pairs(
         }
     }
     pairs.sort_unstable();
+}
+
+fn entry_of(dense: &DenseBody, index: usize) -> SweepEntry {
+    let body = &dense.body;
+    let extent = body.radius + SPECULATIVE_DISTANCE + dense.reach;
+    SweepEntry {
+        min_x: body.position.x - extent,
+        max_x: body.position.x + extent,
+        min_y: body.position.y - extent,
+        max_y: body.position.y + extent,
+        index: index as u16,
+        awake: !body.asleep,
+    }
 }

@@ -38,15 +38,24 @@ pub const TICK_DT_S: f32 = 1.0 / TICK_HZ as f32;
 pub const SUBSTEP_DT_S: f32 = TICK_DT_S / SUBSTEPS as f32;
 
 /// Solve passes (with position bias) per sub-step. Contact impulses are warm-started across the
-/// sub-steps of a tick but not across ticks (that would be solver state to hash). Measured on
-/// an 80-circle pile: one pass leaves 0.44 units of overlap at the bottom of a 12-deep stack,
-/// two leave 0.3, four leave 0.012 and the pile sleeps within 150 ticks. Carrying impulses
-/// across ticks with one pass was tried and rejected: the pile never stopped creeping.
+/// sub-steps of a tick and, for resting contacts, across ticks (the carried impulses are
+/// hashed, see `Physics::hash_into`). Measured on an 80-circle pile without the cross-tick warm
+/// start: one pass leaves 0.44 units of overlap at the bottom of a 12-deep stack, two leave
+/// 0.3, four leave 0.012 and the pile sleeps within 150 ticks. On 200 circles in the 8-unit cup
+/// (25 deep) four passes without it never settled (1,200 ticks, jitter up to 4 units/s, 0.036
+/// overlap): each tick's first sub-step started from zero impulse and the pile sagged and
+/// rebounded every tick. With it the same pile sleeps at tick 292 with 0.004 overlap. Fewer
+/// passes with the warm start were tried for speed (the sub-steps are 112 of 140 us per tick
+/// while that pile falls): two or three passes still settle it (ticks 387 and 280) but let
+/// the 80-circle pile rebound on landing (+142 and +79 energy in a tick, bound 55).
 pub const SOLVE_ITERATIONS: u32 = 4;
 
 /// Relax passes (without position bias) per sub-step; they remove the velocity the bias added,
-/// so position correction does not turn into kinetic energy.
-pub const RELAX_ITERATIONS: u32 = 1;
+/// so position correction does not turn into kinetic energy. With the cross-tick warm start one
+/// pass was not enough: an 80-circle pile hitting the floor rebounded with 140 units of kinetic
+/// energy more than it had a tick before (`energy_never_grows_without_input` failed by a factor
+/// of four); two passes take the bias velocity out and the pile lands dead.
+pub const RELAX_ITERATIONS: u32 = 2;
 
 /// Smallest circle radius any level may use, in world units.
 pub const RADIUS_MIN: f32 = 0.15;
@@ -86,13 +95,9 @@ pub const RESTITUTION_SPEED_MIN: f32 = 1.0;
 /// units, on top of how far the bodies can move in one tick.
 pub const SPECULATIVE_DISTANCE: f32 = 0.02;
 
-/// A body slower than this may fall asleep, in world units per second.
+/// A body slower than this may fall asleep (with its whole island), in world units per second.
 pub const SLEEP_SPEED: f32 = 0.06;
 
-/// Consecutive slow ticks before a body falls asleep (a quarter second).
+/// Consecutive slow ticks every body of an island needs before the island falls asleep (a
+/// quarter second).
 pub const SLEEP_TICKS: u16 = 15;
-
-/// An awake body faster than this wakes the sleeping bodies it touches, in world units per
-/// second. Above `SLEEP_SPEED` so a resting neighbour's residual motion does not keep waking a
-/// pile.
-pub const WAKE_SPEED: f32 = 0.3;

@@ -38,6 +38,7 @@ impl Scene {
         let serial = self.serial_next;
         self.serial_next += 1;
         self.world.spawn((Body::circle(serial, position, radius),));
+        self.physics.note_spawn();
         serial
     }
 
@@ -58,6 +59,7 @@ impl Scene {
         for body in self.bodies() {
             body.hash_into(&mut hasher);
         }
+        self.physics.hash_into(&mut hasher);
         hasher.finish()
     }
 }

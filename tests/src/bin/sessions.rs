@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use playproof_bots::{play, random_bot, Pacing};
 use playproof_tests::golden::GoldenReplay;
-use playproof_tests::levels::{mode_name, repo_root, shipped_levels};
+use playproof_tests::levels::{repo_root, shipped_levels};
 use playproof_tests::sessions::generate;
 
 fn main() -> Result<()> {
@@ -40,7 +40,7 @@ fn main() -> Result<()> {
             {
                 let of_mode: Vec<_> = levels
                     .iter()
-                    .filter(|shipped| mode_name(&shipped.level) == mode)
+                    .filter(|shipped| shipped.level.game.mode_name() == mode)
                     .cloned()
                     .collect();
                 let generated = generate(&of_mode, count, ticks_min, seed)?;

@@ -1,0 +1,145 @@
+//! The `playproof` binary as a user runs it: exit codes and the lines people read.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn playproof(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_playproof"))
+        .args(args)
+        .current_dir(repo_root())
+        .env("RUST_BACKTRACE", "0")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("playproof starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().expect("playproof finishes")
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn demo_replays_each_session_identically() {
+    let output = playproof(&["demo", "--every", "1000"], "");
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert_eq!(
+        stdout.matches("replay: identical to the live game").count(),
+        2,
+        "{stdout}"
+    );
+}
+
+#[test]
+fn play_refuses_bad_commands_and_illegal_swaps_without_ending_the_game() {
+    let level = "assets/levels/match3/m3-01-first-steps.json";
+    let output = playproof(&["play", level, "--seed", "1"], "1 1 sideways\n0 0 u\nq\n");
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(
+        stdout.contains("unknown direction \"sideways\"; use u, d, l or r"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("refused: "), "{stdout}");
+    assert!(stdout.contains("replay: 0 inputs"), "{stdout}");
+}
+
+#[test]
+fn a_malformed_level_file_is_named_with_the_reason_and_exits_non_zero() {
+    let dir = std::env::temp_dir().join(format!("playproof-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let level = dir.join("broken.json");
+    std::fs::write(
+        &level,
+        r#"{"id": "x", "name": "X", "game": {"match3": {"colors": 9}}}"#,
+    )
+    .unwrap();
+    let output = playproof(&["play", level.to_str().unwrap()], "");
+    let stderr = text(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains(&format!("level file {} is not valid", level.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("missing field"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn verify_accepts_a_demo_proof_and_rejects_it_truncated() {
+    let dir = std::env::temp_dir().join(format!("playproof-verify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let keys = dir.join("keys.json");
+    let proof = dir.join("proof.bin");
+    let path = |path: &Path| path.to_str().unwrap().to_string();
+    assert!(playproof(&["keys", "new", "--out", &path(&keys)], "")
+        .status
+        .success());
+    let made = playproof(
+        &[
+            "demo-proof",
+            "--keys",
+            &path(&keys),
+            "--level",
+            "assets/levels/match3/m3-01-first-steps.json",
+            "--seed",
+            "3",
+            "--out",
+            &path(&proof),
+        ],
+        "",
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+
+    let accepted = playproof(
+        &[
+            "verify",
+            &path(&proof),
+            "--keys",
+            &path(&keys),
+            "--levels",
+            "assets/levels",
+        ],
+        "",
+    );
+    assert!(accepted.status.success(), "{}", text(&accepted.stdout));
+    assert!(text(&accepted.stdout).starts_with("accepted: player demo-player scored "));
+
+    let bytes = std::fs::read(&proof).unwrap();
+    std::fs::write(&proof, &bytes[..bytes.len() - 1]).unwrap();
+    let rejected = playproof(
+        &[
+            "verify",
+            &path(&proof),
+            "--keys",
+            &path(&keys),
+            "--levels",
+            "assets/levels",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(rejected.status.code(), Some(1));
+    assert!(
+        text(&rejected.stdout).contains(r#""reason":"truncated""#),
+        "{}",
+        text(&rejected.stdout)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

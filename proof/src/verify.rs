@@ -1,0 +1,629 @@
+//! The verifier: the whole pipeline of `DESIGN.md` §5, mode-agnostic through game-core's replay.
+//!
+//! ```text
+//! format and bounds -> ticket: key id, signature, expiry, level, rules version
+//!   -> session signature -> session not already consumed -> replay
+//!   -> claims equal the replay's -> plausibility -> accepted
+//! ```
+//! Each step rejects with its own stable [`Reason`]. The current time is a parameter; the
+//! verifier stores nothing itself (consumed sessions live behind [`SessionStore`]).
+
+use alloc::collections::BTreeSet;
+use alloc::format;
+use alloc::string::{String, ToString};
+use core::convert::Infallible;
+use core::fmt;
+
+use ed25519_dalek::VerifyingKey;
+use game_core::kernel::input::InputLogError;
+use game_core::{replay, Level, ReplayError, ReplayOutcome, RULES_VERSION, TICK_HZ};
+
+use crate::error::DecodeError;
+use crate::keys::{verify_strict, KeyLookup, Keyring};
+use crate::levels::LevelCatalogue;
+use crate::policy::PlausibilityPolicy;
+use crate::proof::{decode_proof, Proof};
+use crate::ticket::SessionId;
+
+/// Remembers which sessions have had a proof judged. Implemented by the caller over its own
+/// storage: a backend consumes the session in the same transaction that records the verdict and
+/// writes the ledger, so a proof is never paid twice.
+pub trait SessionStore {
+    /// Storage failures; they are not verdicts and are passed through unchanged.
+    type Error;
+
+    /// Marks `session_id` consumed. Returns `Ok(true)` when this call consumed it and
+    /// `Ok(false)` when it had been consumed before.
+    fn consume(&mut self, session_id: SessionId) -> Result<bool, Self::Error>;
+}
+
+/// An in-memory [`SessionStore`] for tests and the command line.
+#[derive(Clone, Debug, Default)]
+pub struct MemorySessionStore {
+    consumed: BTreeSet<SessionId>,
+}
+
+impl MemorySessionStore {
+    pub fn new() -> MemorySessionStore {
+        MemorySessionStore::default()
+    }
+
+    pub fn is_consumed(&self, session_id: SessionId) -> bool {
+        self.consumed.contains(&session_id)
+    }
+}
+
+impl SessionStore for MemorySessionStore {
+    type Error = Infallible;
+
+    fn consume(&mut self, session_id: SessionId) -> Result<bool, Infallible> {
+        Ok(self.consumed.insert(session_id))
+    }
+}
+
+/// Why a proof was rejected. The [`code`](Reason::code)s are stable and listed in
+/// `docs/FORMATS.md`; new reasons get new codes, old codes never change meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    // Format and bounds (the decoders' errors).
+    TooLarge,
+    BadMagic,
+    UnsupportedFormatVersion,
+    Truncated,
+    OverlongInteger,
+    OutOfBounds,
+    InvalidUtf8,
+    ExpiryNotAfterIssue,
+    TrailingBytes,
+    TooManyInputs,
+    InvalidInputLog,
+    // The ticket.
+    UnknownKeyId,
+    RetiredKeyId,
+    BadTicketSignature,
+    TicketExpired,
+    UnknownLevel,
+    LevelIdMismatch,
+    UnknownRulesVersion,
+    // The session.
+    InvalidSessionKey,
+    BadSessionSignature,
+    SessionAlreadyConsumed,
+    // The replay.
+    InputOutOfOrder,
+    InputAfterGameOver,
+    InputRefused,
+    SessionTooLong,
+    // The claims.
+    ScoreMismatch,
+    FinalTickMismatch,
+    FinalHashMismatch,
+    CheckpointMismatch,
+    // Plausibility.
+    FasterThanRealTime,
+    InputsTooFast,
+    SessionOverLevelLimit,
+}
+
+impl Reason {
+    /// Every reason, in pipeline order.
+    pub const ALL: [Reason; 32] = [
+        Reason::TooLarge,
+        Reason::BadMagic,
+        Reason::UnsupportedFormatVersion,
+        Reason::Truncated,
+        Reason::OverlongInteger,
+        Reason::OutOfBounds,
+        Reason::InvalidUtf8,
+        Reason::ExpiryNotAfterIssue,
+        Reason::TrailingBytes,
+        Reason::TooManyInputs,
+        Reason::InvalidInputLog,
+        Reason::UnknownKeyId,
+        Reason::RetiredKeyId,
+        Reason::BadTicketSignature,
+        Reason::TicketExpired,
+        Reason::UnknownLevel,
+        Reason::LevelIdMismatch,
+        Reason::UnknownRulesVersion,
+        Reason::InvalidSessionKey,
+        Reason::BadSessionSignature,
+        Reason::SessionAlreadyConsumed,
+        Reason::InputOutOfOrder,
+        Reason::InputAfterGameOver,
+        Reason::InputRefused,
+        Reason::SessionTooLong,
+        Reason::ScoreMismatch,
+        Reason::FinalTickMismatch,
+        Reason::FinalHashMismatch,
+        Reason::CheckpointMismatch,
+        Reason::FasterThanRealTime,
+        Reason::InputsTooFast,
+        Reason::SessionOverLevelLimit,
+    ];
+
+    /// Stable machine-readable reason code (snake_case).
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::TooLarge => "too_large",
+            Reason::BadMagic => "bad_magic",
+            Reason::UnsupportedFormatVersion => "unsupported_format_version",
+            Reason::Truncated => "truncated",
+            Reason::OverlongInteger => "overlong_integer",
+            Reason::OutOfBounds => "out_of_bounds",
+            Reason::InvalidUtf8 => "invalid_utf8",
+            Reason::ExpiryNotAfterIssue => "expiry_not_after_issue",
+            Reason::TrailingBytes => "trailing_bytes",
+            Reason::TooManyInputs => "too_many_inputs",
+            Reason::InvalidInputLog => "invalid_input_log",
+            Reason::UnknownKeyId => "unknown_key_id",
+            Reason::RetiredKeyId => "retired_key_id",
+            Reason::BadTicketSignature => "bad_ticket_signature",
+            Reason::TicketExpired => "ticket_expired",
+            Reason::UnknownLevel => "unknown_level",
+            Reason::LevelIdMismatch => "level_id_mismatch",
+            Reason::UnknownRulesVersion => "unknown_rules_version",
+            Reason::InvalidSessionKey => "invalid_session_key",
+            Reason::BadSessionSignature => "bad_session_signature",
+            Reason::SessionAlreadyConsumed => "session_already_consumed",
+            Reason::InputOutOfOrder => "input_out_of_order",
+            Reason::InputAfterGameOver => "input_after_game_over",
+            Reason::InputRefused => "input_refused",
+            Reason::SessionTooLong => "session_too_long",
+            Reason::ScoreMismatch => "score_mismatch",
+            Reason::FinalTickMismatch => "final_tick_mismatch",
+            Reason::FinalHashMismatch => "final_hash_mismatch",
+            Reason::CheckpointMismatch => "checkpoint_mismatch",
+            Reason::FasterThanRealTime => "faster_than_real_time",
+            Reason::InputsTooFast => "inputs_too_fast",
+            Reason::SessionOverLevelLimit => "session_over_level_limit",
+        }
+    }
+
+    fn of_decode(error: &DecodeError) -> Reason {
+        match error {
+            DecodeError::TooLarge { .. } => Reason::TooLarge,
+            DecodeError::BadMagic { .. } => Reason::BadMagic,
+            DecodeError::UnsupportedVersion { .. } => Reason::UnsupportedFormatVersion,
+            DecodeError::Truncated { .. } => Reason::Truncated,
+            DecodeError::OverlongInteger { .. } => Reason::OverlongInteger,
+            DecodeError::OutOfBounds { .. } => Reason::OutOfBounds,
+            DecodeError::NotUtf8 { .. } => Reason::InvalidUtf8,
+            DecodeError::ExpiryNotAfterIssue { .. } => Reason::ExpiryNotAfterIssue,
+            DecodeError::TrailingBytes { .. } => Reason::TrailingBytes,
+            DecodeError::InputLog(error) => match error {
+                InputLogError::Truncated { .. } => Reason::Truncated,
+                InputLogError::BadVarint { .. } => Reason::OverlongInteger,
+                InputLogError::TooManyInputs { .. } => Reason::TooManyInputs,
+                InputLogError::TickTooLate { .. } => Reason::OutOfBounds,
+                InputLogError::TrailingBytes { .. } => Reason::TrailingBytes,
+                InputLogError::UnknownTag { .. }
+                | InputLogError::UnknownDirection { .. }
+                | InputLogError::SameTick { .. } => Reason::InvalidInputLog,
+            },
+        }
+    }
+
+    fn of_replay(error: &ReplayError) -> Reason {
+        match error {
+            ReplayError::InputOutOfOrder { .. } => Reason::InputOutOfOrder,
+            ReplayError::InputAfterGameOver { .. } => Reason::InputAfterGameOver,
+            ReplayError::Refused { .. } => Reason::InputRefused,
+            ReplayError::TooLong => Reason::SessionTooLong,
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A rejected proof: a stable reason and a message for people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub reason: Reason,
+    pub message: String,
+}
+
+impl Rejection {
+    fn new(reason: Reason, message: impl Into<String>) -> Rejection {
+        Rejection {
+            reason,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.reason.code(), self.message)
+    }
+}
+
+/// What an accepted proof established, as recomputed by the replay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    pub session_id: SessionId,
+    pub player_id: String,
+    pub level_id: String,
+    pub score: u32,
+    pub stars: u8,
+    /// Ticks simulated in all.
+    pub ticks: u32,
+    /// The game reached its end (rather than the log stopping on a resting board).
+    pub finished: bool,
+    /// The level's objectives were met.
+    pub passed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Accepted(Accepted),
+    Rejected(Rejection),
+}
+
+impl Verdict {
+    pub fn is_accepted(&self) -> bool {
+        matches!(self, Verdict::Accepted(_))
+    }
+
+    /// The rejection reason, if rejected.
+    pub fn reason(&self) -> Option<Reason> {
+        match self {
+            Verdict::Accepted(_) => None,
+            Verdict::Rejected(rejection) => Some(rejection.reason),
+        }
+    }
+}
+
+/// Judges proofs against a key ring, a level catalogue and a plausibility policy.
+#[derive(Clone, Debug)]
+pub struct Verifier {
+    keyring: Keyring,
+    levels: LevelCatalogue,
+    policy: PlausibilityPolicy,
+}
+
+impl Verifier {
+    pub fn new(keyring: Keyring, levels: LevelCatalogue, policy: PlausibilityPolicy) -> Verifier {
+        Verifier {
+            keyring,
+            levels,
+            policy,
+        }
+    }
+
+    pub fn keyring(&self) -> &Keyring {
+        &self.keyring
+    }
+
+    pub fn levels(&self) -> &LevelCatalogue {
+        &self.levels
+    }
+
+    pub fn policy(&self) -> &PlausibilityPolicy {
+        &self.policy
+    }
+
+    /// Judges `proof_bytes` as received at `now_ms` (unix milliseconds). A proof whose
+    /// signatures hold consumes its session in `sessions`, whatever the later steps decide: a
+    /// session gets one judged proof. Only a storage failure is an `Err`.
+    pub fn verify<S: SessionStore + ?Sized>(
+        &self,
+        proof_bytes: &[u8],
+        now_ms: u64,
+        sessions: &mut S,
+    ) -> Result<Verdict, S::Error> {
+        // Format and bounds; the ticket and session signatures.
+        let checked = match self.check_signed(proof_bytes, now_ms) {
+            Ok(checked) => checked,
+            Err(rejection) => return Ok(Verdict::Rejected(rejection)),
+        };
+        // Session not already consumed (before the expensive replay).
+        let session_id = checked.proof.ticket.body.session_id;
+        if !sessions.consume(session_id)? {
+            return Ok(Verdict::Rejected(Rejection::new(
+                Reason::SessionAlreadyConsumed,
+                format!("session {session_id} already had a proof judged"),
+            )));
+        }
+        // Replay, claims, plausibility.
+        Ok(match self.check_replayed(&checked) {
+            Ok(accepted) => Verdict::Accepted(accepted),
+            Err(rejection) => Verdict::Rejected(rejection),
+        })
+    }
+
+    /// The steps before the session is consumed: everything checkable without replaying.
+    fn check_signed<'a>(
+        &'a self,
+        proof_bytes: &'a [u8],
+        now_ms: u64,
+    ) -> Result<Signed<'a>, Rejection> {
+        let proof = decode_proof(proof_bytes)
+            .map_err(|error| Rejection::new(Reason::of_decode(&error), error.to_string()))?;
+        let ticket = &proof.ticket;
+        let server_key = self
+            .keyring
+            .active(ticket.key_id)
+            .map_err(|lookup| match lookup {
+                KeyLookup::Unknown => Rejection::new(
+                    Reason::UnknownKeyId,
+                    format!("ticket key id {} is not in the key ring", ticket.key_id),
+                ),
+                KeyLookup::Retired => Rejection::new(
+                    Reason::RetiredKeyId,
+                    format!("ticket key id {} is retired", ticket.key_id),
+                ),
+            })?;
+        if !verify_strict(server_key, ticket.signed_bytes(), &ticket.signature) {
+            return Err(Rejection::new(
+                Reason::BadTicketSignature,
+                format!(
+                    "the ticket signature does not verify under key {}",
+                    ticket.key_id
+                ),
+            ));
+        }
+        let body = &ticket.body;
+        if now_ms > body.expires_at_ms {
+            return Err(Rejection::new(
+                Reason::TicketExpired,
+                format!(
+                    "the ticket expired at {} ms, {} ms before submission",
+                    body.expires_at_ms,
+                    now_ms - body.expires_at_ms
+                ),
+            ));
+        }
+        let level = self.levels.get(&body.level_hash).ok_or_else(|| {
+            Rejection::new(
+                Reason::UnknownLevel,
+                format!(
+                    "no known level has content hash {} (ticket level id {:?})",
+                    Hex(&body.level_hash),
+                    body.level_id
+                ),
+            )
+        })?;
+        if level.id != body.level_id {
+            return Err(Rejection::new(
+                Reason::LevelIdMismatch,
+                format!(
+                    "the ticket names level {:?} but its hash is level {:?}",
+                    body.level_id, level.id
+                ),
+            ));
+        }
+        if body.rules_version != RULES_VERSION {
+            return Err(Rejection::new(
+                Reason::UnknownRulesVersion,
+                format!(
+                    "rules version {} is not known; this verifier replays version {RULES_VERSION}",
+                    body.rules_version
+                ),
+            ));
+        }
+        let session_key = VerifyingKey::from_bytes(&body.session_public_key).map_err(|_| {
+            Rejection::new(
+                Reason::InvalidSessionKey,
+                "the session public key is not a valid Ed25519 point",
+            )
+        })?;
+        if !verify_strict(&session_key, proof.signed_bytes(), &proof.signature) {
+            return Err(Rejection::new(
+                Reason::BadSessionSignature,
+                "the proof signature does not verify under the ticket's session key",
+            ));
+        }
+        Ok(Signed {
+            proof,
+            level,
+            now_ms,
+        })
+    }
+
+    fn check_replayed(&self, checked: &Signed<'_>) -> Result<Accepted, Rejection> {
+        let Signed {
+            proof,
+            level,
+            now_ms,
+        } = checked;
+        let body = &proof.ticket.body;
+        let outcome = replay(level, body.seed, &proof.inputs)
+            .map_err(|error| Rejection::new(Reason::of_replay(&error), error.to_string()))?;
+        check_claims(proof, &outcome)?;
+        self.check_plausible(proof, &outcome, *now_ms)?;
+        Ok(Accepted {
+            session_id: body.session_id,
+            player_id: body.player_id.clone(),
+            level_id: body.level_id.clone(),
+            score: outcome.score,
+            stars: outcome.stars,
+            ticks: outcome.ticks,
+            finished: outcome.finished,
+            passed: outcome.passed,
+        })
+    }
+
+    fn check_plausible(
+        &self,
+        proof: &Proof<'_>,
+        outcome: &ReplayOutcome,
+        now_ms: u64,
+    ) -> Result<(), Rejection> {
+        let body = &proof.ticket.body;
+        let limits = self.policy.for_level(&body.level_id);
+        let game_ms = u64::from(outcome.ticks) * 1000 / u64::from(TICK_HZ);
+        let wall_ms = now_ms.saturating_sub(body.issued_at_ms);
+        if game_ms > wall_ms.saturating_add(limits.clock_slack_ms) {
+            return Err(Rejection::new(
+                Reason::FasterThanRealTime,
+                format!(
+                    "the game ran {game_ms} ms but only {wall_ms} ms passed between ticket issue \
+                     and submission (slack {} ms)",
+                    limits.clock_slack_ms
+                ),
+            ));
+        }
+        for (index, pair) in proof.inputs.windows(2).enumerate() {
+            let interval = pair[1].tick - pair[0].tick;
+            if interval < limits.input_interval_ticks_min {
+                return Err(Rejection::new(
+                    Reason::InputsTooFast,
+                    format!(
+                        "input {} came {interval} ticks after the one before; at least {} are required",
+                        index + 1,
+                        limits.input_interval_ticks_min
+                    ),
+                ));
+            }
+        }
+        if outcome.ticks > limits.session_ticks_max {
+            return Err(Rejection::new(
+                Reason::SessionOverLevelLimit,
+                format!(
+                    "the session ran {} ticks; level {:?} allows {}",
+                    outcome.ticks, body.level_id, limits.session_ticks_max
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A proof whose format and signatures hold, with its level.
+struct Signed<'a> {
+    proof: Proof<'a>,
+    level: &'a Level,
+    now_ms: u64,
+}
+
+fn check_claims(proof: &Proof<'_>, outcome: &ReplayOutcome) -> Result<(), Rejection> {
+    if proof.claimed_score != outcome.score {
+        return Err(Rejection::new(
+            Reason::ScoreMismatch,
+            format!(
+                "claimed score {} but the replay scores {}",
+                proof.claimed_score, outcome.score
+            ),
+        ));
+    }
+    if proof.final_tick != outcome.ticks {
+        return Err(Rejection::new(
+            Reason::FinalTickMismatch,
+            format!(
+                "claimed final tick {} but the replay ends at tick {}",
+                proof.final_tick, outcome.ticks
+            ),
+        ));
+    }
+    if proof.final_hash != outcome.final_hash {
+        return Err(Rejection::new(
+            Reason::FinalHashMismatch,
+            format!(
+                "claimed final state hash {:016x} but the replay ends at {:016x}",
+                proof.final_hash, outcome.final_hash
+            ),
+        ));
+    }
+    if !proof.checkpoint_hashes.is_empty() {
+        if proof.checkpoint_hashes.len() != outcome.checkpoints.len() {
+            return Err(Rejection::new(
+                Reason::CheckpointMismatch,
+                format!(
+                    "{} checkpoint hashes claimed but the replay passes {} checkpoints",
+                    proof.checkpoint_hashes.len(),
+                    outcome.checkpoints.len()
+                ),
+            ));
+        }
+        let diverged = proof
+            .checkpoint_hashes
+            .iter()
+            .zip(&outcome.checkpoints)
+            .find(|(claimed, checkpoint)| **claimed != checkpoint.hash);
+        if let Some((claimed, checkpoint)) = diverged {
+            return Err(Rejection::new(
+                Reason::CheckpointMismatch,
+                format!(
+                    "at tick {} the claimed hash is {claimed:016x} but the replay's is {:016x}",
+                    checkpoint.tick, checkpoint.hash
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+struct Hex<'a>(&'a [u8]);
+
+impl fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|byte| write!(f, "{byte:02x}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_decode_error_code_is_the_reason_code_it_maps_to() {
+        use crate::error::Part;
+        let part = Part::Proof;
+        let errors = [
+            DecodeError::TooLarge {
+                part,
+                bytes: 1,
+                max: 0,
+            },
+            DecodeError::BadMagic {
+                part,
+                found: [0; 4],
+            },
+            DecodeError::UnsupportedVersion {
+                part,
+                version: 2,
+                supported: 1,
+            },
+            DecodeError::Truncated { part, field: "f" },
+            DecodeError::OverlongInteger { part, field: "f" },
+            DecodeError::OutOfBounds {
+                part,
+                field: "f",
+                value: 0,
+                min: 1,
+                max: 1,
+            },
+            DecodeError::NotUtf8 { part, field: "f" },
+            DecodeError::ExpiryNotAfterIssue {
+                issued_at_ms: 1,
+                expires_at_ms: 0,
+            },
+            DecodeError::TrailingBytes { part, count: 1 },
+            DecodeError::InputLog(InputLogError::TooManyInputs { count: 1 }),
+            DecodeError::InputLog(InputLogError::BadVarint { offset: 0 }),
+            DecodeError::InputLog(InputLogError::UnknownTag { index: 0, tag: 9 }),
+        ];
+        for error in errors {
+            assert_eq!(Reason::of_decode(&error).code(), error.code(), "{error}");
+        }
+    }
+
+    #[test]
+    fn reason_codes_are_unique_snake_case() {
+        let mut seen = BTreeSet::new();
+        for reason in Reason::ALL {
+            let code = reason.code();
+            assert!(seen.insert(code), "duplicate code {code}");
+            assert!(
+                code.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{code}"
+            );
+        }
+    }
+}
