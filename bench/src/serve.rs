@@ -17,7 +17,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use game_core::{Level, LevelGame, SESSION_TICKS_MAX};
 use playproof_bots::{play, random_bot, Pacing};
-use playproof_server::check::encode_interim_proof;
+use playproof_proof::{PlausibilityPolicy, ProofBody, SessionKey};
 use playproof_server::http::DEV_PLAYER_HEADER;
 use playproof_server::run::ServeArgs;
 
@@ -157,6 +157,16 @@ fn write_assets(scratch: &Path) -> Result<Level> {
         "tiers": [{ "at_least": 0, "payout_fen": PAYOUT_FEN }]
     });
     std::fs::write(scratch.join("payouts/level.json"), table.to_string())?;
+    // Bots play a whole game in an instant; the benchmark measures verification and credit,
+    // so the wall-clock and tapping-speed checks are relaxed (replay, claims and signatures
+    // are checked as always).
+    let mut policy = PlausibilityPolicy::default();
+    policy.default.clock_slack_ms = 24 * 60 * 60 * 1000;
+    policy.default.input_interval_ticks_min = 0;
+    std::fs::write(
+        scratch.join("plausibility.json"),
+        serde_json::to_string(&policy)?,
+    )?;
     Ok(level)
 }
 
@@ -209,6 +219,8 @@ fn spawn_server(scratch: &Path, url: &str, schema: Option<&str>) -> Result<Serve
         .arg(path(scratch, "levels"))
         .arg("--payouts")
         .arg(path(scratch, "payouts"))
+        .arg("--plausibility")
+        .arg(path(scratch, "plausibility.json"))
         .args(["--dev", "--daily-cap-fen", "1000000000"])
         .args([
             "--player-rate-per-s",
@@ -223,6 +235,8 @@ fn spawn_server(scratch: &Path, url: &str, schema: Option<&str>) -> Result<Serve
             unlimited,
         ])
         .env(CHILD_ENV, "1")
+        .env(playproof_server::run::TICKET_SECRET_ENV, "5a".repeat(32))
+        .env(playproof_server::run::TOKEN_SECRET_ENV, "a5".repeat(32))
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     if let Some(schema) = schema {
@@ -259,14 +273,21 @@ async fn prepare_proofs(
     for chunk in (0..count).collect::<Vec<_>>().chunks(64) {
         let requests = chunk.iter().map(|index| {
             let player = format!("bench-{}", *index as u32 % PLAYERS);
+            // Session keys from a counter: the benchmark needs distinct keys, not secret ones.
+            let mut entropy = [0u8; 32];
+            entropy[..8].copy_from_slice(&(*index as u64 + 1).to_le_bytes());
+            let key = SessionKey::from_entropy(entropy);
+            let public_key = playproof_server::hex::encode(&key.public_key());
             let request = client
                 .post(format!("{base}/v1/tickets"))
                 .header(DEV_PLAYER_HEADER, player.clone())
-                .json(&serde_json::json!({ "level_id": level.id }))
+                .json(
+                    &serde_json::json!({ "level_id": level.id, "session_public_key": public_key }),
+                )
                 .send();
             async move {
                 let ticket: serde_json::Value = request.await?.error_for_status()?.json().await?;
-                anyhow::Ok((player, ticket))
+                anyhow::Ok((player, ticket, key))
             }
         });
         for ticket in futures_util::future::join_all(requests).await {
@@ -278,9 +299,11 @@ async fn prepare_proofs(
         tickets
             .into_iter()
             .enumerate()
-            .map(|(index, (player, ticket))| {
+            .map(|(index, (player, ticket, key))| {
                 let seed: u64 = ticket["seed"].as_str().context("seed")?.parse()?;
-                let bytes = hex(ticket["ticket_hex"].as_str().context("ticket")?)?;
+                let bytes =
+                    playproof_server::hex::decode(ticket["ticket_hex"].as_str().context("ticket")?)
+                        .context("ticket hex")?;
                 let mut bot = random_bot(&level);
                 let recording = play(
                     &level,
@@ -290,25 +313,19 @@ async fn prepare_proofs(
                     index as u64,
                     SESSION_TICKS_MAX,
                 )?;
-                let proof =
-                    encode_interim_proof(&bytes, &recording.inputs, recording.outcome.score);
-                Ok((player, proof))
+                let body = ProofBody {
+                    ticket: bytes,
+                    inputs: recording.inputs,
+                    claimed_score: recording.outcome.score,
+                    final_tick: recording.outcome.ticks,
+                    final_hash: recording.outcome.final_hash,
+                    checkpoint_hashes: Vec::new(),
+                };
+                Ok((player, key.sign_proof(&body)?))
             })
             .collect()
     })
     .await?
-}
-
-fn hex(text: &str) -> Result<Vec<u8>> {
-    (0..text.len())
-        .step_by(2)
-        .map(|index| {
-            Ok(u8::from_str_radix(
-                text.get(index..index + 2).context("odd hex")?,
-                16,
-            )?)
-        })
-        .collect()
 }
 
 /// Offers `proofs` at `rate` per second, open loop; returns the row.

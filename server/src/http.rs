@@ -276,8 +276,7 @@ async fn login(
 #[serde(deny_unknown_fields)]
 struct TicketBody {
     level_id: String,
-    #[serde(default)]
-    session_public_key: Option<String>,
+    session_public_key: String,
 }
 
 async fn issue_ticket(
@@ -288,7 +287,7 @@ async fn issue_ticket(
     let player = player(&service, &headers)?;
     let body: TicketBody = parse_json(&headers, body)?;
     let ticket = service
-        .issue_ticket(&player, &body.level_id, body.session_public_key.as_deref())
+        .issue_ticket(&player, &body.level_id, &body.session_public_key)
         .await?;
     Ok(Json(ticket))
 }

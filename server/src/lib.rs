@@ -21,6 +21,7 @@ pub mod ratelimit;
 pub mod reasons;
 pub mod run;
 pub mod service;
+pub mod signed;
 pub mod store;
 
 pub use service::{ApiError, Service, ServiceConfig};

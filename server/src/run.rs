@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::auth::{Authenticator, DevAuthenticator, WeChatAuthenticator, WECHAT_API_BASE};
-use crate::check::{LevelCatalogue, MacReplayCheck, ProofCheck};
+use crate::check::{LevelCatalogue, ProofCheck};
 use crate::clock::SystemClock;
 use crate::http::{self, HttpOptions};
 use crate::metrics::Metrics;
@@ -18,11 +18,12 @@ use crate::service::{
     Service, ServiceConfig, ADDRESS_RATE_DEFAULT, DAILY_CAP_FEN_DEFAULT, PLAYER_RATE_DEFAULT,
     UTC_OFFSET_MINUTES_DEFAULT, WITHDRAWAL_MIN_FEN_DEFAULT,
 };
+use crate::signed::SignedProofCheck;
 use crate::store::{Store, StoreConfig, StoreError};
 
 /// Environment variable with the login-token secret (64 hex digits); shared by instances.
 pub const TOKEN_SECRET_ENV: &str = "PLAYPROOF_TOKEN_SECRET";
-/// Environment variable with the ticket secret (64 hex digits); must survive restarts.
+/// Environment variable with the server's Ed25519 ticket-signing secret key (64 hex digits).
 pub const TICKET_SECRET_ENV: &str = "PLAYPROOF_TICKET_SECRET";
 /// Environment variable with the operator endpoints' bearer token.
 pub const OPERATOR_TOKEN_ENV: &str = "PLAYPROOF_OPERATOR_TOKEN";
@@ -49,6 +50,13 @@ pub struct ServeArgs {
     /// Directory of payout tables and campaigns.json.
     #[arg(long, default_value = "assets/payouts")]
     pub payouts: PathBuf,
+    /// Id of the ticket-signing key (from PLAYPROOF_TICKET_SECRET); bump it when rotating.
+    #[arg(long, default_value_t = 1)]
+    pub key_id: u32,
+    /// Plausibility policy (JSON; see playproof-proof's `PlausibilityPolicy`). Default: the
+    /// verifier's defaults.
+    #[arg(long, value_name = "FILE")]
+    pub plausibility: Option<PathBuf>,
     /// Serve static files (the playable web page) from this directory.
     #[arg(long = "static", value_name = "DIR")]
     pub static_dir: Option<PathBuf>,
@@ -92,6 +100,8 @@ pub enum RunError {
     Payouts(#[from] crate::payout::PayoutError),
     #[error(transparent)]
     Levels(#[from] crate::check::CatalogueError),
+    #[error(transparent)]
+    Verifier(#[from] crate::signed::SignedCheckError),
 }
 
 fn secret(env: &str, dev: bool) -> Result<([u8; 32], bool), RunError> {
@@ -162,9 +172,21 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
         eprintln!("warning: {TICKET_SECRET_ENV} not set; tickets issued now fail after a restart");
     }
     let (token_secret, _) = secret(TOKEN_SECRET_ENV, args.dev)?;
-    // The interim verifier (see `check`): replay-checked, HMAC-bound tickets.
-    eprintln!("note: proofs are checked by replay with HMAC-bound tickets (interim verifier)");
-    let check: Arc<dyn ProofCheck> = Arc::new(MacReplayCheck::new(ticket_secret, levels));
+    let policy = match &args.plausibility {
+        None => playproof_proof::PlausibilityPolicy::default(),
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|source| RunError::Io {
+                what: format!("reading {}", path.display()),
+                source,
+            })?;
+            playproof_proof::PlausibilityPolicy::from_json(&bytes)
+                .map_err(|error| RunError::Config(format!("{}: {error}", path.display())))?
+        }
+    };
+    let signing_key =
+        playproof_proof::ServerKey::from_secret(playproof_proof::KeyId(args.key_id), ticket_secret);
+    let check: Arc<dyn ProofCheck> =
+        Arc::new(SignedProofCheck::new(signing_key, &[], &levels, policy)?);
     let mut config = ServiceConfig::new(token_secret);
     config.rules.daily_cap_fen = args.daily_cap_fen;
     config.rules.withdrawal_min_fen = args.withdrawal_min_fen;

@@ -396,7 +396,7 @@ impl Service {
         &self,
         player_id: &str,
         level_id: &str,
-        session_public_key_hex: Option<&str>,
+        session_public_key_hex: &str,
     ) -> Result<TicketResponse, ApiError> {
         if !self.check.has_level(level_id) {
             return Err(ApiError::new(
@@ -405,22 +405,15 @@ impl Service {
                 format!("no level {level_id:?}"),
             ));
         }
-        let session_public_key = match session_public_key_hex {
-            Some(hex) => {
-                let bytes =
-                    crate::hex::decode(hex).filter(|bytes| bytes.len() == SESSION_PUBLIC_KEY_BYTES);
-                bytes.ok_or_else(|| {
-                    ApiError::new(
-                        422,
-                        "invalid_field",
-                        format!(
-                            "session_public_key must be {SESSION_PUBLIC_KEY_BYTES} bytes as hex"
-                        ),
-                    )
-                })?
-            }
-            None => Vec::new(),
-        };
+        let session_public_key = crate::hex::decode(session_public_key_hex)
+            .filter(|bytes| bytes.len() == SESSION_PUBLIC_KEY_BYTES)
+            .ok_or_else(|| {
+                ApiError::new(
+                    422,
+                    "invalid_field",
+                    format!("session_public_key must be {SESSION_PUBLIC_KEY_BYTES} bytes as hex"),
+                )
+            })?;
         let request = TicketRequest {
             player_id: player_id.to_string(),
             level_id: level_id.to_string(),

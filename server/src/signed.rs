@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::convert::Infallible;
 
 use game_core::RULES_VERSION;
-use proof::{
+use playproof_proof::{
     decode_proof, KeyId, KeyStatus, Keyring, LevelHash, PlausibilityPolicy, ServerKey, SessionId,
     SessionStore, TicketBody, Verdict, Verifier, PUBLIC_KEY_BYTES,
 };
@@ -58,22 +58,28 @@ impl SignedProofCheck {
         policy: PlausibilityPolicy,
     ) -> Result<Self, SignedCheckError> {
         let mut keyring = Keyring::new();
-        let key_error = |id: KeyId, error: proof::KeyError| SignedCheckError::Key {
+        let key_error = |id: KeyId, error: playproof_proof::KeyError| SignedCheckError::Key {
             id: id.0,
             problem: error.to_string(),
         };
         keyring
-            .add(signing_key.id(), signing_key.public_key(), KeyStatus::Active)
+            .add(
+                signing_key.id(),
+                signing_key.public_key(),
+                KeyStatus::Active,
+            )
             .map_err(|error| key_error(signing_key.id(), error))?;
         for (id, public_key, status) in other_keys {
             keyring
                 .add(*id, *public_key, *status)
                 .map_err(|error| key_error(*id, error))?;
         }
-        let mut catalogue = proof::LevelCatalogue::new();
+        let mut catalogue = playproof_proof::LevelCatalogue::new();
         let mut level_hashes = BTreeMap::new();
         for id in levels.ids() {
-            let bytes = levels.file(id).expect("an id the catalogue lists has a file");
+            let bytes = levels
+                .file(id)
+                .expect("an id the catalogue lists has a file");
             let hash = catalogue
                 .insert(bytes)
                 .map_err(|error| SignedCheckError::Level {
@@ -99,8 +105,11 @@ impl ProofCheck for SignedProofCheck {
         let level_hash = *self.level_hashes.get(&request.level_id).ok_or_else(|| {
             CheckRejection::new("unknown_level", format!("no level {:?}", request.level_id))
         })?;
-        let session_public_key: [u8; PUBLIC_KEY_BYTES] =
-            request.session_public_key.as_slice().try_into().map_err(|_| {
+        let session_public_key: [u8; PUBLIC_KEY_BYTES] = request
+            .session_public_key
+            .as_slice()
+            .try_into()
+            .map_err(|_| {
                 CheckRejection::new(
                     "invalid_session_key",
                     format!("session_public_key must be {PUBLIC_KEY_BYTES} bytes"),
@@ -140,7 +149,7 @@ impl ProofCheck for SignedProofCheck {
             Ok(verdict) => verdict,
             Err(never) => match never {},
         };
-        let rejection = |rejection: proof::Rejection| {
+        let rejection = |rejection: playproof_proof::Rejection| {
             CheckRejection::new(rejection.reason.code(), rejection.message)
         };
         let Some(session_id) = noted.0 else {
@@ -155,7 +164,9 @@ impl ProofCheck for SignedProofCheck {
         };
         let (player_id, level_id) = match decode_proof(proof_bytes) {
             Ok(decoded) => (decoded.ticket.body.player_id, decoded.ticket.body.level_id),
-            Err(error) => return Checked::Unusable(CheckRejection::new("internal", error.to_string())),
+            Err(error) => {
+                return Checked::Unusable(CheckRejection::new("internal", error.to_string()))
+            }
         };
         let session = SessionFacts {
             session_id: session_id.to_string(),

@@ -127,11 +127,8 @@ async fn rejected_proofs_consume_the_session_and_pay_nothing(backend: Backend) {
     // A claimed score the replay does not reproduce: recorded, consumed, not paid, not ranked.
     let ticket = ticket(client, base, "carol").await;
     let honest = play_ticket("carol", &ticket, 2);
-    let mut inflated = honest.proof.clone();
-    let ticket_length = u16::from_le_bytes([inflated[5], inflated[6]]) as usize;
-    let score_at = 7 + ticket_length;
-    inflated[score_at..score_at + 4].copy_from_slice(&(honest.score + 1).to_le_bytes());
-    let (status, body) = submit_bytes(client, base, "carol", inflated).await;
+    let inflated = play_ticket_claiming("carol", &ticket, 2, |score| score + 1);
+    let (status, body) = submit_bytes(client, base, "carol", inflated.proof).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(error_code(&body), "score_mismatch");
     let (status, body) = submit(client, base, &honest).await;
@@ -139,13 +136,26 @@ async fn rejected_proofs_consume_the_session_and_pay_nothing(backend: Backend) {
     assert_eq!(error_code(&body), "session_already_consumed");
     assert_eq!(body["error"]["details"]["verdict"], "score_mismatch");
 
-    // A forged ticket: not tied to any session, nothing recorded.
+    // A forged ticket (a byte of its session id changed) or a proof not signed by the session
+    // key: not tied to any session, nothing recorded.
     let other = session(client, base, "carol", 3).await;
     let mut forged = other.proof.clone();
-    forged[10] ^= 0xff;
+    forged[20] ^= 0xff;
     let (status, body) = submit_bytes(client, base, "carol", forged).await;
-    assert_eq!(status, 400, "{body}");
-    assert_eq!(error_code(&body), "bad_ticket_signature");
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, "bad_ticket_signature"),
+        "{body}"
+    );
+    let mut unsigned = other.proof.clone();
+    let last = unsigned.len() - 1;
+    unsigned[last] ^= 0x01;
+    let (status, body) = submit_bytes(client, base, "carol", unsigned).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, "bad_session_signature"),
+        "{body}"
+    );
 
     // Someone else's proof.
     let (status, body) = submit_bytes(client, base, "mallory", other.proof.clone()).await;
@@ -166,6 +176,45 @@ async fn rejected_proofs_consume_the_session_and_pay_nothing(backend: Backend) {
     assert_eq!(server.service.store().counts().await.unwrap(), (0, 1, 0));
     assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn implausibly_fast_games_are_rejected_and_consume_the_session() {
+    // (policy, expected reason). The bot plays its whole game at once, so with the default
+    // policy the proof arrives seconds of game time before the wall clock allows; with the
+    // clock check relaxed, a minimum input interval longer than any game trips the input check.
+    let cases = [
+        (playproof_proof::PlausibilityPolicy::default(), "faster_than_real_time"),
+        (
+            playproof_proof::PlausibilityPolicy::from_json(
+                br#"{ "default": { "clock_slack_ms": 86400000, "input_interval_ticks_min": 1000000 } }"#,
+            )
+            .unwrap(),
+            "inputs_too_fast",
+        ),
+    ];
+    for (plausibility, expected) in cases {
+        let database = Database::new(&Backend::Sqlite);
+        let options = Options {
+            plausibility,
+            ..Options::default()
+        };
+        let server = Server::start(&database, options).await;
+        let session = session(&server.client, &server.base, "quick", 4).await;
+        let (status, body) = submit(&server.client, &server.base, &session).await;
+        assert_eq!((status, error_code(&body)), (422, expected), "{body}");
+        let (status, body) = submit(&server.client, &server.base, &session).await;
+        assert_eq!(
+            (status, error_code(&body)),
+            (409, "session_already_consumed")
+        );
+        assert_eq!(
+            balance(&server.client, &server.base, "quick").await["balance_fen"],
+            0
+        );
+        assert_ledger_ok(&server.check_ledger().await);
+        server.stop().await;
+    }
 }
 
 on_both_stores!(withdrawals_are_idempotent_and_settle_once);
@@ -375,14 +424,32 @@ async fn bad_requests_get_a_reason_and_write_nothing(backend: Backend) {
         (
             "/v1/tickets",
             json_type,
-            b"{\"level_id\":\"nope\"}".to_vec(),
+            b"{\"level_id\":\"m3-01-first-steps\"}".to_vec(),
+            422,
+            "invalid_field",
+        ),
+        (
+            "/v1/tickets",
+            json_type,
+            format!(
+                "{{\"level_id\":\"nope\",\"session_public_key\":\"{}\"}}",
+                "ab".repeat(32)
+            )
+            .into_bytes(),
             404,
             "unknown_level",
         ),
         (
             "/v1/tickets",
+            json_type,
+            b"{\"level_id\":\"m3-01-first-steps\",\"session_public_key\":\"abcd\"}".to_vec(),
+            422,
+            "invalid_field",
+        ),
+        (
+            "/v1/tickets",
             "text/plain",
-            b"{\"level_id\":\"test-level\"}".to_vec(),
+            b"{\"level_id\":\"m3-01-first-steps\"}".to_vec(),
             415,
             "unsupported_media_type",
         ),

@@ -8,13 +8,15 @@ use std::time::Duration;
 
 use game_core::{Level, SESSION_TICKS_MAX};
 use playproof_bots::{play, random_bot, Pacing};
+use playproof_proof::{KeyId, PlausibilityPolicy, ProofBody, ServerKey, SessionKey};
 use playproof_server::auth::{Authenticator, DevAuthenticator, WeChatAuthenticator};
-use playproof_server::check::{encode_interim_proof, LevelCatalogue, MacReplayCheck};
+use playproof_server::check::LevelCatalogue;
 use playproof_server::clock::{Clock, SystemClock};
 use playproof_server::http::{self, HttpOptions};
 use playproof_server::metrics::Metrics;
 use playproof_server::payout::{Basis, Campaign, PayoutBook, PayoutTable, Sponsor, Tier};
 use playproof_server::ratelimit::RateLimit;
+use playproof_server::signed::SignedProofCheck;
 use playproof_server::store::{LedgerReport, Store, StoreConfig};
 use playproof_server::{Service, ServiceConfig};
 use serde_json::Value;
@@ -22,9 +24,15 @@ use tokio::sync::oneshot;
 
 /// Where the PostgreSQL tests find their database; `cargo xtask test` sets it.
 pub const POSTGRES_URL_ENV: &str = "PLAYPROOF_TEST_POSTGRES_URL";
-/// The level every test plays.
-pub const LEVEL_ID: &str = "test-level";
-pub const LEVEL_JSON: &str = r#"{"id":"test-level","name":"Test level","game":{"match3":{"rows":6,"cols":6,"colors":4,"moves":6}}}"#;
+/// The level every test plays: the first shipped match-3 level.
+pub const LEVEL_ID: &str = "m3-01-first-steps";
+pub const LEVEL_PATH: &str = "../assets/levels/match3/m3-01-first-steps.json";
+
+/// The test level file's bytes.
+pub fn level_file() -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(LEVEL_PATH);
+    std::fs::read(&path).unwrap_or_else(|error| panic!("reading {}: {error}", path.display()))
+}
 /// What an accepted proof on the test level pays (the table pays it for any score).
 pub const PAYOUT_FEN: i64 = 25;
 pub const CAMPAIGN_ID: &str = "spring";
@@ -38,8 +46,9 @@ pub const NO_RATE_LIMIT: RateLimit = RateLimit {
     per_s: 1e6,
     burst: 1_000_000,
 };
-/// Bound on any single HTTP call in tests.
-pub const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
+/// Bound on any single HTTP call in tests; generous because debug builds verify signatures slowly
+/// and the machine may be busy.
+pub const HTTP_TIMEOUT: Duration = Duration::from_secs(120);
 
 #[derive(Clone, Debug)]
 pub enum Backend {
@@ -136,6 +145,16 @@ pub struct Options {
     pub clock: Arc<dyn Clock>,
     /// Base URL of a WeChat API stand-in; enables the `wechat` login provider.
     pub wechat_base: Option<String>,
+    pub plausibility: PlausibilityPolicy,
+}
+
+/// Bots play instantly and tests submit at once, so game time runs ahead of the wall clock:
+/// tests that are not about plausibility allow that.
+pub fn lenient_plausibility() -> PlausibilityPolicy {
+    PlausibilityPolicy::from_json(
+        br#"{ "default": { "clock_slack_ms": 86400000, "input_interval_ticks_min": 0 } }"#,
+    )
+    .expect("a valid policy")
 }
 
 impl Default for Options {
@@ -149,12 +168,13 @@ impl Default for Options {
             static_dir: None,
             clock: Arc::new(SystemClock),
             wechat_base: None,
+            plausibility: lenient_plausibility(),
         }
     }
 }
 
 pub fn test_level() -> Level {
-    Level::from_json(LEVEL_JSON.as_bytes()).expect("the test level is valid")
+    Level::from_json(&level_file()).expect("the test level is valid")
 }
 
 /// A running service and a client for it.
@@ -204,10 +224,11 @@ impl Server {
             campaigns,
         )
         .expect("payouts are valid");
-        let check = Arc::new(MacReplayCheck::new(
-            TICKET_SECRET,
-            LevelCatalogue::from_files("test", [LEVEL_JSON.as_bytes().to_vec()]).unwrap(),
-        ));
+        let levels = LevelCatalogue::from_files(LEVEL_PATH, [level_file()]).unwrap();
+        let key = ServerKey::from_secret(KeyId(1), TICKET_SECRET);
+        let check = Arc::new(
+            SignedProofCheck::new(key, &[], &levels, options.plausibility.clone()).unwrap(),
+        );
         let mut authenticators: Vec<Arc<dyn Authenticator>> = vec![Arc::new(DevAuthenticator)];
         if let Some(base) = &options.wechat_base {
             let wechat = WeChatAuthenticator::new(base, WECHAT_APP_ID, WECHAT_APP_SECRET).unwrap();
@@ -302,24 +323,48 @@ pub fn hex_decode(text: &str) -> Vec<u8> {
         .collect()
 }
 
-/// Asks `base` for a ticket as dev player `player`.
-pub async fn ticket(client: &reqwest::Client, base: &str, player: &str) -> Value {
+/// A ticket and the session key that will sign its proof.
+pub struct Ticket {
+    pub body: Value,
+    pub key: SessionKey,
+}
+
+/// Asks `base` for a ticket as dev player `player`, with a fresh session key.
+pub async fn ticket(client: &reqwest::Client, base: &str, player: &str) -> Ticket {
+    let mut entropy = [0u8; 32];
+    getrandom::fill(&mut entropy).unwrap();
+    let key = SessionKey::from_entropy(entropy);
+    let public_key: String = key
+        .public_key()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
     let response = client
         .post(format!("{base}/v1/tickets"))
         .header(http::DEV_PLAYER_HEADER, player)
-        .json(&serde_json::json!({ "level_id": LEVEL_ID }))
+        .json(&serde_json::json!({ "level_id": LEVEL_ID, "session_public_key": public_key }))
         .send()
         .await
         .unwrap();
     let (status, body) = answer(response).await;
     assert_eq!(status, 200, "ticket: {body}");
-    body
+    Ticket { body, key }
 }
 
 /// Plays the ticket's session with a random bot (seeded by `bot_seed`) and proves the result.
-pub fn play_ticket(player: &str, ticket: &Value, bot_seed: u64) -> Session {
+pub fn play_ticket(player: &str, ticket: &Ticket, bot_seed: u64) -> Session {
+    play_ticket_claiming(player, ticket, bot_seed, |score| score)
+}
+
+/// Like [`play_ticket`], but the proof claims `claim(real score)`.
+pub fn play_ticket_claiming(
+    player: &str,
+    ticket: &Ticket,
+    bot_seed: u64,
+    claim: impl Fn(u32) -> u32,
+) -> Session {
     let level = test_level();
-    let seed: u64 = ticket["seed"].as_str().unwrap().parse().unwrap();
+    let seed: u64 = ticket.body["seed"].as_str().unwrap().parse().unwrap();
     let mut bot = random_bot(&level);
     let recording = play(
         &level,
@@ -330,11 +375,18 @@ pub fn play_ticket(player: &str, ticket: &Value, bot_seed: u64) -> Session {
         SESSION_TICKS_MAX,
     )
     .expect("the bot plays legally");
-    let ticket_bytes = hex_decode(ticket["ticket_hex"].as_str().unwrap());
+    let body = ProofBody {
+        ticket: hex_decode(ticket.body["ticket_hex"].as_str().unwrap()),
+        inputs: recording.inputs.clone(),
+        claimed_score: claim(recording.outcome.score),
+        final_tick: recording.outcome.ticks,
+        final_hash: recording.outcome.final_hash,
+        checkpoint_hashes: Vec::new(),
+    };
     Session {
         player: player.to_string(),
-        session_id: ticket["session_id"].as_str().unwrap().to_string(),
-        proof: encode_interim_proof(&ticket_bytes, &recording.inputs, recording.outcome.score),
+        session_id: ticket.body["session_id"].as_str().unwrap().to_string(),
+        proof: ticket.key.sign_proof(&body).expect("the proof encodes"),
         score: recording.outcome.score,
     }
 }
