@@ -28,7 +28,7 @@ const CHILD_ENV: &str = "PLAYPROOF_BENCH_SERVER_CHILD";
 /// PostgreSQL to benchmark against, when set (the test database URL works).
 const POSTGRES_URL_ENV: &str = "PLAYPROOF_TEST_POSTGRES_URL";
 /// Offered loads, in proofs per second.
-const OFFERED_RATES: [u32; 4] = [250, 500, 1_000, 1_500];
+const OFFERED_RATES: [u32; 5] = [250, 500, 1_000, 1_500, 2_000];
 /// How long each rate is offered.
 const RATE_SECONDS: u32 = 4;
 /// Distinct players the load is spread over (no per-player limit is hit).
