@@ -58,7 +58,7 @@ mod tests {
 
     #[test]
     fn earning_days_start_at_local_midnight() {
-        // 2026-11-20T16:00:00Z is midnight of the 21st in UTC+8.
+        // 2025-11-20T16:00:00Z is midnight of the 21st in UTC+8.
         let midnight_beijing_ms = 1_763_654_400_000;
         assert_eq!(
             earning_day(midnight_beijing_ms - 1, 480) + 1,

@@ -724,3 +724,32 @@ async fn ledger_check_names_each_broken_invariant_and_transfers_are_append_only(
     );
     server.stop().await;
 }
+
+on_both_stores!(the_daily_cap_resets_at_local_midnight);
+async fn the_daily_cap_resets_at_local_midnight(backend: Backend) {
+    use playproof_server::clock::{ManualClock, DAY_MS};
+    // 2025-11-21 23:00 in UTC+8 (the default earning day): one hour before the day turns.
+    let clock = std::sync::Arc::new(ManualClock::new(1_763_737_200_000));
+    let database = Database::new(&backend);
+    let options = Options {
+        daily_cap_fen: PAYOUT_FEN,
+        clock: clock.clone(),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let mut payouts = Vec::new();
+    for (bot_seed, advance_ms) in [(1, 0), (2, 0), (3, DAY_MS / 24), (4, 0)] {
+        clock.advance_ms(advance_ms);
+        let session = session(&server.client, &server.base, "rosa", bot_seed).await;
+        let (status, receipt) = submit(&server.client, &server.base, &session).await;
+        assert_eq!(status, 200, "{receipt}");
+        payouts.push(receipt["payout_fen"].as_i64().unwrap());
+    }
+    // Day one: the cap is reached by the first game. Day two (an hour later): again once.
+    assert_eq!(payouts, [PAYOUT_FEN, 0, PAYOUT_FEN, 0]);
+    let balance = balance(&server.client, &server.base, "rosa").await;
+    assert_eq!(balance["balance_fen"], 2 * PAYOUT_FEN);
+    assert_eq!(balance["earned_today_fen"], PAYOUT_FEN);
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
