@@ -149,7 +149,12 @@ fn every_shipped_level_passes_and_names_the_schema() {
             assert!(findings.is_empty(), "{findings:?}");
             // Editors find the schema through this field (VS Code also maps it in .vscode/).
             let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-            assert_eq!(value["$schema"], "../../schema/level.schema.json", "{}", path.display());
+            assert_eq!(
+                value["$schema"],
+                "../../schema/level.schema.json",
+                "{}",
+                path.display()
+            );
             checked += 1;
         }
     }

@@ -4,10 +4,12 @@ mod board_text;
 mod demo;
 mod demo_proof;
 mod keys;
+mod ledger;
 mod levels;
 mod levels_cmd;
 mod play;
 mod replay_cmd;
+mod serve;
 mod session;
 mod verify;
 
@@ -41,6 +43,10 @@ enum Command {
     Levels(levels_cmd::Args),
     /// Print a proof's session timeline from its replay, for settling disputes.
     Replay(replay_cmd::Args),
+    /// Run the verification service (tickets, proofs, payouts, withdrawals).
+    Serve(Box<serve::Args>),
+    /// Ledger operations: `playproof ledger check`.
+    Ledger(ledger::Args),
 }
 
 fn main() -> Result<()> {
@@ -52,5 +58,7 @@ fn main() -> Result<()> {
         Command::Verify(args) => verify::run(args),
         Command::Replay(args) => replay_cmd::run(args),
         Command::Levels(args) => levels_cmd::run(args),
+        Command::Serve(args) => serve::run(*args),
+        Command::Ledger(args) => ledger::run(args),
     }
 }
