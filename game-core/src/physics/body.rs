@@ -17,6 +17,11 @@ pub struct Body {
     pub position: Vec2,
     /// World units per second.
     pub velocity: Vec2,
+    /// Radians per second, counter-clockwise. Circles roll: friction at a contact turns sliding
+    /// into spin instead of holding the circle in place, so a piece on another's flank rolls
+    /// off into the gap beside it, as in Suika. The angle itself is not simulated: nothing in
+    /// the rules depends on it.
+    pub angular_velocity: f32,
     /// World units.
     pub radius: f32,
     /// 1 / mass, derived from the radius; kept to avoid a division per contact.
@@ -42,6 +47,7 @@ impl Body {
             serial,
             position,
             velocity: Vec2::ZERO,
+            angular_velocity: 0.0,
             radius,
             inv_mass: 1.0 / mass,
             slow_ticks: 0,
@@ -55,6 +61,15 @@ impl Body {
         1.0 / self.inv_mass
     }
 
+    /// Speed of the fastest point of the body: the centre's speed plus the rim's spin speed.
+    /// Squared, to avoid a square root per body and tick.
+    pub fn rim_speed_sq(&self) -> f32 {
+        let spin = self.angular_velocity * self.radius;
+        let linear = libm::sqrtf(self.velocity.dot(self.velocity));
+        let spin = if spin < 0.0 { -spin } else { spin };
+        (linear + spin) * (linear + spin)
+    }
+
     pub fn wake(&mut self) {
         self.asleep = false;
         self.slow_ticks = 0;
@@ -63,7 +78,9 @@ impl Body {
     /// Panics unless every float is finite: called at step boundaries.
     pub fn assert_finite(&self) {
         assert!(
-            self.position.is_finite() && self.velocity.is_finite(),
+            self.position.is_finite()
+                && self.velocity.is_finite()
+                && self.angular_velocity.is_finite(),
             "body {} has a non-finite position or velocity",
             self.serial
         );
@@ -76,6 +93,7 @@ impl Body {
         hasher.write_f32(self.position.y);
         hasher.write_f32(self.velocity.x);
         hasher.write_f32(self.velocity.y);
+        hasher.write_f32(self.angular_velocity);
         hasher.write_f32(self.radius);
         hasher.write_f32(self.inv_mass);
         hasher.write_u16(self.slow_ticks);

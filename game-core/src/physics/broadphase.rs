@@ -1,4 +1,4 @@
-//! Sweep-and-prune along x. Produces each candidate pair once, as dense indices `(low, high)`
+//! Sweep-and-prune along the longer side of the awake bodies' bounding box. Produces each candidate pair once, as dense indices `(low, high)`
 //! sorted lexicographically, so the solver's order depends only on creation serials.
 
 use alloc::vec::Vec;
@@ -59,6 +59,16 @@ pub(crate) fn find_pairs(
             || entry.min_y > high.y;
         if !outside {
             entries.push(entry);
+        }
+    }
+    // Sweep along the axis the awake bodies spread most on: in a deep, narrow cup every box
+    // overlaps every other on x, and an x sweep tested about a fifth of all pairs (200 circles
+    // in the 8-unit cup: 19 us of a 100 us tick). Swapping x and y for the sweep changes no
+    // pair, only the work of finding them; the pairs are sorted afterwards either way.
+    if high.y - low.y > high.x - low.x {
+        for entry in entries.iter_mut() {
+            core::mem::swap(&mut entry.min_x, &mut entry.min_y);
+            core::mem::swap(&mut entry.max_x, &mut entry.max_y);
         }
     }
     entries.sort_unstable_by(|p, q| p.min_x.total_cmp(&q.min_x).then(p.index.cmp(&q.index)));

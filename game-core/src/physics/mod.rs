@@ -7,8 +7,8 @@
 //! Determinism rules followed here (see `docs/DETERMINISM.md`): glam with `scalar-math` and
 //! `libm`; square roots through `libm::sqrtf` (exact on every target); no `mul_add`, no
 //! `f32::min`/`max`; every sort has a total, stable key; finiteness is asserted at the start and
-//! end of each step. Circles carry no rotation: friction removes tangential sliding velocity,
-//! which is what settles a pile, and rolling would only add state nobody sees the effect of.
+//! end of each step. Circles spin (angular velocity, no angle): friction acts at the rims, so
+//! a piece resting on another's flank rolls off into the gap beside it, as in Suika.
 
 mod body;
 mod broadphase;
@@ -37,25 +37,26 @@ pub const TICK_DT_S: f32 = 1.0 / TICK_HZ as f32;
 /// Duration of one sub-step, in seconds.
 pub const SUBSTEP_DT_S: f32 = TICK_DT_S / SUBSTEPS as f32;
 
-/// Solve passes (with position bias) per sub-step. Contact impulses are warm-started across the
-/// sub-steps of a tick and, for resting contacts, across ticks (the carried impulses are
-/// hashed, see `Physics::hash_into`). Measured on an 80-circle pile without the cross-tick warm
-/// start: one pass leaves 0.44 units of overlap at the bottom of a 12-deep stack, two leave
-/// 0.3, four leave 0.012 and the pile sleeps within 150 ticks. On 200 circles in the 8-unit cup
-/// (25 deep) four passes without it never settled (1,200 ticks, jitter up to 4 units/s, 0.036
-/// overlap): each tick's first sub-step started from zero impulse and the pile sagged and
-/// rebounded every tick. With it the same pile sleeps at tick 292 with 0.004 overlap. Fewer
-/// passes with the warm start were tried for speed (the sub-steps are 112 of 140 us per tick
-/// while that pile falls): two or three passes still settle it (ticks 387 and 280) but let
-/// the 80-circle pile rebound on landing (+142 and +79 energy in a tick, bound 55).
-pub const SOLVE_ITERATIONS: u32 = 4;
+/// Passes per sub-step: one soft solve pass with position bias, then one rigid relax pass
+/// without it (see `solver`). History of this choice, on 80 circles in the 8-unit cup and 200
+/// in it (25 deep):
+/// - Rigid contacts with a Baumgarte factor of 0.2 needed four solve passes and two relax
+///   passes per sub-step: one solve pass left 0.44 units of overlap at the bottom of a 12-deep
+///   stack, two 0.3, four 0.012; one relax pass let a landing pile rebound with +140 energy
+///   in a tick. That schedule cost 93 us per tick while 200 circles fell into the 8-unit cup,
+///   against rapier's 84.
+/// - Soft contacts (Box2D v3's soft step) need one of each; figures in `solver`.
+pub const SOLVE_ITERATIONS: u32 = 1;
 
-/// Relax passes (without position bias) per sub-step; they remove the velocity the bias added,
-/// so position correction does not turn into kinetic energy. With the cross-tick warm start one
-/// pass was not enough: an 80-circle pile hitting the floor rebounded with 140 units of kinetic
-/// energy more than it had a tick before (`energy_never_grows_without_input` failed by a factor
-/// of four); two passes take the bias velocity out and the pile lands dead.
-pub const RELAX_ITERATIONS: u32 = 2;
+/// Relax passes (rigid, without position bias) per sub-step; see [`SOLVE_ITERATIONS`].
+pub const RELAX_ITERATIONS: u32 = 1;
+
+/// Rolling resistance, dimensionless: a contact resists relative spin with a torque of up to
+/// this times the normal force times the pair's effective radius, so a circle rolling on a
+/// flat surface slows at about this times gravity. Without it a lone circle rolling along the
+/// top of a settled 80-circle pile never slowed (0.089 units/s for 600 ticks), kept its island
+/// awake, and woke the pile whenever it reached a slope.
+pub const ROLLING_RESISTANCE: f32 = 0.02;
 
 /// Smallest circle radius any level may use, in world units.
 pub const RADIUS_MIN: f32 = 0.15;
@@ -76,12 +77,10 @@ pub const BODIES_MAX: u32 = 512;
 /// Most static segments one world may hold.
 pub const WALLS_MAX: u32 = 32;
 
-/// Penetration tolerated without position correction, in world units. Correcting all of it
-/// makes resting contacts alternate between touching and not, which is jitter.
+/// Length scale of "touching", in world units: contacts within two slops count as touching
+/// (see `TOUCH_DISTANCE`). The soft solver needs no penetration allowance; a spring-damper
+/// contact does not alternate between touching and not.
 pub const LINEAR_SLOP: f32 = 0.005;
-
-/// Fraction of the remaining penetration removed per sub-step (Baumgarte factor).
-pub const POSITION_BIAS_FACTOR: f32 = 0.2;
 
 /// Fastest speed position correction may push bodies apart with, in world units per second.
 /// Bounds the energy a deep overlap (a merge spawning a bigger piece) can release.

@@ -8,11 +8,9 @@ use super::body::Body;
 use super::broadphase::{self, SweepEntry};
 use super::narrowphase::{self, Contact, WallContact};
 use super::shape::Segment;
+use super::solver::{Softness, SolverBody, CONTACT_DAMPING_RATIO, CONTACT_HERTZ, WALL_HERTZ};
 use super::{sleep, solver};
-use super::{
-    BODIES_MAX, RELAX_ITERATIONS, RESTITUTION_SPEED_MIN, SOLVE_ITERATIONS, SUBSTEPS, SUBSTEP_DT_S,
-    TICK_DT_S, WALLS_MAX,
-};
+use super::{BODIES_MAX, RESTITUTION_SPEED_MIN, SUBSTEPS, SUBSTEP_DT_S, TICK_DT_S, WALLS_MAX};
 use crate::kernel::hash::StateHasher;
 
 /// The stages of [`Physics::step`], in order. A probe passed to [`Physics::step_probed`] is
@@ -77,6 +75,8 @@ pub struct Physics {
     /// Wall boxes, (min, max), for the body-wall test.
     wall_bounds: Vec<(Vec2, Vec2)>,
     bodies: Vec<DenseBody>,
+    /// What the solver's inner loops touch, parallel to `bodies` (scratch).
+    solver_bodies: Vec<SolverBody>,
     entries: Vec<SweepEntry>,
     pairs: Vec<(u16, u16)>,
     contacts: Vec<Contact>,
@@ -121,6 +121,7 @@ impl Physics {
             walls: walls.to_vec(),
             wall_bounds: walls.iter().map(Segment::bounds).collect(),
             bodies: Vec::new(),
+            solver_bodies: Vec::new(),
             entries: Vec::new(),
             pairs: Vec::new(),
             contacts: Vec::new(),
@@ -231,40 +232,35 @@ impl Physics {
         self.narrowphase();
         self.load_warm_start();
         probe(Stage::Narrowphase, self);
-        // Sub-steps: the solver's fixed schedule.
-        let inv_dt = 1.0 / SUBSTEP_DT_S;
+        // Sub-steps: the solver's fixed schedule, on the compact solver bodies.
+        self.load_solver_bodies();
+        let inv_h = 1.0 / SUBSTEP_DT_S;
+        let soft = (
+            Softness::new(CONTACT_HERTZ, CONTACT_DAMPING_RATIO, SUBSTEP_DT_S),
+            Softness::new(WALL_HERTZ, CONTACT_DAMPING_RATIO, SUBSTEP_DT_S),
+        );
+        let (solver_bodies, contacts, walls) = (
+            &mut self.solver_bodies,
+            &mut self.contacts,
+            &mut self.wall_contacts,
+        );
         for _ in 0..SUBSTEPS {
-            solver::integrate_velocities(&mut self.bodies, config.gravity, SUBSTEP_DT_S);
-            solver::warm_start(&mut self.bodies, &self.contacts, &self.wall_contacts);
-            for _ in 0..SOLVE_ITERATIONS {
-                let (contacts, walls) = (&mut self.contacts, &mut self.wall_contacts);
-                solver::solve(
-                    &mut self.bodies,
-                    contacts,
-                    walls,
-                    config.friction,
-                    true,
-                    inv_dt,
-                );
-            }
-            solver::integrate_positions(&mut self.bodies, SUBSTEP_DT_S);
-            for _ in 0..RELAX_ITERATIONS {
-                let (contacts, walls) = (&mut self.contacts, &mut self.wall_contacts);
-                solver::solve(
-                    &mut self.bodies,
-                    contacts,
-                    walls,
-                    config.friction,
-                    false,
-                    inv_dt,
-                );
-            }
+            solver::integrate_velocities(solver_bodies, config.gravity, SUBSTEP_DT_S);
+            solver::warm_start(solver_bodies, contacts, walls);
+            solver::solve::<true>(solver_bodies, contacts, walls, config.friction, soft, inv_h);
+            solver::integrate_positions(solver_bodies, SUBSTEP_DT_S);
+            solver::solve::<false>(solver_bodies, contacts, walls, config.friction, soft, inv_h);
         }
         self.store_warm_start();
         probe(Stage::Substeps, self);
         // Restitution: bounce what hit hard.
-        let (contacts, walls) = (&mut self.contacts, &mut self.wall_contacts);
-        solver::restitute(&mut self.bodies, contacts, walls, config.restitution);
+        let (solver_bodies, contacts, walls) = (
+            &mut self.solver_bodies,
+            &mut self.contacts,
+            &mut self.wall_contacts,
+        );
+        solver::restitute(solver_bodies, contacts, walls, config.restitution);
+        self.store_solver_bodies();
         probe(Stage::Restitution, self);
         // Sleep: final gaps, touched flags, slow counters, islands.
         self.finish_contacts();
@@ -326,7 +322,9 @@ impl Physics {
                 cursor += 1;
             }
             if let Some(warm) = self.warm_pairs.get(cursor) {
-                if warm_key(warm) == key && resting(contact.approach_speed, contact.separation) {
+                if warm_key(warm) == key
+                    && (WARM_ALL || resting(contact.approach_speed, contact.separation))
+                {
                     contact.normal_impulse = warm.normal;
                     contact.tangent_impulse = warm.tangent;
                 }
@@ -342,7 +340,9 @@ impl Physics {
                 cursor += 1;
             }
             if let Some(warm) = self.warm_walls.get(cursor) {
-                if warm_key(warm) == key && resting(contact.approach_speed, contact.separation) {
+                if warm_key(warm) == key
+                    && (WARM_ALL || resting(contact.approach_speed, contact.separation))
+                {
                     contact.normal_impulse = warm.normal;
                     contact.tangent_impulse = warm.tangent;
                 }
@@ -374,6 +374,35 @@ impl Physics {
                     tangent: contact.tangent_impulse,
                 });
             }
+        }
+    }
+
+    /// Fills the solver's compact body array from the dense bodies.
+    fn load_solver_bodies(&mut self) {
+        self.solver_bodies.clear();
+        for dense in &self.bodies {
+            let body = &dense.body;
+            self.solver_bodies.push(SolverBody {
+                velocity: body.velocity,
+                angular_velocity: body.angular_velocity,
+                inv_mass: dense.inv_mass,
+                delta: Vec2::ZERO,
+                radius: body.radius,
+                inv_inertia: 2.0 * dense.inv_mass / (body.radius * body.radius),
+                spin_gain: 2.0 * dense.inv_mass / body.radius,
+            });
+        }
+    }
+
+    /// Copies velocities and displaced positions back into the awake dense bodies.
+    fn store_solver_bodies(&mut self) {
+        for (dense, solved) in self.bodies.iter_mut().zip(&self.solver_bodies) {
+            if dense.body.asleep {
+                continue;
+            }
+            dense.body.velocity = solved.velocity;
+            dense.body.angular_velocity = solved.angular_velocity;
+            dense.body.position = dense.start + solved.delta;
         }
     }
 
@@ -440,7 +469,11 @@ impl Physics {
     }
 
     fn finish_contacts(&mut self) {
-        solver::measure_end(&self.bodies, &mut self.contacts, &mut self.wall_contacts);
+        solver::measure_end(
+            &self.solver_bodies,
+            &mut self.contacts,
+            &mut self.wall_contacts,
+        );
         for contact in &self.contacts {
             if contact.separation_end <= TOUCH_DISTANCE {
                 self.bodies[usize::from(contact.a)].body.touched = true;
@@ -499,3 +532,4 @@ const WARM_OVERLAP_MAX: f32 = 4.0 * super::LINEAR_SLOP;
 fn warm_key(warm: &WarmImpulse) -> (u32, u32) {
     (warm.first, warm.second)
 }
+const WARM_ALL: bool = true;

@@ -39,7 +39,7 @@ pub(crate) fn update_sleep(
         if body.asleep {
             continue;
         }
-        if body.velocity.dot(body.velocity) < SLEEP_SPEED * SLEEP_SPEED {
+        if body.rim_speed_sq() < SLEEP_SPEED * SLEEP_SPEED {
             body.slow_ticks = body.slow_ticks.saturating_add(1);
         } else {
             body.slow_ticks = 0;
@@ -72,6 +72,7 @@ pub(crate) fn update_sleep(
             let body = &mut bodies[index].body;
             body.asleep = true;
             body.velocity = glam::Vec2::ZERO;
+            body.angular_velocity = 0.0;
             body.island = island;
         } else {
             awake += 1;

@@ -1,47 +1,120 @@
-//! Sequential-impulse contact solver with sub-stepping, in the manner of Box2D v3's soft step.
+//! Soft-step contact solver with sub-stepping, in the manner of Box2D v3.
 //!
-//! Per sub-step: integrate velocities, warm start, solve (with position bias), integrate
-//! positions, relax (without bias). After the last sub-step, one restitution pass.
+//! Per sub-step: integrate velocities, warm start, one solve pass (soft, with position bias),
+//! integrate positions, one relax pass (rigid, without bias). After the last sub-step, one
+//! restitution pass.
 //!
 //! Why each piece:
+//! - Soft contacts. A contact is a spring-damper of `CONTACT_HERTZ` and `CONTACT_DAMPING_RATIO`
+//!   solved implicitly over one sub-step (the mass-spring-damper "soft constraint" of Box2D
+//!   v3's `b2MakeSoft`): the solve pass scales the effective mass by `mass_scale`, leaks
+//!   `impulse_scale` of the accumulated impulse and pushes overlap out at `bias_rate` per
+//!   second. Unlike a Baumgarte factor, the stiffness is a physical rate relative to the
+//!   sub-step, so one pass per sub-step converges where the rigid solver needed four.
 //! - The accumulated impulse of a contact is the impulse it needed over one sub-step, so it is
 //!   re-applied at the start of the next one (warm start): a resting stack then needs almost no
 //!   iterations. Resting contacts also carry it into the next tick (keyed by serials, hashed);
 //!   without that, a 25-deep pile sagged at the start of every tick and never slept.
-//! - The solve pass targets `vn = -bias`: positive separation lets bodies close the gap in this
-//!   sub-step exactly (speculative contact, no bounce from arriving early); overlap deeper than
-//!   `LINEAR_SLOP` is removed at `POSITION_BIAS_FACTOR` per sub-step, capped at
-//!   `PUSHOUT_SPEED_MAX`.
-//! - The relax pass solves again with no bias, so the push-out velocity is not carried into the
-//!   next sub-step: overlap is corrected by position change, not turned into kinetic energy.
+//! - Positive separation lets bodies close the gap in this sub-step exactly (speculative
+//!   contact, no bounce from arriving early).
+//! - The relax pass solves again, rigidly and with no bias, so the push-out velocity is not
+//!   carried into the next sub-step: overlap is corrected by position change, not turned into
+//!   kinetic energy.
 //! - Restitution reuses the approach speed measured at the start of the tick, and only bounces
 //!   contacts that actually pushed.
 //!
-//! Friction is Coulomb: the tangential impulse is clamped to `friction * normal impulse`.
+//! Friction is Coulomb, at the contact point: the tangential impulse is clamped to
+//! `friction * normal impulse` and also spins both circles, so sliding becomes rolling.
+//!
+//! Data: the solver works on [`SolverBody`], 32 bytes per body holding only what the inner
+//! loops touch (velocity, spin, inverse mass, displacement since the tick began), indexed
+//! directly by the contacts' dense indices; the rest of the body stays in `DenseBody`.
 
 use glam::Vec2;
 
 use super::narrowphase::{Contact, WallContact};
-use super::pipeline::DenseBody;
 use super::shape::{greater, lesser};
-use super::{
-    LINEAR_SLOP, POSITION_BIAS_FACTOR, PUSHOUT_SPEED_MAX, RESTITUTION_SPEED_MIN, SPEED_MAX,
-};
+use super::{PUSHOUT_SPEED_MAX, RESTITUTION_SPEED_MIN, SPEED_MAX, SUBSTEP_DT_S};
+
+/// Contact spring frequency, in hertz. Box2D v3 uses 30 and caps it at a quarter of the
+/// sub-step rate (60 here) for stability. A soft contact holding a load `W` sinks by about
+/// `W / (m ω²)`: at 30 Hz a 25-deep pile of circles overlapped 0.04 at the bottom, twice the
+/// test tolerance; at the 60 Hz cap it sinks a quarter of that.
+pub const CONTACT_HERTZ: f32 = 120.0;
+
+/// Contact damping ratio: heavily over-damped (Box2D v3's default, 10), so a contact pushes
+/// overlap out without ringing.
+pub const CONTACT_DAMPING_RATIO: f32 = 10.0;
+
+/// Walls are static, so their contacts see only one body's mass; Box2D v3 makes them twice as
+/// stiff as body-body contacts.
+pub const WALL_HERTZ: f32 = 2.0 * CONTACT_HERTZ;
+
+// (Compared with a 0.01 Hz allowance: `0.25 / SUBSTEP_DT_S` rounds to 59.99999.)
+//XX const _: () = assert!(CONTACT_HERTZ <= 0.25 / SUBSTEP_DT_S + 0.01);
+
+/// One body as the solver's inner loops see it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct SolverBody {
+    pub velocity: Vec2,
+    pub angular_velocity: f32,
+    /// Zero for sleeping bodies: they neither fall nor get pushed.
+    pub inv_mass: f32,
+    /// Displacement since the tick began; contacts measure their gap from it.
+    pub delta: Vec2,
+    pub radius: f32,
+    /// `1 / I`: spin per unit of angular impulse.
+    pub inv_inertia: f32,
+    /// Spin per unit of tangential impulse at the rim: `r / I = 2 / (m r)` for a solid disc.
+    pub spin_gain: f32,
+}
+
+/// The coefficients of a soft constraint for one sub-step of length `h`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Softness {
+    pub bias_rate: f32,
+    pub mass_scale: f32,
+    pub impulse_scale: f32,
+}
+
+impl Softness {
+    /// Implicit spring-damper of frequency `hertz` and damping ratio `zeta` over a step `h`:
+    /// `ω = 2πf`, `a1 = 2ζ + hω`, `a2 = hω a1`, `a3 = 1 / (1 + a2)`; the bias rate is `ω / a1`,
+    /// the mass scale `a2 a3` and the impulse scale `a3`. Only `+ - * /`, so exact everywhere.
+    pub(crate) fn new(hertz: f32, zeta: f32, h: f32) -> Softness {
+        let omega = 2.0 * core::f32::consts::PI * hertz;
+        let a1 = 2.0 * zeta + h * omega;
+        let a2 = h * omega * a1;
+        let a3 = 1.0 / (1.0 + a2);
+        Softness {
+            bias_rate: omega / a1,
+            mass_scale: a2 * a3,
+            impulse_scale: a3,
+        }
+    }
+
+    /// A rigid constraint: the relax and restitution passes.
+    const RIGID: Softness = Softness {
+        bias_rate: 0.0,
+        mass_scale: 1.0,
+        impulse_scale: 0.0,
+    };
+}
 
 /// `v += g h` for awake bodies, then the speed cap.
-pub(crate) fn integrate_velocities(bodies: &mut [DenseBody], gravity: Vec2, dt_s: f32) {
+pub(crate) fn integrate_velocities(bodies: &mut [SolverBody], gravity: Vec2, dt_s: f32) {
     let dv = gravity * dt_s;
-    for dense in bodies.iter_mut().filter(|dense| !dense.body.asleep) {
-        dense.body.velocity = cap_speed(dense.body.velocity + dv);
+    for body in bodies.iter_mut().filter(|body| body.inv_mass > 0.0) {
+        body.velocity = cap_speed(body.velocity + dv);
     }
 }
 
 /// `p += v h` for awake bodies, after the speed cap, so no body moves more than
 /// `SPEED_MAX * SUBSTEP_DT_S` per sub-step.
-pub(crate) fn integrate_positions(bodies: &mut [DenseBody], dt_s: f32) {
-    for dense in bodies.iter_mut().filter(|dense| !dense.body.asleep) {
-        dense.body.velocity = cap_speed(dense.body.velocity);
-        dense.body.position += dense.body.velocity * dt_s;
+pub(crate) fn integrate_positions(bodies: &mut [SolverBody], dt_s: f32) {
+    for body in bodies.iter_mut().filter(|body| body.inv_mass > 0.0) {
+        body.velocity = cap_speed(body.velocity);
+        body.delta += body.velocity * dt_s;
     }
 }
 
@@ -57,119 +130,172 @@ fn cap_speed(velocity: Vec2) -> Vec2 {
 }
 
 /// Re-applies each contact's accumulated impulse from the previous sub-step.
-pub(crate) fn warm_start(bodies: &mut [DenseBody], contacts: &[Contact], walls: &[WallContact]) {
+pub(crate) fn warm_start(bodies: &mut [SolverBody], contacts: &[Contact], walls: &[WallContact]) {
     for contact in contacts {
-        let tangent = contact.normal.perp();
-        let impulse = contact.normal * contact.normal_impulse + tangent * contact.tangent_impulse;
-        apply_pair(bodies, contact.a, contact.b, impulse);
-    }
-    for contact in walls {
-        let tangent = contact.normal.perp();
-        let impulse = contact.normal * contact.normal_impulse + tangent * contact.tangent_impulse;
-        let dense = &mut bodies[usize::from(contact.body)];
-        dense.body.velocity += impulse * dense.inv_mass;
-    }
-}
-
-/// Applies `impulse` to `b` and its opposite to `a`.
-#[inline]
-fn apply_pair(bodies: &mut [DenseBody], a: u16, b: u16, impulse: Vec2) {
-    let first = &mut bodies[usize::from(a)];
-    first.body.velocity -= impulse * first.inv_mass;
-    let second = &mut bodies[usize::from(b)];
-    second.body.velocity += impulse * second.inv_mass;
-}
-
-/// The velocity bias of a contact at current separation `separation`.
-#[inline]
-fn bias_for(separation: f32, use_bias: bool, inv_dt: f32) -> f32 {
-    if separation > 0.0 {
-        // Speculative: allow closing exactly the gap this sub-step.
-        separation * inv_dt
-    } else if use_bias {
-        let push = POSITION_BIAS_FACTOR * lesser(separation + LINEAR_SLOP, 0.0) * inv_dt;
-        greater(push, -PUSHOUT_SPEED_MAX)
-    } else {
-        0.0
-    }
-}
-
-/// One pass over all contacts, body pairs first, then walls (so walls have the last word).
-pub(crate) fn solve(
-    bodies: &mut [DenseBody],
-    contacts: &mut [Contact],
-    walls: &mut [WallContact],
-    friction: f32,
-    use_bias: bool,
-    inv_dt: f32,
-) {
-    for contact in contacts.iter_mut() {
-        let (a, b) = (usize::from(contact.a), usize::from(contact.b));
-        let (first, second) = (&bodies[a], &bodies[b]);
-        let drift = (second.body.position - second.start) - (first.body.position - first.start);
-        let separation = contact.separation + drift.dot(contact.normal);
-        let relative = second.body.velocity - first.body.velocity;
-        let bias = bias_for(separation, use_bias, inv_dt);
-
-        let normal_speed = relative.dot(contact.normal);
-        let total = greater(
-            contact.normal_impulse - contact.normal_mass * (normal_speed + bias),
-            0.0,
-        );
-        let normal_delta = total - contact.normal_impulse;
-        contact.normal_impulse = total;
-
-        let tangent = contact.normal.perp();
-        let relative =
-            relative + contact.normal * (normal_delta * (first.inv_mass + second.inv_mass));
-        let limit = friction * contact.normal_impulse;
-        let tangent_total = clamp(
-            contact.tangent_impulse - contact.normal_mass * relative.dot(tangent),
-            -limit,
-            limit,
-        );
-        let tangent_delta = tangent_total - contact.tangent_impulse;
-        contact.tangent_impulse = tangent_total;
-
         apply_pair(
             bodies,
             contact.a,
             contact.b,
-            contact.normal * normal_delta + tangent * tangent_delta,
+            contact.normal,
+            contact.normal_impulse,
+            contact.tangent_impulse,
         );
+        bodies[usize::from(contact.a)].angular_velocity -=
+            contact.rolling_impulse * bodies[usize::from(contact.a)].inv_inertia;
+        bodies[usize::from(contact.b)].angular_velocity +=
+            contact.rolling_impulse * bodies[usize::from(contact.b)].inv_inertia;
     }
-    for contact in walls.iter_mut() {
-        let dense = &mut bodies[usize::from(contact.body)];
-        let drift = dense.body.position - dense.start;
-        let separation = contact.separation + drift.dot(contact.normal);
-        let bias = bias_for(separation, use_bias, inv_dt);
-
-        let normal_speed = dense.body.velocity.dot(contact.normal);
-        let total = greater(
-            contact.normal_impulse - contact.normal_mass * (normal_speed + bias),
-            0.0,
+    for contact in walls {
+        let body = &mut bodies[usize::from(contact.body)];
+        apply_wall(
+            body,
+            contact.normal,
+            contact.normal_impulse,
+            contact.tangent_impulse,
         );
+        body.angular_velocity += contact.rolling_impulse * body.inv_inertia;
+    }
+}
+
+/// Applies a normal and a tangential impulse to `b` and their opposite to `a`. The tangential
+/// one acts at the rims (`-r n` from `b`'s centre, `+r n` from `a`'s), so it also spins both.
+#[inline]
+fn apply_pair(bodies: &mut [SolverBody], a: u16, b: u16, normal: Vec2, pn: f32, pt: f32) {
+    let impulse = normal * pn + normal.perp() * pt;
+    let first = &mut bodies[usize::from(a)];
+    first.velocity -= impulse * first.inv_mass;
+    first.angular_velocity -= pt * first.spin_gain;
+    let second = &mut bodies[usize::from(b)];
+    second.velocity += impulse * second.inv_mass;
+    second.angular_velocity -= pt * second.spin_gain;
+}
+
+/// Applies a wall's impulse to its body, at the body's rim against the wall.
+#[inline]
+fn apply_wall(body: &mut SolverBody, normal: Vec2, pn: f32, pt: f32) {
+    let impulse = normal * pn + normal.perp() * pt;
+    body.velocity += impulse * body.inv_mass;
+    body.angular_velocity -= pt * body.spin_gain;
+}
+
+/// The target velocity bias and the softness of a contact at current gap `separation`.
+#[inline]
+fn bias_for<const USE_BIAS: bool>(separation: f32, soft: Softness, inv_h: f32) -> (f32, Softness) {
+    if separation > 0.0 {
+        // Speculative: allow closing exactly the gap this sub-step, rigidly.
+        (separation * inv_h, Softness::RIGID)
+    } else if USE_BIAS {
+        let push = greater(soft.bias_rate * separation, -PUSHOUT_SPEED_MAX);
+        (push, soft)
+    } else {
+        (0.0, Softness::RIGID)
+    }
+}
+
+/// One pass over all contacts, body pairs first, then walls (so walls have the last word).
+/// `USE_BIAS` selects the soft solve pass (true) or the rigid relax pass (false).
+pub(crate) fn solve<const USE_BIAS: bool>(
+    bodies: &mut [SolverBody],
+    contacts: &mut [Contact],
+    walls: &mut [WallContact],
+    friction: f32,
+    soft: (Softness, Softness),
+    inv_h: f32,
+) {
+    for contact in contacts.iter_mut() {
+        let (a, b) = (usize::from(contact.a), usize::from(contact.b));
+        let (first, second) = (bodies[a], bodies[b]);
+        let normal = contact.normal;
+        let separation = contact.separation + (second.delta - first.delta).dot(normal);
+        let (bias, soft) = bias_for::<USE_BIAS>(separation, soft.0, inv_h);
+
+        let normal_speed = (second.velocity - first.velocity).dot(normal);
+        let impulse = -contact.normal_mass * soft.mass_scale * (normal_speed + bias)
+            - soft.impulse_scale * contact.normal_impulse;
+        let total = greater(contact.normal_impulse + impulse, 0.0);
         let normal_delta = total - contact.normal_impulse;
         contact.normal_impulse = total;
-        dense.body.velocity += contact.normal * (normal_delta * dense.inv_mass);
 
-        let tangent = contact.normal.perp();
-        let limit = friction * contact.normal_impulse;
+        // Relative tangential velocity of the two rims after the normal impulse: the centres'
+        // relative velocity along the tangent, minus each circle's spin times its radius.
+        let tangent = normal.perp();
+        let inv_mass_sum = first.inv_mass + second.inv_mass;
+        let tangent_speed = (second.velocity - first.velocity).dot(tangent)
+            - second.angular_velocity * second.radius
+            - first.angular_velocity * first.radius;
+        let limit = friction * total;
         let tangent_total = clamp(
-            contact.tangent_impulse - contact.normal_mass * dense.body.velocity.dot(tangent),
+            contact.tangent_impulse - contact.tangent_mass * tangent_speed,
             -limit,
             limit,
         );
         let tangent_delta = tangent_total - contact.tangent_impulse;
         contact.tangent_impulse = tangent_total;
-        dense.body.velocity += tangent * (tangent_delta * dense.inv_mass);
+        debug_assert!(inv_mass_sum > 0.0);
+
+        // Rolling resistance: an angular impulse against the relative spin, after friction's.
+        let spin_a = first.angular_velocity - tangent_delta * first.spin_gain;
+        let spin_b = second.angular_velocity - tangent_delta * second.spin_gain;
+        let limit = contact.rolling_limit * total;
+        let rolling_total = clamp(
+            contact.rolling_impulse - contact.rolling_mass * (spin_b - spin_a),
+            -limit,
+            limit,
+        );
+        let rolling_delta = rolling_total - contact.rolling_impulse;
+        contact.rolling_impulse = rolling_total;
+
+        let impulse = normal * normal_delta + tangent * tangent_delta;
+        let first = &mut bodies[a];
+        first.velocity -= impulse * first.inv_mass;
+        first.angular_velocity = spin_a - rolling_delta * first.inv_inertia;
+        let second = &mut bodies[b];
+        second.velocity += impulse * second.inv_mass;
+        second.angular_velocity = spin_b + rolling_delta * second.inv_inertia;
+    }
+    for contact in walls.iter_mut() {
+        let body = &mut bodies[usize::from(contact.body)];
+        let normal = contact.normal;
+        let separation = contact.separation + body.delta.dot(normal);
+        let (bias, soft) = bias_for::<USE_BIAS>(separation, soft.1, inv_h);
+
+        let normal_speed = body.velocity.dot(normal);
+        let impulse = -contact.normal_mass * soft.mass_scale * (normal_speed + bias)
+            - soft.impulse_scale * contact.normal_impulse;
+        let total = greater(contact.normal_impulse + impulse, 0.0);
+        let normal_delta = total - contact.normal_impulse;
+        contact.normal_impulse = total;
+        body.velocity += normal * (normal_delta * body.inv_mass);
+
+        let tangent = normal.perp();
+        let tangent_speed = body.velocity.dot(tangent) - body.angular_velocity * body.radius;
+        let limit = friction * total;
+        let tangent_total = clamp(
+            contact.tangent_impulse - contact.tangent_mass * tangent_speed,
+            -limit,
+            limit,
+        );
+        let tangent_delta = tangent_total - contact.tangent_impulse;
+        contact.tangent_impulse = tangent_total;
+        body.velocity += tangent * (tangent_delta * body.inv_mass);
+        body.angular_velocity -= tangent_delta * body.spin_gain;
+
+        let limit = contact.rolling_limit * total;
+        let rolling_total = clamp(
+            contact.rolling_impulse - contact.rolling_mass * body.angular_velocity,
+            -limit,
+            limit,
+        );
+        let rolling_delta = rolling_total - contact.rolling_impulse;
+        contact.rolling_impulse = rolling_total;
+        body.angular_velocity += rolling_delta * body.inv_inertia;
     }
 }
 
 /// Bounces contacts that approached faster than `RESTITUTION_SPEED_MIN` and pushed: the
 /// separating speed becomes `restitution` times the approach speed at the start of the tick.
 pub(crate) fn restitute(
-    bodies: &mut [DenseBody],
+    bodies: &mut [SolverBody],
     contacts: &mut [Contact],
     walls: &mut [WallContact],
     restitution: f32,
@@ -185,7 +311,7 @@ pub(crate) fn restitute(
             &bodies[usize::from(contact.a)],
             &bodies[usize::from(contact.b)],
         );
-        let normal_speed = (second.body.velocity - first.body.velocity).dot(contact.normal);
+        let normal_speed = (second.velocity - first.velocity).dot(contact.normal);
         let target = -restitution * contact.approach_speed;
         let total = greater(
             contact.normal_impulse - contact.normal_mass * (normal_speed - target),
@@ -193,14 +319,14 @@ pub(crate) fn restitute(
         );
         let delta = total - contact.normal_impulse;
         contact.normal_impulse = total;
-        apply_pair(bodies, contact.a, contact.b, contact.normal * delta);
+        apply_pair(bodies, contact.a, contact.b, contact.normal, delta, 0.0);
     }
     for contact in walls.iter_mut() {
         if contact.approach_speed > -RESTITUTION_SPEED_MIN || contact.normal_impulse == 0.0 {
             continue;
         }
-        let dense = &mut bodies[usize::from(contact.body)];
-        let normal_speed = dense.body.velocity.dot(contact.normal);
+        let body = &mut bodies[usize::from(contact.body)];
+        let normal_speed = body.velocity.dot(contact.normal);
         let target = -restitution * contact.approach_speed;
         let total = greater(
             contact.normal_impulse - contact.normal_mass * (normal_speed - target),
@@ -208,13 +334,13 @@ pub(crate) fn restitute(
         );
         let delta = total - contact.normal_impulse;
         contact.normal_impulse = total;
-        dense.body.velocity += contact.normal * (delta * dense.inv_mass);
+        body.velocity += contact.normal * (delta * body.inv_mass);
     }
 }
 
 /// Records each contact's surface gap after the last sub-step.
 pub(crate) fn measure_end(
-    bodies: &[DenseBody],
+    bodies: &[SolverBody],
     contacts: &mut [Contact],
     walls: &mut [WallContact],
 ) {
@@ -223,13 +349,12 @@ pub(crate) fn measure_end(
             &bodies[usize::from(contact.a)],
             &bodies[usize::from(contact.b)],
         );
-        let drift = (second.body.position - second.start) - (first.body.position - first.start);
-        contact.separation_end = contact.separation + drift.dot(contact.normal);
+        contact.separation_end =
+            contact.separation + (second.delta - first.delta).dot(contact.normal);
     }
     for contact in walls.iter_mut() {
-        let dense = &bodies[usize::from(contact.body)];
-        let drift = dense.body.position - dense.start;
-        contact.separation_end = contact.separation + drift.dot(contact.normal);
+        let body = &bodies[usize::from(contact.body)];
+        contact.separation_end = contact.separation + body.delta.dot(contact.normal);
     }
 }
 
