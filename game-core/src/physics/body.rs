@@ -61,13 +61,16 @@ impl Body {
         1.0 / self.inv_mass
     }
 
-    /// Speed of the fastest point of the body: the centre's speed plus the rim's spin speed.
-    /// Squared, to avoid a square root per body and tick.
+    /// The larger of the centre's speed and the rim's speed from spin, squared: what
+    /// sleeping compares with `SLEEP_SPEED`.
     pub fn rim_speed_sq(&self) -> f32 {
         let spin = self.angular_velocity * self.radius;
-        let linear = libm::sqrtf(self.velocity.dot(self.velocity));
-        let spin = if spin < 0.0 { -spin } else { spin };
-        (linear + spin) * (linear + spin)
+        let linear_sq = self.velocity.dot(self.velocity);
+        if spin * spin > linear_sq {
+            spin * spin
+        } else {
+            linear_sq
+        }
     }
 
     pub fn wake(&mut self) {

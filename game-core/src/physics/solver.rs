@@ -135,18 +135,17 @@ fn cap_speed(velocity: Vec2) -> Vec2 {
 /// Re-applies each contact's accumulated impulse from the previous sub-step.
 pub(crate) fn warm_start(bodies: &mut [SolverBody], contacts: &[Contact], walls: &[WallContact]) {
     for contact in contacts {
-        apply_pair(
-            bodies,
-            contact.a,
-            contact.b,
-            contact.normal,
+        let (first, second) = pair_mut(bodies, contact.a, contact.b);
+        let (pn, pt, pr) = (
             contact.normal_impulse,
             contact.tangent_impulse,
+            contact.rolling_impulse,
         );
-        bodies[usize::from(contact.a)].angular_velocity -=
-            contact.rolling_impulse * bodies[usize::from(contact.a)].inv_inertia;
-        bodies[usize::from(contact.b)].angular_velocity +=
-            contact.rolling_impulse * bodies[usize::from(contact.b)].inv_inertia;
+        let impulse = contact.normal * pn + contact.normal.perp() * pt;
+        first.velocity -= impulse * first.inv_mass;
+        first.angular_velocity -= pt * first.spin_gain + pr * first.inv_inertia;
+        second.velocity += impulse * second.inv_mass;
+        second.angular_velocity += pr * second.inv_inertia - pt * second.spin_gain;
     }
     for contact in walls {
         let body = &mut bodies[usize::from(contact.body)];
@@ -165,12 +164,20 @@ pub(crate) fn warm_start(bodies: &mut [SolverBody], contacts: &[Contact], walls:
 #[inline]
 fn apply_pair(bodies: &mut [SolverBody], a: u16, b: u16, normal: Vec2, pn: f32, pt: f32) {
     let impulse = normal * pn + normal.perp() * pt;
-    let first = &mut bodies[usize::from(a)];
+    let (first, second) = pair_mut(bodies, a, b);
     first.velocity -= impulse * first.inv_mass;
     first.angular_velocity -= pt * first.spin_gain;
-    let second = &mut bodies[usize::from(b)];
     second.velocity += impulse * second.inv_mass;
     second.angular_velocity -= pt * second.spin_gain;
+}
+
+/// Both bodies of a contact, `a < b`, mutably, with one bounds check each.
+#[inline]
+fn pair_mut(bodies: &mut [SolverBody], a: u16, b: u16) -> (&mut SolverBody, &mut SolverBody) {
+    let (a, b) = (usize::from(a), usize::from(b));
+    debug_assert!(a < b);
+    let (low, high) = bodies.split_at_mut(b);
+    (&mut low[a], &mut high[0])
 }
 
 /// Applies a wall's impulse to its body, at the body's rim against the wall.
@@ -206,8 +213,7 @@ pub(crate) fn solve<const USE_BIAS: bool>(
     inv_h: f32,
 ) {
     for contact in contacts.iter_mut() {
-        let (a, b) = (usize::from(contact.a), usize::from(contact.b));
-        let (first, second) = (bodies[a], bodies[b]);
+        let (first, second) = pair_mut(bodies, contact.a, contact.b);
         let normal = contact.normal;
         let separation = contact.separation + (second.delta - first.delta).dot(normal);
         let (bias, soft) = bias_for::<USE_BIAS>(separation, soft.0, inv_h);
@@ -218,11 +224,13 @@ pub(crate) fn solve<const USE_BIAS: bool>(
         let total = greater(contact.normal_impulse + impulse, 0.0);
         let normal_delta = total - contact.normal_impulse;
         contact.normal_impulse = total;
+        let push = normal * normal_delta;
+        first.velocity -= push * first.inv_mass;
+        second.velocity += push * second.inv_mass;
 
         // Relative tangential velocity of the two rims after the normal impulse: the centres'
         // relative velocity along the tangent, minus each circle's spin times its radius.
         let tangent = normal.perp();
-        let inv_mass_sum = first.inv_mass + second.inv_mass;
         let tangent_speed = (second.velocity - first.velocity).dot(tangent)
             - second.angular_velocity * second.radius
             - first.angular_velocity * first.radius;
@@ -234,27 +242,24 @@ pub(crate) fn solve<const USE_BIAS: bool>(
         );
         let tangent_delta = tangent_total - contact.tangent_impulse;
         contact.tangent_impulse = tangent_total;
-        debug_assert!(inv_mass_sum > 0.0);
+        let rub = tangent * tangent_delta;
+        first.velocity -= rub * first.inv_mass;
+        second.velocity += rub * second.inv_mass;
+        first.angular_velocity -= tangent_delta * first.spin_gain;
+        second.angular_velocity -= tangent_delta * second.spin_gain;
 
-        // Rolling resistance: an angular impulse against the relative spin, after friction's.
-        let spin_a = first.angular_velocity - tangent_delta * first.spin_gain;
-        let spin_b = second.angular_velocity - tangent_delta * second.spin_gain;
+        // Rolling resistance: an angular impulse against the relative spin.
         let limit = contact.rolling_limit * total;
         let rolling_total = clamp(
-            contact.rolling_impulse - contact.rolling_mass * (spin_b - spin_a),
+            contact.rolling_impulse
+                - contact.rolling_mass * (second.angular_velocity - first.angular_velocity),
             -limit,
             limit,
         );
         let rolling_delta = rolling_total - contact.rolling_impulse;
         contact.rolling_impulse = rolling_total;
-
-        let impulse = normal * normal_delta + tangent * tangent_delta;
-        let first = &mut bodies[a];
-        first.velocity -= impulse * first.inv_mass;
-        first.angular_velocity = spin_a - rolling_delta * first.inv_inertia;
-        let second = &mut bodies[b];
-        second.velocity += impulse * second.inv_mass;
-        second.angular_velocity = spin_b + rolling_delta * second.inv_inertia;
+        first.angular_velocity -= rolling_delta * first.inv_inertia;
+        second.angular_velocity += rolling_delta * second.inv_inertia;
     }
     for contact in walls.iter_mut() {
         let body = &mut bodies[usize::from(contact.body)];
