@@ -31,7 +31,7 @@ pub(crate) struct SweepEntry {
 pub(crate) fn find_pairs(
     bodies: &[DenseBody],
     entries: &mut Vec<SweepEntry>,
-    pairs: &mut Vec<(u16, u16)>,
+    pairs: &mut Vec<u32>,
 ) {
     entries.clear();
     pairs.clear();
@@ -71,7 +71,11 @@ pub(crate) fn find_pairs(
             core::mem::swap(&mut entry.max_x, &mut entry.max_y);
         }
     }
-    entries.sort_unstable_by(|p, q| p.min_x.total_cmp(&q.min_x).then(p.index.cmp(&q.index)));
+    // One integer key per entry (ordered float bits, then index) sorts faster than comparing
+    // floats with `total_cmp` and breaking ties by index, and orders the same way.
+    entries.sort_unstable_by_key(|entry| {
+        (u64::from(ordered_bits(entry.min_x)) << 32) | u64::from(entry.index)
+    });
     for (position, first) in entries.iter().enumerate() {
         for second in &entries[position + 1..] {
             if second.min_x > first.max_x {
@@ -84,11 +88,35 @@ pub(crate) fn find_pairs(
                 } else {
                     (second.index, first.index)
                 };
-                pairs.push((low, high));
+                pairs.push(pack(low, high));
             }
         }
     }
     pairs.sort_unstable();
+}
+
+/// A pair as one integer, `low << 16 | high`: sorting these sorts by `(low, high)`, and a `u32`
+/// sort is cheaper than a tuple sort (about 1,000 pairs a tick in a 200-circle pile).
+#[inline]
+fn pack(low: u16, high: u16) -> u32 {
+    (u32::from(low) << 16) | u32::from(high)
+}
+
+/// The two dense indices of a packed pair, `(low, high)`.
+#[inline]
+pub(crate) fn unpack(pair: u32) -> (u16, u16) {
+    ((pair >> 16) as u16, pair as u16)
+}
+
+/// `f32` bits mapped so that unsigned order is `total_cmp` order.
+#[inline]
+fn ordered_bits(value: f32) -> u32 {
+    let bits = value.to_bits();
+    if bits & 0x8000_0000 != 0 {
+        !bits
+    } else {
+        bits | 0x8000_0000
+    }
 }
 
 fn entry_of(dense: &DenseBody, index: usize) -> SweepEntry {

@@ -78,8 +78,16 @@ pub struct Physics {
     /// What the solver's inner loops touch, parallel to `bodies` (scratch).
     solver_bodies: Vec<SolverBody>,
     entries: Vec<SweepEntry>,
-    pairs: Vec<(u16, u16)>,
+    /// Candidate pairs, packed `low << 16 | high`, sorted.
+    pairs: Vec<u32>,
     contacts: Vec<Contact>,
+    /// The contacts in solve order (scratch), see `color_contacts`.
+    colored: Vec<Contact>,
+    /// For each entry of `colored`, its index in `contacts` (scratch).
+    solve_order: Vec<u16>,
+    /// Per contact, its colour; per body, the colours its contacts took (scratch).
+    contact_colors: Vec<u8>,
+    color_masks: Vec<u32>,
     wall_contacts: Vec<WallContact>,
     /// Last tick's body-body impulses, keyed and sorted by the two serials: the warm start.
     warm_pairs: Vec<WarmImpulse>,
@@ -125,6 +133,10 @@ impl Physics {
             entries: Vec::new(),
             pairs: Vec::new(),
             contacts: Vec::new(),
+            colored: Vec::new(),
+            solve_order: Vec::new(),
+            contact_colors: Vec::new(),
+            color_masks: Vec::new(),
             wall_contacts: Vec::new(),
             warm_pairs: Vec::new(),
             warm_walls: Vec::new(),
@@ -231,6 +243,7 @@ impl Physics {
         // each starting from the impulse it ended last tick with.
         self.narrowphase();
         self.load_warm_start();
+        self.color_contacts();
         probe(Stage::Narrowphase, self);
         // Sub-steps: the solver's fixed schedule, on the compact solver bodies.
         self.load_solver_bodies();
@@ -241,7 +254,7 @@ impl Physics {
         );
         let (solver_bodies, contacts, walls) = (
             &mut self.solver_bodies,
-            &mut self.contacts,
+            &mut self.colored,
             &mut self.wall_contacts,
         );
         for _ in 0..SUBSTEPS {
@@ -250,6 +263,9 @@ impl Physics {
             solver::solve::<true>(solver_bodies, contacts, walls, config.friction, soft, inv_h);
             solver::integrate_positions(solver_bodies, SUBSTEP_DT_S);
             solver::solve::<false>(solver_bodies, contacts, walls, config.friction, soft, inv_h);
+        }
+        for (contact, &index) in self.colored.iter().zip(&self.solve_order) {
+            self.contacts[usize::from(index)] = *contact;
         }
         self.store_warm_start();
         probe(Stage::Substeps, self);
@@ -288,7 +304,8 @@ impl Physics {
     /// any woke. `rest_reach` is how far a body starting from rest can fall this tick.
     fn wake_reached(&mut self, rest_reach: f32) -> bool {
         self.islands.clear();
-        for &(a, b) in &self.pairs {
+        for &pair in &self.pairs {
+            let (a, b) = broadphase::unpack(pair);
             let (first, second) = (&self.bodies[usize::from(a)], &self.bodies[usize::from(b)]);
             let sleeper = match (first.body.asleep, second.body.asleep) {
                 (false, true) => second,
@@ -381,6 +398,51 @@ impl Physics {
         }
     }
 
+    /// Copies the contacts into `colored` in solve order: grouped by colour, where no two
+    /// contacts of one colour share a body (greedy, in key order, so deterministic), and key
+    /// order within a colour. `solve_order` maps each back to its place in `contacts`.
+    ///
+    /// Why: in key order, consecutive contacts share their first body, so each waits for the
+    /// previous one's velocity write: a chain of dependent loads and stores the processor
+    /// cannot overlap. Within a colour, consecutive contacts are independent. The solve is
+    /// still sequential Gauss-Seidel, only in another fixed order (Box2D v3 colours its
+    /// constraint graph for the same reason, and for SIMD). Measured on 200 circles in the
+    /// 16-unit cup: the sub-steps went from 63 to 51 us per awake tick, the 8-unit cup from 61
+    /// to 51; colouring costs about 2 us.
+    fn color_contacts(&mut self) {
+        self.color_masks.clear();
+        self.color_masks.resize(self.bodies.len(), 0);
+        let mut counts = [0u16; CONTACT_COLORS as usize];
+        self.contact_colors.clear();
+        for contact in &self.contacts {
+            let (a, b) = (usize::from(contact.a), usize::from(contact.b));
+            let used = self.color_masks[a] | self.color_masks[b];
+            // The first colour neither body has; the last colour takes any overflow.
+            let color = lesser_u32((!used).trailing_zeros(), CONTACT_COLORS - 1);
+            self.color_masks[a] |= 1 << color;
+            self.color_masks[b] |= 1 << color;
+            self.contact_colors.push(color as u8);
+            counts[color as usize] += 1;
+        }
+        let mut offsets = [0u16; CONTACT_COLORS as usize];
+        let mut next = 0;
+        for (offset, count) in offsets.iter_mut().zip(counts) {
+            *offset = next;
+            next += count;
+        }
+        self.colored.clear();
+        self.colored.extend_from_slice(&self.contacts);
+        self.solve_order.clear();
+        self.solve_order.resize(self.contacts.len(), 0);
+        for (index, (contact, &color)) in self.contacts.iter().zip(&self.contact_colors).enumerate()
+        {
+            let slot = &mut offsets[usize::from(color)];
+            self.colored[usize::from(*slot)] = *contact;
+            self.solve_order[usize::from(*slot)] = index as u16;
+            *slot += 1;
+        }
+    }
+
     /// Fills the solver's compact body array from the dense bodies.
     fn load_solver_bodies(&mut self) {
         self.solver_bodies.clear();
@@ -444,7 +506,8 @@ impl Physics {
     }
 
     fn narrowphase(&mut self) {
-        for &(a, b) in &self.pairs {
+        for &pair in &self.pairs {
+            let (a, b) = broadphase::unpack(pair);
             if let Some(contact) = narrowphase::circle_contact(&self.bodies, a, b) {
                 self.contacts.push(contact);
             }
@@ -517,6 +580,17 @@ impl Physics {
             }
         }
         self.world_changed = true;
+    }
+}
+
+/// Colours for the solve order; a body rarely touches more than six others.
+const CONTACT_COLORS: u32 = 32;
+
+fn lesser_u32(a: u32, b: u32) -> u32 {
+    if b < a {
+        b
+    } else {
+        a
     }
 }
 
