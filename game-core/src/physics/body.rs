@@ -2,6 +2,7 @@
 
 use glam::Vec2;
 
+use super::{SLEEP_SPEED, SLEEP_SPIN};
 use crate::kernel::hash::StateHasher;
 
 /// Mass per unit area. Only mass ratios matter to the solver; one keeps masses readable.
@@ -26,7 +27,7 @@ pub struct Body {
     pub radius: f32,
     /// 1 / mass, derived from the radius; kept to avoid a division per contact.
     pub inv_mass: f32,
-    /// Consecutive ticks this body has been slower than `SLEEP_SPEED`.
+    /// Consecutive ticks this body has been slow (see [`Body::is_slow`]).
     pub slow_ticks: u16,
     /// A sleeping body is neither integrated nor pushed; it only ever touches other sleepers.
     pub asleep: bool,
@@ -61,16 +62,13 @@ impl Body {
         1.0 / self.inv_mass
     }
 
-    /// The larger of the centre's speed and the rim's speed from spin, squared: what
-    /// sleeping compares with `SLEEP_SPEED`.
-    pub fn rim_speed_sq(&self) -> f32 {
-        let spin = self.angular_velocity * self.radius;
-        let linear_sq = self.velocity.dot(self.velocity);
-        if spin * spin > linear_sq {
-            spin * spin
-        } else {
-            linear_sq
-        }
+    /// Whether the body is slow enough to count towards sleeping: its centre slower than
+    /// `SLEEP_SPEED` and its spin slower than `SLEEP_SPIN`.
+    pub fn is_slow(&self) -> bool {
+        let spin = self.angular_velocity;
+        self.velocity.dot(self.velocity) < SLEEP_SPEED * SLEEP_SPEED
+            && -SLEEP_SPIN < spin
+            && spin < SLEEP_SPIN
     }
 
     pub fn wake(&mut self) {

@@ -20,8 +20,8 @@ pub(crate) struct SweepEntry {
     awake: bool,
 }
 
-/// Fills `pairs` with every pair whose boxes (grown by how far each body can move this tick)
-/// overlap and of which at least one body is awake: two sleeping bodies cannot start touching.
+/// Fills `pairs` with every pair whose boxes (grown by how far each body can move this tick,
+/// plus `margin` on every side) overlap and of which at least one body is awake: two sleeping bodies cannot start touching.
 ///
 /// Sleeping bodies enter the sweep only if their box meets the box around all awake bodies,
 /// so a falling piece above a sleeping pile sweeps a handful of entries, not the whole pile.
@@ -32,6 +32,7 @@ pub(crate) fn find_pairs(
     bodies: &[DenseBody],
     entries: &mut Vec<SweepEntry>,
     pairs: &mut Vec<u32>,
+    margin: f32,
 ) {
     entries.clear();
     pairs.clear();
@@ -40,7 +41,7 @@ pub(crate) fn find_pairs(
         if dense.body.asleep {
             continue;
         }
-        let entry = entry_of(dense, index);
+        let entry = entry_of(dense, index, margin);
         low = Vec2::new(lesser(low.x, entry.min_x), lesser(low.y, entry.min_y));
         high = Vec2::new(greater(high.x, entry.max_x), greater(high.y, entry.max_y));
         entries.push(entry);
@@ -52,7 +53,7 @@ pub(crate) fn find_pairs(
         if !dense.body.asleep {
             continue;
         }
-        let entry = entry_of(dense, index);
+        let entry = entry_of(dense, index, margin);
         let outside = entry.max_x < low.x
             || entry.min_x > high.x
             || entry.max_y < low.y
@@ -119,9 +120,9 @@ fn ordered_bits(value: f32) -> u32 {
     }
 }
 
-fn entry_of(dense: &DenseBody, index: usize) -> SweepEntry {
+fn entry_of(dense: &DenseBody, index: usize, margin: f32) -> SweepEntry {
     let body = &dense.body;
-    let extent = body.radius + SPECULATIVE_DISTANCE + dense.reach;
+    let extent = body.radius + SPECULATIVE_DISTANCE + dense.reach + margin;
     SweepEntry {
         min_x: body.position.x - extent,
         max_x: body.position.x + extent,

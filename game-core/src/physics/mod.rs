@@ -97,6 +97,13 @@ pub const SPECULATIVE_DISTANCE: f32 = 0.02;
 /// A body slower than this may fall asleep (with its whole island), in world units per second.
 pub const SLEEP_SPEED: f32 = 0.06;
 
+/// A body spinning slower than this may fall asleep, in radians per second (rapier's default
+/// angular threshold). Spin alone moves nothing the rules or the renderer see; a circle that
+/// rolls also translates, and `SLEEP_SPEED` catches that. Tried first: comparing the rim speed
+/// `|ω| r` (or centre plus rim) with `SLEEP_SPEED`, i.e. 0.1 to 0.2 rad/s; piles then stayed
+/// awake while single circles turned slowly in their pockets.
+pub const SLEEP_SPIN: f32 = 0.5;
+
 /// Consecutive slow ticks every body of an island needs before the island falls asleep (a
 /// quarter second).
 pub const SLEEP_TICKS: u16 = 15;

@@ -78,8 +78,11 @@ pub struct Physics {
     /// What the solver's inner loops touch, parallel to `bodies` (scratch).
     solver_bodies: Vec<SolverBody>,
     entries: Vec<SweepEntry>,
-    /// Candidate pairs, packed `low << 16 | high`, sorted.
+    /// Candidate pairs, packed `low << 16 | high`, sorted; a cache (see `pairs_still_cover`).
     pairs: Vec<u32>,
+    /// Whether `pairs` may be reused, and each body as it was when they were found.
+    pairs_valid: bool,
+    pair_anchors: Vec<PairAnchor>,
     contacts: Vec<Contact>,
     /// The contacts in solve order (scratch), see `color_contacts`.
     colored: Vec<Contact>,
@@ -107,6 +110,19 @@ pub struct Physics {
     world_changed: bool,
 }
 
+/// Extra size of the broadphase boxes, in world units, so the pairs found can be reused until
+/// some body has moved this far. Tried: 0.05, 0.1 and 0.2 (figures in the commit history).
+const PAIR_MARGIN: f32 = 0.1;
+
+/// A body's serial, position and reach when the cached pairs were found.
+#[derive(Clone, Copy, Debug)]
+struct PairAnchor {
+    serial: u32,
+    asleep: bool,
+    position: Vec2,
+    reach: f32,
+}
+
 /// A contact's accumulated impulses at the end of a tick, keyed by serials so they can be
 /// found again next tick whatever the dense indices have become.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -132,6 +148,8 @@ impl Physics {
             solver_bodies: Vec::new(),
             entries: Vec::new(),
             pairs: Vec::new(),
+            pairs_valid: false,
+            pair_anchors: Vec::new(),
             contacts: Vec::new(),
             colored: Vec::new(),
             solve_order: Vec::new(),
@@ -204,7 +222,6 @@ impl Physics {
         self.bodies.clear();
         self.contacts.clear();
         self.wall_contacts.clear();
-        self.pairs.clear();
         // Asleep: a world where everything sleeps and nothing was added costs three compares.
         if self.awake_count == 0 && !self.world_changed && world.len() == self.world_len {
             debug_assert!(
@@ -221,6 +238,7 @@ impl Physics {
             self.awake_count = 0;
             self.world_changed = false;
             self.world_len = world.len();
+            self.pairs_valid = false;
             return;
         }
         probe(Stage::Gather, self);
@@ -228,11 +246,25 @@ impl Physics {
         // Wake: sleeping islands within reach of an awake body wake whole, and the broadphase
         // runs again to pair their bodies with each other, until no more islands wake.
         let rest_reach = libm::sqrtf(config.gravity.dot(config.gravity)) * TICK_DT_S * TICK_DT_S;
+        let mut cached = self.pairs_still_cover();
+        let mut found = false;
         loop {
-            broadphase::find_pairs(&self.bodies, &mut self.entries, &mut self.pairs);
+            if !cached {
+                broadphase::find_pairs(
+                    &self.bodies,
+                    &mut self.entries,
+                    &mut self.pairs,
+                    PAIR_MARGIN,
+                );
+                found = true;
+            }
+            cached = false;
             if !self.wake_reached(rest_reach) {
                 break;
             }
+        }
+        if found {
+            self.anchor_pairs();
         }
         probe(Stage::Broadphase, self);
         for dense in self.bodies.iter_mut().filter(|dense| !dense.body.asleep) {
@@ -298,6 +330,48 @@ impl Physics {
         self.world_changed = false;
         self.world_len = world.len();
         probe(Stage::WriteBack, self);
+    }
+
+    /// Whether last tick's pairs, found with boxes grown by `PAIR_MARGIN`, are a superset of the
+    /// pairs a fresh broadphase would find now. They are if the bodies are the same ones, each
+    /// asleep then if and only if it is now (sleepers are paired only with, and near, awake
+    /// bodies), and no body's fresh box pokes out of the box it had then: moved less than the
+    /// margin, less its growth in reach. Waking an island within the step finds pairs afresh. The narrowphase measures every pair exactly, so the
+    /// contacts, and the simulation, are the same as with a fresh broadphase; only the work
+    /// differs, and the cached pairs are not simulation state.
+    ///
+    /// Why: a settling pile barely moves, yet sorting and sweeping 200 boxes cost 13 us of a
+    /// 71 us tick (200 circles in the 16-unit cup).
+    fn pairs_still_cover(&self) -> bool {
+        if !self.pairs_valid || self.bodies.len() != self.pair_anchors.len() {
+            return false;
+        }
+        self.bodies
+            .iter()
+            .zip(&self.pair_anchors)
+            .all(|(dense, anchor)| {
+                let moved = dense.body.position - anchor.position;
+                let moved_x = if moved.x < 0.0 { -moved.x } else { moved.x };
+                let moved_y = if moved.y < 0.0 { -moved.y } else { moved.y };
+                let moved = if moved_x > moved_y { moved_x } else { moved_y };
+                dense.body.serial == anchor.serial
+                    && dense.body.asleep == anchor.asleep
+                    && moved + (dense.reach - anchor.reach) <= PAIR_MARGIN
+            })
+    }
+
+    /// Records where each body was when the pairs were found.
+    fn anchor_pairs(&mut self) {
+        self.pair_anchors.clear();
+        for dense in &self.bodies {
+            self.pair_anchors.push(PairAnchor {
+                serial: dense.body.serial,
+                asleep: dense.body.asleep,
+                position: dense.body.position,
+                reach: dense.reach,
+            });
+        }
+        self.pairs_valid = true;
     }
 
     /// Wakes every sleeping island with a body within contact reach of an awake body; true if

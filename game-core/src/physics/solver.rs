@@ -223,22 +223,25 @@ pub(crate) fn solve<const USE_BIAS: bool>(
         let separation = contact.separation + (second.delta - first.delta).dot(normal);
         let (bias, soft) = bias_for::<USE_BIAS>(separation, soft.0, inv_h);
 
-        let normal_speed = (second.velocity - first.velocity).dot(normal);
+        // Both speeds from the velocities as loaded: the normal impulse changes no tangential
+        // speed (it acts along the normal, and through the centres, so it spins nothing).
+        // Computing both up front lets the two impulses be found side by side instead of one
+        // after the other, and applied in one update.
+        let relative = second.velocity - first.velocity;
+        let normal_speed = relative.dot(normal);
+        let tangent = normal.perp();
+        // The rims' relative tangential speed: the centres' along the tangent, minus each
+        // circle's spin times its radius.
+        let tangent_speed = relative.dot(tangent)
+            - second.angular_velocity * second.radius
+            - first.angular_velocity * first.radius;
+
         let impulse = -contact.normal_mass * soft.mass_scale * (normal_speed + bias)
             - soft.impulse_scale * contact.normal_impulse;
         let total = greater(contact.normal_impulse + impulse, 0.0);
         let normal_delta = total - contact.normal_impulse;
         contact.normal_impulse = total;
-        let push = normal * normal_delta;
-        first.velocity -= push * first.inv_mass;
-        second.velocity += push * second.inv_mass;
 
-        // Relative tangential velocity of the two rims after the normal impulse: the centres'
-        // relative velocity along the tangent, minus each circle's spin times its radius.
-        let tangent = normal.perp();
-        let tangent_speed = (second.velocity - first.velocity).dot(tangent)
-            - second.angular_velocity * second.radius
-            - first.angular_velocity * first.radius;
         let limit = friction * total;
         let tangent_total = clamp(
             contact.tangent_impulse - contact.tangent_mass * tangent_speed,
@@ -247,9 +250,10 @@ pub(crate) fn solve<const USE_BIAS: bool>(
         );
         let tangent_delta = tangent_total - contact.tangent_impulse;
         contact.tangent_impulse = tangent_total;
-        let rub = tangent * tangent_delta;
-        first.velocity -= rub * first.inv_mass;
-        second.velocity += rub * second.inv_mass;
+
+        let impulse = normal * normal_delta + tangent * tangent_delta;
+        first.velocity -= impulse * first.inv_mass;
+        second.velocity += impulse * second.inv_mass;
         first.angular_velocity -= tangent_delta * first.spin_gain;
         second.angular_velocity -= tangent_delta * second.spin_gain;
 
@@ -278,15 +282,14 @@ pub(crate) fn solve<const USE_BIAS: bool>(
         let (bias, soft) = bias_for::<USE_BIAS>(separation, soft.1, inv_h);
 
         let normal_speed = body.velocity.dot(normal);
+        let tangent = normal.perp();
+        let tangent_speed = body.velocity.dot(tangent) - body.angular_velocity * body.radius;
         let impulse = -contact.normal_mass * soft.mass_scale * (normal_speed + bias)
             - soft.impulse_scale * contact.normal_impulse;
         let total = greater(contact.normal_impulse + impulse, 0.0);
         let normal_delta = total - contact.normal_impulse;
         contact.normal_impulse = total;
-        body.velocity += normal * (normal_delta * body.inv_mass);
 
-        let tangent = normal.perp();
-        let tangent_speed = body.velocity.dot(tangent) - body.angular_velocity * body.radius;
         let limit = friction * total;
         let tangent_total = clamp(
             contact.tangent_impulse - contact.tangent_mass * tangent_speed,
@@ -295,7 +298,7 @@ pub(crate) fn solve<const USE_BIAS: bool>(
         );
         let tangent_delta = tangent_total - contact.tangent_impulse;
         contact.tangent_impulse = tangent_total;
-        body.velocity += tangent * (tangent_delta * body.inv_mass);
+        body.velocity += (normal * normal_delta + tangent * tangent_delta) * body.inv_mass;
         body.angular_velocity -= tangent_delta * body.spin_gain;
 
         if !USE_BIAS {
