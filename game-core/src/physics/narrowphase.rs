@@ -20,6 +20,9 @@ pub struct Contact {
     pub separation: f32,
     /// Surface gap after the tick's last sub-step.
     pub separation_end: f32,
+    /// Smallest surface gap at any sub-step of the tick: a fast piece can touch another and
+    /// bounce or roll off within one tick, and that still counts as touching.
+    pub separation_min: f32,
     pub(crate) normal_mass: f32,
     /// Effective mass along the tangent: the contact points also turn the circles, so it is a
     /// third of the normal mass (a solid disc's `I = m r^2 / 2`).
@@ -46,6 +49,7 @@ pub struct WallContact {
     pub normal: Vec2,
     pub separation: f32,
     pub separation_end: f32,
+    pub separation_min: f32,
     pub(crate) normal_mass: f32,
     pub(crate) tangent_mass: f32,
     pub(crate) rolling_mass: f32,
@@ -84,6 +88,7 @@ pub(crate) fn circle_contact(bodies: &[DenseBody], a: u16, b: u16) -> Option<Con
         normal,
         separation,
         separation_end: separation,
+        separation_min: separation,
         normal_mass: 1.0 / inv_mass_sum,
         tangent_mass: 1.0 / (3.0 * inv_mass_sum),
         rolling_mass: 1.0 / (inv_inertia(first) + inv_inertia(second)),
@@ -115,6 +120,7 @@ pub(crate) fn wall_contact(
         normal,
         separation,
         separation_end: separation,
+        separation_min: separation,
         normal_mass: 1.0 / dense.inv_mass,
         tangent_mass: 1.0 / (3.0 * dense.inv_mass),
         rolling_mass: 1.0 / inv_inertia(dense),

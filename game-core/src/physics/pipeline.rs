@@ -616,13 +616,13 @@ impl Physics {
             &mut self.wall_contacts,
         );
         for contact in &self.contacts {
-            if contact.separation_end <= TOUCH_DISTANCE {
+            if contact.separation_min <= TOUCH_DISTANCE {
                 self.bodies[usize::from(contact.a)].body.touched = true;
                 self.bodies[usize::from(contact.b)].body.touched = true;
             }
         }
         for contact in &self.wall_contacts {
-            if contact.separation_end <= TOUCH_DISTANCE {
+            if contact.separation_min <= TOUCH_DISTANCE {
                 self.bodies[usize::from(contact.body)].body.touched = true;
             }
         }

@@ -221,6 +221,9 @@ pub(crate) fn solve<const USE_BIAS: bool>(
         let (first, second) = pair_mut(bodies, contact.a, contact.b);
         let normal = contact.normal;
         let separation = contact.separation + (second.delta - first.delta).dot(normal);
+        if USE_BIAS {
+            contact.separation_min = lesser(contact.separation_min, separation);
+        }
         let (bias, soft) = bias_for::<USE_BIAS>(separation, soft.0, inv_h);
 
         // Both speeds from the velocities as loaded: the normal impulse changes no tangential
@@ -279,6 +282,9 @@ pub(crate) fn solve<const USE_BIAS: bool>(
         let body = &mut bodies[usize::from(contact.body)];
         let normal = contact.normal;
         let separation = contact.separation + body.delta.dot(normal);
+        if USE_BIAS {
+            contact.separation_min = lesser(contact.separation_min, separation);
+        }
         let (bias, soft) = bias_for::<USE_BIAS>(separation, soft.1, inv_h);
 
         let normal_speed = body.velocity.dot(normal);
@@ -361,7 +367,7 @@ pub(crate) fn restitute(
     }
 }
 
-/// Records each contact's surface gap after the last sub-step.
+/// Records each contact's surface gap after the last sub-step, and the smallest it had.
 pub(crate) fn measure_end(
     bodies: &[SolverBody],
     contacts: &mut [Contact],
@@ -374,10 +380,12 @@ pub(crate) fn measure_end(
         );
         contact.separation_end =
             contact.separation + (second.delta - first.delta).dot(contact.normal);
+        contact.separation_min = lesser(contact.separation_min, contact.separation_end);
     }
     for contact in walls.iter_mut() {
         let body = &bodies[usize::from(contact.body)];
         contact.separation_end = contact.separation + body.delta.dot(contact.normal);
+        contact.separation_min = lesser(contact.separation_min, contact.separation_end);
     }
 }
 
