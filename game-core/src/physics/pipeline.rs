@@ -10,7 +10,9 @@ use super::narrowphase::{self, Contact, WallContact};
 use super::shape::Segment;
 use super::solver::{Softness, SolverBody, CONTACT_DAMPING_RATIO, CONTACT_HERTZ, WALL_HERTZ};
 use super::{sleep, solver};
-use super::{BODIES_MAX, SUBSTEPS, SUBSTEP_DT_S, TICK_DT_S, WALLS_MAX};
+use super::{
+    BODIES_MAX, RELAX_ITERATIONS, SOLVE_ITERATIONS, SUBSTEPS, SUBSTEP_DT_S, TICK_DT_S, WALLS_MAX,
+};
 use crate::kernel::hash::StateHasher;
 
 /// The stages of [`Physics::step`], in order. A probe passed to [`Physics::step_probed`] is
@@ -292,9 +294,20 @@ impl Physics {
         for _ in 0..SUBSTEPS {
             solver::integrate_velocities(solver_bodies, config.gravity, SUBSTEP_DT_S);
             solver::warm_start(solver_bodies, contacts, walls);
-            solver::solve::<true>(solver_bodies, contacts, walls, config.friction, soft, inv_h);
+            for _ in 0..SOLVE_ITERATIONS {
+                solver::solve::<true>(solver_bodies, contacts, walls, config.friction, soft, inv_h);
+            }
             solver::integrate_positions(solver_bodies, SUBSTEP_DT_S);
-            solver::solve::<false>(solver_bodies, contacts, walls, config.friction, soft, inv_h);
+            for _ in 0..RELAX_ITERATIONS {
+                solver::solve::<false>(
+                    solver_bodies,
+                    contacts,
+                    walls,
+                    config.friction,
+                    soft,
+                    inv_h,
+                );
+            }
         }
         for (contact, &index) in self.colored.iter().zip(&self.solve_order) {
             self.contacts[usize::from(index)] = *contact;
