@@ -32,6 +32,7 @@ pub(crate) fn find_pairs(
     bodies: &[DenseBody],
     entries: &mut Vec<SweepEntry>,
     pairs: &mut Vec<u32>,
+    scratch: &mut PairScratch,
     margin: f32,
 ) {
     entries.clear();
@@ -77,23 +78,84 @@ pub(crate) fn find_pairs(
     entries.sort_unstable_by_key(|entry| {
         (u64::from(ordered_bits(entry.min_x)) << 32) | u64::from(entry.index)
     });
+    // Branch-free inner loop: every candidate is written to the next free slot, and the slot
+    // only advances for a hit. Whether boxes overlap across the sweep axis is close to a coin
+    // toss in a pile, so a branch there was mispredicted about half the time (the sweep was
+    // most of the broadphase). `pairs` is used as a buffer grown by doubling, then truncated.
+    let mut len = 0;
+    let buffer = if pairs.capacity() > PAIRS_BUFFER_MIN {
+        pairs.capacity()
+    } else {
+        PAIRS_BUFFER_MIN
+    };
+    pairs.resize(buffer, 0);
     for (position, first) in entries.iter().enumerate() {
         for second in &entries[position + 1..] {
             if second.min_x > first.max_x {
                 break;
             }
-            let overlap_y = second.min_y <= first.max_y && first.min_y <= second.max_y;
-            if overlap_y && (first.awake || second.awake) {
-                let (low, high) = if first.index < second.index {
-                    (first.index, second.index)
-                } else {
-                    (second.index, first.index)
-                };
-                pairs.push(pack(low, high));
+            let overlap_y = (second.min_y <= first.max_y) & (first.min_y <= second.max_y);
+            let hit = overlap_y & (first.awake | second.awake);
+            let low = if second.index < first.index {
+                second.index
+            } else {
+                first.index
+            };
+            let high = if second.index < first.index {
+                first.index
+            } else {
+                second.index
+            };
+            pairs[len] = pack(low, high);
+            len += usize::from(hit);
+            if len == pairs.len() {
+                let doubled = 2 * pairs.len();
+                pairs.resize(doubled, 0);
             }
         }
     }
-    pairs.sort_unstable();
+    pairs.truncate(len);
+    sort_pairs(pairs, scratch, bodies.len());
+}
+
+/// Smallest size of the pair buffer, in pairs.
+const PAIRS_BUFFER_MIN: usize = 256;
+
+/// Reusable arrays for [`sort_pairs`].
+#[derive(Default)]
+pub(crate) struct PairScratch {
+    pairs: Vec<u32>,
+    counts: Vec<u32>,
+}
+
+/// Sorts packed pairs by `(low, high)` with two counting passes (least significant half
+/// first), since both halves are dense indices below `count`: O(pairs + bodies) instead of
+/// a comparison sort's O(pairs log pairs). Same order as `sort_unstable` (the keys are unique).
+/// Measured: the comparison sort of about 900 pairs was a third of the broadphase.
+fn sort_pairs(pairs: &mut Vec<u32>, scratch: &mut PairScratch, count: usize) {
+    let PairScratch {
+        pairs: sorted,
+        counts,
+    } = scratch;
+    sorted.clear();
+    sorted.resize(pairs.len(), 0);
+    for shift in [0u32, 16] {
+        counts.clear();
+        counts.resize(count + 1, 0);
+        for &pair in pairs.iter() {
+            counts[((pair >> shift) & 0xffff) as usize + 1] += 1;
+        }
+        for index in 1..counts.len() {
+            counts[index] += counts[index - 1];
+        }
+        for &pair in pairs.iter() {
+            let slot = &mut counts[((pair >> shift) & 0xffff) as usize];
+            sorted[*slot as usize] = pair;
+            *slot += 1;
+        }
+        core::mem::swap(pairs, sorted);
+    }
+    debug_assert!(pairs.windows(2).all(|two| two[0] < two[1]));
 }
 
 /// A pair as one integer, `low << 16 | high`: sorting these sorts by `(low, high)`, and a `u32`

@@ -84,6 +84,7 @@ pub struct Physics {
     pairs: Vec<u32>,
     /// Whether `pairs` may be reused, and each body as it was when they were found.
     pairs_valid: bool,
+    pair_scratch: broadphase::PairScratch,
     pair_anchors: Vec<PairAnchor>,
     contacts: Vec<Contact>,
     /// The contacts in solve order (scratch), see `color_contacts`.
@@ -151,6 +152,7 @@ impl Physics {
             entries: Vec::new(),
             pairs: Vec::new(),
             pairs_valid: false,
+            pair_scratch: broadphase::PairScratch::default(),
             pair_anchors: Vec::new(),
             contacts: Vec::new(),
             colored: Vec::new(),
@@ -256,6 +258,7 @@ impl Physics {
                     &self.bodies,
                     &mut self.entries,
                     &mut self.pairs,
+                    &mut self.pair_scratch,
                     PAIR_MARGIN,
                 );
                 found = true;
