@@ -69,7 +69,15 @@ fn inv_inertia(dense: &DenseBody) -> f32 {
 pub(crate) fn circle_contact(bodies: &[DenseBody], a: u16, b: u16) -> Option<Contact> {
     let (first, second) = (&bodies[usize::from(a)], &bodies[usize::from(b)]);
     let offset = second.body.position - first.body.position;
-    let distance = libm::sqrtf(offset.dot(offset));
+    // Out of reach by the squared distance first: the broadphase's boxes are grown by a margin
+    // so its pairs can be reused, and many of its pairs are out of reach; no square root for them.
+    let reach =
+        first.body.radius + second.body.radius + SPECULATIVE_DISTANCE + first.reach + second.reach;
+    let distance_sq = offset.dot(offset);
+    if distance_sq > reach * reach {
+        return None;
+    }
+    let distance = libm::sqrtf(distance_sq);
     let separation = distance - first.body.radius - second.body.radius;
     if separation > SPECULATIVE_DISTANCE + first.reach + second.reach {
         return None;
