@@ -3,3 +3,6 @@
 pub mod check;
 pub mod json_position;
 pub mod schema;
+pub mod stats;
+pub mod tune;
+pub mod tune_report;

@@ -35,3 +35,17 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     }
     Ok(())
 }
+
+/// The level files named by `roots`: files as given, directories searched for `*.json`.
+pub fn level_paths(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    for root in roots {
+        if root.is_dir() {
+            collect_json(root, &mut paths)?;
+        } else {
+            paths.push(root.clone());
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}

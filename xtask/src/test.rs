@@ -39,7 +39,27 @@ pub fn all() -> Result<()> {
             "--release",
         ])?;
     }
-    cross_target()
+    cross_target()?;
+    level_pack_gate()
+}
+
+/// The level-pack gate on a small game count: no shipped level impossible for its strongest
+/// bot, none paying more per play than its budget. Fixed seed, so the verdict is repeatable.
+fn level_pack_gate() -> Result<()> {
+    cargo(&[
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "playproof",
+        "--",
+        "tune",
+        "--games",
+        "40",
+        "--seed",
+        "7",
+        "--gate",
+    ])
 }
 
 /// The determinism proof: the same sessions natively, as wasm under Node and as wasm in headless
