@@ -6,11 +6,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use playproof_designer::files::level_paths;
 use playproof_designer::tune::{gate, tune, TuneConfig, TuneLevel, GAMES_MAX};
 use playproof_designer::tune_report::{json, markdown, svg, table};
 use playproof_payout::PayoutBook;
 
-use crate::levels::level_paths;
 use crate::session::load_level;
 
 #[derive(clap::Args)]
@@ -54,7 +54,7 @@ pub fn run(args: Args) -> Result<()> {
         args.paths.clone()
     };
     let mut levels = Vec::new();
-    for path in level_paths(&roots)? {
+    for path in level_paths(&roots).context("listing level files")? {
         let level = load_level(&path)?;
         levels.push(TuneLevel {
             path: path.display().to_string(),
