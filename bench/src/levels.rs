@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use game_core::Level;
+use game_core::{Level, LevelGame, TICK_HZ};
+use playproof_bots::Pacing;
 use playproof_designer::files::level_files;
 
 pub struct LevelFile {
@@ -26,4 +27,23 @@ pub fn shipped_levels() -> Result<Vec<LevelFile>> {
             Ok(LevelFile { path, bytes, level })
         })
         .collect()
+}
+
+/// Three minutes of game time: the session length the budgets speak of.
+pub const SESSION_TICKS: u32 = 3 * 60 * TICK_HZ;
+
+/// A think time that spreads a match-3 level's moves over three minutes (0.5x to 1.5x the
+/// mean), so sessions are as long as the budget assumes; merge-drop drops at human pace and
+/// its levels' clocks run to their time limit.
+pub fn three_minute_pace(level: &Level) -> Pacing {
+    match &level.game {
+        LevelGame::Match3(spec) => {
+            let mean = SESSION_TICKS / u32::from(spec.moves.max(1));
+            Pacing {
+                think_ticks_min: mean / 2,
+                think_ticks_max: mean * 3 / 2,
+            }
+        }
+        LevelGame::MergeDrop(_) => Pacing::HUMAN,
+    }
 }

@@ -6,14 +6,12 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use game_core::{replay, Input, Level, LevelGame, TICK_HZ};
-use playproof_bots::{play, standard_bot, Pacing};
+use game_core::{replay, Input, Level, TICK_HZ};
+use playproof_bots::{play, standard_bot};
 
 use crate::alloc_meter::measure;
-use crate::levels::shipped_levels;
+use crate::levels::{shipped_levels, three_minute_pace, SESSION_TICKS};
 
-/// Three minutes of game time.
-const SESSION_TICKS: u32 = 3 * 60 * TICK_HZ;
 /// Recorded sessions per game mode; the timed loop cycles through them.
 const SESSIONS_PER_MODE: u64 = 64;
 /// Each mode is replayed for at least this long.
@@ -81,22 +79,6 @@ pub fn run() -> Result<()> {
 }
 
 type Session<'a> = (&'a Level, u64, Vec<Input>, u32);
-
-/// A think time that spreads a match-3 level's moves over three minutes (0.5x to 1.5x the
-/// mean), so sessions are as long as the budget assumes; merge-drop drops at human pace and
-/// its levels' clocks run to their time limit.
-fn three_minute_pace(level: &Level) -> Pacing {
-    match &level.game {
-        LevelGame::Match3(spec) => {
-            let mean = SESSION_TICKS / u32::from(spec.moves.max(1));
-            Pacing {
-                think_ticks_min: mean / 2,
-                think_ticks_max: mean * 3 / 2,
-            }
-        }
-        LevelGame::MergeDrop(_) => Pacing::HUMAN,
-    }
-}
 
 fn record<'a>(levels: &[&'a Level]) -> Result<Vec<Session<'a>>> {
     (0..SESSIONS_PER_MODE)

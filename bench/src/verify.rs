@@ -10,17 +10,15 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use playproof_bots::{play, standard_bot, Pacing, Recording};
+use playproof_bots::{play, standard_bot, Recording};
 
-use crate::levels::{shipped_levels, LevelFile};
+use crate::levels::{shipped_levels, three_minute_pace, LevelFile, SESSION_TICKS};
 use game_core::{replay, RULES_VERSION, TICK_HZ};
 use playproof_proof::{
     decode_proof, level_hash, KeyId, KeyStatus, Keyring, LevelCatalogue, PlausibilityPolicy,
     ProofBody, ServerKey, SessionId, SessionKey, SessionStore, TicketBody, Verifier,
 };
 
-/// Game time of the benchmarked session.
-const SESSION_TICKS: u32 = 3 * 60 * TICK_HZ;
 /// How long each measurement runs.
 const MEASURE_FOR: Duration = Duration::from_secs(2);
 const ISSUED_AT_MS: u64 = 1_800_000_000_000;
@@ -133,7 +131,7 @@ fn longest_session(files: &[LevelFile]) -> Result<(&LevelFile, u64, Recording)> 
                 &file.level,
                 seed,
                 standard_bot(&file.level).as_mut(),
-                Pacing::HUMAN,
+                three_minute_pace(&file.level),
                 seed,
                 SESSION_TICKS,
             )
