@@ -83,6 +83,7 @@ pub struct Client {
     touches: Box<[f32; TOUCHES_MAX * TOUCH_FLOATS]>,
     parsed: Vec<Touch>,
     hud: Box<[u32; HUD_WORDS]>,
+    layout: Option<Layout>,
 }
 
 fn js_error(error: impl std::fmt::Display) -> JsError {
@@ -109,6 +110,7 @@ impl Client {
             touches: Box::new([0.0; TOUCHES_MAX * TOUCH_FLOATS]),
             parsed: Vec::with_capacity(TOUCHES_MAX),
             hud: Box::new([0; HUD_WORDS]),
+            layout: None,
         })
     }
 
@@ -222,6 +224,7 @@ impl Client {
             });
         }
         let (status, alpha) = session.frame(dt_s, &self.parsed, &layout);
+        self.layout = Some(layout);
         let scene = self.scene.get_or_insert_with(|| Scene::new(session, theme));
         scene.build(session, &layout, theme, alpha, dt_s as f32);
         let mut draw_calls = 0;
@@ -276,6 +279,22 @@ impl Client {
             .as_ref()
             .ok_or_else(|| JsError::new("no session: call start first"))?;
         session.finish(&self.key).map_err(js_error)
+    }
+
+    /// The board's place in the last frame, in CSS pixels: `[left, top, cell, rows, cols]` for
+    /// match-3 (cell = cell size), `[left, top, scale, 0, 0]` for merge-drop (scale = pixels
+    /// per world unit). For adapters that place native UI beside the board, and for tests.
+    #[wasm_bindgen(js_name = boardRect)]
+    pub fn board_rect(&self) -> Vec<f32> {
+        self.layout.map_or_else(Vec::new, |layout| {
+            vec![
+                layout.origin_x_px / layout.dpr,
+                layout.origin_y_px / layout.dpr,
+                layout.cell_px / layout.dpr,
+                f32::from(layout.rows),
+                f32::from(layout.cols),
+            ]
+        })
     }
 
     /// Bodies in a merge-drop session (benchmarks report it beside the frame time).
