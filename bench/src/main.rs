@@ -4,6 +4,7 @@ mod alloc_meter;
 mod levels;
 mod physics;
 mod replay;
+mod serve;
 mod verify;
 
 use anyhow::{bail, Result};
@@ -16,7 +17,8 @@ fn main() -> Result<()> {
     match suite.as_str() {
         "replay" => replay::run(),
         "physics" => physics::run(),
+        "serve" => serve::run(),
         "verify" => verify::run(),
-        other => bail!("unknown benchmark suite {other:?}; known: replay, physics, verify"),
+        other => bail!("unknown benchmark suite {other:?}; known: replay, physics, serve, verify"),
     }
 }

@@ -6,8 +6,10 @@
 //! open box: 60 circles in the classic 8-unit cup (about 10 deep), 200 in a 16-unit cup (about
 //! 10 deep) and 200 in the 8-unit cup (about 25 deep, the hardest pile to put to sleep);
 //! gravity 30 units/s^2, 60 Hz ticks, restitution 0.2, friction 0.4. Rapier runs its default
-//! 4 solver sub-steps at dt = 1/60 (ours: 4 sub-steps of 4 solve + 2 relax passes); rapier's
-//! rotations are locked, since our circles carry none. Two phases are timed separately:
+//! 4 solver sub-steps at dt = 1/60 (ours: 4 sub-steps of one soft solve and one relax pass).
+//! Both engines let the circles spin (ours carries angular velocity since the soft-step solver;
+//! rapier's rotations were locked while ours could not roll; rapier has no rolling resistance,
+//! ours uses `ROLLING_RESISTANCE`). Two phases are timed separately:
 //! `falling` (the first 300 ticks, everything awake) and `resting` (300 ticks after 900 ticks
 //! of settling, where sleeping should make both cheap). Memory is the peak heap growth while
 //! building and running a scene, from a counting allocator.
@@ -142,7 +144,9 @@ fn run_ours(spec: SceneSpec) -> Measurement {
     }
 }
 
-fn run_rapier(spec: SceneSpec) -> Measurement {
+/// `locked`: rotations locked, the model our circles followed before they could roll (kept as
+/// a second peer: rolling piles take longer to settle, so locking flatters the falling phase).
+fn run_rapier(spec: SceneSpec, locked: bool) -> Measurement {
     let baseline = peak_reset();
     let mut world = PhysicsWorld::new();
     world.gravity = Vector::new(0.0, GRAVITY_Y);
@@ -166,9 +170,10 @@ fn run_rapier(spec: SceneSpec) -> Measurement {
             .insert_with_parent(wall, ground, &mut world.bodies);
     }
     for (centre, radius) in circles(spec) {
-        let body = RigidBodyBuilder::dynamic()
-            .translation(Vector::new(centre.x, centre.y))
-            .lock_rotations();
+        let mut body = RigidBodyBuilder::dynamic().translation(Vector::new(centre.x, centre.y));
+        if locked {
+            body = body.lock_rotations();
+        }
         let ball = ColliderBuilder::ball(radius)
             .friction(FRICTION)
             .restitution(RESTITUTION);
@@ -204,9 +209,74 @@ fn micros(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e6
 }
 
+/// Every shipped merge-drop level, for the bot sessions.
+const MERGE_LEVELS: [(&str, &str); 5] = [
+    (
+        "md-01-classic",
+        include_str!("../../assets/levels/merge/md-01-classic.json"),
+    ),
+    (
+        "md-02-funnel",
+        include_str!("../../assets/levels/merge/md-02-funnel.json"),
+    ),
+    (
+        "md-03-moon",
+        include_str!("../../assets/levels/merge/md-03-moon.json"),
+    ),
+    (
+        "md-04-tilted",
+        include_str!("../../assets/levels/merge/md-04-tilted.json"),
+    ),
+    (
+        "md-05-vase",
+        include_str!("../../assets/levels/merge/md-05-vase.json"),
+    ),
+];
+
+/// Game seeds for the bot sessions of every level.
+const BOT_SESSION_SEEDS: [u64; 3] = [42, 1, 2];
+
+/// How long the heuristic bot lasts on each shipped level, and what it scores: a session that
+/// ends well before the time limit means pieces pile up faster than the bot can merge them.
+fn bot_sessions() -> anyhow::Result<()> {
+    println!();
+    println!("heuristic bot sessions (bot seed 7, a drop every 1 to 3 s), per level and game seed");
+    println!(
+        "{:>14} | {:>5} | {:>10} | {:>10} | {:>5} | {:>6} | {:>5}",
+        "level", "seed", "played (s)", "limit (s)", "drops", "score", "stars"
+    );
+    println!("{}", "-".repeat(72));
+    for (name, json) in MERGE_LEVELS {
+        let level = Level::from_json(json.as_bytes())?;
+        let limit_s = match &level.game {
+            game_core::LevelGame::MergeDrop(merge) => f64::from(merge.time_limit_ticks) / 60.0,
+            _ => anyhow::bail!("{name} is not a merge-drop level"),
+        };
+        for seed in BOT_SESSION_SEEDS {
+            let pacing = Pacing {
+                think_ticks_min: 60,
+                think_ticks_max: 180,
+            };
+            let recording = play(&level, seed, &mut HeuristicBot, pacing, 7, u32::MAX)?;
+            let outcome = &recording.outcome;
+            println!(
+                "{:>14} | {:>5} | {:>10.1} | {:>10.1} | {:>5} | {:>6} | {:>5}",
+                name,
+                seed,
+                f64::from(outcome.ticks) / 60.0,
+                limit_s,
+                recording.inputs.len(),
+                outcome.score,
+                outcome.stars
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Records a 3-minute classic session played by the heuristic bot, then times its replay.
 fn replay_session() -> anyhow::Result<()> {
-    let json = include_str!("../../assets/levels/merge/md-01-classic.json");
+    let json = MERGE_LEVELS[0].1;
     let level = Level::from_json(json.as_bytes())?;
     // A steady human: a drop every 1 to 3 seconds.
     let pacing = Pacing {
@@ -248,24 +318,26 @@ fn replay_session() -> anyhow::Result<()> {
 pub fn run() -> anyhow::Result<()> {
     println!("physics step, time per 60 Hz tick (best of {RUNS}); memory = peak heap growth");
     println!(
-        "{:>7} | {:>5} | {:>8} | {:>10} | {:>11} | {:>7} | {:>8} | {:>10} | {:>12}",
+        "{:>7} | {:>5} | {:>8} | {:>10} | {:>11} | {:>7} | {:>13} | {:>8} | {:>10} | {:>12}",
         "bodies",
         "cup",
         "phase",
         "ours (us)",
         "rapier (us)",
         "ratio",
+        "locked (us)",
         "ours KiB",
         "rapier KiB",
         "awake o/r"
     );
-    println!("{}", "-".repeat(104));
+    println!("{}", "-".repeat(120));
     for spec in SCENES {
         let ours = best((0..RUNS).map(|_| run_ours(spec)));
-        let rapier = best((0..RUNS).map(|_| run_rapier(spec)));
-        for (phase, mine, theirs) in [
-            ("falling", ours.falling, rapier.falling),
-            ("resting", ours.resting, rapier.resting),
+        let rapier = best((0..RUNS).map(|_| run_rapier(spec, false)));
+        let locked = best((0..RUNS).map(|_| run_rapier(spec, true)));
+        for (phase, mine, theirs, theirs_locked) in [
+            ("falling", ours.falling, rapier.falling, locked.falling),
+            ("resting", ours.resting, rapier.resting, locked.resting),
         ] {
             let awake = if phase == "resting" {
                 format!("{}/{}", ours.awake, rapier.awake)
@@ -273,20 +345,26 @@ pub fn run() -> anyhow::Result<()> {
                 String::new()
             };
             println!(
-                "{:>7} | {:>5} | {:>8} | {:>10.2} | {:>11.2} | {:>6.2}x | {:>8.0} | {:>10.0} | {:>12}",
+                "{:>7} | {:>5} | {:>8} | {:>10.2} | {:>11.2} | {:>6.2}x | {:>6.2} {:>6.2}x | {:>8.0} | {:>10.0} | {:>12}",
                 spec.count,
                 spec.cup_width(),
                 phase,
                 micros(mine),
                 micros(theirs),
                 micros(theirs) / micros(mine).max(1e-3),
+                micros(theirs_locked),
+                micros(theirs_locked) / micros(mine).max(1e-3),
                 ours.memory_bytes as f64 / 1024.0,
                 rapier.memory_bytes as f64 / 1024.0,
                 awake,
             );
         }
     }
-    println!("ratio = rapier time / our time (above 1: ours is faster)");
+    println!(
+        "ratio = rapier time / our time (above 1: ours is faster); both simulate spinning circles"
+    );
+    println!("locked = rapier with rotations locked (circles that cannot roll), and its ratio");
     println!("awake o/r = bodies still awake after the resting phase, ours / rapier");
-    replay_session()
+    replay_session()?;
+    bot_sessions()
 }

@@ -3,8 +3,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use game_core::level::LEVEL_FILE_BYTES_MAX;
+use game_core::level::{require_object, LEVEL_FILE_BYTES_MAX};
 use game_core::Level;
+use game_core::LevelError;
 
 use crate::json_position::{locate, Position};
 
@@ -49,6 +50,14 @@ pub fn check_bytes(file: &Path, bytes: &[u8]) -> Vec<Finding> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return vec![finding(None, ".", "file is not UTF-8 text".into())];
     };
+    if let Err(LevelError::Syntax {
+        line,
+        column,
+        message,
+    }) = require_object(bytes)
+    {
+        return vec![finding(Some(Position { line, column }), ".", message)];
+    }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let parsed = serde_path_to_error::deserialize::<_, Level>(&mut deserializer)
         .map_err(|error| (error.path().to_string(), error.into_inner()))

@@ -23,6 +23,7 @@ pub const LEVEL_ID_BYTES_MAX: usize = 64;
 pub const LEVEL_NAME_BYTES_MAX: usize = 120;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Level {
     /// Editor hint pointing at the JSON Schema; ignored by the game.
@@ -37,6 +38,7 @@ pub struct Level {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum LevelGame {
     Match3(Match3Level),
@@ -119,6 +121,7 @@ impl Level {
         if bytes.len() > LEVEL_FILE_BYTES_MAX {
             return Err(LevelError::TooLarge { bytes: bytes.len() });
         }
+        require_object(bytes)?;
         let level: Level = serde_json::from_slice(bytes).map_err(|error| LevelError::Syntax {
             line: error.line(),
             column: error.column(),
@@ -161,6 +164,26 @@ impl Level {
         }
         problems
     }
+}
+
+/// Refuses text whose first value is not a JSON object: serde would read a level from a JSON
+/// array too, with a confusing message.
+pub fn require_object(bytes: &[u8]) -> Result<(), LevelError> {
+    let Some(index) = bytes.iter().position(|byte| !byte.is_ascii_whitespace()) else {
+        return Ok(()); // Empty text: serde reports it as such.
+    };
+    if bytes[index] == b'{' {
+        return Ok(());
+    }
+    let line_start = bytes[..index]
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .map_or(0, |newline| newline + 1);
+    Err(LevelError::Syntax {
+        line: 1 + bytes[..index].iter().filter(|&&byte| byte == b'\n').count(),
+        column: 1 + index - line_start,
+        message: "a level file must hold one JSON object".into(),
+    })
 }
 
 /// serde_json appends " at line L column C"; the position is reported in its own fields.

@@ -4,9 +4,12 @@ mod board_text;
 mod demo;
 mod demo_proof;
 mod keys;
+mod ledger;
 mod levels;
+mod levels_cmd;
 mod play;
 mod replay_cmd;
+mod serve;
 mod session;
 mod verify;
 
@@ -36,8 +39,14 @@ enum Command {
     DemoProof(demo_proof::Args),
     /// Verify a proof file and print the verdict; exits non-zero on rejection.
     Verify(verify::Args),
+    /// Check level files, or print the level JSON Schema.
+    Levels(levels_cmd::Args),
     /// Print a proof's session timeline from its replay, for settling disputes.
     Replay(replay_cmd::Args),
+    /// Run the verification service (tickets, proofs, payouts, withdrawals).
+    Serve(Box<serve::Args>),
+    /// Ledger operations: `playproof ledger check`.
+    Ledger(ledger::Args),
 }
 
 fn main() -> Result<()> {
@@ -48,5 +57,8 @@ fn main() -> Result<()> {
         Command::DemoProof(args) => demo_proof::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Replay(args) => replay_cmd::run(args),
+        Command::Levels(args) => levels_cmd::run(args),
+        Command::Serve(args) => serve::run(*args),
+        Command::Ledger(args) => ledger::run(args),
     }
 }

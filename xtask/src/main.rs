@@ -6,6 +6,7 @@
 //! - `cargo xtask bench SUITE`    a benchmark table (replay, physics, verify)
 //! - `cargo xtask golden record`  record golden replays (only with a new rules version)
 
+mod postgres;
 mod setup;
 mod shell;
 mod test;

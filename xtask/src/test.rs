@@ -2,8 +2,11 @@
 
 use anyhow::Result;
 
-use crate::setup;
 use crate::shell::{cargo, run};
+use crate::{postgres, setup};
+
+/// The server's PostgreSQL tests read their database URL here; without it they skip.
+const POSTGRES_URL_ENV: &str = "PLAYPROOF_TEST_POSTGRES_URL";
 
 /// Randomised sessions replayed natively and in wasm. Fixed seed: the same sessions every run,
 /// printed so a failure can be reproduced.
@@ -22,15 +25,20 @@ pub fn all() -> Result<()> {
         "-D",
         "warnings",
     ])?;
+    std::env::set_var(POSTGRES_URL_ENV, postgres::ensure()?);
     cargo(&["test", "--workspace"])?;
-    cargo(&[
-        "build",
-        "-p",
-        "game-core",
-        "--target",
-        "wasm32v1-none",
-        "--release",
-    ])?;
+    // What the mini-game artifact links must build without std for the MVP-only wasm target.
+    for package in ["game-core", "playproof-proof"] {
+        cargo(&[
+            "build",
+            "-p",
+            package,
+            "--no-default-features",
+            "--target",
+            "wasm32v1-none",
+            "--release",
+        ])?;
+    }
     cross_target()
 }
 

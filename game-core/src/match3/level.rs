@@ -51,6 +51,7 @@ pub const CASCADE_ROUNDS_PLAUSIBLE_MAX: u32 = 10;
 
 /// Points per event. All optional in the file; the defaults suit a 9x9 board of 5 colours.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Scoring {
     /// Per piece cleared, times the cascade round (1 for the swap's own wave).
@@ -83,6 +84,7 @@ impl Default for Scoring {
 /// Animation timing, in ticks and fixed-point cell units ([`CELL_UNITS`] per cell). Cascade
 /// timing is part of the deterministic state, so these are rules, not cosmetics.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Motion {
     /// Ticks the two swapped pieces take to trade places.
@@ -109,6 +111,7 @@ impl Default for Motion {
 
 /// The `game.match3` object of a level file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Match3Level {
     /// One string per row, one character per cell: `.` open, `x` hole, `#` stone,
@@ -457,6 +460,10 @@ impl Match3Level {
             );
         }
         let ceiling = self.score_ceiling(playable);
+        // The ceiling means something only on a valid grid with a valid move count; otherwise
+        // those problems are reported already and a ceiling check would only echo them.
+        let ceiling_known =
+            board.is_some() && playable > 0 && (1..=MOVES_MAX).contains(&self.moves);
         for (number, objective) in self.objectives.iter().enumerate() {
             let at = format!("objectives[{number}]");
             let repeated = self.objectives[..number]
@@ -471,7 +478,7 @@ impl Match3Level {
             }
             match objective {
                 Objective::Score(target) => {
-                    if *target == 0 || *target > ceiling {
+                    if *target == 0 || (ceiling_known && *target > ceiling) {
                         push(
                             format!("{at}.score"),
                             format!("{target}"),
@@ -527,7 +534,7 @@ impl Match3Level {
             );
         }
         for (number, &threshold) in self.stars.iter().enumerate() {
-            if threshold == 0 || threshold > ceiling {
+            if threshold == 0 || (ceiling_known && threshold > ceiling) {
                 push(
                     format!("stars[{number}]"),
                     format!("{threshold}"),

@@ -9,6 +9,7 @@ use super::board::{Board, Color, COLORS_MAX};
 /// One objective as written in a level file:
 /// `{"score": 5000}`, `{"collect": {"color": "R", "count": 20}}` or `"clear_jelly"`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Objective {
     /// Reach this score.

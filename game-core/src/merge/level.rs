@@ -58,6 +58,7 @@ pub const TIME_LIMIT_TICKS_MIN: u32 = 30 * TICK_HZ;
 pub const SCORE_MAX: u32 = 100_000;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MergeLevel {
     /// Container corners `[x, y]` in milli-units, counter-clockwise: from the top of the left
@@ -87,6 +88,7 @@ pub struct MergeLevel {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     pub radius_milli: i32,
@@ -99,10 +101,12 @@ pub struct Tier {
 impl MergeLevel {
     /// Pushes every problem with this level onto `problems`, each with its field path.
     pub fn validate(&self, path: &str, problems: &mut Vec<Problem>) {
+        let before = problems.len();
         self.validate_tiers(path, problems);
+        let tiers_ok = problems.len() == before;
         self.validate_container(path, problems);
         self.validate_physics(path, problems);
-        self.validate_rules(path, problems);
+        self.validate_rules(path, problems, tiers_ok);
     }
 
     fn validate_tiers(&self, path: &str, problems: &mut Vec<Problem>) {
@@ -152,7 +156,8 @@ impl MergeLevel {
             }
         }
         let droppable_max = DROPPABLE_TIERS_MAX.min(count.saturating_sub(1) as u8);
-        if self.droppable_tiers == 0 || self.droppable_tiers > droppable_max {
+        let count_ok = (TIERS_MIN..=TIERS_MAX).contains(&count);
+        if count_ok && (self.droppable_tiers == 0 || self.droppable_tiers > droppable_max) {
             problems.push(Problem::new(
                 format!("{path}.droppable_tiers"),
                 self.droppable_tiers,
@@ -286,10 +291,12 @@ impl MergeLevel {
         }
     }
 
-    fn validate_rules(&self, path: &str, problems: &mut Vec<Problem>) {
+    /// `tiers_ok`: the drop and danger heights are measured against the droppable tiers' radii;
+    /// with a broken tier table those checks would only echo its problems, so they wait.
+    fn validate_rules(&self, path: &str, problems: &mut Vec<Problem>, tiers_ok: bool) {
         let points_ok =
             (CONTAINER_POINTS_MIN..=CONTAINER_POINTS_MAX).contains(&self.container.len());
-        if points_ok {
+        if points_ok && tiers_ok {
             let top = self.container[0][1];
             let floor = self
                 .container

@@ -316,7 +316,9 @@ impl MergeDrop {
         for contact in self.physics.contacts() {
             let (a, b) = (usize::from(contact.a), usize::from(contact.b));
             let (first, second) = (&bodies[a], &bodies[b]);
-            if contact.separation_end > TOUCH_DISTANCE
+            // Touching at any sub-step counts: a fast piece can hit its twin and roll off it
+            // within one tick (rolling circles glance off where sliding ones stuck).
+            if contact.separation_min > TOUCH_DISTANCE
                 || first.body.radius.to_bits() != second.body.radius.to_bits()
                 || self.merged[a]
                 || self.merged[b]

@@ -7,8 +7,8 @@
 //! Determinism rules followed here (see `docs/DETERMINISM.md`): glam with `scalar-math` and
 //! `libm`; square roots through `libm::sqrtf` (exact on every target); no `mul_add`, no
 //! `f32::min`/`max`; every sort has a total, stable key; finiteness is asserted at the start and
-//! end of each step. Circles carry no rotation: friction removes tangential sliding velocity,
-//! which is what settles a pile, and rolling would only add state nobody sees the effect of.
+//! end of each step. Circles spin (angular velocity, no angle): friction acts at the rims, so
+//! a piece resting on another's flank rolls off into the gap beside it, as in Suika.
 
 mod body;
 mod broadphase;
@@ -37,25 +37,32 @@ pub const TICK_DT_S: f32 = 1.0 / TICK_HZ as f32;
 /// Duration of one sub-step, in seconds.
 pub const SUBSTEP_DT_S: f32 = TICK_DT_S / SUBSTEPS as f32;
 
-/// Solve passes (with position bias) per sub-step. Contact impulses are warm-started across the
-/// sub-steps of a tick and, for resting contacts, across ticks (the carried impulses are
-/// hashed, see `Physics::hash_into`). Measured on an 80-circle pile without the cross-tick warm
-/// start: one pass leaves 0.44 units of overlap at the bottom of a 12-deep stack, two leave
-/// 0.3, four leave 0.012 and the pile sleeps within 150 ticks. On 200 circles in the 8-unit cup
-/// (25 deep) four passes without it never settled (1,200 ticks, jitter up to 4 units/s, 0.036
-/// overlap): each tick's first sub-step started from zero impulse and the pile sagged and
-/// rebounded every tick. With it the same pile sleeps at tick 292 with 0.004 overlap. Fewer
-/// passes with the warm start were tried for speed (the sub-steps are 112 of 140 us per tick
-/// while that pile falls): two or three passes still settle it (ticks 387 and 280) but let
-/// the 80-circle pile rebound on landing (+142 and +79 energy in a tick, bound 55).
-pub const SOLVE_ITERATIONS: u32 = 4;
+/// Passes per sub-step: one soft solve pass with position bias, then one rigid relax pass
+/// without it (see `solver`). History of this choice, on 80 circles in the 8-unit cup and 200
+/// in it (25 deep):
+/// - Rigid contacts with a Baumgarte factor of 0.2 needed four solve passes and two relax
+///   passes per sub-step: one solve pass left 0.44 units of overlap at the bottom of a 12-deep
+///   stack, two 0.3, four 0.012; one relax pass let a landing pile rebound with +140 energy
+///   in a tick. That schedule cost 93 us per tick while 200 circles fell into the 8-unit cup,
+///   against rapier's 84.
+/// - Soft contacts (Box2D v3's soft step) need one of each; figures in `solver`.
+pub const SOLVE_ITERATIONS: u32 = 1;
 
-/// Relax passes (without position bias) per sub-step; they remove the velocity the bias added,
-/// so position correction does not turn into kinetic energy. With the cross-tick warm start one
-/// pass was not enough: an 80-circle pile hitting the floor rebounded with 140 units of kinetic
-/// energy more than it had a tick before (`energy_never_grows_without_input` failed by a factor
-/// of four); two passes take the bias velocity out and the pile lands dead.
-pub const RELAX_ITERATIONS: u32 = 2;
+/// Relax passes (rigid, without position bias) per sub-step; see [`SOLVE_ITERATIONS`].
+pub const RELAX_ITERATIONS: u32 = 1;
+
+/// Rolling resistance, dimensionless: a contact resists relative spin with a torque of up to
+/// this times the normal force times the pair's effective radius, so a circle rolling on a
+/// flat surface slows at about this times gravity. Without it a lone circle rolling along the
+/// top of a settled 80-circle pile never slowed (0.089 units/s for 600 ticks), kept its island
+/// awake, and woke the pile whenever it reached a slope. More resistance settled no sooner and
+/// packed looser: mean tick of sleep over six seeded piles (80 / 200 / 200 in the 16-unit cup
+/// / 60 circles) and the 200-circle pile's height in the 8-unit cup, with the heuristic bot's
+/// 15 sessions (five levels, three seeds) that ended before the time limit:
+/// 0.02: 147 / 175 / 178 / 178, 21.0 to 22.3 units, none;
+/// 0.05: 152 / 194 / 198 / 172, 21.6 to 22.6, one (125 s of 180);
+/// 0.1: 152 / 236 / 230 / 194, 21.4 to 23.7, two (145 s and 171 s).
+pub const ROLLING_RESISTANCE: f32 = 0.02;
 
 /// Smallest circle radius any level may use, in world units.
 pub const RADIUS_MIN: f32 = 0.15;
@@ -76,12 +83,10 @@ pub const BODIES_MAX: u32 = 512;
 /// Most static segments one world may hold.
 pub const WALLS_MAX: u32 = 32;
 
-/// Penetration tolerated without position correction, in world units. Correcting all of it
-/// makes resting contacts alternate between touching and not, which is jitter.
+/// Length scale of "touching", in world units: contacts within two slops count as touching
+/// (see `TOUCH_DISTANCE`). The soft solver needs no penetration allowance; a spring-damper
+/// contact does not alternate between touching and not.
 pub const LINEAR_SLOP: f32 = 0.005;
-
-/// Fraction of the remaining penetration removed per sub-step (Baumgarte factor).
-pub const POSITION_BIAS_FACTOR: f32 = 0.2;
 
 /// Fastest speed position correction may push bodies apart with, in world units per second.
 /// Bounds the energy a deep overlap (a merge spawning a bigger piece) can release.
@@ -97,6 +102,13 @@ pub const SPECULATIVE_DISTANCE: f32 = 0.02;
 
 /// A body slower than this may fall asleep (with its whole island), in world units per second.
 pub const SLEEP_SPEED: f32 = 0.06;
+
+/// A body spinning slower than this may fall asleep, in radians per second (rapier's default
+/// angular threshold). Spin alone moves nothing the rules or the renderer see; a circle that
+/// rolls also translates, and `SLEEP_SPEED` catches that. Tried first: comparing the rim speed
+/// `|ω| r` (or centre plus rim) with `SLEEP_SPEED`, i.e. 0.1 to 0.2 rad/s; piles then stayed
+/// awake while single circles turned slowly in their pockets.
+pub const SLEEP_SPIN: f32 = 0.5;
 
 /// Consecutive slow ticks every body of an island needs before the island falls asleep (a
 /// quarter second).

@@ -2,7 +2,7 @@
 //!
 //! Each tick the awake bodies are split into islands, the connected components of this tick's
 //! contacts (walls join nothing: they are static). An island falls asleep when every body in it
-//! has been slower than `SLEEP_SPEED` for `SLEEP_TICKS` ticks; its bodies then record the
+//! has been slow (`Body::is_slow`) for `SLEEP_TICKS` ticks; its bodies then record the
 //! island's lowest serial in `Body::island`. A sleeping island is woken as a whole as soon as an
 //! awake body comes within contact reach of any of its bodies, or a body it touches is removed.
 //! So an awake body never pushes against a sleeping one, and a pile is either simulated as a
@@ -19,7 +19,7 @@ use alloc::vec::Vec;
 
 use super::narrowphase::Contact;
 use super::pipeline::DenseBody;
-use super::{SLEEP_SPEED, SLEEP_TICKS};
+use super::SLEEP_TICKS;
 
 /// Counts slow ticks, then puts to sleep every island whose bodies have all been slow for
 /// `SLEEP_TICKS`. `parent` and `island_slow` are scratch arrays (kept to avoid allocating).
@@ -39,7 +39,7 @@ pub(crate) fn update_sleep(
         if body.asleep {
             continue;
         }
-        if body.velocity.dot(body.velocity) < SLEEP_SPEED * SLEEP_SPEED {
+        if body.is_slow() {
             body.slow_ticks = body.slow_ticks.saturating_add(1);
         } else {
             body.slow_ticks = 0;
@@ -72,6 +72,7 @@ pub(crate) fn update_sleep(
             let body = &mut bodies[index].body;
             body.asleep = true;
             body.velocity = glam::Vec2::ZERO;
+            body.angular_velocity = 0.0;
             body.island = island;
         } else {
             awake += 1;

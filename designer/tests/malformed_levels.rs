@@ -1,0 +1,162 @@
+//! Every malformed level fixture under `tests/malformed/` is reported exactly as a designer
+//! reads it: file, line, column, field path, what was found and what is allowed.
+
+use std::path::Path;
+
+use playproof_designer::check::check_bytes;
+
+/// (fixture, the report's lines).
+const EXPECTED: &[(&str, &[&str])] = &[
+    ("clear-jelly-without-jelly.json", &[
+        "clear-jelly-without-jelly.json:19:9: game.match3.objectives[0]: found clear_jelly on a level without jelly; allowed: clear_jelly only when the jelly rows hold some jelly",
+    ]),
+    ("collect-missing-colour.json", &[
+        "collect-missing-colour.json:21:22: game.match3.objectives[0].collect.color: found \"O\"; allowed: one of the level's colours: R G B Y",
+    ]),
+    ("colors-negative.json", &[
+        "colors-negative.json:16:18: game.match3.colors: invalid value: integer `-1`, expected u8",
+    ]),
+    ("colors-too-many.json", &[
+        "colors-too-many.json:16:17: game.match3.colors: found 7; allowed: 3 to 6",
+    ]),
+    ("grid-too-tall.json", &[
+        "grid-too-tall.json:7:17: game.match3.layout: found 10 rows; allowed: 3 to 9 rows",
+    ]),
+    ("id-with-spaces.json", &[
+        "id-with-spaces.json:3:9: id: found \"Level One\"; allowed: 1 to 64 characters of a-z, 0-9 and -",
+    ]),
+    ("jelly-on-a-hole.json", &[
+        "jelly-on-a-hole.json:29:9: game.match3.jelly[0][0]: found jelly on a hole; allowed: jelly only on open or iced cells",
+    ]),
+    ("layout-no-playable-cell.json", &[
+        "layout-no-playable-cell.json:7:17: game.match3.layout: found no open cell; allowed: at least one row or column with 3 open cells in a line",
+    ]),
+    ("layout-ragged.json", &[
+        "layout-ragged.json:11:9: game.match3.layout[3]: found 6 characters; allowed: 7 characters, like layout[0]",
+    ]),
+    ("layout-unknown-character.json", &[
+        "layout-unknown-character.json:10:9: game.match3.layout[2][3]: found 'Z'; allowed: . (open), x (hole), # (stone), C (chocolate), 1-3 (ice layers)",
+    ]),
+    ("merge-colour-not-hex.json", &[
+        "merge-colour-not-hex.json:41:20: game.merge_drop.tiers[0].color: found \"red\"; allowed: #rrggbb",
+    ]),
+    ("merge-container-too-few-points.json", &[
+        "merge-container-too-few-points.json:7:20: game.merge_drop.container: found 2 points; allowed: 4 to 33 points",
+    ]),
+    ("merge-danger-line-above-container.json", &[
+        "merge-danger-line-above-container.json:32:25: game.merge_drop.danger_y_milli: found 15000; allowed: above the floor 0 and below a dropped piece's bottom 10200",
+    ]),
+    ("merge-one-tier.json", &[
+        "merge-one-tier.json:37:16: game.merge_drop.tiers: found 1 tiers; allowed: 3 to 16 tiers",
+    ]),
+    ("merge-radii-not-increasing.json", &[
+        "merge-radii-not-increasing.json:54:27: game.merge_drop.tiers[3].radius_milli: found 500; allowed: more than tier 2's 520",
+    ]),
+    ("merge-too-many-droppable-tiers.json", &[
+        "merge-too-many-droppable-tiers.json:36:26: game.merge_drop.droppable_tiers: found 11; allowed: 1 to 5 (at most 5, fewer than the tiers)",
+    ]),
+    ("merge-upward-gravity.json", &[
+        "merge-upward-gravity.json:27:9: game.merge_drop.gravity_milli[1]: found 30000; allowed: -80000 to -2000 (down)",
+    ]),
+    ("missing-game.json", &[
+        "missing-game.json:5:1: .: missing field `game`",
+    ]),
+    ("moves-wrong-type.json", &[
+        "moves-wrong-type.json:17:24: game.match3.moves: invalid type: string \"fifteen\", expected u16",
+    ]),
+    ("moves-zero.json", &[
+        "moves-zero.json:17:16: game.match3.moves: found 0; allowed: 1 to 99",
+    ]),
+    ("name-empty.json", &[
+        "name-empty.json:4:11: name: found \"  \"; allowed: 1 to 120 bytes of visible text",
+    ]),
+    ("not-an-object.json", &[
+        "not-an-object.json:1:1: .: a level file must hold one JSON object",
+    ]),
+    ("objectives-empty.json", &[
+        "objectives-empty.json:18:21: game.match3.objectives: found 0 objectives; allowed: 1 to 4 objectives",
+    ]),
+    ("stars-not-increasing.json", &[
+        "stars-not-increasing.json:25:9: game.match3.stars[1]: found 4000, not above stars[0] = 5000; allowed: thresholds strictly increasing",
+    ]),
+    ("syntax-trailing-comma.json", &[
+        "syntax-trailing-comma.json:17:19: game.match3.?: key must be a string",
+    ]),
+    ("syntax-truncated.json", &[
+        "syntax-truncated.json:10:13: game.match3.layout[2]: EOF while parsing a string",
+    ]),
+    ("unknown-game-mode.json", &[
+        "unknown-game-mode.json:6:12: game: unknown variant `tetris`, expected `match3` or `merge_drop`",
+    ]),
+    ("unknown-match3-field.json", &[
+        "unknown-match3-field.json:28:15: game.match3.gravity: unknown field `gravity`, expected one of `layout`, `jelly`, `pieces`, `colors`, `moves`, `objectives`, `stars`, `scoring`, `motion`",
+    ]),
+    ("unknown-top-level-field.json", &[
+        "unknown-top-level-field.json:30:14: difficulty: unknown field `difficulty`, expected one of `$schema`, `id`, `name`, `game`",
+    ]),
+];
+
+fn report(fixture: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/malformed")
+        .join(fixture);
+    let bytes = std::fs::read(&path).unwrap_or_else(|error| panic!("{fixture}: {error}"));
+    check_bytes(Path::new(fixture), &bytes)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn each_malformed_fixture_gets_its_exact_report() {
+    let mismatches: Vec<String> = EXPECTED
+        .iter()
+        .filter_map(|(fixture, expected)| {
+            let actual = report(fixture);
+            (actual != *expected)
+                .then(|| format!("{fixture}:\n  expected {expected:#?}\n  actual {actual:#?}"))
+        })
+        .collect();
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn every_fixture_is_covered_and_there_are_at_least_25() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = EXPECTED
+        .iter()
+        .map(|(fixture, _)| fixture.to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(on_disk, listed);
+    assert!(listed.len() >= 25, "{} fixtures", listed.len());
+}
+
+#[test]
+fn every_shipped_level_passes_and_names_the_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/levels");
+    let mut checked = 0;
+    for mode in std::fs::read_dir(&root).unwrap() {
+        for file in std::fs::read_dir(mode.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let findings = check_bytes(&path, &bytes);
+            assert!(findings.is_empty(), "{findings:?}");
+            // Editors find the schema through this field (VS Code also maps it in .vscode/).
+            let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(
+                value["$schema"],
+                "../../schema/level.schema.json",
+                "{}",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} shipped levels");
+}

@@ -1,0 +1,299 @@
+//! Who is calling: pluggable login providers that turn a client credential into a player id, and
+//! the service's own bearer tokens that carry that id afterwards.
+//!
+//! Providers: [`DevAuthenticator`] (local play: the credential is the player name) and
+//! [`WeChatAuthenticator`] (the mini-game's `wx.login` code, exchanged through WeChat's
+//! `code2session` API). Another platform is one more [`Authenticator`].
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use sha2::Sha256;
+
+/// Longest player id, in bytes (the ticket format's bound).
+pub const PLAYER_ID_BYTES_MAX: usize = 64;
+/// Longest dev-mode player name, in bytes.
+pub const DEV_PLAYER_BYTES_MAX: usize = 32;
+/// Longest login credential accepted, in bytes (a WeChat code is 32).
+pub const CREDENTIAL_BYTES_MAX: usize = 256;
+/// Longest bearer token accepted, in bytes.
+pub const TOKEN_BYTES_MAX: usize = 512;
+/// How long a login token is valid, in milliseconds.
+pub const TOKEN_TTL_MS: u64 = 24 * 60 * 60 * 1000;
+/// Timeout of one call to WeChat, in seconds.
+pub const WECHAT_TIMEOUT_S: u64 = 5;
+/// Largest WeChat answer read, in bytes.
+pub const WECHAT_RESPONSE_BYTES_MAX: usize = 16 * 1024;
+/// WeChat's production API base URL.
+pub const WECHAT_API_BASE: &str = "https://api.weixin.qq.com";
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("{message}")]
+    InvalidCredential { code: &'static str, message: String },
+    #[error("the login provider is rate limiting: {0}")]
+    ProviderRateLimited(String),
+    #[error("the login provider failed: {0}")]
+    Upstream(String),
+    #[error("no login provider {0:?}")]
+    UnknownProvider(String),
+    #[error("missing or invalid bearer token: {0}")]
+    BadToken(&'static str),
+}
+
+impl AuthError {
+    /// Stable machine-readable reason code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AuthError::InvalidCredential { code, .. } => code,
+            AuthError::ProviderRateLimited(_) => "provider_rate_limited",
+            AuthError::Upstream(_) => "provider_unavailable",
+            AuthError::UnknownProvider(_) => "unknown_provider",
+            AuthError::BadToken(_) => "unauthenticated",
+        }
+    }
+}
+
+pub type LoginFuture<'a> = Pin<Box<dyn Future<Output = Result<String, AuthError>> + Send + 'a>>;
+
+/// A login provider.
+pub trait Authenticator: Send + Sync + 'static {
+    /// The provider's name in `POST /v1/login`.
+    fn provider(&self) -> &'static str;
+    /// Exchanges a client credential for a player id (1 to [`PLAYER_ID_BYTES_MAX`] bytes).
+    fn login<'a>(&'a self, credential: &'a str) -> LoginFuture<'a>;
+}
+
+/// Local play: the credential is the player name itself. Never enable in production.
+pub struct DevAuthenticator;
+
+/// Checks a dev-mode player name: 1 to 32 of `[a-z0-9_-]`.
+pub fn check_dev_player(name: &str) -> Result<String, AuthError> {
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-';
+    if name.is_empty() || name.len() > DEV_PLAYER_BYTES_MAX || !name.chars().all(allowed) {
+        return Err(AuthError::InvalidCredential {
+            code: "invalid_player_name",
+            message: format!(
+                "player name must be 1 to {DEV_PLAYER_BYTES_MAX} of a-z, 0-9, '_' or '-'"
+            ),
+        });
+    }
+    Ok(format!("dev-{name}"))
+}
+
+impl Authenticator for DevAuthenticator {
+    fn provider(&self) -> &'static str {
+        "dev"
+    }
+
+    fn login<'a>(&'a self, credential: &'a str) -> LoginFuture<'a> {
+        Box::pin(async move { check_dev_player(credential) })
+    }
+}
+
+/// WeChat mini-game login: `code2session` with the app's id and secret.
+pub struct WeChatAuthenticator {
+    base_url: String,
+    app_id: String,
+    app_secret: String,
+    client: reqwest::Client,
+}
+
+/// WeChat's `code2session` answer. Errors come as `errcode`/`errmsg` with HTTP 200.
+#[derive(Debug, Deserialize)]
+struct Code2Session {
+    #[serde(default)]
+    openid: Option<String>,
+    #[serde(default)]
+    errcode: Option<i64>,
+    #[serde(default)]
+    errmsg: Option<String>,
+}
+
+impl WeChatAuthenticator {
+    /// `base_url` is [`WECHAT_API_BASE`] in production; tests point it at a local stand-in.
+    pub fn new(base_url: &str, app_id: &str, app_secret: &str) -> Result<Self, AuthError> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(WECHAT_TIMEOUT_S))
+            .build()
+            .map_err(|error| AuthError::Upstream(format!("HTTP client: {error}")))?;
+        Ok(WeChatAuthenticator {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            app_id: app_id.to_string(),
+            app_secret: app_secret.to_string(),
+            client,
+        })
+    }
+
+    async fn exchange(&self, code: &str) -> Result<String, AuthError> {
+        let valid = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        if code.is_empty() || code.len() > CREDENTIAL_BYTES_MAX || !code.chars().all(valid) {
+            return Err(AuthError::InvalidCredential {
+                code: "invalid_code",
+                message: "the login code is empty, too long or has characters a code never has"
+                    .into(),
+            });
+        }
+        let url = format!("{}/sns/jscode2session", self.base_url);
+        let response = self
+            .client
+            .get(&url)
+            .query(&[
+                ("appid", self.app_id.as_str()),
+                ("secret", self.app_secret.as_str()),
+                ("js_code", code),
+                ("grant_type", "authorization_code"),
+            ])
+            .send()
+            .await
+            .map_err(|error| AuthError::Upstream(format!("calling code2session: {error}")))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| AuthError::Upstream(format!("reading code2session: {error}")))?;
+        if !status.is_success() {
+            return Err(AuthError::Upstream(format!(
+                "code2session answered HTTP {status}"
+            )));
+        }
+        if body.len() > WECHAT_RESPONSE_BYTES_MAX {
+            return Err(AuthError::Upstream(format!(
+                "code2session answered {} bytes",
+                body.len()
+            )));
+        }
+        let answer: Code2Session = serde_json::from_slice(&body)
+            .map_err(|error| AuthError::Upstream(format!("code2session answer: {error}")))?;
+        let message = answer.errmsg.unwrap_or_default();
+        match answer.errcode.unwrap_or(0) {
+            0 => {}
+            // 40029: invalid code; 40163: code already used.
+            40029 | 40163 => {
+                return Err(AuthError::InvalidCredential {
+                    code: "invalid_code",
+                    message: format!("WeChat refused the login code: {message}"),
+                })
+            }
+            45011 => return Err(AuthError::ProviderRateLimited(message)),
+            other => {
+                return Err(AuthError::Upstream(format!(
+                    "code2session errcode {other}: {message}"
+                )))
+            }
+        }
+        let openid = answer
+            .openid
+            .filter(|openid| !openid.is_empty() && openid.len() <= PLAYER_ID_BYTES_MAX - 3)
+            .ok_or_else(|| AuthError::Upstream("code2session gave no usable openid".into()))?;
+        Ok(format!("wx-{openid}"))
+    }
+}
+
+impl Authenticator for WeChatAuthenticator {
+    fn provider(&self) -> &'static str {
+        "wechat"
+    }
+
+    fn login<'a>(&'a self, credential: &'a str) -> LoginFuture<'a> {
+        Box::pin(self.exchange(credential))
+    }
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The service's bearer tokens: `v1.<player id as hex>.<expiry ms>.<HMAC-SHA256 as hex>`.
+/// Stateless, so every instance sharing the secret accepts them.
+pub struct TokenSigner {
+    secret: [u8; 32],
+}
+
+impl TokenSigner {
+    pub fn new(secret: [u8; 32]) -> Self {
+        TokenSigner { secret }
+    }
+
+    fn mac(&self, text: &str) -> HmacSha256 {
+        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        mac.update(text.as_bytes());
+        mac
+    }
+
+    pub fn issue(&self, player_id: &str, now_ms: u64) -> (String, u64) {
+        let expires_at_ms = now_ms.saturating_add(TOKEN_TTL_MS);
+        let body = format!(
+            "v1.{}.{expires_at_ms}",
+            crate::hex::encode(player_id.as_bytes())
+        );
+        let tag = crate::hex::encode(&self.mac(&body).finalize().into_bytes());
+        (format!("{body}.{tag}"), expires_at_ms)
+    }
+
+    pub fn verify(&self, token: &str, now_ms: u64) -> Result<String, AuthError> {
+        if token.len() > TOKEN_BYTES_MAX {
+            return Err(AuthError::BadToken("token too long"));
+        }
+        let (body, tag) = token
+            .rsplit_once('.')
+            .ok_or(AuthError::BadToken("malformed token"))?;
+        let tag = crate::hex::decode(tag).ok_or(AuthError::BadToken("malformed token"))?;
+        self.mac(body)
+            .verify_slice(&tag)
+            .map_err(|_| AuthError::BadToken("token signature does not match"))?;
+        let mut parts = body.split('.');
+        let (Some("v1"), Some(player), Some(expires), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(AuthError::BadToken("malformed token"));
+        };
+        let expires_at_ms: u64 = expires
+            .parse()
+            .map_err(|_| AuthError::BadToken("malformed token"))?;
+        if now_ms > expires_at_ms {
+            return Err(AuthError::BadToken("token expired"));
+        }
+        let player = crate::hex::decode(player).and_then(|bytes| String::from_utf8(bytes).ok());
+        player.ok_or(AuthError::BadToken("malformed token"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_refuse_tampering_and_expiry() {
+        let signer = TokenSigner::new([7; 32]);
+        let (token, expires_at_ms) = signer.issue("dev-alice", 1_000);
+        assert_eq!(expires_at_ms, 1_000 + TOKEN_TTL_MS);
+        assert_eq!(signer.verify(&token, 2_000), Ok("dev-alice".to_string()));
+        assert_eq!(
+            signer.verify(&token, expires_at_ms + 1),
+            Err(AuthError::BadToken("token expired"))
+        );
+        let forged = token.replace(
+            &crate::hex::encode(b"dev-alice"),
+            &crate::hex::encode(b"dev-mallory"),
+        );
+        assert_eq!(
+            signer.verify(&forged, 2_000),
+            Err(AuthError::BadToken("token signature does not match"))
+        );
+        let other = TokenSigner::new([8; 32]);
+        assert!(other.verify(&token, 2_000).is_err());
+    }
+
+    #[test]
+    fn dev_names_are_checked_and_namespaced() {
+        assert_eq!(check_dev_player("alice-1"), Ok("dev-alice-1".into()));
+        for bad in ["", "Alice", "a b", &"x".repeat(DEV_PLAYER_BYTES_MAX + 1)] {
+            assert_eq!(
+                check_dev_player(bad).unwrap_err().code(),
+                "invalid_player_name"
+            );
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! Starting the service from command-line options: shared by the `playproof-server` binary and
+//! `playproof serve`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use crate::auth::{Authenticator, DevAuthenticator, WeChatAuthenticator, WECHAT_API_BASE};
+use crate::check::{LevelCatalogue, ProofCheck};
+use crate::clock::SystemClock;
+use crate::http::{self, HttpOptions};
+use crate::metrics::Metrics;
+use crate::payout::PayoutBook;
+use crate::ratelimit::RateLimit;
+use crate::service::{
+    Service, ServiceConfig, ADDRESS_RATE_DEFAULT, DAILY_CAP_FEN_DEFAULT, PLAYER_RATE_DEFAULT,
+    UTC_OFFSET_MINUTES_DEFAULT, WITHDRAWAL_MIN_FEN_DEFAULT,
+};
+use crate::signed::SignedProofCheck;
+use crate::store::{Store, StoreConfig, StoreError};
+
+/// Environment variable with the login-token secret (64 hex digits); shared by instances.
+pub const TOKEN_SECRET_ENV: &str = "PLAYPROOF_TOKEN_SECRET";
+/// Environment variable with the server's Ed25519 ticket-signing secret key (64 hex digits).
+pub const TICKET_SECRET_ENV: &str = "PLAYPROOF_TICKET_SECRET";
+/// Environment variable with the operator endpoints' bearer token.
+pub const OPERATOR_TOKEN_ENV: &str = "PLAYPROOF_OPERATOR_TOKEN";
+/// Environment variable with the WeChat app secret.
+pub const WECHAT_SECRET_ENV: &str = "PLAYPROOF_WECHAT_SECRET";
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Database: `sqlite:PATH` or `postgres://…`.
+    #[arg(long, default_value = "sqlite:.playproof/ledger.sqlite")]
+    pub db: String,
+    /// PostgreSQL schema to use (created if missing).
+    #[arg(long)]
+    pub pg_schema: Option<String>,
+    /// API address.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Prometheus metrics address (a separate port, never exposed with the API).
+    #[arg(long, default_value = "127.0.0.1:9090")]
+    pub metrics_listen: SocketAddr,
+    /// Directory of level files.
+    #[arg(long, default_value = "assets/levels")]
+    pub levels: PathBuf,
+    /// Directory of payout tables and campaigns.json.
+    #[arg(long, default_value = "assets/payouts")]
+    pub payouts: PathBuf,
+    /// Id of the ticket-signing key (from PLAYPROOF_TICKET_SECRET); bump it when rotating.
+    #[arg(long, default_value_t = 1)]
+    pub key_id: u32,
+    /// Plausibility policy (JSON; see playproof-proof's `PlausibilityPolicy`). Default: the
+    /// verifier's defaults.
+    #[arg(long, value_name = "FILE")]
+    pub plausibility: Option<PathBuf>,
+    /// Serve static files (the playable web page) from this directory.
+    #[arg(long = "static", value_name = "DIR")]
+    pub static_dir: Option<PathBuf>,
+    /// Local development: dev login, the dev identity header and CORS from any origin.
+    #[arg(long)]
+    pub dev: bool,
+    /// WeChat mini-game app id; enables WeChat login (secret from PLAYPROOF_WECHAT_SECRET).
+    #[arg(long)]
+    pub wechat_app_id: Option<String>,
+    #[arg(long, default_value = WECHAT_API_BASE)]
+    pub wechat_base_url: String,
+    #[arg(long, default_value_t = DAILY_CAP_FEN_DEFAULT)]
+    pub daily_cap_fen: i64,
+    #[arg(long, default_value_t = WITHDRAWAL_MIN_FEN_DEFAULT)]
+    pub withdrawal_min_fen: i64,
+    /// The earning day starts at local midnight this many minutes east of UTC.
+    #[arg(long, default_value_t = UTC_OFFSET_MINUTES_DEFAULT, allow_hyphen_values = true)]
+    pub utc_offset_minutes: i32,
+    #[arg(long, default_value_t = PLAYER_RATE_DEFAULT.per_s)]
+    pub player_rate_per_s: f64,
+    #[arg(long, default_value_t = PLAYER_RATE_DEFAULT.burst)]
+    pub player_burst: u32,
+    #[arg(long, default_value_t = ADDRESS_RATE_DEFAULT.per_s)]
+    pub address_rate_per_s: f64,
+    #[arg(long, default_value_t = ADDRESS_RATE_DEFAULT.burst)]
+    pub address_burst: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Payouts(#[from] crate::payout::PayoutError),
+    #[error(transparent)]
+    Levels(#[from] crate::check::CatalogueError),
+    #[error(transparent)]
+    Verifier(#[from] crate::signed::SignedCheckError),
+}
+
+fn secret(env: &str, dev: bool) -> Result<([u8; 32], bool), RunError> {
+    match std::env::var(env) {
+        Ok(hex) => {
+            let bytes = crate::hex::decode(hex.trim())
+                .filter(|bytes| bytes.len() == 32)
+                .ok_or_else(|| RunError::Config(format!("{env} must be 64 hex digits")))?;
+            Ok((bytes.try_into().expect("32 bytes"), false))
+        }
+        Err(_) if dev => {
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes)
+                .map_err(|error| RunError::Config(format!("no OS randomness: {error}")))?;
+            Ok((bytes, true))
+        }
+        Err(_) => Err(RunError::Config(format!(
+            "{env} is not set (64 hex digits; only --dev makes one up)"
+        ))),
+    }
+}
+
+/// A service built from options, with its listeners bound but not yet serving.
+pub struct Prepared {
+    pub service: Arc<Service>,
+    pub api: TcpListener,
+    pub metrics: TcpListener,
+    pub http: HttpOptions,
+}
+
+impl Prepared {
+    pub fn api_addr(&self) -> std::io::Result<SocketAddr> {
+        self.api.local_addr()
+    }
+
+    /// Serves the API and the metrics until `shutdown` completes.
+    pub async fn serve(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), RunError> {
+        let router = http::router(self.service.clone(), &self.http);
+        let metrics = http::metrics_router(self.service.metrics().clone());
+        let metrics_task = tokio::spawn(async move { axum::serve(self.metrics, metrics).await });
+        let served = http::serve(self.api, router, shutdown).await;
+        metrics_task.abort();
+        served.map_err(|source| RunError::Io {
+            what: "serving HTTP".into(),
+            source,
+        })
+    }
+}
+
+/// Loads everything the options name, opens the store and binds the listeners. Messages for the
+/// operator go to standard error; `listening on …` lines go to standard output.
+pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
+    let levels = LevelCatalogue::load_dir(&args.levels)?;
+    let payouts = PayoutBook::load_dir(&args.payouts)?;
+    for table in payouts.tables() {
+        if levels.get(&table.level_id).is_none() {
+            eprintln!(
+                "warning: payout table for level {:?}, which is not served",
+                table.level_id
+            );
+        }
+    }
+    let (ticket_secret, made_up) = secret(TICKET_SECRET_ENV, args.dev)?;
+    if made_up {
+        eprintln!("warning: {TICKET_SECRET_ENV} not set; tickets issued now fail after a restart");
+    }
+    let (token_secret, _) = secret(TOKEN_SECRET_ENV, args.dev)?;
+    let policy = match &args.plausibility {
+        None => playproof_proof::PlausibilityPolicy::default(),
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|source| RunError::Io {
+                what: format!("reading {}", path.display()),
+                source,
+            })?;
+            playproof_proof::PlausibilityPolicy::from_json(&bytes)
+                .map_err(|error| RunError::Config(format!("{}: {error}", path.display())))?
+        }
+    };
+    let signing_key =
+        playproof_proof::ServerKey::from_secret(playproof_proof::KeyId(args.key_id), ticket_secret);
+    let check: Arc<dyn ProofCheck> =
+        Arc::new(SignedProofCheck::new(signing_key, &[], &levels, policy)?);
+    let mut config = ServiceConfig::new(token_secret);
+    config.rules.daily_cap_fen = args.daily_cap_fen;
+    config.rules.withdrawal_min_fen = args.withdrawal_min_fen;
+    config.utc_offset_minutes = args.utc_offset_minutes;
+    config.player_rate = RateLimit {
+        per_s: args.player_rate_per_s,
+        burst: args.player_burst,
+    };
+    config.address_rate = RateLimit {
+        per_s: args.address_rate_per_s,
+        burst: args.address_burst,
+    };
+    config.dev_identity_header = args.dev;
+    config.operator_token = std::env::var(OPERATOR_TOKEN_ENV)
+        .ok()
+        .filter(|token| !token.is_empty());
+    if args.daily_cap_fen < 0 || args.withdrawal_min_fen < 1 {
+        return Err(RunError::Config(
+            "--daily-cap-fen must be >= 0 and --withdrawal-min-fen >= 1".into(),
+        ));
+    }
+    if !(args.player_rate_per_s > 0.0 && args.address_rate_per_s > 0.0) {
+        return Err(RunError::Config("rate limits must be positive".into()));
+    }
+    let mut authenticators: Vec<Arc<dyn Authenticator>> = Vec::new();
+    if args.dev {
+        authenticators.push(Arc::new(DevAuthenticator));
+    }
+    if let Some(app_id) = &args.wechat_app_id {
+        let app_secret = std::env::var(WECHAT_SECRET_ENV)
+            .map_err(|_| RunError::Config(format!("--wechat-app-id needs {WECHAT_SECRET_ENV}")))?;
+        let wechat = WeChatAuthenticator::new(&args.wechat_base_url, app_id, &app_secret)
+            .map_err(|error| RunError::Config(error.to_string()))?;
+        authenticators.push(Arc::new(wechat));
+    }
+    if let Some(parent) = args
+        .db
+        .strip_prefix("sqlite:")
+        .and_then(|path| std::path::Path::new(path).parent())
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(|source| RunError::Io {
+            what: format!("creating {}", parent.display()),
+            source,
+        })?;
+    }
+    let metrics = Arc::new(Metrics::default());
+    let store_config = StoreConfig {
+        url: args.db.clone(),
+        postgres_schema: args.pg_schema.clone(),
+    };
+    let store = Store::open(&store_config, config.rules, metrics.clone()).await?;
+    let service = Arc::new(Service::new(
+        store,
+        check,
+        Arc::new(payouts),
+        config,
+        Arc::new(SystemClock),
+        metrics,
+        authenticators,
+    ));
+    service
+        .fund_initial_campaigns()
+        .await
+        .map_err(|error| RunError::Config(format!("funding campaigns: {error}")))?;
+    let bind = |address: SocketAddr| async move {
+        TcpListener::bind(address)
+            .await
+            .map_err(|source| RunError::Io {
+                what: format!("binding {address}"),
+                source,
+            })
+    };
+    let api = bind(args.listen).await?;
+    let metrics = bind(args.metrics_listen).await?;
+    Ok(Prepared {
+        service,
+        api,
+        metrics,
+        http: HttpOptions {
+            static_dir: args.static_dir.clone(),
+            cors_any_origin: args.dev,
+        },
+    })
+}
+
+/// Runs the service until Ctrl-C or SIGTERM.
+pub async fn run(args: &ServeArgs) -> Result<(), RunError> {
+    let prepared = prepare(args).await?;
+    let api = prepared.api.local_addr().map_err(|source| RunError::Io {
+        what: "reading the API address".into(),
+        source,
+    })?;
+    let metrics = prepared
+        .metrics
+        .local_addr()
+        .map_err(|source| RunError::Io {
+            what: "reading the metrics address".into(),
+            source,
+        })?;
+    println!("listening on http://{api}");
+    println!("metrics on http://{metrics}/metrics");
+    prepared.serve(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}

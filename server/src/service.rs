@@ -1,0 +1,748 @@
+//! The embeddable core: every operation of the service as an async method, independent of HTTP.
+//! Another backend can hold a [`Service`] and call it directly; [`crate::http`] is one front end.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::auth::{AuthError, Authenticator, TokenSigner};
+use crate::check::{Checked, ProofCheck, TicketRequest};
+use crate::clock::{earning_day, Clock};
+use crate::metrics::{Metrics, ProofResult};
+use crate::payout::PayoutBook;
+use crate::ratelimit::{RateLimit, RateLimiter};
+use crate::store::{
+    FundWrite, LedgerRejection, LedgerRules, SettleWrite, Store, StoreError, VerdictRecord,
+    VerdictWrite, WithdrawWrite, WithdrawalRecord, WriteError,
+};
+
+/// Largest proof body, in bytes: the proof format's own bound (128 KiB, `PROOF_BYTES_MAX`).
+pub const PROOF_BODY_BYTES_MAX: usize = 128 * 1024;
+/// Largest JSON request body, in bytes: every JSON request is a few short fields.
+pub const JSON_BODY_BYTES_MAX: usize = 4 * 1024;
+/// Default and largest page of history and leaderboard rows.
+pub const PAGE_ROWS_DEFAULT: i64 = 20;
+pub const PAGE_ROWS_MAX: i64 = crate::store::PAGE_ROWS_MAX;
+/// Longest idempotency key, in bytes.
+pub const IDEMPOTENCY_KEY_BYTES_MAX: usize = 64;
+/// Session public key size, in bytes (Ed25519).
+pub const SESSION_PUBLIC_KEY_BYTES: usize = 32;
+/// Proofs being replayed at once; more wait. Replay is CPU-bound, so a little over the core count.
+pub const REPLAYS_IN_FLIGHT_MAX: usize = 64;
+
+/// Per-player rate limit default: a player finishes a game every few seconds at most; a burst
+/// covers a client flushing queued proofs after a reconnect.
+pub const PLAYER_RATE_DEFAULT: RateLimit = RateLimit {
+    per_s: 5.0,
+    burst: 30,
+};
+/// Per-address rate limit default: many players may share one carrier-grade NAT address.
+pub const ADDRESS_RATE_DEFAULT: RateLimit = RateLimit {
+    per_s: 200.0,
+    burst: 400,
+};
+/// Default daily earning cap per player, in fen (20 CNY).
+pub const DAILY_CAP_FEN_DEFAULT: i64 = 2_000;
+/// Default smallest withdrawal, in fen (1 CNY, WeChat Pay's transfer minimum... and ours).
+pub const WITHDRAWAL_MIN_FEN_DEFAULT: i64 = 100;
+/// Default earning-day offset: China Standard Time, UTC+8.
+pub const UTC_OFFSET_MINUTES_DEFAULT: i32 = 8 * 60;
+
+#[derive(Clone, Debug)]
+pub struct ServiceConfig {
+    pub rules: LedgerRules,
+    /// The earning day (daily cap) starts at local midnight this many minutes east of UTC.
+    pub utc_offset_minutes: i32,
+    pub player_rate: RateLimit,
+    pub address_rate: RateLimit,
+    /// Accept `X-PlayProof-Dev-Player` as identity (local development only).
+    pub dev_identity_header: bool,
+    /// Bearer token for the operator endpoints; `None` disables them.
+    pub operator_token: Option<String>,
+    /// Secret of the login tokens; instances that share it accept each other's tokens.
+    pub token_secret: [u8; 32],
+}
+
+impl ServiceConfig {
+    pub fn new(token_secret: [u8; 32]) -> Self {
+        ServiceConfig {
+            rules: LedgerRules {
+                daily_cap_fen: DAILY_CAP_FEN_DEFAULT,
+                withdrawal_min_fen: WITHDRAWAL_MIN_FEN_DEFAULT,
+            },
+            utc_offset_minutes: UTC_OFFSET_MINUTES_DEFAULT,
+            player_rate: PLAYER_RATE_DEFAULT,
+            address_rate: ADDRESS_RATE_DEFAULT,
+            dev_identity_header: false,
+            operator_token: None,
+            token_secret,
+        }
+    }
+}
+
+/// A refusal: HTTP status, stable reason code, readable message and optional details.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+    pub retry_after_ms: Option<u64>,
+    pub details: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            retry_after_ms: None,
+            details: None,
+        }
+    }
+
+    fn internal(error: impl std::fmt::Display) -> Self {
+        ApiError::new(500, "internal", format!("internal error: {error}"))
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        ApiError::new(503, "storage_unavailable", format!("storage: {error}"))
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        let status = match error {
+            AuthError::InvalidCredential { .. } | AuthError::BadToken(_) => 401,
+            AuthError::ProviderRateLimited(_) => 429,
+            AuthError::Upstream(_) => 502,
+            AuthError::UnknownProvider(_) => 404,
+        };
+        ApiError::new(status, error.code(), error.to_string())
+    }
+}
+
+impl From<LedgerRejection> for ApiError {
+    fn from(rejection: LedgerRejection) -> Self {
+        let (status, code) = match rejection {
+            LedgerRejection::InsufficientBalance { .. } => (409, "insufficient_balance"),
+            LedgerRejection::BelowWithdrawalMin { .. } => (422, "below_withdrawal_minimum"),
+            LedgerRejection::IdempotencyKeyReused { .. } => (409, "idempotency_key_reused"),
+            LedgerRejection::WithdrawalNotFound(_) => (404, "withdrawal_not_found"),
+            LedgerRejection::WithdrawalSettled { .. } => (409, "withdrawal_already_settled"),
+            LedgerRejection::NonPositiveAmount(_) => (422, "invalid_amount"),
+        };
+        ApiError::new(status, code, rejection.to_string())
+    }
+}
+
+impl From<WriteError> for ApiError {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::Rejected(rejection) => rejection.into(),
+            WriteError::Store(error) => error.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub player_id: String,
+    pub expires_at_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TicketResponse {
+    pub session_id: String,
+    /// The signed ticket, hex-encoded; the client embeds it in its proof unchanged.
+    pub ticket_hex: String,
+    pub level_id: String,
+    /// Decimal string: JSON numbers lose precision past 2^53.
+    pub seed: String,
+    pub expires_at_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProofReceipt {
+    pub verdict: String,
+    pub session_id: String,
+    pub level_id: String,
+    pub score: i64,
+    pub stars: i64,
+    pub payout_fen: i64,
+    pub boost_fen: i64,
+    /// The daily cap or the campaign budget paid less than the table says.
+    pub capped: bool,
+    pub balance_fen: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BalanceResponse {
+    pub player_id: String,
+    pub balance_fen: i64,
+    pub pending_withdrawal_fen: i64,
+    pub earned_today_fen: i64,
+    pub daily_cap_fen: i64,
+    pub withdrawal_min_fen: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TransferItem {
+    pub seq: i64,
+    pub id: String,
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    pub amount_fen: i64,
+    pub created_at_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HistoryResponse {
+    pub transfers: Vec<TransferItem>,
+    /// Pass as `before` for the next page; absent on the last page.
+    pub next_before: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeaderboardEntry {
+    pub rank: u32,
+    pub player_id: String,
+    pub score: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeaderboardResponse {
+    pub level_id: String,
+    pub entries: Vec<LeaderboardEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WithdrawalResponse {
+    pub withdrawal_id: String,
+    pub player_id: String,
+    pub amount_fen: i64,
+    pub status: String,
+    pub requested_at_ms: i64,
+}
+
+impl From<WithdrawalRecord> for WithdrawalResponse {
+    fn from(record: WithdrawalRecord) -> Self {
+        WithdrawalResponse {
+            withdrawal_id: record.id,
+            player_id: record.player_id,
+            amount_fen: record.amount_fen,
+            status: record.status,
+            requested_at_ms: record.requested_at_ms,
+        }
+    }
+}
+
+pub struct Service {
+    store: Store,
+    check: Arc<dyn ProofCheck>,
+    payouts: Arc<PayoutBook>,
+    config: ServiceConfig,
+    clock: Arc<dyn Clock>,
+    metrics: Arc<Metrics>,
+    authenticators: BTreeMap<&'static str, Arc<dyn Authenticator>>,
+    tokens: TokenSigner,
+    player_limiter: RateLimiter,
+    address_limiter: RateLimiter,
+    replays: tokio::sync::Semaphore,
+}
+
+impl Service {
+    pub fn new(
+        store: Store,
+        check: Arc<dyn ProofCheck>,
+        payouts: Arc<PayoutBook>,
+        config: ServiceConfig,
+        clock: Arc<dyn Clock>,
+        metrics: Arc<Metrics>,
+        authenticators: Vec<Arc<dyn Authenticator>>,
+    ) -> Self {
+        Service {
+            tokens: TokenSigner::new(config.token_secret),
+            player_limiter: RateLimiter::new(config.player_rate),
+            address_limiter: RateLimiter::new(config.address_rate),
+            authenticators: authenticators
+                .into_iter()
+                .map(|authenticator| (authenticator.provider(), authenticator))
+                .collect(),
+            replays: tokio::sync::Semaphore::new(REPLAYS_IN_FLIGHT_MAX),
+            store,
+            check,
+            payouts,
+            config,
+            clock,
+            metrics,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    pub fn config(&self) -> &ServiceConfig {
+        &self.config
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
+    /// Funds each campaign listed in the payout book with its initial budget, once ever.
+    pub async fn fund_initial_campaigns(&self) -> Result<(), ApiError> {
+        let campaigns: Vec<_> = self.payouts.campaigns().cloned().collect();
+        for campaign in campaigns {
+            if campaign.initial_budget_fen > 0 {
+                self.store
+                    .fund_campaign(FundWrite {
+                        campaign_id: campaign.id.clone(),
+                        key: "initial".into(),
+                        amount_fen: campaign.initial_budget_fen,
+                        now_ms: self.now_ms() as i64,
+                    })
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts a request from `address`; `Err` (429) when over the per-address limit.
+    pub fn limit_address(&self, address: &str) -> Result<(), ApiError> {
+        limit(
+            &self.address_limiter,
+            address,
+            self.now_ms(),
+            &self.metrics,
+            "address",
+        )
+    }
+
+    fn limit_player(&self, player_id: &str) -> Result<(), ApiError> {
+        limit(
+            &self.player_limiter,
+            player_id,
+            self.now_ms(),
+            &self.metrics,
+            "player",
+        )
+    }
+
+    pub async fn login(&self, provider: &str, credential: &str) -> Result<LoginResponse, ApiError> {
+        let authenticator = self
+            .authenticators
+            .get(provider)
+            .ok_or_else(|| AuthError::UnknownProvider(provider.to_string()))?;
+        let player_id = authenticator.login(credential).await?;
+        let (token, expires_at_ms) = self.tokens.issue(&player_id, self.now_ms());
+        Ok(LoginResponse {
+            token,
+            player_id,
+            expires_at_ms,
+        })
+    }
+
+    /// The calling player from a bearer token (or the dev header when enabled), after the
+    /// per-player rate limit.
+    pub fn authenticate(
+        &self,
+        bearer: Option<&str>,
+        dev_player: Option<&str>,
+    ) -> Result<String, ApiError> {
+        let player_id = match (bearer, dev_player) {
+            (Some(token), _) => self.tokens.verify(token, self.now_ms())?,
+            (None, Some(name)) if self.config.dev_identity_header => {
+                crate::auth::check_dev_player(name)?
+            }
+            _ => return Err(AuthError::BadToken("no Authorization: Bearer token").into()),
+        };
+        self.limit_player(&player_id)?;
+        Ok(player_id)
+    }
+
+    /// Checks the operator's bearer token.
+    pub fn authenticate_operator(&self, bearer: Option<&str>) -> Result<(), ApiError> {
+        let Some(expected) = &self.config.operator_token else {
+            return Err(ApiError::new(
+                403,
+                "operator_disabled",
+                "no operator token is configured",
+            ));
+        };
+        match bearer {
+            Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => Ok(()),
+            _ => Err(ApiError::new(
+                401,
+                "unauthenticated",
+                "operator token required",
+            )),
+        }
+    }
+
+    pub async fn issue_ticket(
+        &self,
+        player_id: &str,
+        level_id: &str,
+        session_public_key_hex: &str,
+    ) -> Result<TicketResponse, ApiError> {
+        if !self.check.has_level(level_id) {
+            return Err(ApiError::new(
+                404,
+                "unknown_level",
+                format!("no level {level_id:?}"),
+            ));
+        }
+        let session_public_key = crate::hex::decode(session_public_key_hex)
+            .filter(|bytes| bytes.len() == SESSION_PUBLIC_KEY_BYTES)
+            .ok_or_else(|| {
+                ApiError::new(
+                    422,
+                    "invalid_field",
+                    format!("session_public_key must be {SESSION_PUBLIC_KEY_BYTES} bytes as hex"),
+                )
+            })?;
+        let request = TicketRequest {
+            player_id: player_id.to_string(),
+            level_id: level_id.to_string(),
+            session_public_key,
+        };
+        let issued = self
+            .check
+            .issue(&request, self.now_ms())
+            .map_err(|rejection| ApiError::new(422, rejection.code, rejection.message))?;
+        self.metrics.record_ticket();
+        Ok(TicketResponse {
+            session_id: issued.session_id,
+            ticket_hex: crate::hex::encode(&issued.ticket),
+            level_id: level_id.to_string(),
+            seed: issued.seed.to_string(),
+            expires_at_ms: issued.expires_at_ms,
+        })
+    }
+
+    /// Verifies a proof and, once per session, records the verdict and pays for it.
+    pub async fn submit_proof(
+        &self,
+        player_id: &str,
+        proof: Vec<u8>,
+    ) -> Result<ProofReceipt, ApiError> {
+        let started = Instant::now();
+        let result = self.submit_proof_timed(player_id, proof).await;
+        let outcome = match &result {
+            Ok(receipt) => ProofResult::Accepted {
+                paid_fen: receipt.payout_fen + receipt.boost_fen,
+            },
+            Err(error) if error.code == "session_already_consumed" => ProofResult::Duplicate,
+            Err(error) if error.status == 422 => ProofResult::Rejected,
+            Err(_) => ProofResult::Unusable,
+        };
+        self.metrics.record_proof(outcome, started.elapsed());
+        result
+    }
+
+    async fn submit_proof_timed(
+        &self,
+        player_id: &str,
+        proof: Vec<u8>,
+    ) -> Result<ProofReceipt, ApiError> {
+        if proof.len() > PROOF_BODY_BYTES_MAX {
+            return Err(ApiError::new(
+                413,
+                "body_too_large",
+                format!(
+                    "the proof is {} bytes; at most {PROOF_BODY_BYTES_MAX}",
+                    proof.len()
+                ),
+            ));
+        }
+        let now_ms = self.now_ms();
+        let permit = self.replays.acquire().await.map_err(ApiError::internal)?;
+        let check = Arc::clone(&self.check);
+        let checked = tokio::task::spawn_blocking(move || check.check(&proof, now_ms))
+            .await
+            .map_err(ApiError::internal)?;
+        drop(permit);
+        let (session, verdict) = match checked {
+            Checked::Unusable(rejection) => {
+                return Err(ApiError::new(400, rejection.code, rejection.message));
+            }
+            Checked::Authentic { session, verdict } => (session, verdict),
+        };
+        if session.player_id != player_id {
+            return Err(ApiError::new(
+                403,
+                "player_mismatch",
+                "the proof's ticket was issued to another player",
+            ));
+        }
+        let owed = match &verdict {
+            Ok(scored) => self
+                .payouts
+                .owed(&session.level_id, scored.score, scored.stars),
+            Err(_) => crate::payout::Owed {
+                base_fen: 0,
+                boost: None,
+            },
+        };
+        let record = self
+            .store
+            .record_verdict(VerdictWrite {
+                session,
+                verdict,
+                owed,
+                earning_day: earning_day(now_ms, self.config.utc_offset_minutes),
+                now_ms: now_ms as i64,
+            })
+            .await?;
+        receipt(record)
+    }
+
+    pub async fn balance(&self, player_id: &str) -> Result<BalanceResponse, ApiError> {
+        let day = earning_day(self.now_ms(), self.config.utc_offset_minutes);
+        let balance = self.store.balance(player_id, day).await?;
+        Ok(BalanceResponse {
+            player_id: player_id.to_string(),
+            balance_fen: balance.balance_fen,
+            pending_withdrawal_fen: balance.pending_withdrawal_fen,
+            earned_today_fen: balance.earned_today_fen,
+            daily_cap_fen: self.config.rules.daily_cap_fen,
+            withdrawal_min_fen: self.config.rules.withdrawal_min_fen,
+        })
+    }
+
+    pub async fn history(
+        &self,
+        player_id: &str,
+        before: Option<i64>,
+        limit: Option<i64>,
+    ) -> Result<HistoryResponse, ApiError> {
+        let limit = check_limit(limit)?;
+        let rows = self.store.history(player_id, before, limit).await?;
+        let next_before = (rows.len() as i64 == limit)
+            .then(|| rows.last().map(|row| row.seq))
+            .flatten();
+        Ok(HistoryResponse {
+            transfers: rows
+                .into_iter()
+                .map(|row| TransferItem {
+                    seq: row.seq,
+                    id: row.id,
+                    kind: row.kind,
+                    from: row.debit_account,
+                    to: row.credit_account,
+                    amount_fen: row.amount_fen,
+                    created_at_ms: row.created_at_ms,
+                })
+                .collect(),
+            next_before,
+        })
+    }
+
+    pub async fn leaderboard(
+        &self,
+        level_id: &str,
+        limit: Option<i64>,
+    ) -> Result<LeaderboardResponse, ApiError> {
+        if !self.check.has_level(level_id) {
+            return Err(ApiError::new(
+                404,
+                "unknown_level",
+                format!("no level {level_id:?}"),
+            ));
+        }
+        let rows = self
+            .store
+            .leaderboard(level_id, check_limit(limit)?)
+            .await?;
+        Ok(LeaderboardResponse {
+            level_id: level_id.to_string(),
+            entries: rows
+                .into_iter()
+                .enumerate()
+                .map(|(index, row)| LeaderboardEntry {
+                    rank: index as u32 + 1,
+                    player_id: row.player_id,
+                    score: row.score,
+                })
+                .collect(),
+        })
+    }
+
+    pub async fn request_withdrawal(
+        &self,
+        player_id: &str,
+        amount_fen: i64,
+        idempotency_key: &str,
+    ) -> Result<(WithdrawalResponse, bool), ApiError> {
+        check_idempotency_key(idempotency_key)?;
+        let record = self
+            .store
+            .request_withdrawal(WithdrawWrite {
+                player_id: player_id.to_string(),
+                idempotency_key: idempotency_key.to_string(),
+                amount_fen,
+                now_ms: self.now_ms() as i64,
+            })
+            .await?;
+        if record.created {
+            self.metrics.record_withdrawal();
+        }
+        let created = record.created;
+        Ok((record.into(), created))
+    }
+
+    /// Operator: the withdrawal was paid out (money leaves the ledger) or failed (money returns
+    /// to the player). Repeating the same settlement is a no-op; the other one is refused.
+    pub async fn settle_withdrawal(
+        &self,
+        withdrawal_id: &str,
+        paid: bool,
+    ) -> Result<WithdrawalResponse, ApiError> {
+        let record = self
+            .store
+            .settle_withdrawal(SettleWrite {
+                withdrawal_id: withdrawal_id.to_string(),
+                paid,
+                now_ms: self.now_ms() as i64,
+            })
+            .await?;
+        Ok(record.into())
+    }
+
+    /// Operator: adds to a campaign's budget, once per idempotency key. Returns the budget left.
+    pub async fn fund_campaign(
+        &self,
+        campaign_id: &str,
+        amount_fen: i64,
+        idempotency_key: &str,
+    ) -> Result<i64, ApiError> {
+        check_idempotency_key(idempotency_key)?;
+        if !self
+            .payouts
+            .campaigns()
+            .any(|campaign| campaign.id == campaign_id)
+        {
+            return Err(ApiError::new(
+                404,
+                "unknown_campaign",
+                format!("no campaign {campaign_id:?}"),
+            ));
+        }
+        let balance = self
+            .store
+            .fund_campaign(FundWrite {
+                campaign_id: campaign_id.to_string(),
+                key: idempotency_key.to_string(),
+                amount_fen,
+                now_ms: self.now_ms() as i64,
+            })
+            .await?;
+        Ok(balance)
+    }
+
+    pub async fn health(&self) -> Result<(), ApiError> {
+        self.store.ping().await.map_err(ApiError::from)
+    }
+}
+
+fn receipt(record: VerdictRecord) -> Result<ProofReceipt, ApiError> {
+    let receipt = ProofReceipt {
+        verdict: record.verdict.clone(),
+        session_id: record.session_id.clone(),
+        level_id: record.level_id.clone(),
+        score: record.score,
+        stars: record.stars,
+        payout_fen: record.payout_fen,
+        boost_fen: record.boost_fen,
+        capped: record.capped,
+        balance_fen: record.balance_fen,
+    };
+    if !record.first {
+        let mut error = ApiError::new(
+            409,
+            "session_already_consumed",
+            "this session's proof was already decided; nothing more is paid",
+        );
+        error.details = serde_json::to_value(&receipt).ok();
+        return Err(error);
+    }
+    if record.verdict != "accepted" {
+        // The verdict's own reason code must outlive this call: map it to a static code.
+        let mut error = ApiError::new(422, static_code(&record.verdict), record.message);
+        error.details = serde_json::to_value(&receipt).ok();
+        return Err(error);
+    }
+    Ok(receipt)
+}
+
+/// Verification reason codes are `&'static str` in the verifier; a stored one read back is a
+/// `String`. Known codes map back to themselves; anything else reports as `rejected`.
+fn static_code(code: &str) -> &'static str {
+    crate::reasons::VERIFICATION
+        .iter()
+        .copied()
+        .find(|known| *known == code)
+        .unwrap_or("rejected")
+}
+
+fn limit(
+    limiter: &RateLimiter,
+    key: &str,
+    now_ms: u64,
+    metrics: &Metrics,
+    what: &str,
+) -> Result<(), ApiError> {
+    limiter.take(key, now_ms).map_err(|retry_after_ms| {
+        metrics.record_rate_limited();
+        let mut error = ApiError::new(
+            429,
+            "rate_limited",
+            format!("too many requests for this {what}; retry in {retry_after_ms} ms"),
+        );
+        error.retry_after_ms = Some(retry_after_ms);
+        error
+    })
+}
+
+fn check_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(PAGE_ROWS_DEFAULT);
+    if !(1..=PAGE_ROWS_MAX).contains(&limit) {
+        return Err(ApiError::new(
+            422,
+            "invalid_field",
+            format!("limit is {limit}; allowed 1 to {PAGE_ROWS_MAX}"),
+        ));
+    }
+    Ok(limit)
+}
+
+fn check_idempotency_key(key: &str) -> Result<(), ApiError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if key.is_empty() || key.len() > IDEMPOTENCY_KEY_BYTES_MAX || !key.chars().all(allowed) {
+        return Err(ApiError::new(
+            422,
+            "invalid_idempotency_key",
+            format!(
+                "Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_BYTES_MAX} of A-Z, a-z, 0-9, '-' or '_'"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

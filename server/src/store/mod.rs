@@ -1,0 +1,540 @@
+//! Storage: the ledger, consumed sessions, daily earnings and withdrawals, on SQLite (default) or
+//! PostgreSQL (by URL), through one set of runtime-checked queries on sqlx's `any` driver.
+//!
+//! Every write goes through one writer task per process ([`writer`]), which commits batches of
+//! requests in one transaction each (group commit) and answers each request only after its batch
+//! committed. Reads use a pool. Exactly-once does not rest on the single writer: every money
+//! movement has an id derived from what caused it under a unique constraint, and a session is
+//! consumed by inserting its id under a primary key in the same transaction, so several
+//! processes on one PostgreSQL stay exactly-once.
+
+mod audit;
+mod schema;
+mod writer;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Row};
+use tokio::sync::{mpsc, oneshot};
+
+pub use audit::LedgerReport;
+pub use writer::{
+    FundWrite, LedgerRejection, SettleWrite, VerdictRecord, VerdictWrite, WithdrawWrite,
+    WithdrawalRecord, WriteError,
+};
+
+use crate::metrics::Metrics;
+use std::sync::Arc;
+
+/// Most requests committed in one transaction. Measured on SQLite with `synchronous=FULL`: one
+/// fsync costs 2-10 ms, so 1,000 proofs/s needs about 10 or more per commit; past a few hundred
+/// the batch only adds latency for the first request in it.
+pub const WRITE_BATCH_MAX: usize = 256;
+/// Requests waiting for the writer before callers wait for room (back-pressure).
+pub const WRITE_QUEUE_MAX: usize = 4096;
+/// How often a batch is retried after a transient failure (deadlock, serialization, busy).
+pub const WRITE_RETRIES_MAX: u32 = 8;
+/// Read connections in the pool.
+pub const READ_CONNECTIONS_MAX: u32 = 8;
+/// How long SQLite waits for a lock held by another connection or process, in milliseconds.
+pub const SQLITE_BUSY_TIMEOUT_MS: u64 = 10_000;
+/// How long to wait for a database connection, in seconds.
+pub const CONNECT_TIMEOUT_S: u64 = 10;
+/// Largest page of history or leaderboard rows.
+pub const PAGE_ROWS_MAX: i64 = 100;
+/// Advisory lock id that serialises migrations across processes on PostgreSQL.
+const MIGRATION_LOCK_ID: i64 = 0x5050_4c47;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// Row lock for read-then-update inside a transaction. SQLite needs none: `BEGIN IMMEDIATE`
+    /// already holds the database's one write lock.
+    fn for_update(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE",
+        }
+    }
+
+    fn begin(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "BEGIN IMMEDIATE",
+            Dialect::Postgres => "BEGIN",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL {url:?} is neither sqlite:… nor postgres://…")]
+    UnknownUrl { url: String },
+    #[error("PostgreSQL schema name {0:?} must be 1 to 63 lowercase letters, digits or '_'")]
+    BadSchemaName(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration {version}: {source}")]
+    Migration { version: i64, source: sqlx::Error },
+    #[error("the database has schema version {found}; this build knows up to {known}")]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("the ledger writer has stopped")]
+    WriterGone,
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+/// Where the store lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreConfig {
+    /// `sqlite:PATH` (created if missing) or `postgres://…`.
+    pub url: String,
+    /// PostgreSQL only: the schema to use (created if missing), so several deployments or test
+    /// runs can share one database.
+    pub postgres_schema: Option<String>,
+}
+
+impl StoreConfig {
+    pub fn sqlite(path: &std::path::Path) -> Self {
+        StoreConfig {
+            url: format!("sqlite:{}", path.display()),
+            postgres_schema: None,
+        }
+    }
+
+    pub fn dialect(&self) -> Result<Dialect, StoreError> {
+        if self.url.starts_with("sqlite:") {
+            Ok(Dialect::Sqlite)
+        } else if self.url.starts_with("postgres://") || self.url.starts_with("postgresql://") {
+            Ok(Dialect::Postgres)
+        } else {
+            Err(StoreError::UnknownUrl {
+                url: self.url.clone(),
+            })
+        }
+    }
+}
+
+/// Ledger rules the writer enforces inside its transactions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LedgerRules {
+    /// Most a player can earn per earning day, in fen.
+    pub daily_cap_fen: i64,
+    /// Smallest withdrawal, in fen.
+    pub withdrawal_min_fen: i64,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+    writes: mpsc::Sender<writer::Job>,
+}
+
+pub(crate) fn player_account(player_id: &str) -> String {
+    format!("player:{player_id}")
+}
+
+pub(crate) fn pending_account(player_id: &str) -> String {
+    format!("pending:{player_id}")
+}
+
+pub(crate) fn campaign_account(campaign_id: &str) -> String {
+    format!("campaign:{campaign_id}")
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the store, and starts its writer task.
+    pub async fn open(
+        config: &StoreConfig,
+        rules: LedgerRules,
+        metrics: Arc<Metrics>,
+    ) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let dialect = config.dialect()?;
+        if let Some(schema) = &config.postgres_schema {
+            let valid = !schema.is_empty()
+                && schema.len() <= 63
+                && schema
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !valid {
+                return Err(StoreError::BadSchemaName(schema.clone()));
+            }
+        }
+        let options = connect_options(config, dialect)?;
+        let mut writer_connection = connect(&options, dialect, config).await?;
+        migrate(&mut writer_connection, dialect).await?;
+        let schema = config.postgres_schema.clone();
+        let pool = AnyPoolOptions::new()
+            .max_connections(READ_CONNECTIONS_MAX)
+            .acquire_timeout(Duration::from_secs(CONNECT_TIMEOUT_S))
+            .after_connect(move |connection, _| {
+                let schema = schema.clone();
+                prepare_connection(connection, dialect, schema)
+            })
+            .connect_with(options.clone())
+            .await?;
+        let (writes, queue) = mpsc::channel(WRITE_QUEUE_MAX);
+        let reconnect = writer::Reconnect {
+            options,
+            dialect,
+            config: config.clone(),
+        };
+        tokio::spawn(writer::run(
+            writer_connection,
+            reconnect,
+            queue,
+            rules,
+            metrics,
+        ));
+        Ok(Store {
+            pool,
+            dialect,
+            writes,
+        })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Records a verdict and pays for it, once per session.
+    pub async fn record_verdict(&self, write: VerdictWrite) -> Result<VerdictRecord, WriteError> {
+        self.submit(|reply| writer::Job::Verdict(write, reply))
+            .await
+    }
+
+    pub async fn request_withdrawal(
+        &self,
+        write: WithdrawWrite,
+    ) -> Result<WithdrawalRecord, WriteError> {
+        self.submit(|reply| writer::Job::Withdraw(write, reply))
+            .await
+    }
+
+    pub async fn settle_withdrawal(
+        &self,
+        write: SettleWrite,
+    ) -> Result<WithdrawalRecord, WriteError> {
+        self.submit(|reply| writer::Job::Settle(write, reply)).await
+    }
+
+    /// Moves money from the sponsor into a campaign's budget, once per `(campaign, key)`.
+    /// Returns the campaign's balance.
+    pub async fn fund_campaign(&self, write: FundWrite) -> Result<i64, WriteError> {
+        self.submit(|reply| writer::Job::Fund(write, reply)).await
+    }
+
+    async fn submit<T>(
+        &self,
+        job: impl FnOnce(oneshot::Sender<Result<T, WriteError>>) -> writer::Job,
+    ) -> Result<T, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.writes
+            .send(job(reply))
+            .await
+            .map_err(|_| WriteError::Store(StoreError::WriterGone))?;
+        answer
+            .await
+            .map_err(|_| WriteError::Store(StoreError::WriterGone))?
+    }
+
+    /// A player's spendable balance, pending withdrawals and earnings on `earning_day`, in fen.
+    pub async fn balance(&self, player_id: &str, earning_day: i64) -> Result<Balance, StoreError> {
+        let balance_fen = self.account_balance(&player_account(player_id)).await?;
+        let pending_fen = self.account_balance(&pending_account(player_id)).await?;
+        let earned_today_fen: Option<i64> = sqlx::query(
+            "SELECT earned_fen FROM daily_earnings WHERE player_id = $1 AND earning_day = $2",
+        )
+        .bind(player_id)
+        .bind(earning_day)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|row| row.try_get(0))
+        .transpose()?;
+        Ok(Balance {
+            balance_fen,
+            pending_withdrawal_fen: pending_fen,
+            earned_today_fen: earned_today_fen.unwrap_or(0),
+        })
+    }
+
+    /// Balance of any account; 0 for one that does not exist yet.
+    pub async fn account_balance(&self, account: &str) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT balance_fen FROM accounts WHERE id = $1")
+            .bind(account)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(row) => row.try_get(0)?,
+            None => 0,
+        })
+    }
+
+    /// Transfers touching a player's accounts, newest first, before sequence number `before_seq`.
+    pub async fn history(
+        &self,
+        player_id: &str,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<TransferView>, StoreError> {
+        let player = player_account(player_id);
+        let pending = pending_account(player_id);
+        let rows = sqlx::query(
+            "SELECT seq, id, debit_account, credit_account, amount_fen, kind, created_at_ms \
+             FROM transfers \
+             WHERE (debit_account = $1 OR credit_account = $1 OR debit_account = $2 OR credit_account = $2) \
+               AND seq < $3 \
+             ORDER BY seq DESC LIMIT $4",
+        )
+        .bind(&player)
+        .bind(&pending)
+        .bind(before_seq.unwrap_or(i64::MAX))
+        .bind(limit.clamp(1, PAGE_ROWS_MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(TransferView {
+                    seq: row.try_get(0)?,
+                    id: row.try_get(1)?,
+                    debit_account: row.try_get(2)?,
+                    credit_account: row.try_get(3)?,
+                    amount_fen: row.try_get(4)?,
+                    kind: row.try_get(5)?,
+                    created_at_ms: row.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Best accepted score per player on a level, highest first (ties by player id).
+    pub async fn leaderboard(
+        &self,
+        level_id: &str,
+        limit: i64,
+    ) -> Result<Vec<LeaderboardRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT player_id, MAX(score) AS best FROM sessions \
+             WHERE level_id = $1 AND verdict = 'accepted' \
+             GROUP BY player_id ORDER BY best DESC, player_id LIMIT $2",
+        )
+        .bind(level_id)
+        .bind(limit.clamp(1, PAGE_ROWS_MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(LeaderboardRow {
+                    player_id: row.try_get(0)?,
+                    score: row.try_get(1)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn withdrawal(&self, id: &str) -> Result<Option<WithdrawalRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, player_id, amount_fen, status, requested_at_ms FROM withdrawals WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| writer::withdrawal_from_row(&row, false))
+            .transpose()
+    }
+
+    /// Counts of rows, for tests and the operator: `(transfers, sessions, withdrawals)`.
+    pub async fn counts(&self) -> Result<(i64, i64, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM transfers), (SELECT COUNT(*) FROM sessions), \
+                    (SELECT COUNT(*) FROM withdrawals)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))
+    }
+
+    /// Checks every ledger invariant; see [`LedgerReport`].
+    pub async fn check_ledger(
+        &self,
+        daily_cap_fen: Option<i64>,
+    ) -> Result<LedgerReport, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        audit::check(&mut connection, daily_cap_fen).await
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await?;
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Balance {
+    pub balance_fen: i64,
+    pub pending_withdrawal_fen: i64,
+    pub earned_today_fen: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransferView {
+    pub seq: i64,
+    pub id: String,
+    pub debit_account: String,
+    pub credit_account: String,
+    pub amount_fen: i64,
+    pub kind: String,
+    pub created_at_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeaderboardRow {
+    pub player_id: String,
+    pub score: i64,
+}
+
+fn connect_options(
+    config: &StoreConfig,
+    dialect: Dialect,
+) -> Result<AnyConnectOptions, StoreError> {
+    let url = match dialect {
+        // `mode=rwc` creates the file on first use.
+        Dialect::Sqlite if !config.url.contains('?') => format!("{}?mode=rwc", config.url),
+        _ => config.url.clone(),
+    };
+    let options = AnyConnectOptions::from_str(&url)?;
+    Ok(options.disable_statement_logging())
+}
+
+async fn connect(
+    options: &AnyConnectOptions,
+    dialect: Dialect,
+    config: &StoreConfig,
+) -> Result<AnyConnection, StoreError> {
+    let mut connection = tokio::time::timeout(
+        Duration::from_secs(CONNECT_TIMEOUT_S),
+        AnyConnection::connect_with(options),
+    )
+    .await
+    .map_err(|_| StoreError::Database(sqlx::Error::PoolTimedOut))??;
+    prepare_connection(&mut connection, dialect, config.postgres_schema.clone()).await?;
+    Ok(connection)
+}
+
+/// Per-connection settings: SQLite's durability and locking, PostgreSQL's schema.
+fn prepare_connection(
+    connection: &mut AnyConnection,
+    dialect: Dialect,
+    schema: Option<String>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + '_>> {
+    Box::pin(async move {
+        match dialect {
+            Dialect::Sqlite => {
+                // WAL lets readers run beside the writer; synchronous=FULL makes every commit durable
+                // on power loss, not only on process crash.
+                for pragma in [
+                    "PRAGMA journal_mode = WAL".to_string(),
+                    "PRAGMA synchronous = FULL".to_string(),
+                    "PRAGMA foreign_keys = ON".to_string(),
+                    format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}"),
+                ] {
+                    sqlx::query(&pragma).execute(&mut *connection).await?;
+                }
+            }
+            Dialect::Postgres => {
+                if let Some(schema) = schema {
+                    // The name was checked to be [a-z0-9_]+ in `Store::open`.
+                    let create = format!("CREATE SCHEMA IF NOT EXISTS {schema}");
+                    sqlx::query(&create).execute(&mut *connection).await?;
+                    let search_path = format!("SET search_path TO {schema}");
+                    sqlx::query(&search_path).execute(&mut *connection).await?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+async fn migrate(connection: &mut AnyConnection, dialect: Dialect) -> Result<(), StoreError> {
+    if dialect == Dialect::Postgres {
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK_ID)
+            .execute(&mut *connection)
+            .await?;
+    }
+    let result = migrate_locked(connection, dialect).await;
+    if dialect == Dialect::Postgres {
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK_ID)
+            .execute(&mut *connection)
+            .await?;
+    }
+    result
+}
+
+async fn migrate_locked(
+    connection: &mut AnyConnection,
+    dialect: Dialect,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)",
+    )
+    .execute(&mut *connection)
+    .await?;
+    let current: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        .fetch_one(&mut *connection)
+        .await?
+        .try_get(0)?;
+    let known = schema::MIGRATIONS.last().map_or(0, |migration| migration.0);
+    if current > known {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            known,
+        });
+    }
+    for &(version, sqlite, postgres) in schema::MIGRATIONS {
+        if version <= current {
+            continue;
+        }
+        let text = schema::migration_text(dialect, sqlite, postgres);
+        let migration = |source| StoreError::Migration { version, source };
+        sqlx::query(dialect.begin())
+            .execute(&mut *connection)
+            .await
+            .map_err(migration)?;
+        let applied = async {
+            run_script(&mut *connection, text).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, applied_at_ms) VALUES ($1, $2)")
+                .bind(version)
+                .bind(crate::clock::unix_ms_now() as i64)
+                .execute(&mut *connection)
+                .await?;
+            sqlx::query("COMMIT").execute(&mut *connection).await
+        }
+        .await;
+        if let Err(source) = applied {
+            let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
+            return Err(migration(source));
+        }
+    }
+    Ok(())
+}
+
+/// Runs a script of several statements. (`raw_sql(..).execute` trips a higher-ranked lifetime
+/// limitation of the compiler inside spawned tasks; `execute_many` does not.)
+async fn run_script(connection: &mut AnyConnection, script: &str) -> Result<(), sqlx::Error> {
+    use futures_util::StreamExt;
+    let mut results = sqlx::raw_sql(script).execute_many(&mut *connection);
+    while let Some(result) = results.next().await {
+        result?;
+    }
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! The schema, as numbered migrations per dialect. A migration never changes once shipped; a
+//! change of schema is a new number.
+
+use super::Dialect;
+
+/// Migrations in order: `(version, SQLite text, PostgreSQL text)`.
+///
+/// Accounts: `house` (issues payouts) and `sponsor` (funds campaigns) stand for money entering
+/// the ledger and are the only accounts whose balance may be negative; `settled` holds money paid
+/// out; `player:<id>`, `pending:<id>` and `campaign:<id>` are per player and per campaign. A
+/// balance is credits minus debits, so the balances of all accounts always sum to zero.
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, SQLITE_V1, POSTGRES_V1)];
+
+const SQLITE_V1: &str = r#"
+CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('house', 'sponsor', 'settled', 'player', 'pending', 'campaign')),
+    balance_fen BIGINT NOT NULL,
+    CHECK (kind IN ('house', 'sponsor') OR balance_fen >= 0)
+);
+CREATE TABLE transfers (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    debit_account TEXT NOT NULL REFERENCES accounts (id),
+    credit_account TEXT NOT NULL REFERENCES accounts (id),
+    amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
+    kind TEXT NOT NULL,
+    session_id TEXT,
+    created_at_ms BIGINT NOT NULL,
+    CHECK (debit_account <> credit_account)
+);
+CREATE INDEX transfers_by_debit ON transfers (debit_account, seq);
+CREATE INDEX transfers_by_credit ON transfers (credit_account, seq);
+CREATE TRIGGER transfers_no_update BEFORE UPDATE ON transfers
+    BEGIN SELECT RAISE(ABORT, 'transfers are append-only'); END;
+CREATE TRIGGER transfers_no_delete BEFORE DELETE ON transfers
+    BEGIN SELECT RAISE(ABORT, 'transfers are append-only'); END;
+CREATE TABLE sessions (
+    session_id TEXT PRIMARY KEY,
+    player_id TEXT NOT NULL,
+    level_id TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    message TEXT NOT NULL,
+    score BIGINT NOT NULL,
+    stars BIGINT NOT NULL,
+    payout_fen BIGINT NOT NULL,
+    boost_fen BIGINT NOT NULL,
+    earning_day BIGINT NOT NULL,
+    consumed_at_ms BIGINT NOT NULL
+);
+CREATE INDEX sessions_by_level ON sessions (level_id, verdict, score);
+CREATE TABLE daily_earnings (
+    player_id TEXT NOT NULL,
+    earning_day BIGINT NOT NULL,
+    earned_fen BIGINT NOT NULL CHECK (earned_fen >= 0),
+    PRIMARY KEY (player_id, earning_day)
+);
+CREATE TABLE withdrawals (
+    id TEXT PRIMARY KEY,
+    player_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'failed')),
+    requested_at_ms BIGINT NOT NULL,
+    settled_at_ms BIGINT,
+    UNIQUE (player_id, idempotency_key)
+);
+INSERT INTO accounts (id, kind, balance_fen) VALUES
+    ('house', 'house', 0), ('sponsor', 'sponsor', 0), ('settled', 'settled', 0);
+"#;
+
+const POSTGRES_V1: &str = r#"
+CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('house', 'sponsor', 'settled', 'player', 'pending', 'campaign')),
+    balance_fen BIGINT NOT NULL,
+    CHECK (kind IN ('house', 'sponsor') OR balance_fen >= 0)
+);
+CREATE TABLE transfers (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    debit_account TEXT NOT NULL REFERENCES accounts (id),
+    credit_account TEXT NOT NULL REFERENCES accounts (id),
+    amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
+    kind TEXT NOT NULL,
+    session_id TEXT,
+    created_at_ms BIGINT NOT NULL,
+    CHECK (debit_account <> credit_account)
+);
+CREATE INDEX transfers_by_debit ON transfers (debit_account, seq);
+CREATE INDEX transfers_by_credit ON transfers (credit_account, seq);
+CREATE FUNCTION transfers_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'transfers are append-only'; END $$;
+CREATE TRIGGER transfers_append_only BEFORE UPDATE OR DELETE ON transfers
+    FOR EACH ROW EXECUTE FUNCTION transfers_append_only();
+CREATE TABLE sessions (
+    session_id TEXT PRIMARY KEY,
+    player_id TEXT NOT NULL,
+    level_id TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    message TEXT NOT NULL,
+    score BIGINT NOT NULL,
+    stars BIGINT NOT NULL,
+    payout_fen BIGINT NOT NULL,
+    boost_fen BIGINT NOT NULL,
+    earning_day BIGINT NOT NULL,
+    consumed_at_ms BIGINT NOT NULL
+);
+CREATE INDEX sessions_by_level ON sessions (level_id, verdict, score);
+CREATE TABLE daily_earnings (
+    player_id TEXT NOT NULL,
+    earning_day BIGINT NOT NULL,
+    earned_fen BIGINT NOT NULL CHECK (earned_fen >= 0),
+    PRIMARY KEY (player_id, earning_day)
+);
+CREATE TABLE withdrawals (
+    id TEXT PRIMARY KEY,
+    player_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'failed')),
+    requested_at_ms BIGINT NOT NULL,
+    settled_at_ms BIGINT,
+    UNIQUE (player_id, idempotency_key)
+);
+INSERT INTO accounts (id, kind, balance_fen) VALUES
+    ('house', 'house', 0), ('sponsor', 'sponsor', 0), ('settled', 'settled', 0);
+"#;
+
+pub fn migration_text(
+    dialect: Dialect,
+    sqlite: &'static str,
+    postgres: &'static str,
+) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => sqlite,
+        Dialect::Postgres => postgres,
+    }
+}

@@ -1,0 +1,806 @@
+//! The writer task: group commit of ledger writes.
+//!
+//! One task owns one connection. It takes every request waiting (up to [`WRITE_BATCH_MAX`]),
+//! runs them in one transaction and answers each only after `COMMIT` returned, so an answered
+//! request is durable and an unanswered one may or may not be: a retry is always safe because
+//! every write is idempotent by id (a consumed session id, a transfer id, a withdrawal's
+//! idempotency key). A batch that fails is rolled back and retried; if it keeps failing, its
+//! requests are run one per transaction so one bad request cannot fail its neighbours.
+//!
+//! Lock order on PostgreSQL, where other processes write at the same time: requests in a batch are
+//! sorted by player, and the one hot row every payout touches (`house`) is updated once at the
+//! end of the batch. Deadlocks that remain are retried like any transient error.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sqlx::any::{AnyConnectOptions, AnyRow};
+use sqlx::{AnyConnection, Row};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{
+    campaign_account, connect, pending_account, player_account, Dialect, LedgerRules, StoreConfig,
+    StoreError, WRITE_BATCH_MAX, WRITE_RETRIES_MAX,
+};
+use crate::check::{CheckRejection, Scored, SessionFacts};
+use crate::metrics::Metrics;
+use crate::payout::Owed;
+
+/// Pause before retrying a failed batch, in milliseconds, doubled per attempt.
+const RETRY_BACKOFF_MS: u64 = 2;
+
+/// The account that issues payouts; see the schema notes.
+pub(crate) const HOUSE: &str = "house";
+/// The account that funds campaigns.
+pub(crate) const SPONSOR: &str = "sponsor";
+/// Money paid out of the ledger to players.
+pub(crate) const SETTLED: &str = "settled";
+
+/// A verdict to record, with what it is owed before caps.
+#[derive(Clone, Debug)]
+pub struct VerdictWrite {
+    pub session: SessionFacts,
+    pub verdict: Result<Scored, CheckRejection>,
+    pub owed: Owed,
+    pub earning_day: i64,
+    pub now_ms: i64,
+}
+
+/// A recorded verdict. `first` is false when the session had already been consumed; the record
+/// is then the one stored the first time, and nothing was paid now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerdictRecord {
+    pub first: bool,
+    pub session_id: String,
+    pub player_id: String,
+    pub level_id: String,
+    /// `accepted` or the rejection's reason code.
+    pub verdict: String,
+    pub message: String,
+    pub score: i64,
+    pub stars: i64,
+    pub payout_fen: i64,
+    pub boost_fen: i64,
+    /// Whether the daily cap or the campaign budget cut the payout.
+    pub capped: bool,
+    pub balance_fen: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct WithdrawWrite {
+    pub player_id: String,
+    pub idempotency_key: String,
+    pub amount_fen: i64,
+    pub now_ms: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct SettleWrite {
+    pub withdrawal_id: String,
+    pub paid: bool,
+    pub now_ms: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct FundWrite {
+    pub campaign_id: String,
+    pub key: String,
+    pub amount_fen: i64,
+    pub now_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WithdrawalRecord {
+    pub id: String,
+    pub player_id: String,
+    pub amount_fen: i64,
+    /// `pending`, `paid` or `failed`.
+    pub status: String,
+    pub requested_at_ms: i64,
+    /// False when an earlier request with the same key (or the same settlement) already did it.
+    pub created: bool,
+}
+
+/// A request the ledger refuses; nothing was written for it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LedgerRejection {
+    #[error("the balance is {balance_fen} fen; {amount_fen} fen cannot be withdrawn")]
+    InsufficientBalance { balance_fen: i64, amount_fen: i64 },
+    #[error("{amount_fen} fen is below the smallest withdrawal of {min_fen} fen")]
+    BelowWithdrawalMin { amount_fen: i64, min_fen: i64 },
+    #[error("idempotency key {key:?} was used for a withdrawal of {amount_fen} fen")]
+    IdempotencyKeyReused { key: String, amount_fen: i64 },
+    #[error("no withdrawal {0:?}")]
+    WithdrawalNotFound(String),
+    #[error("withdrawal {id:?} is already {status}")]
+    WithdrawalSettled { id: String, status: String },
+    #[error("amount must be positive, got {0} fen")]
+    NonPositiveAmount(i64),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Rejected(#[from] LedgerRejection),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+type Reply<T> = oneshot::Sender<Result<T, WriteError>>;
+
+pub(crate) enum Job {
+    Verdict(VerdictWrite, Reply<VerdictRecord>),
+    Withdraw(WithdrawWrite, Reply<WithdrawalRecord>),
+    Settle(SettleWrite, Reply<WithdrawalRecord>),
+    Fund(FundWrite, Reply<i64>),
+}
+
+impl Job {
+    /// Sort key that gives batches a common lock order.
+    fn lock_key(&self) -> &str {
+        match self {
+            Job::Verdict(write, _) => &write.session.player_id,
+            Job::Withdraw(write, _) => &write.player_id,
+            Job::Settle(write, _) => &write.withdrawal_id,
+            Job::Fund(write, _) => &write.campaign_id,
+        }
+    }
+}
+
+/// What one job produced inside a transaction, before it is known to be committed.
+enum Done {
+    Verdict(Result<VerdictRecord, LedgerRejection>),
+    Withdrawal(Result<WithdrawalRecord, LedgerRejection>),
+    Funded(Result<i64, LedgerRejection>),
+}
+
+impl Job {
+    fn answer(self, done: Result<Done, StoreError>) {
+        // A caller that stopped waiting (client gone) is not an error: its write stands.
+        match (self, done) {
+            (Job::Verdict(_, reply), Ok(Done::Verdict(result))) => {
+                let _ = reply.send(result.map_err(WriteError::from));
+            }
+            (Job::Withdraw(_, reply) | Job::Settle(_, reply), Ok(Done::Withdrawal(result))) => {
+                let _ = reply.send(result.map_err(WriteError::from));
+            }
+            (Job::Fund(_, reply), Ok(Done::Funded(result))) => {
+                let _ = reply.send(result.map_err(WriteError::from));
+            }
+            (job, Err(error)) => job.fail(error),
+            (job, Ok(_)) => job.fail(StoreError::Corrupt("writer answered the wrong kind".into())),
+        }
+    }
+
+    fn fail(self, error: StoreError) {
+        let error = WriteError::Store(error);
+        match self {
+            Job::Verdict(_, reply) => drop(reply.send(Err(error))),
+            Job::Withdraw(_, reply) | Job::Settle(_, reply) => drop(reply.send(Err(error))),
+            Job::Fund(_, reply) => drop(reply.send(Err(error))),
+        }
+    }
+}
+
+/// How to get a fresh connection when the writer's breaks.
+pub(crate) struct Reconnect {
+    pub options: AnyConnectOptions,
+    pub dialect: Dialect,
+    pub config: StoreConfig,
+}
+
+pub(crate) async fn run(
+    mut connection: AnyConnection,
+    reconnect: Reconnect,
+    mut queue: mpsc::Receiver<Job>,
+    rules: LedgerRules,
+    metrics: Arc<Metrics>,
+) {
+    let dialect = reconnect.dialect;
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < WRITE_BATCH_MAX {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        batch.sort_by(|a, b| a.lock_key().cmp(b.lock_key()));
+        let started = Instant::now();
+        match run_batch(&mut connection, &reconnect, dialect, &rules, &batch).await {
+            Ok(done) => {
+                metrics.record_commit(batch.len(), started.elapsed());
+                for (job, done) in batch.into_iter().zip(done) {
+                    job.answer(Ok(done));
+                }
+            }
+            Err(error) if batch.len() == 1 => {
+                if let Some(job) = batch.pop() {
+                    job.fail(error);
+                }
+            }
+            Err(_) => {
+                // Isolate: each request alone, so only the one that cannot commit fails.
+                for job in batch {
+                    let single = std::slice::from_ref(&job);
+                    let result =
+                        run_batch(&mut connection, &reconnect, dialect, &rules, single).await;
+                    match result {
+                        Ok(mut done) => {
+                            metrics.record_commit(1, started.elapsed());
+                            job.answer(Ok(done.pop().expect("one job, one result")))
+                        }
+                        Err(error) => job.fail(error),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs `batch` in one transaction, retrying transient failures.
+async fn run_batch(
+    connection: &mut AnyConnection,
+    reconnect: &Reconnect,
+    dialect: Dialect,
+    rules: &LedgerRules,
+    batch: &[Job],
+) -> Result<Vec<Done>, StoreError> {
+    let mut attempt = 0;
+    loop {
+        let result = run_transaction(connection, dialect, rules, batch).await;
+        let error = match result {
+            Ok(done) => return Ok(done),
+            Err(error) => error,
+        };
+        // Nothing of this attempt is kept; the connection may be mid-transaction or broken.
+        if sqlx::query("ROLLBACK")
+            .execute(&mut *connection)
+            .await
+            .is_err()
+        {
+            if let Ok(fresh) = connect(&reconnect.options, dialect, &reconnect.config).await {
+                *connection = fresh;
+            }
+        }
+        attempt += 1;
+        if attempt > WRITE_RETRIES_MAX || !is_transient(&error) {
+            return Err(StoreError::Database(error));
+        }
+        tokio::time::sleep(Duration::from_millis(RETRY_BACKOFF_MS << attempt.min(8))).await;
+    }
+}
+
+/// Deadlocks, serialization failures, lock timeouts and lost connections are worth a retry;
+/// constraint violations and the like are not.
+fn is_transient(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(database) => {
+            let code = database.code().unwrap_or_default();
+            // PostgreSQL SQLSTATE: 40001 serialization, 40P01 deadlock, 55P03 lock not available.
+            // SQLite result codes: 5 BUSY, 6 LOCKED and their extended forms (low byte 5 or 6).
+            matches!(code.as_ref(), "40001" | "40P01" | "55P03")
+                || code
+                    .parse::<i64>()
+                    .is_ok_and(|number| matches!(number & 0xff, 5 | 6))
+        }
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::WorkerCrashed => true,
+        _ => false,
+    }
+}
+
+/// Per-transaction state: the house account's change, applied once before commit.
+struct Batch {
+    dialect: Dialect,
+    house_delta_fen: i64,
+}
+
+async fn run_transaction(
+    connection: &mut AnyConnection,
+    dialect: Dialect,
+    rules: &LedgerRules,
+    batch: &[Job],
+) -> Result<Vec<Done>, sqlx::Error> {
+    sqlx::query(dialect.begin())
+        .execute(&mut *connection)
+        .await?;
+    let mut state = Batch {
+        dialect,
+        house_delta_fen: 0,
+    };
+    let mut done = Vec::with_capacity(batch.len());
+    for job in batch {
+        done.push(match job {
+            Job::Verdict(write, _) => {
+                Done::Verdict(record_verdict(connection, &mut state, rules, write).await?)
+            }
+            Job::Withdraw(write, _) => {
+                Done::Withdrawal(withdraw(connection, &mut state, rules, write).await?)
+            }
+            Job::Settle(write, _) => Done::Withdrawal(settle(connection, &mut state, write).await?),
+            Job::Fund(write, _) => Done::Funded(fund(connection, &mut state, write).await?),
+        });
+    }
+    if state.house_delta_fen != 0 {
+        sqlx::query("UPDATE accounts SET balance_fen = balance_fen + $1 WHERE id = $2")
+            .bind(state.house_delta_fen)
+            .bind(HOUSE)
+            .execute(&mut *connection)
+            .await?;
+    }
+    sqlx::query("COMMIT").execute(&mut *connection).await?;
+    Ok(done)
+}
+
+/// Appends one transfer and moves its amount; returns the credited account's new balance (0 for
+/// `house`, whose change is applied at the end of the batch). The credited account is created if
+/// new, in the same statement that credits it. The database's CHECK refuses a balance that would
+/// go negative (outside `house` and `sponsor`), which fails the transaction: callers check first.
+#[allow(clippy::too_many_arguments)]
+async fn transfer(
+    connection: &mut AnyConnection,
+    state: &mut Batch,
+    id: &str,
+    debit: &str,
+    credit: (&str, &str),
+    amount_fen: i64,
+    kind: &str,
+    session_id: Option<&str>,
+    now_ms: i64,
+) -> Result<i64, sqlx::Error> {
+    let (credit, credit_kind) = credit;
+    debug_assert!(amount_fen > 0 && debit != credit);
+    // Credit first: the transfer row's foreign keys need the account to exist.
+    let credit_balance_fen = if credit == HOUSE {
+        state.house_delta_fen += amount_fen;
+        0
+    } else {
+        sqlx::query(
+            "INSERT INTO accounts (id, kind, balance_fen) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET balance_fen = accounts.balance_fen + excluded.balance_fen \
+             RETURNING balance_fen",
+        )
+        .bind(credit)
+        .bind(credit_kind)
+        .bind(amount_fen)
+        .fetch_one(&mut *connection)
+        .await?
+        .try_get(0)?
+    };
+    sqlx::query(
+        "INSERT INTO transfers (id, debit_account, credit_account, amount_fen, kind, session_id, created_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(debit)
+    .bind(credit)
+    .bind(amount_fen)
+    .bind(kind)
+    .bind(session_id)
+    .bind(now_ms)
+    .execute(&mut *connection)
+    .await?;
+    if debit == HOUSE {
+        state.house_delta_fen -= amount_fen;
+    } else {
+        sqlx::query("UPDATE accounts SET balance_fen = balance_fen - $1 WHERE id = $2")
+            .bind(amount_fen)
+            .bind(debit)
+            .execute(&mut *connection)
+            .await?;
+    }
+    Ok(credit_balance_fen)
+}
+
+async fn read_i64(
+    connection: &mut AnyConnection,
+    sql: &str,
+    key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query(sql)
+        .bind(key)
+        .fetch_optional(&mut *connection)
+        .await?;
+    row.map(|row| row.try_get(0)).transpose()
+}
+
+async fn record_verdict(
+    connection: &mut AnyConnection,
+    state: &mut Batch,
+    rules: &LedgerRules,
+    write: &VerdictWrite,
+) -> Result<Result<VerdictRecord, LedgerRejection>, sqlx::Error> {
+    let session = &write.session;
+    let player = player_account(&session.player_id);
+    let (verdict, message, scored) = match &write.verdict {
+        Ok(scored) => ("accepted".to_string(), String::new(), Some(*scored)),
+        Err(rejection) => (rejection.code.to_string(), rejection.message.clone(), None),
+    };
+    let boost_owed = write.owed.boost.as_ref().filter(|_| scored.is_some());
+    let owed_total_fen = if scored.is_some() {
+        write.owed.base_fen + boost_owed.map_or(0, |boost| boost.1)
+    } else {
+        0
+    };
+    // What to pay: at most what is left under today's cap (base first, then the boost), and a
+    // boost at most what the campaign has left. On PostgreSQL the upsert locks the player's day
+    // row and the campaign read locks the campaign until commit, so concurrent writers queue.
+    let (mut payout_fen, mut boost_fen) = (0, 0);
+    if owed_total_fen > 0 {
+        let earned_fen: i64 = sqlx::query(
+            "INSERT INTO daily_earnings (player_id, earning_day, earned_fen) VALUES ($1, $2, 0) \
+             ON CONFLICT (player_id, earning_day) DO UPDATE SET earned_fen = daily_earnings.earned_fen \
+             RETURNING earned_fen",
+        )
+        .bind(&session.player_id)
+        .bind(write.earning_day)
+        .fetch_one(&mut *connection)
+        .await?
+        .try_get(0)?;
+        let room_fen = (rules.daily_cap_fen - earned_fen).max(0);
+        payout_fen = write.owed.base_fen.min(room_fen);
+        if let Some((campaign_id, boost_owed_fen)) = boost_owed {
+            let wanted_fen = (*boost_owed_fen).min(room_fen - payout_fen);
+            if wanted_fen > 0 {
+                let sql = format!(
+                    "SELECT balance_fen FROM accounts WHERE id = $1{}",
+                    state.dialect.for_update()
+                );
+                let budget_fen = read_i64(connection, &sql, &campaign_account(campaign_id))
+                    .await?
+                    .unwrap_or(0);
+                boost_fen = wanted_fen.min(budget_fen.max(0));
+            }
+        }
+    }
+    // Consuming the session: the primary key makes this the one place a session is decided. A
+    // session already decided (here or by another process) is answered with its first verdict.
+    let inserted = sqlx::query(
+        "INSERT INTO sessions (session_id, player_id, level_id, verdict, message, score, stars, \
+                               payout_fen, boost_fen, earning_day, consumed_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (session_id) DO NOTHING",
+    )
+    .bind(&session.session_id)
+    .bind(&session.player_id)
+    .bind(&session.level_id)
+    .bind(&verdict)
+    .bind(&message)
+    .bind(i64::from(scored.map_or(0, |s| s.score)))
+    .bind(i64::from(scored.map_or(0, |s| s.stars)))
+    .bind(payout_fen)
+    .bind(boost_fen)
+    .bind(write.earning_day)
+    .bind(write.now_ms)
+    .execute(&mut *connection)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return stored_verdict(connection, &session.session_id)
+            .await
+            .map(Ok);
+    }
+    let mut balance_fen = None;
+    if payout_fen > 0 {
+        let id = format!("payout:{}", session.session_id);
+        let credited = transfer(
+            connection,
+            state,
+            &id,
+            HOUSE,
+            (&player, "player"),
+            payout_fen,
+            "payout",
+            Some(&session.session_id),
+            write.now_ms,
+        )
+        .await?;
+        balance_fen = Some(credited);
+    }
+    if boost_fen > 0 {
+        let (campaign_id, _) = boost_owed.expect("a boost was computed from an owed boost");
+        let id = format!("boost:{}", session.session_id);
+        let credited = transfer(
+            connection,
+            state,
+            &id,
+            &campaign_account(campaign_id),
+            (&player, "player"),
+            boost_fen,
+            "boost",
+            Some(&session.session_id),
+            write.now_ms,
+        )
+        .await?;
+        balance_fen = Some(credited);
+    }
+    let paid_fen = payout_fen + boost_fen;
+    if paid_fen > 0 {
+        sqlx::query(
+            "UPDATE daily_earnings SET earned_fen = earned_fen + $1 WHERE player_id = $2 AND earning_day = $3",
+        )
+        .bind(paid_fen)
+        .bind(&session.player_id)
+        .bind(write.earning_day)
+        .execute(&mut *connection)
+        .await?;
+    }
+    let balance_fen = match balance_fen {
+        Some(balance_fen) => balance_fen,
+        None => read_i64(
+            connection,
+            "SELECT balance_fen FROM accounts WHERE id = $1",
+            &player,
+        )
+        .await?
+        .unwrap_or(0),
+    };
+    Ok(Ok(VerdictRecord {
+        first: true,
+        session_id: session.session_id.clone(),
+        player_id: session.player_id.clone(),
+        level_id: session.level_id.clone(),
+        verdict,
+        message,
+        score: i64::from(scored.map_or(0, |s| s.score)),
+        stars: i64::from(scored.map_or(0, |s| s.stars)),
+        payout_fen,
+        boost_fen,
+        capped: paid_fen < owed_total_fen,
+        balance_fen,
+    }))
+}
+
+/// The verdict stored when a session was first consumed.
+async fn stored_verdict(
+    connection: &mut AnyConnection,
+    session_id: &str,
+) -> Result<VerdictRecord, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT s.session_id, s.player_id, s.level_id, s.verdict, s.message, s.score, s.stars, \
+                s.payout_fen, s.boost_fen, COALESCE(a.balance_fen, 0) \
+         FROM sessions s LEFT JOIN accounts a ON a.id = 'player:' || s.player_id \
+         WHERE s.session_id = $1",
+    )
+    .bind(session_id)
+    .fetch_one(&mut *connection)
+    .await?;
+    Ok(VerdictRecord {
+        first: false,
+        session_id: row.try_get(0)?,
+        player_id: row.try_get(1)?,
+        level_id: row.try_get(2)?,
+        verdict: row.try_get(3)?,
+        message: row.try_get(4)?,
+        score: row.try_get(5)?,
+        stars: row.try_get(6)?,
+        payout_fen: row.try_get(7)?,
+        boost_fen: row.try_get(8)?,
+        capped: false,
+        balance_fen: row.try_get(9)?,
+    })
+}
+
+pub(crate) fn withdrawal_from_row(
+    row: &AnyRow,
+    created: bool,
+) -> Result<WithdrawalRecord, StoreError> {
+    Ok(WithdrawalRecord {
+        id: row.try_get(0)?,
+        player_id: row.try_get(1)?,
+        amount_fen: row.try_get(2)?,
+        status: row.try_get(3)?,
+        requested_at_ms: row.try_get(4)?,
+        created,
+    })
+}
+
+const WITHDRAWAL_COLUMNS: &str = "id, player_id, amount_fen, status, requested_at_ms";
+
+async fn withdraw(
+    connection: &mut AnyConnection,
+    state: &mut Batch,
+    rules: &LedgerRules,
+    write: &WithdrawWrite,
+) -> Result<Result<WithdrawalRecord, LedgerRejection>, sqlx::Error> {
+    if write.amount_fen <= 0 {
+        return Ok(Err(LedgerRejection::NonPositiveAmount(write.amount_fen)));
+    }
+    let player = player_account(&write.player_id);
+    // Lock the player's balance first: every withdrawal of a player queues here, so the key
+    // lookup and the balance check below see every earlier request of that player.
+    let balance_fen = read_i64(
+        connection,
+        &format!(
+            "SELECT balance_fen FROM accounts WHERE id = $1{}",
+            state.dialect.for_update()
+        ),
+        &player,
+    )
+    .await?
+    .unwrap_or(0);
+    let existing = sqlx::query(&format!(
+        "SELECT {WITHDRAWAL_COLUMNS} FROM withdrawals WHERE player_id = $1 AND idempotency_key = $2"
+    ))
+    .bind(&write.player_id)
+    .bind(&write.idempotency_key)
+    .fetch_optional(&mut *connection)
+    .await?;
+    if let Some(row) = existing {
+        let record = withdrawal_from_row(&row, false).map_err(store_to_sqlx)?;
+        if record.amount_fen != write.amount_fen {
+            return Ok(Err(LedgerRejection::IdempotencyKeyReused {
+                key: write.idempotency_key.clone(),
+                amount_fen: record.amount_fen,
+            }));
+        }
+        return Ok(Ok(record));
+    }
+    if write.amount_fen < rules.withdrawal_min_fen {
+        return Ok(Err(LedgerRejection::BelowWithdrawalMin {
+            amount_fen: write.amount_fen,
+            min_fen: rules.withdrawal_min_fen,
+        }));
+    }
+    if balance_fen < write.amount_fen {
+        return Ok(Err(LedgerRejection::InsufficientBalance {
+            balance_fen,
+            amount_fen: write.amount_fen,
+        }));
+    }
+    let id = format!("w_{}", random_hex());
+    sqlx::query(
+        "INSERT INTO withdrawals (id, player_id, idempotency_key, amount_fen, status, requested_at_ms) \
+         VALUES ($1, $2, $3, $4, 'pending', $5)",
+    )
+    .bind(&id)
+    .bind(&write.player_id)
+    .bind(&write.idempotency_key)
+    .bind(write.amount_fen)
+    .bind(write.now_ms)
+    .execute(&mut *connection)
+    .await?;
+    let pending = pending_account(&write.player_id);
+    transfer(
+        connection,
+        state,
+        &format!("withdraw:{id}"),
+        &player,
+        (&pending, "pending"),
+        write.amount_fen,
+        "withdrawal",
+        None,
+        write.now_ms,
+    )
+    .await?;
+    Ok(Ok(WithdrawalRecord {
+        id,
+        player_id: write.player_id.clone(),
+        amount_fen: write.amount_fen,
+        status: "pending".into(),
+        requested_at_ms: write.now_ms,
+        created: true,
+    }))
+}
+
+async fn settle(
+    connection: &mut AnyConnection,
+    state: &mut Batch,
+    write: &SettleWrite,
+) -> Result<Result<WithdrawalRecord, LedgerRejection>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {WITHDRAWAL_COLUMNS} FROM withdrawals WHERE id = $1{}",
+        state.dialect.for_update()
+    ))
+    .bind(&write.withdrawal_id)
+    .fetch_optional(&mut *connection)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Err(LedgerRejection::WithdrawalNotFound(
+            write.withdrawal_id.clone(),
+        )));
+    };
+    let mut record = withdrawal_from_row(&row, false).map_err(store_to_sqlx)?;
+    let target = if write.paid { "paid" } else { "failed" };
+    if record.status == target {
+        return Ok(Ok(record));
+    }
+    if record.status != "pending" {
+        return Ok(Err(LedgerRejection::WithdrawalSettled {
+            id: record.id,
+            status: record.status,
+        }));
+    }
+    let pending = pending_account(&record.player_id);
+    let (id, credit, kind) = if write.paid {
+        (
+            format!("withdraw-paid:{}", record.id),
+            SETTLED.to_string(),
+            "withdrawal_paid",
+        )
+    } else {
+        (
+            format!("withdraw-returned:{}", record.id),
+            player_account(&record.player_id),
+            "withdrawal_failed",
+        )
+    };
+    let credit_kind = if write.paid { "settled" } else { "player" };
+    transfer(
+        connection,
+        state,
+        &id,
+        &pending,
+        (&credit, credit_kind),
+        record.amount_fen,
+        kind,
+        None,
+        write.now_ms,
+    )
+    .await?;
+    sqlx::query("UPDATE withdrawals SET status = $1, settled_at_ms = $2 WHERE id = $3")
+        .bind(target)
+        .bind(write.now_ms)
+        .bind(&record.id)
+        .execute(&mut *connection)
+        .await?;
+    record.status = target.into();
+    record.created = true;
+    Ok(Ok(record))
+}
+
+async fn fund(
+    connection: &mut AnyConnection,
+    state: &mut Batch,
+    write: &FundWrite,
+) -> Result<Result<i64, LedgerRejection>, sqlx::Error> {
+    if write.amount_fen <= 0 {
+        return Ok(Err(LedgerRejection::NonPositiveAmount(write.amount_fen)));
+    }
+    let campaign = campaign_account(&write.campaign_id);
+    let id = format!("fund:{}:{}", write.campaign_id, write.key);
+    let done = read_i64(connection, "SELECT seq FROM transfers WHERE id = $1", &id).await?;
+    if done.is_none() {
+        let balance_fen = transfer(
+            connection,
+            state,
+            &id,
+            SPONSOR,
+            (&campaign, "campaign"),
+            write.amount_fen,
+            "campaign_fund",
+            None,
+            write.now_ms,
+        )
+        .await?;
+        return Ok(Ok(balance_fen));
+    }
+    let balance_fen = read_i64(
+        connection,
+        "SELECT balance_fen FROM accounts WHERE id = $1",
+        &campaign,
+    )
+    .await?
+    .unwrap_or(0);
+    Ok(Ok(balance_fen))
+}
+
+fn store_to_sqlx(error: StoreError) -> sqlx::Error {
+    match error {
+        StoreError::Database(error) => error,
+        other => sqlx::Error::Protocol(other.to_string()),
+    }
+}
+
+/// 128 random bits as hex, for withdrawal ids.
+fn random_hex() -> String {
+    let mut bytes = [0u8; 16];
+    // The OS random source failing is not recoverable here; a clock-derived fallback keeps ids
+    // unique enough for a primary key, which still refuses a collision.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_nanos());
+        bytes = nanos.to_le_bytes();
+    }
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
