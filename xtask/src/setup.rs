@@ -21,6 +21,7 @@ pub fn all() -> Result<()> {
     rust_targets()?;
     node()?;
     chromium()?;
+    wasm_bindgen_cli()?;
     NPM_PROJECTS.iter().try_for_each(|project| npm_ci(project))
 }
 
@@ -93,4 +94,34 @@ pub fn apt_install(packages: &[&str]) -> Result<()> {
     let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
     args.extend_from_slice(packages);
     run("apt-get", &args)
+}
+
+/// Installs wasm-bindgen-cli at exactly the version of the `wasm-bindgen` crate in Cargo.lock
+/// (the CLI refuses modules made by any other version), unless that version is already on the
+/// path.
+pub fn wasm_bindgen_cli() -> Result<()> {
+    let version = locked_version("wasm-bindgen")?;
+    let installed = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if installed.split_whitespace().nth(1) == Some(version.as_str()) {
+        return Ok(());
+    }
+    crate::shell::cargo(&["install", "wasm-bindgen-cli", "--version", &version])
+}
+
+/// The version Cargo.lock pins for `package`.
+fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string("Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == format!("name = \"{package}\"") {
+            if let Some(version) = lines
+                .next()
+                .and_then(|line| line.strip_prefix("version = \""))
+                .and_then(|rest| rest.strip_suffix('"'))
+            {
+                return Ok(version.to_string());
+            }
+        }
+    }
+    bail!("Cargo.lock has no {package}")
 }
