@@ -70,7 +70,11 @@ fn run(session: &mut Session, layout: &Layout, touches: &[Touch], frames_max: u3
 
 fn accept(level_bytes: &[u8], proof: &[u8], wall_ms: u64) -> Verdict {
     verifier(level_bytes)
-        .verify(proof, ISSUED_AT_MS + wall_ms, &mut MemorySessionStore::new())
+        .verify(
+            proof,
+            ISSUED_AT_MS + wall_ms,
+            &mut MemorySessionStore::new(),
+        )
         .unwrap()
 }
 
@@ -97,7 +101,11 @@ fn a_match3_game_played_by_swipes_is_accepted() {
         ];
         let inputs_before = session.inputs().len();
         frames += run(&mut session, &layout, &swipe, 600);
-        assert_eq!(session.inputs().len(), inputs_before + 1, "the swipe became a swap");
+        assert_eq!(
+            session.inputs().len(),
+            inputs_before + 1,
+            "the swipe became a swap"
+        );
         assert!(
             matches!(
                 session.inputs().last().unwrap().action,
@@ -121,7 +129,10 @@ fn a_merge_drop_game_is_accepted() {
     let mut drops = 0;
     while session.game.phase() == Phase::Playing && frames < 60 * 60 * 3 {
         let x = layout.width_px * if drops % 2 == 0 { 0.3 } else { 0.7 };
-        let tap = [touch(TouchKind::Down, x, 100.0), touch(TouchKind::Up, x, 100.0)];
+        let tap = [
+            touch(TouchKind::Down, x, 100.0),
+            touch(TouchKind::Up, x, 100.0),
+        ];
         let before = session.inputs().len();
         frames += run(&mut session, &layout, &tap, 1);
         drops += session.inputs().len() - before;
