@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::shell::{cargo, run};
-use crate::{postgres, setup};
+use crate::{postgres, setup, web};
 
 /// The server's PostgreSQL tests read their database URL here; without it they skip.
 const POSTGRES_URL_ENV: &str = "PLAYPROOF_TEST_POSTGRES_URL";
@@ -25,6 +25,19 @@ pub fn all() -> Result<()> {
         "-D",
         "warnings",
     ])?;
+    // The browser build's code (feature "web") only compiles for wasm.
+    cargo(&[
+        "clippy",
+        "-p",
+        "game-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--features",
+        "web",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     std::env::set_var(POSTGRES_URL_ENV, postgres::ensure()?);
     cargo(&["test", "--workspace"])?;
     // What the mini-game artifact links must build without std for the MVP-only wasm target.
@@ -39,7 +52,34 @@ pub fn all() -> Result<()> {
             "--release",
         ])?;
     }
-    cross_target()
+    cross_target()?;
+    web_browser()
+}
+
+/// Where the browser tests leave their screenshots, for people to look at.
+const SCREENSHOT_DIR: &str = "target/browser-screenshots";
+
+/// The game in a real browser against the real backend: pixels on the canvas, then a match-3
+/// and a merge-drop game played with synthetic touches, verified and paid by `playproof serve`.
+fn web_browser() -> Result<()> {
+    run("node", &["--test", "host-shim/test/"])?;
+    let web = web::build()?;
+    let web = web.to_string_lossy();
+    cargo(&["build", "--release", "-p", "playproof"])?;
+    let playproof = crate::PLAYPROOF_RELEASE;
+    run(
+        "node",
+        &[
+            "tests/browser/screenshot.mjs",
+            playproof,
+            &web,
+            SCREENSHOT_DIR,
+        ],
+    )?;
+    run(
+        "node",
+        &["tests/browser/web-e2e.mjs", playproof, &web, SCREENSHOT_DIR],
+    )
 }
 
 /// The determinism proof: the same sessions natively, as wasm under Node and as wasm in headless
