@@ -92,8 +92,11 @@ fn demo(args: &[&str]) -> Result<()> {
 
 fn bench(args: &[&str]) -> Result<()> {
     let Some(suite) = args.first() else {
-        bail!("usage: cargo xtask bench <replay|physics|verify>");
+        bail!("usage: cargo xtask bench <replay|physics|verify|web>");
     };
+    if *suite == "web" {
+        return bench_web();
+    }
     cargo(&[
         "run",
         "--release",
@@ -103,6 +106,19 @@ fn bench(args: &[&str]) -> Result<()> {
         "--",
         suite,
     ])
+}
+
+/// The browser build in headless Chromium: frame time with 100 bodies, time to the first
+/// frame, and the .wasm's size raw, gzip and brotli.
+fn bench_web() -> Result<()> {
+    setup::node()?;
+    setup::chromium()?;
+    setup::npm_ci("tests/browser")?;
+    let web = web::build()?;
+    shell::run(
+        "node",
+        &["tests/browser/bench-web.mjs", &web.to_string_lossy()],
+    )
 }
 
 fn golden(args: &[&str]) -> Result<()> {
