@@ -46,17 +46,20 @@ export async function loadWasm(adapter) {
 class MemoryViews {
   constructor(memory, client, hudFieldCount) {
     this.memory = memory;
-    this.client = client;
     this.hudFieldCount = hudFieldCount;
+    // Asked once: the buffers never move (they are boxed in the client), only the memory's
+    // ArrayBuffer is replaced when it grows.
+    this.touchCapacity = client.touchCapacity();
+    this.touchPointer = client.touchBufferPtr();
+    this.hudPointer = client.hudPtr();
     this.buffer = null;
   }
 
   refresh() {
     if (this.buffer === this.memory.buffer) return;
     this.buffer = this.memory.buffer;
-    this.touches = new Float32Array(this.buffer, this.client.touchBufferPtr(),
-      this.client.touchCapacity() * TOUCH_FLOATS);
-    this.hud = new Uint32Array(this.buffer, this.client.hudPtr(), this.hudFieldCount);
+    this.touches = new Float32Array(this.buffer, this.touchPointer, this.touchCapacity * TOUCH_FLOATS);
+    this.hud = new Uint32Array(this.buffer, this.hudPointer, this.hudFieldCount);
   }
 }
 
@@ -173,8 +176,7 @@ export class GameSession {
   frame(dtS) {
     const views = this.views;
     views.refresh();
-    const capacity = this.client.touchCapacity();
-    const count = Math.min(this.pending.length / TOUCH_FLOATS, capacity);
+    const count = Math.min(this.pending.length / TOUCH_FLOATS, views.touchCapacity);
     views.touches.set(this.pending.slice(0, count * TOUCH_FLOATS));
     this.pending.splice(0, count * TOUCH_FLOATS);
     const size = this.adapter.canvasSize();
