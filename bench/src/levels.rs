@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use game_core::Level;
+use playproof_designer::files::level_files;
 
 pub struct LevelFile {
     pub path: PathBuf,
@@ -14,10 +15,8 @@ pub struct LevelFile {
 /// Every level under `assets/levels/`, sorted by path.
 pub fn shipped_levels() -> Result<Vec<LevelFile>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/levels");
-    let mut paths = Vec::new();
-    collect_json(&root, &mut paths)?;
-    paths.sort();
-    paths
+    level_files(&root)
+        .with_context(|| format!("listing {}", root.display()))?
         .into_iter()
         .map(|path| {
             let bytes =
@@ -27,19 +26,4 @@ pub fn shipped_levels() -> Result<Vec<LevelFile>> {
             Ok(LevelFile { path, bytes, level })
         })
         .collect()
-}
-
-fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_json(&path, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|extension| extension == "json")
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
 }

@@ -1,9 +1,10 @@
 //! `playproof levels check [PATH…]` and `playproof levels schema`: the level designers' checks.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use playproof_designer::check::{check_file, Finding};
+use playproof_designer::files::level_paths;
 use playproof_designer::schema::{level_schema_json, SCHEMA_PATH};
 
 #[derive(clap::Args)]
@@ -45,11 +46,7 @@ fn check(paths: Vec<PathBuf>) -> Result<()> {
     } else {
         paths
     };
-    let mut files = Vec::new();
-    for root in &roots {
-        collect(root, &mut files)?;
-    }
-    files.sort();
+    let files = level_paths(&roots).context("listing level files")?;
     let findings: Vec<Finding> = files.iter().flat_map(|file| check_file(file)).collect();
     for finding in &findings {
         println!("{finding}");
@@ -66,30 +63,6 @@ fn check(paths: Vec<PathBuf>) -> Result<()> {
     );
     if !findings.is_empty() {
         bail!("{} level file(s) have problems", bad_files);
-    }
-    Ok(())
-}
-
-/// Files named on the command line are checked whatever their name (a missing one is reported
-/// by the check); directories contribute their `*.json` files, recursively.
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    if !path.is_dir() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let entries =
-        std::fs::read_dir(path).with_context(|| format!("reading directory {}", path.display()))?;
-    for entry in entries {
-        let entry = entry
-            .with_context(|| format!("reading {}", path.display()))?
-            .path();
-        if entry.is_dir()
-            || entry
-                .extension()
-                .is_some_and(|extension| extension == "json")
-        {
-            collect(&entry, out)?;
-        }
     }
     Ok(())
 }

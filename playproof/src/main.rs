@@ -11,6 +11,7 @@ mod play;
 mod replay_cmd;
 mod serve;
 mod session;
+mod tune_cmd;
 mod verify;
 
 use anyhow::Result;
@@ -41,6 +42,8 @@ enum Command {
     Verify(verify::Args),
     /// Check level files, or print the level JSON Schema.
     Levels(levels_cmd::Args),
+    /// Play every level many times with a ladder of bots: difficulty, pass rates, payouts.
+    Tune(tune_cmd::Args),
     /// Print a proof's session timeline from its replay, for settling disputes.
     Replay(replay_cmd::Args),
     /// Run the verification service (tickets, proofs, payouts, withdrawals).
@@ -58,6 +61,7 @@ fn main() -> Result<()> {
         Command::Verify(args) => verify::run(args),
         Command::Replay(args) => replay_cmd::run(args),
         Command::Levels(args) => levels_cmd::run(args),
+        Command::Tune(args) => tune_cmd::run(args),
         Command::Serve(args) => serve::run(*args),
         Command::Ledger(args) => ledger::run(args),
     }

@@ -16,7 +16,8 @@ pub mod clock;
 pub mod hex;
 pub mod http;
 pub mod metrics;
-pub mod payout;
+/// Payout tables live in their own crate so designer tools can price levels without the service.
+pub use playproof_payout as payout;
 pub mod ratelimit;
 pub mod reasons;
 pub mod run;

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use game_core::Level;
+use playproof_designer::files::level_files;
 
 /// The repository root (this crate lives in `tests/`).
 pub fn repo_root() -> PathBuf {
@@ -24,10 +25,8 @@ pub struct ShippedLevel {
 /// Every `*.json` under `assets/levels/`, sorted by path so callers see a stable order.
 pub fn shipped_levels() -> Result<Vec<ShippedLevel>> {
     let root = repo_root();
-    let mut paths = Vec::new();
-    collect_json(&root.join("assets/levels"), &mut paths)?;
-    paths.sort();
-    paths
+    level_files(&root.join("assets/levels"))
+        .context("listing assets/levels")?
         .into_iter()
         .map(|path| {
             let bytes =
@@ -46,19 +45,4 @@ pub fn shipped_levels() -> Result<Vec<ShippedLevel>> {
             })
         })
         .collect()
-}
-
-fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_json(&path, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|extension| extension == "json")
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
 }

@@ -53,7 +53,27 @@ pub fn all() -> Result<()> {
         ])?;
     }
     cross_target()?;
+    level_pack_gate()?;
     web_browser()
+}
+
+/// The level-pack gate on a small game count: no shipped level impossible for its strongest
+/// bot, none paying more per play than its budget. Fixed seed, so the verdict is repeatable.
+fn level_pack_gate() -> Result<()> {
+    cargo(&[
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "playproof",
+        "--",
+        "tune",
+        "--games",
+        "40",
+        "--seed",
+        "7",
+        "--gate",
+    ])
 }
 
 /// Where the browser tests leave their screenshots, for people to look at.

@@ -226,6 +226,7 @@ impl Server {
                     payout_fen: PAYOUT_FEN,
                 }],
                 sponsor,
+                budget_per_play_fen: None,
             }],
             campaigns,
         )

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use playproof_bots::{play, random_bot, Pacing};
+use playproof_bots::{play, random_bot, standard_bot, Pacing};
 use playproof_tests::golden::GoldenReplay;
 use playproof_tests::levels::{repo_root, shipped_levels};
 use playproof_tests::sessions::generate;
@@ -82,7 +82,13 @@ fn record_golden(per_level: u32, seed: u64) -> Result<()> {
     for shipped in shipped_levels()? {
         for index in 0..per_level {
             let game_seed = seed.wrapping_mul(1_000_003).wrapping_add(u64::from(index));
-            let mut bot = random_bot(&shipped.level);
+            // Even recordings by the random bot, odd ones by the standard (greedy or heuristic)
+            // bot, which makes more specials, combos and merges.
+            let mut bot = if index % 2 == 0 {
+                random_bot(&shipped.level)
+            } else {
+                standard_bot(&shipped.level)
+            };
             let recording = play(
                 &shipped.level,
                 game_seed,

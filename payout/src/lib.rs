@@ -80,6 +80,11 @@ pub struct PayoutTable {
     pub tiers: Vec<Tier>,
     #[serde(default)]
     pub sponsor: Option<Sponsor>,
+    /// The most one play of this level may pay on average (base payout, before boosts and
+    /// caps), in fen. Tuning estimates the expected payout per play with bots and the
+    /// level-pack gate fails a level whose estimate exceeds it.
+    #[serde(default)]
+    pub budget_per_play_fen: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -204,6 +209,13 @@ impl PayoutBook {
                 )));
             }
         }
+        if let Some(budget) = table.budget_per_play_fen {
+            if !(0..=TIER_PAYOUT_FEN_MAX).contains(&budget) {
+                return Err(invalid(format!(
+                    "budget_per_play_fen is {budget}; allowed 0 to {TIER_PAYOUT_FEN_MAX}"
+                )));
+            }
+        }
         if let Some(sponsor) = &table.sponsor {
             if !(0..=TIER_PAYOUT_FEN_MAX).contains(&sponsor.boost_fen) {
                 return Err(invalid(format!(
@@ -321,6 +333,7 @@ mod tests {
                         campaign_id: "spring".into(),
                         boost_fen: 7,
                     }),
+                    budget_per_play_fen: None,
                 },
                 PayoutTable {
                     level_id: "score-level".into(),
@@ -330,6 +343,7 @@ mod tests {
                         payout_fen: 3,
                     }],
                     sponsor: None,
+                    budget_per_play_fen: Some(2),
                 },
             ],
             vec![Campaign {
@@ -376,6 +390,7 @@ mod tests {
             basis: Basis::Score,
             tiers,
             sponsor,
+            budget_per_play_fen: None,
         };
         let cases = [
             (table(vec![], None), "0 tiers"),
@@ -435,7 +450,12 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/payouts");
         let book = PayoutBook::load_dir(&dir).unwrap();
         assert_eq!(book.campaigns().count(), 1);
-        assert_eq!(book.tables().count(), 6);
+        // One table per shipped level (11 match-3, 5 merge-drop), each with a budget the
+        // level-pack gate holds the level to.
+        assert_eq!(book.tables().count(), 16);
+        assert!(book
+            .tables()
+            .all(|table| table.budget_per_play_fen.is_some()));
         assert_eq!(
             book.owed("m3-05-jelly", 0, 3),
             Owed {

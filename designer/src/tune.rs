@@ -1,0 +1,402 @@
+//! Bot playouts that predict a level's difficulty and what it will pay: every level is played
+//! `games` times by each bot of its mode's ladder, spread over all cores.
+//!
+//! Every game's seeds derive from `(seed, level index, bot index, game index)` alone and results
+//! are gathered by game index, so the same seed gives the same report whatever the thread count.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use game_core::{Level, SESSION_TICKS_MAX};
+use playproof_bots::{ladder, play, Pacing};
+use playproof_payout::PayoutBook;
+use serde::Serialize;
+
+use crate::stats::{mean_and_standard_error, percentile, wilson_interval};
+
+/// Most games per level and bot one run may ask for.
+pub const GAMES_MAX: u32 = 1_000_000;
+
+/// A bot tier "passes" a level when it wins at least this share of games.
+const TIER_PASS_RATE: f64 = 0.5;
+
+/// One level to tune: where it came from, its parsed form.
+pub struct TuneLevel {
+    pub path: String,
+    pub level: Level,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct TuneConfig {
+    pub games: u32,
+    pub seed: u64,
+    pub threads: usize,
+}
+
+/// One finished game.
+#[derive(Clone, Copy, Debug, Default)]
+struct GameResult {
+    passed: bool,
+    score: u32,
+    stars: u8,
+    moves: u32,
+    payout_fen: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BotReport {
+    pub bot: String,
+    pub games: u32,
+    pub passed: u32,
+    pub pass_rate: f64,
+    /// 95% Wilson interval of the pass rate.
+    pub pass_rate_low: f64,
+    pub pass_rate_high: f64,
+    /// Expected attempts until the first pass (1 / pass rate); `None` when nothing passed.
+    pub attempts_per_success: Option<f64>,
+    pub score_p10: u32,
+    pub score_p50: u32,
+    pub score_p90: u32,
+    /// Games ending with 0, 1, 2 and 3 stars.
+    pub stars: [u32; 4],
+    /// Mean actions per game (match-3 moves, merge-drop drops).
+    pub moves_mean: f64,
+    pub payout_mean_fen: f64,
+    pub payout_standard_error_fen: f64,
+    /// Every game's score, for the histogram (not in the JSON report).
+    #[serde(skip)]
+    pub scores: Vec<u32>,
+}
+
+/// Which bot tiers pass a level at least half the time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Difficulty {
+    /// Even random play passes.
+    Easy,
+    /// A one-move thinker passes; random play does not.
+    Medium,
+    /// Only the strongest bot passes.
+    Hard,
+    /// The strongest bot passes sometimes, under half the time.
+    VeryHard,
+    /// No bot ever passed.
+    Impossible,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LevelReport {
+    pub path: String,
+    pub level_id: String,
+    pub mode: &'static str,
+    pub difficulty: Difficulty,
+    pub payout_budget_per_play_fen: Option<i64>,
+    pub bots: Vec<BotReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TuneReport {
+    pub seed: u64,
+    pub games_per_bot: u32,
+    pub levels: Vec<LevelReport>,
+    #[serde(skip)]
+    pub elapsed: Duration,
+    #[serde(skip)]
+    pub threads: usize,
+    /// Games per second by bot name, over all levels.
+    #[serde(skip)]
+    pub throughput: Vec<(String, f64)>,
+}
+
+/// One game to play: indices into levels and their ladders.
+#[derive(Clone, Copy)]
+struct Task {
+    level: usize,
+    bot: usize,
+    game: u32,
+}
+
+/// Plays every game and builds the report. `progress(done, total)` is called from the
+/// coordinating thread a few times a second.
+pub fn tune(
+    levels: &[TuneLevel],
+    payouts: &PayoutBook,
+    config: TuneConfig,
+    mut progress: impl FnMut(usize, usize),
+) -> TuneReport {
+    assert!(
+        config.games > 0 && config.games <= GAMES_MAX,
+        "games out of range"
+    );
+    let ladders: Vec<usize> = levels
+        .iter()
+        .map(|entry| ladder(&entry.level).len())
+        .collect();
+    let tasks: Vec<Task> = levels
+        .iter()
+        .enumerate()
+        .flat_map(|(level, _)| {
+            (0..ladders[level])
+                .flat_map(move |bot| (0..config.games).map(move |game| Task { level, bot, game }))
+        })
+        .collect();
+    let results = Mutex::new(vec![GameResult::default(); tasks.len()]);
+    let bot_nanos = Mutex::new(Vec::<(String, u128)>::new());
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..config.threads.max(1) {
+            scope.spawn(|| {
+                let mut local: Vec<(usize, GameResult)> = Vec::new();
+                let mut timing: Vec<(String, u128)> = Vec::new();
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(task) = tasks.get(index) else { break };
+                    let begun = Instant::now();
+                    let (name, result) = play_one(&levels[task.level], payouts, config.seed, *task);
+                    timing.push((name, begun.elapsed().as_nanos()));
+                    local.push((index, result));
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+                let mut results = results.lock().expect("no worker panicked");
+                for (index, result) in local {
+                    results[index] = result;
+                }
+                bot_nanos.lock().expect("no worker panicked").extend(timing);
+            });
+        }
+        while done.load(Ordering::Relaxed) < tasks.len() {
+            progress(done.load(Ordering::Relaxed), tasks.len());
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        progress(tasks.len(), tasks.len());
+    });
+    let elapsed = started.elapsed();
+    let results = results.into_inner().expect("no worker panicked");
+    let reports = levels
+        .iter()
+        .enumerate()
+        .map(|(level_index, entry)| {
+            let names: Vec<&'static str> =
+                ladder(&entry.level).iter().map(|bot| bot.name()).collect();
+            let bots: Vec<BotReport> = names
+                .iter()
+                .enumerate()
+                .map(|(bot_index, name)| {
+                    let games: Vec<GameResult> = tasks
+                        .iter()
+                        .zip(&results)
+                        .filter(|(task, _)| task.level == level_index && task.bot == bot_index)
+                        .map(|(_, result)| *result)
+                        .collect();
+                    bot_report(name, &games)
+                })
+                .collect();
+            LevelReport {
+                path: entry.path.clone(),
+                level_id: entry.level.id.clone(),
+                mode: entry.level.game.mode_name(),
+                difficulty: difficulty(&bots),
+                payout_budget_per_play_fen: payouts
+                    .table(&entry.level.id)
+                    .and_then(|table| table.budget_per_play_fen),
+                bots,
+            }
+        })
+        .collect();
+    // Throughput per bot: games played divided by the wall time their share of work took.
+    let timing = bot_nanos.into_inner().expect("no worker panicked");
+    let total_nanos: u128 = timing.iter().map(|(_, nanos)| nanos).sum::<u128>().max(1);
+    let mut names: Vec<String> = timing.iter().map(|(name, _)| name.clone()).collect();
+    names.sort();
+    names.dedup();
+    let throughput = names
+        .into_iter()
+        .map(|name| {
+            let (count, nanos) = timing
+                .iter()
+                .filter(|(other, _)| *other == name)
+                .fold((0u64, 0u128), |(count, sum), (_, nanos)| {
+                    (count + 1, sum + nanos)
+                });
+            // Wall time attributable to this bot: its share of all busy time.
+            let wall = elapsed.as_secs_f64() * (nanos as f64 / total_nanos as f64);
+            (name, count as f64 / wall.max(1e-9))
+        })
+        .collect();
+    TuneReport {
+        seed: config.seed,
+        games_per_bot: config.games,
+        levels: reports,
+        elapsed,
+        threads: config.threads.max(1),
+        throughput,
+    }
+}
+
+/// SplitMix64: spreads the structured task coordinates over unrelated seeds.
+fn mix(mut value: u64) -> u64 {
+    value = value.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    value = (value ^ (value >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    value = (value ^ (value >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    value ^ (value >> 31)
+}
+
+fn play_one(
+    entry: &TuneLevel,
+    payouts: &PayoutBook,
+    seed: u64,
+    task: Task,
+) -> (String, GameResult) {
+    let game_seed =
+        mix(seed ^ mix((task.level as u64) << 40 | (task.bot as u64) << 32 | u64::from(task.game)));
+    let mut bot = ladder(&entry.level).swap_remove(task.bot);
+    // Match-3 outcomes do not depend on think time, so bots act at once; merge-drop runs on a
+    // clock, so its bots drop at a human pace.
+    let pacing = match entry.level.game {
+        game_core::LevelGame::Match3(_) => Pacing::INSTANT,
+        game_core::LevelGame::MergeDrop(_) => Pacing::HUMAN,
+    };
+    let recording = play(
+        &entry.level,
+        game_seed,
+        bot.as_mut(),
+        pacing,
+        mix(game_seed),
+        SESSION_TICKS_MAX,
+    )
+    .expect("a bot's own session replays");
+    let outcome = recording.outcome;
+    let payout_fen = payouts
+        .owed(&entry.level.id, outcome.score, outcome.stars)
+        .base_fen;
+    (
+        bot.name().to_string(),
+        GameResult {
+            passed: outcome.passed,
+            score: outcome.score,
+            stars: outcome.stars,
+            moves: recording.inputs.len() as u32,
+            payout_fen,
+        },
+    )
+}
+
+fn bot_report(name: &str, games: &[GameResult]) -> BotReport {
+    let count = games.len() as u32;
+    let passed = games.iter().filter(|game| game.passed).count() as u32;
+    let (pass_rate_low, pass_rate_high) = wilson_interval(passed, count);
+    let mut scores: Vec<u32> = games.iter().map(|game| game.score).collect();
+    scores.sort_unstable();
+    let mut stars = [0u32; 4];
+    for game in games {
+        stars[usize::from(game.stars.min(3))] += 1;
+    }
+    let payouts: Vec<i64> = games.iter().map(|game| game.payout_fen).collect();
+    let (payout_mean_fen, payout_standard_error_fen) = mean_and_standard_error(&payouts);
+    let pass_rate = if count == 0 {
+        0.0
+    } else {
+        f64::from(passed) / f64::from(count)
+    };
+    BotReport {
+        bot: name.to_string(),
+        games: count,
+        passed,
+        pass_rate,
+        pass_rate_low,
+        pass_rate_high,
+        attempts_per_success: (passed > 0).then(|| 1.0 / pass_rate),
+        score_p10: percentile(&scores, 10),
+        score_p50: percentile(&scores, 50),
+        score_p90: percentile(&scores, 90),
+        stars,
+        moves_mean: games.iter().map(|game| f64::from(game.moves)).sum::<f64>()
+            / f64::from(count.max(1)),
+        payout_mean_fen,
+        payout_standard_error_fen,
+        scores,
+    }
+}
+
+/// The weakest tier that passes at least half the time names the class (ladders run weakest
+/// first: random, then one-move thinkers, then the strongest).
+fn difficulty(bots: &[BotReport]) -> Difficulty {
+    let strongest = bots.last().map_or(0.0, |bot| bot.pass_rate);
+    match bots.iter().position(|bot| bot.pass_rate >= TIER_PASS_RATE) {
+        Some(0) => Difficulty::Easy,
+        Some(index) if index + 1 < bots.len() => Difficulty::Medium,
+        Some(_) => Difficulty::Hard,
+        None if strongest > 0.0 => Difficulty::VeryHard,
+        None => Difficulty::Impossible,
+    }
+}
+
+/// Why a level fails the level-pack gate.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GateFailure {
+    /// The strongest bot never passed.
+    Impossible {
+        level_id: String,
+        bot: String,
+        games: u32,
+    },
+    /// Some bot's expected payout per play exceeds the level's budget.
+    OverBudget {
+        level_id: String,
+        bot: String,
+        payout_mean_fen: f64,
+        budget_fen: i64,
+    },
+}
+
+impl std::fmt::Display for GateFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GateFailure::Impossible { level_id, bot, games } => {
+                write!(f, "{level_id}: the strongest bot ({bot}) passed none of {games} games")
+            }
+            GateFailure::OverBudget {
+                level_id,
+                bot,
+                payout_mean_fen,
+                budget_fen,
+            } => write!(
+                f,
+                "{level_id}: the {bot} bot's expected payout is {payout_mean_fen:.2} fen per play, over the budget of {budget_fen} fen"
+            ),
+        }
+    }
+}
+
+/// The level-pack gate: every level is passable by its strongest bot and no bot's expected
+/// payout per play exceeds the level's budget.
+pub fn gate(report: &TuneReport) -> Vec<GateFailure> {
+    let mut failures = Vec::new();
+    for level in &report.levels {
+        if let Some(strongest) = level.bots.last() {
+            if strongest.passed == 0 {
+                failures.push(GateFailure::Impossible {
+                    level_id: level.level_id.clone(),
+                    bot: strongest.bot.clone(),
+                    games: strongest.games,
+                });
+            }
+        }
+        if let Some(budget_fen) = level.payout_budget_per_play_fen {
+            for bot in &level.bots {
+                if bot.payout_mean_fen > budget_fen as f64 {
+                    failures.push(GateFailure::OverBudget {
+                        level_id: level.level_id.clone(),
+                        bot: bot.bot.clone(),
+                        payout_mean_fen: bot.payout_mean_fen,
+                        budget_fen,
+                    });
+                }
+            }
+        }
+    }
+    failures
+}
