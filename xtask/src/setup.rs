@@ -13,6 +13,8 @@ const NODE_MAJOR_MIN: u32 = 18;
 
 /// Debian's Chromium: the real browser the browser tests drive.
 const CHROMIUM_PATH: &str = "/usr/bin/chromium";
+/// Debian's chromedriver for it: wasm-bindgen-test-runner drives Chromium through it.
+pub const CHROMEDRIVER_PATH: &str = "/usr/bin/chromedriver";
 
 /// npm projects whose packages the tests need.
 pub const NPM_PROJECTS: [&str; 1] = ["tests/browser"];
@@ -26,10 +28,12 @@ pub fn all() -> Result<()> {
 }
 
 pub fn chromium() -> Result<()> {
-    if std::path::Path::new(CHROMIUM_PATH).exists() {
+    if std::path::Path::new(CHROMIUM_PATH).exists()
+        && std::path::Path::new(CHROMEDRIVER_PATH).exists()
+    {
         return Ok(());
     }
-    apt_install(&["chromium"])
+    apt_install(&["chromium", "chromium-driver"])
 }
 
 /// Installs an npm project's locked packages unless `node_modules` is newer than the lock file.

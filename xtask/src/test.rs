@@ -34,6 +34,7 @@ pub fn all() -> Result<()> {
         "wasm32-unknown-unknown",
         "--features",
         "web",
+        "--all-targets",
         "--",
         "-D",
         "warnings",
@@ -76,6 +77,27 @@ fn level_pack_gate() -> Result<()> {
     ])
 }
 
+/// game-wasm's browser API (`game-wasm/tests/web.rs`) in headless Chromium through
+/// wasm-bindgen-test-runner and chromedriver; browser flags in `game-wasm/webdriver.json`.
+fn wasm_bindgen_tests() -> Result<()> {
+    std::env::set_var(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    );
+    std::env::set_var("CHROMEDRIVER", setup::CHROMEDRIVER_PATH);
+    cargo(&[
+        "test",
+        "-p",
+        "game-wasm",
+        "--features",
+        "web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "web",
+    ])
+}
+
 /// Where the browser tests leave their screenshots, for people to look at.
 const SCREENSHOT_DIR: &str = "target/browser-screenshots";
 
@@ -83,6 +105,7 @@ const SCREENSHOT_DIR: &str = "target/browser-screenshots";
 /// and a merge-drop game played with synthetic touches, verified and paid by `playproof serve`.
 fn web_browser() -> Result<()> {
     run("node", &["--test", "host-shim/test/"])?;
+    wasm_bindgen_tests()?;
     let web = web::build()?;
     let web = web.to_string_lossy();
     cargo(&["build", "--release", "-p", "playproof"])?;
