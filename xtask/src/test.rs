@@ -122,6 +122,15 @@ fn web_browser() -> Result<()> {
     run(
         "node",
         &["tests/browser/web-e2e.mjs", playproof, &web, SCREENSHOT_DIR],
+    )?;
+    run(
+        "node",
+        &[
+            "tests/browser/web-errors.mjs",
+            playproof,
+            &web,
+            SCREENSHOT_DIR,
+        ],
     )
 }
 
