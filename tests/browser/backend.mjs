@@ -1,22 +1,35 @@
 // Starts the real verification service (`playproof serve --dev`) on a fresh SQLite file, on
 // loopback with ports the OS picks, serving the built web page. Resolves once it listens.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const START_TIMEOUT_MS = 60_000;
 
-/** `playproof`: the binary; `webDir`: the built page; `repoRoot`: where assets/ lives. */
-export function startBackend({ playproof, webDir, repoRoot = process.cwd() }) {
+/**
+ * `playproof`: the binary; `webDir`: the built page; `repoRoot`: where assets/ lives;
+ * `payoutTables`: tables that replace the shipped ones for their levels (the service then reads
+ * a copy of assets/payouts with these written over it).
+ */
+export function startBackend({ playproof, webDir, repoRoot = process.cwd(), payoutTables = [] }) {
   const dir = mkdtempSync(join(tmpdir(), 'playproof-web-'));
+  let payouts = join(repoRoot, 'assets/payouts');
+  if (payoutTables.length > 0) {
+    const copy = join(dir, 'payouts');
+    cpSync(payouts, copy, { recursive: true });
+    for (const table of payoutTables) {
+      writeFileSync(join(copy, `${table.level_id}.json`), JSON.stringify(table, null, 2));
+    }
+    payouts = copy;
+  }
   const child = spawn(playproof, [
     'serve', '--dev',
     '--db', `sqlite:${join(dir, 'ledger.sqlite')}`,
     '--listen', '127.0.0.1:0',
     '--metrics-listen', '127.0.0.1:0',
     '--levels', join(repoRoot, 'assets/levels'),
-    '--payouts', join(repoRoot, 'assets/payouts'),
+    '--payouts', payouts,
     '--static', webDir,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

@@ -7,10 +7,15 @@ import { launchChromium } from './chromium.mjs';
 import { balanceFen, startBackend } from './backend.mjs';
 import { newTab, pageState, playMatch3, playMergeDrop, startLevel, waitForReceipt } from './play.mjs';
 
-// Levels with payout tables whose first tier a swipe-anything or drop-anywhere player reaches
-// (m3-01: one star at 5,000 points in 15 moves; md-01: 500 points), so money really moves.
+// The games' levels. The shipped payout tables pay for stars or score thresholds that a
+// swipe-anything or drop-anywhere player reaches only sometimes, so this backend pays from the
+// first point (tables below) and money really moves every run.
 const MATCH3_LEVEL = 'm3-01-first-steps';
 const MERGE_LEVEL = 'md-01-classic';
+const PAYOUT_TABLES = [
+  { level_id: MATCH3_LEVEL, basis: 'score', tiers: [{ at_least: 1, payout_fen: 7 }] },
+  { level_id: MERGE_LEVEL, basis: 'score', tiers: [{ at_least: 1, payout_fen: 3 }] },
+];
 /** md-01-classic's clock is three minutes; the game ends sooner when the box overflows. */
 const MERGE_DEADLINE_MS = 200_000;
 
@@ -49,7 +54,7 @@ async function game(tab, backend, player, level, play) {
   return receipt;
 }
 
-const backend = await startBackend({ playproof, webDir });
+const backend = await startBackend({ playproof, webDir, payoutTables: PAYOUT_TABLES });
 const browser = await launchChromium();
 const started = Date.now();
 try {
@@ -64,7 +69,8 @@ try {
     return `${taps} taps`;
   });
   const { balanceFen: shown } = await pageState(tab);
-  check(match3.payout_fen + merge.payout_fen > 0, 'the games earned money (the credit path ran)');
+  check(match3.payout_fen > 0 && merge.payout_fen > 0,
+    `both games earned money (${match3.payout_fen} and ${merge.payout_fen} fen): the credit path ran`);
   check(shown === match3.payout_fen + match3.boost_fen + merge.payout_fen + merge.boost_fen,
     `the new player's balance is the sum of both payouts (${shown} fen)`);
 } catch (error) {
