@@ -15,10 +15,12 @@ pub fn repo_root() -> PathBuf {
 /// Runs `program args…` in the repository root; an exit other than 0 is an error.
 pub fn run(program: &str, args: &[&str]) -> Result<()> {
     eprintln!("$ {program} {}", args.join(" "));
+    let started = std::time::Instant::now();
     let status = Command::new(program)
         .args(args)
         .status()
         .with_context(|| format!("starting {program}"))?;
+    eprintln!("  ({program} took {:.0} s)", started.elapsed().as_secs_f64());
     if !status.success() {
         bail!("`{program} {}` failed ({status})", args.join(" "));
     }
