@@ -20,7 +20,10 @@ pub fn run(program: &str, args: &[&str]) -> Result<()> {
         .args(args)
         .status()
         .with_context(|| format!("starting {program}"))?;
-    eprintln!("  ({program} took {:.0} s)", started.elapsed().as_secs_f64());
+    eprintln!(
+        "  ({program} took {:.0} s)",
+        started.elapsed().as_secs_f64()
+    );
     if !status.success() {
         bail!("`{program} {}` failed ({status})", args.join(" "));
     }
