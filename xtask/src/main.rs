@@ -1,7 +1,8 @@
 //! `cargo xtask`: everything beyond plain cargo. Each command installs what it needs first, so
 //! the two README commands work on a fresh machine.
 //!
-//! - `cargo xtask run`            build everything and start the main job
+//! - `cargo xtask run`            build everything and serve the playable page
+//! - `cargo xtask run demo`       a bot plays in the terminal
 //! - `cargo xtask test`           every check CI runs
 //! - `cargo xtask bench SUITE`    a benchmark table (replay, physics, verify)
 //! - `cargo xtask golden record`  record golden replays (only with a new rules version)
@@ -10,6 +11,7 @@ mod postgres;
 mod setup;
 mod shell;
 mod test;
+mod web;
 
 use anyhow::{bail, Result};
 
@@ -26,13 +28,53 @@ fn main() -> Result<()> {
         Some("bench") => bench(&rest),
         Some("golden") => golden(&rest),
         _ => bail!(
-            "usage: cargo xtask <setup | test | run [ARGS] | bench <replay|physics|verify> | golden record>"
+            "usage: cargo xtask <setup | test | run [demo] [ARGS] | bench <replay|physics|verify|web> | golden record>"
         ),
     }
 }
 
-/// The README's run command: builds the release binaries and plays a demo session.
+/// Address the dev server listens on unless `--listen` says otherwise.
+const RUN_LISTEN_DEFAULT: &str = "127.0.0.1:8080";
+/// The dev server's ledger: its own SQLite file, so play money never mixes with anything else.
+const RUN_DB: &str = "target/web-dev/ledger.sqlite";
+/// The command line the release build makes.
+pub const PLAYPROOF_RELEASE: &str = "target/release/playproof";
+
+/// The README's run command: builds everything, then serves the game page from the
+/// verification service on SQLite (dev identities). `run demo [ARGS]` plays a terminal demo.
 fn run(args: &[&str]) -> Result<()> {
+    if args.first() == Some(&"demo") {
+        return demo(&args[1..]);
+    }
+    setup::rust_targets()?;
+    cargo(&["build", "--release", "--workspace"])?;
+    let web = web::build()?;
+    std::fs::create_dir_all(std::path::Path::new(RUN_DB).parent().expect("has a parent"))?;
+    let listen = args
+        .iter()
+        .position(|arg| *arg == "--listen")
+        .and_then(|index| args.get(index + 1))
+        .copied()
+        .unwrap_or(RUN_LISTEN_DEFAULT);
+    let db = format!("sqlite:{RUN_DB}");
+    let web = web.to_string_lossy();
+    eprintln!("\nPlayProof: open http://{listen}/ in a browser (Ctrl-C stops the server)\n");
+    // The binary the workspace build just made: `cargo run -p playproof` would resolve
+    // features for that package alone and build it a second time.
+    let mut serve = vec!["serve", "--dev", "--db", &db, "--static", &web];
+    if !args.contains(&"--listen") {
+        serve.extend_from_slice(&["--listen", listen]);
+    }
+    // Any free port, so a second server on the machine does not collide on the default.
+    if !args.contains(&"--metrics-listen") {
+        serve.extend_from_slice(&["--metrics-listen", "127.0.0.1:0"]);
+    }
+    serve.extend_from_slice(args);
+    shell::run(PLAYPROOF_RELEASE, &serve)
+}
+
+/// A bot plays a shipped level in the terminal; the log is then replayed and checked.
+fn demo(args: &[&str]) -> Result<()> {
     setup::rust_targets()?;
     cargo(&["build", "--release", "--workspace"])?;
     let mut demo = vec![
@@ -50,8 +92,11 @@ fn run(args: &[&str]) -> Result<()> {
 
 fn bench(args: &[&str]) -> Result<()> {
     let Some(suite) = args.first() else {
-        bail!("usage: cargo xtask bench <replay|physics|verify>");
+        bail!("usage: cargo xtask bench <replay|physics|verify|web>");
     };
+    if *suite == "web" {
+        return bench_web();
+    }
     cargo(&[
         "run",
         "--release",
@@ -61,6 +106,19 @@ fn bench(args: &[&str]) -> Result<()> {
         "--",
         suite,
     ])
+}
+
+/// The browser build in headless Chromium: frame time with 100 bodies, time to the first
+/// frame, and the .wasm's size raw, gzip and brotli.
+fn bench_web() -> Result<()> {
+    setup::node()?;
+    setup::chromium()?;
+    setup::npm_ci("tests/browser")?;
+    let web = web::build()?;
+    shell::run(
+        "node",
+        &["tests/browser/bench-web.mjs", &web.to_string_lossy()],
+    )
 }
 
 fn golden(args: &[&str]) -> Result<()> {

@@ -13,6 +13,8 @@ const NODE_MAJOR_MIN: u32 = 18;
 
 /// Debian's Chromium: the real browser the browser tests drive.
 const CHROMIUM_PATH: &str = "/usr/bin/chromium";
+/// Debian's chromedriver for it: wasm-bindgen-test-runner drives Chromium through it.
+pub const CHROMEDRIVER_PATH: &str = "/usr/bin/chromedriver";
 
 /// npm projects whose packages the tests need.
 pub const NPM_PROJECTS: [&str; 1] = ["tests/browser"];
@@ -21,14 +23,17 @@ pub fn all() -> Result<()> {
     rust_targets()?;
     node()?;
     chromium()?;
+    wasm_bindgen_cli()?;
     NPM_PROJECTS.iter().try_for_each(|project| npm_ci(project))
 }
 
 pub fn chromium() -> Result<()> {
-    if std::path::Path::new(CHROMIUM_PATH).exists() {
+    if std::path::Path::new(CHROMIUM_PATH).exists()
+        && std::path::Path::new(CHROMEDRIVER_PATH).exists()
+    {
         return Ok(());
     }
-    apt_install(&["chromium"])
+    apt_install(&["chromium", "chromium-driver"])
 }
 
 /// Installs an npm project's locked packages unless `node_modules` is newer than the lock file.
@@ -93,4 +98,34 @@ pub fn apt_install(packages: &[&str]) -> Result<()> {
     let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
     args.extend_from_slice(packages);
     run("apt-get", &args)
+}
+
+/// Installs wasm-bindgen-cli at exactly the version of the `wasm-bindgen` crate in Cargo.lock
+/// (the CLI refuses modules made by any other version), unless that version is already on the
+/// path.
+pub fn wasm_bindgen_cli() -> Result<()> {
+    let version = locked_version("wasm-bindgen")?;
+    let installed = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if installed.split_whitespace().nth(1) == Some(version.as_str()) {
+        return Ok(());
+    }
+    crate::shell::cargo(&["install", "wasm-bindgen-cli", "--version", &version])
+}
+
+/// The version Cargo.lock pins for `package`.
+fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string("Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == format!("name = \"{package}\"") {
+            if let Some(version) = lines
+                .next()
+                .and_then(|line| line.strip_prefix("version = \""))
+                .and_then(|rest| rest.strip_suffix('"'))
+            {
+                return Ok(version.to_string());
+            }
+        }
+    }
+    bail!("Cargo.lock has no {package}")
 }

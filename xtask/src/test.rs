@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::shell::{cargo, run};
-use crate::{postgres, setup};
+use crate::{postgres, setup, web};
 
 /// The server's PostgreSQL tests read their database URL here; without it they skip.
 const POSTGRES_URL_ENV: &str = "PLAYPROOF_TEST_POSTGRES_URL";
@@ -25,6 +25,20 @@ pub fn all() -> Result<()> {
         "-D",
         "warnings",
     ])?;
+    // The browser build's code (feature "web") only compiles for wasm.
+    cargo(&[
+        "clippy",
+        "-p",
+        "game-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--features",
+        "web",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     std::env::set_var(POSTGRES_URL_ENV, postgres::ensure()?);
     cargo(&["test", "--workspace"])?;
     // What the mini-game artifact links must build without std for the MVP-only wasm target.
@@ -40,7 +54,8 @@ pub fn all() -> Result<()> {
         ])?;
     }
     cross_target()?;
-    level_pack_gate()
+    level_pack_gate()?;
+    web_browser()
 }
 
 /// The level-pack gate on a small game count: no shipped level impossible for its strongest
@@ -60,6 +75,63 @@ fn level_pack_gate() -> Result<()> {
         "7",
         "--gate",
     ])
+}
+
+/// game-wasm's browser API (`game-wasm/tests/web.rs`) in headless Chromium through
+/// wasm-bindgen-test-runner and chromedriver; browser flags in `game-wasm/webdriver.json`.
+fn wasm_bindgen_tests() -> Result<()> {
+    std::env::set_var(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    );
+    std::env::set_var("CHROMEDRIVER", setup::CHROMEDRIVER_PATH);
+    cargo(&[
+        "test",
+        "-p",
+        "game-wasm",
+        "--features",
+        "web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "web",
+    ])
+}
+
+/// Where the browser tests leave their screenshots, for people to look at.
+const SCREENSHOT_DIR: &str = "target/browser-screenshots";
+
+/// The game in a real browser against the real backend: pixels on the canvas, then a match-3
+/// and a merge-drop game played with synthetic touches, verified and paid by `playproof serve`.
+fn web_browser() -> Result<()> {
+    run("node", &["--test", "host-shim/test/"])?;
+    wasm_bindgen_tests()?;
+    let web = web::build()?;
+    let web = web.to_string_lossy();
+    cargo(&["build", "--release", "-p", "playproof"])?;
+    let playproof = crate::PLAYPROOF_RELEASE;
+    run(
+        "node",
+        &[
+            "tests/browser/screenshot.mjs",
+            playproof,
+            &web,
+            SCREENSHOT_DIR,
+        ],
+    )?;
+    run(
+        "node",
+        &["tests/browser/web-e2e.mjs", playproof, &web, SCREENSHOT_DIR],
+    )?;
+    run(
+        "node",
+        &[
+            "tests/browser/web-errors.mjs",
+            playproof,
+            &web,
+            SCREENSHOT_DIR,
+        ],
+    )
 }
 
 /// The determinism proof: the same sessions natively, as wasm under Node and as wasm in headless

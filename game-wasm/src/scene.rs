@@ -1,0 +1,839 @@
+//! Render preparation: the session's state (and this frame's events) become one flat list of
+//! instances, each a quad the fragment shader fills with a signed-distance shape. Board, pieces,
+//! effects and HUD all go into the same list, so a frame is one instanced draw call.
+//!
+//! Pure Rust over plain data: tested natively, measured by `cargo xtask bench web`.
+
+use game_core::match3::{Axis, Ground, Piece, CELL_UNITS};
+use game_core::merge::Event as MergeEvent;
+use game_core::physics::Body;
+use game_core::{Event, Game, LevelGame, Phase};
+use serde::Deserialize;
+
+use crate::layout::Layout;
+use crate::session::Session;
+
+/// Floats per instance: centre x, y; half width, half height (device px); colour r, g, b, a
+/// (straight alpha); shape kind, parameter, flags, rotation (radians).
+pub const INSTANCE_FLOATS: usize = 12;
+/// Instances one frame may hold: an 9x9 board with four layers per cell, 200 bodies, effects
+/// and the HUD fit with room to spare.
+pub const INSTANCES_MAX: usize = 1024;
+
+/// Shape kinds; the fragment shader (`gl.rs`) uses the same numbers.
+pub mod shape {
+    pub const BOX: f32 = 0.0;
+    pub const CIRCLE: f32 = 1.0;
+    pub const DIAMOND: f32 = 2.0;
+    pub const TRIANGLE: f32 = 3.0;
+    pub const HEXAGON: f32 = 4.0;
+    pub const STAR: f32 = 5.0;
+    pub const RING: f32 = 6.0;
+    pub const BOMB: f32 = 7.0;
+    pub const DIGIT: f32 = 8.0;
+}
+
+/// Shape flags (sums of powers of two; the shader tests them with `mod`).
+pub mod flag {
+    pub const STRIPES_ROW: f32 = 1.0;
+    pub const STRIPES_COL: f32 = 2.0;
+    pub const WRAPPED: f32 = 4.0;
+    pub const GLOSS: f32 = 8.0;
+}
+
+/// Match-3 colours' shapes, so colour-blind players can tell pieces apart.
+const PIECE_SHAPES: [f32; 6] = [
+    shape::CIRCLE,
+    shape::BOX,
+    shape::DIAMOND,
+    shape::STAR,
+    shape::HEXAGON,
+    shape::TRIANGLE,
+];
+
+/// Seven-segment masks of the digits 0-9 (bit 0 top, then clockwise, bit 6 middle).
+const DIGIT_SEGMENTS: [u8; 10] = [63, 6, 91, 79, 102, 109, 125, 7, 127, 111];
+
+/// Effects older than this are dropped; effects beyond `FX_MAX` replace nothing (a big cascade
+/// simply shows fewer sparks).
+const FX_MAX: usize = 160;
+
+pub type Rgba = [f32; 4];
+
+/// Colours of the game, from `assets/themes/*.json`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Theme {
+    #[serde(with = "hex")]
+    pub background: Rgba,
+    #[serde(with = "hex")]
+    pub hud: Rgba,
+    #[serde(with = "hex")]
+    pub text: Rgba,
+    #[serde(with = "hex")]
+    pub cell: Rgba,
+    #[serde(with = "hex")]
+    pub cell_alt: Rgba,
+    #[serde(with = "hex")]
+    pub stone: Rgba,
+    #[serde(with = "hex")]
+    pub chocolate: Rgba,
+    #[serde(with = "hex")]
+    pub ice: Rgba,
+    #[serde(with = "hex")]
+    pub jelly: Rgba,
+    #[serde(deserialize_with = "hex::list")]
+    pub pieces: Vec<Rgba>,
+    #[serde(with = "hex")]
+    pub selection: Rgba,
+    #[serde(with = "hex")]
+    pub star_on: Rgba,
+    #[serde(with = "hex")]
+    pub star_off: Rgba,
+    #[serde(with = "hex")]
+    pub progress: Rgba,
+    #[serde(with = "hex")]
+    pub container: Rgba,
+    #[serde(with = "hex")]
+    pub danger: Rgba,
+}
+
+impl Theme {
+    pub fn from_json(text: &str) -> Result<Theme, serde_json::Error> {
+        let theme: Theme = serde_json::from_str(text)?;
+        if theme.pieces.is_empty() {
+            return Err(serde::de::Error::custom(
+                "the theme needs at least one piece colour",
+            ));
+        }
+        Ok(theme)
+    }
+}
+
+/// `#rrggbb` colours.
+mod hex {
+    use serde::{Deserialize, Deserializer};
+
+    use super::Rgba;
+
+    pub fn parse(text: &str) -> Option<Rgba> {
+        let digits = text.strip_prefix('#')?;
+        if digits.len() != 6 || !digits.is_ascii() {
+            return None;
+        }
+        let channel = |at: usize| u8::from_str_radix(&digits[at..at + 2], 16).ok();
+        Some([
+            f32::from(channel(0)?) / 255.0,
+            f32::from(channel(2)?) / 255.0,
+            f32::from(channel(4)?) / 255.0,
+            1.0,
+        ])
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Rgba, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse(&text).ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not #rrggbb")))
+    }
+
+    pub fn list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Rgba>, D::Error> {
+        let texts = Vec::<String>::deserialize(deserializer)?;
+        texts
+            .iter()
+            .map(|text| {
+                parse(text)
+                    .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not #rrggbb")))
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum FxKind {
+    /// A cleared piece shrinks and fades.
+    Vanish,
+    /// A ring grows and fades.
+    Burst,
+    /// A striped piece's line flashes across the board.
+    Line,
+}
+
+/// A short-lived animation, in board coordinates (match-3: row and column; merge-drop: world
+/// units), so it stays in place across a resize.
+#[derive(Clone, Copy, Debug)]
+struct Fx {
+    kind: FxKind,
+    x: f32,
+    y: f32,
+    size: f32,
+    color: Rgba,
+    shape: f32,
+    flags: f32,
+    axis_row: bool,
+    age_s: f32,
+    life_s: f32,
+}
+
+/// The render list of one frame, with the effects that outlive a frame.
+pub struct Scene {
+    pub instances: Vec<f32>,
+    fx: Vec<Fx>,
+    pub time_s: f32,
+    merge_colors: Vec<Rgba>,
+}
+
+impl Scene {
+    pub fn new(session: &Session, theme: &Theme) -> Scene {
+        let merge_colors = match &session.level.game {
+            LevelGame::MergeDrop(spec) => spec
+                .tiers
+                .iter()
+                .enumerate()
+                .map(|(index, tier)| {
+                    hex::parse(&tier.color).unwrap_or(theme.pieces[index % theme.pieces.len()])
+                })
+                .collect(),
+            LevelGame::Match3(_) => Vec::new(),
+        };
+        Scene {
+            instances: Vec::with_capacity(INSTANCES_MAX * INSTANCE_FLOATS),
+            fx: Vec::with_capacity(FX_MAX),
+            time_s: 0.0,
+            merge_colors,
+        }
+    }
+
+    pub fn instance_count(&self) -> usize {
+        self.instances.len() / INSTANCE_FLOATS
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        centre: (f32, f32),
+        half: (f32, f32),
+        color: Rgba,
+        kind: f32,
+        parameter: f32,
+        flags: f32,
+        angle: f32,
+    ) {
+        if self.instances.len() >= INSTANCES_MAX * INSTANCE_FLOATS || color[3] <= 0.0 {
+            return;
+        }
+        self.instances.extend_from_slice(&[
+            centre.0, centre.1, half.0, half.1, color[0], color[1], color[2], color[3], kind,
+            parameter, flags, angle,
+        ]);
+    }
+
+    /// Rebuilds the list for this frame. `alpha` interpolates between the previous and the
+    /// current tick; `dt_s` ages the effects.
+    pub fn build(
+        &mut self,
+        session: &Session,
+        layout: &Layout,
+        theme: &Theme,
+        alpha: f32,
+        dt_s: f32,
+    ) {
+        self.instances.clear();
+        self.time_s += dt_s;
+        for fx in &mut self.fx {
+            fx.age_s += dt_s;
+        }
+        self.fx.retain(|fx| fx.age_s < fx.life_s);
+        self.collect_fx(session, theme);
+        match session.game.mode() {
+            game_core::game::Mode::Match3(_) => self.match3(session, layout, theme),
+            game_core::game::Mode::MergeDrop(_) => self.merge(session, layout, theme, alpha),
+        }
+        self.effects(session, layout);
+        self.hud(session, layout, theme);
+    }
+
+    fn collect_fx(&mut self, session: &Session, theme: &Theme) {
+        let piece_color = |piece: Piece| {
+            piece.color().map_or(theme.selection, |color| {
+                theme.pieces[usize::from(color.0) % theme.pieces.len()]
+            })
+        };
+        for event in &session.frame_events {
+            let fx = match event {
+                Event::Match3(game_core::match3::Event::PieceCleared { cell, piece }) => {
+                    let (kind, flags) = piece_look(*piece);
+                    Fx {
+                        kind: FxKind::Vanish,
+                        x: f32::from(cell.col),
+                        y: f32::from(cell.row),
+                        size: 0.42,
+                        color: piece_color(*piece),
+                        shape: kind,
+                        flags,
+                        axis_row: false,
+                        age_s: 0.0,
+                        life_s: 0.28,
+                    }
+                }
+                Event::Match3(game_core::match3::Event::SpecialTriggered { cell, piece }) => {
+                    let line = match piece {
+                        Piece::Striped(_, Axis::Row) => Some(true),
+                        Piece::Striped(_, Axis::Col) => Some(false),
+                        _ => None,
+                    };
+                    Fx {
+                        kind: if line.is_some() {
+                            FxKind::Line
+                        } else {
+                            FxKind::Burst
+                        },
+                        x: f32::from(cell.col),
+                        y: f32::from(cell.row),
+                        size: if matches!(piece, Piece::ColorBomb) {
+                            3.0
+                        } else {
+                            1.6
+                        },
+                        color: piece_color(*piece),
+                        shape: shape::RING,
+                        flags: 0.0,
+                        axis_row: line.unwrap_or(false),
+                        age_s: 0.0,
+                        life_s: 0.45,
+                    }
+                }
+                Event::Match3(game_core::match3::Event::SpecialCreated { cell, .. }) => Fx {
+                    kind: FxKind::Burst,
+                    x: f32::from(cell.col),
+                    y: f32::from(cell.row),
+                    size: 0.8,
+                    color: theme.selection,
+                    shape: shape::RING,
+                    flags: 0.0,
+                    axis_row: false,
+                    age_s: 0.0,
+                    life_s: 0.35,
+                },
+                Event::MergeDrop(MergeEvent::Merged {
+                    tier,
+                    x_milli,
+                    y_milli,
+                    ..
+                }) => {
+                    let radius = session
+                        .game
+                        .merge_drop()
+                        .map_or(0.5, |merge| merge.radius(*tier));
+                    Fx {
+                        kind: FxKind::Burst,
+                        x: *x_milli as f32 / 1000.0,
+                        y: *y_milli as f32 / 1000.0,
+                        size: radius * 1.5,
+                        color: self.merge_color(*tier),
+                        shape: shape::RING,
+                        flags: 0.0,
+                        axis_row: false,
+                        age_s: 0.0,
+                        life_s: 0.4,
+                    }
+                }
+                Event::MergeDrop(MergeEvent::Dropped { tier, x_milli, .. }) => {
+                    let (radius, drop_y) = match &session.level.game {
+                        LevelGame::MergeDrop(spec) => (
+                            session
+                                .game
+                                .merge_drop()
+                                .map_or(0.5, |merge| merge.radius(*tier)),
+                            spec.drop_y_milli as f32 / 1000.0,
+                        ),
+                        LevelGame::Match3(_) => (0.5, 0.0),
+                    };
+                    Fx {
+                        kind: FxKind::Burst,
+                        x: *x_milli as f32 / 1000.0,
+                        y: drop_y,
+                        size: radius,
+                        color: theme.selection,
+                        shape: shape::RING,
+                        flags: 0.0,
+                        axis_row: false,
+                        age_s: 0.0,
+                        life_s: 0.25,
+                    }
+                }
+                _ => continue,
+            };
+            if self.fx.len() < FX_MAX {
+                self.fx.push(fx);
+            }
+        }
+    }
+
+    fn merge_color(&self, tier: u8) -> Rgba {
+        self.merge_colors
+            .get(usize::from(tier))
+            .copied()
+            .unwrap_or([1.0, 1.0, 1.0, 1.0])
+    }
+
+    fn match3(&mut self, session: &Session, layout: &Layout, theme: &Theme) {
+        let Some(match3) = session.game.match3() else {
+            return;
+        };
+        let kernel = session.game.kernel();
+        let cell_px = layout.cell_px;
+        let tile_half = (cell_px * 0.48, cell_px * 0.48);
+        // Swapping pieces already sit in their new cells; they slide from the old ones.
+        let (swap, swap_progress) = match match3.stage() {
+            game_core::match3::Stage::Swapping {
+                from,
+                to,
+                ticks_left,
+            } => {
+                let total = f32::from(match3.rules().motion.swap_ticks.max(1));
+                (Some((from, to)), 1.0 - f32::from(ticks_left) / total)
+            }
+            _ => (None, 1.0),
+        };
+        // Layer 1: the ground, jelly under the pieces.
+        for row in 0..match3.rows() {
+            for col in 0..match3.cols() {
+                let cell = game_core::Cell::new(row, col);
+                let Some(tile) = match3.tile(cell) else {
+                    continue;
+                };
+                let centre = layout.cell_centre(f32::from(row), f32::from(col));
+                let ground = match tile.ground {
+                    Ground::Hole => continue,
+                    Ground::Open if (row + col) % 2 == 0 => theme.cell,
+                    Ground::Open => theme.cell_alt,
+                    Ground::Stone => theme.stone,
+                    Ground::Chocolate => theme.chocolate,
+                };
+                let flags = if matches!(tile.ground, Ground::Open) {
+                    0.0
+                } else {
+                    flag::GLOSS
+                };
+                self.push(centre, tile_half, ground, shape::BOX, 0.22, flags, 0.0);
+                if tile.jelly > 0 {
+                    let mut jelly = theme.jelly;
+                    jelly[3] = 0.25 + 0.18 * f32::from(tile.jelly);
+                    self.push(
+                        centre,
+                        (cell_px * 0.44, cell_px * 0.44),
+                        jelly,
+                        shape::BOX,
+                        0.3,
+                        0.0,
+                        0.0,
+                    );
+                }
+            }
+        }
+        // Layer 2: the pieces, falling and swapping.
+        let board_top_px = layout.origin_y_px;
+        for row in 0..match3.rows() {
+            for col in 0..match3.cols() {
+                let cell = game_core::Cell::new(row, col);
+                let Some(piece) = match3.tile(cell).and_then(|tile| tile.piece) else {
+                    continue;
+                };
+                let (mut y_row, mut x_col) = (f32::from(row), f32::from(col));
+                if let Some(fall) = match3.fall(kernel, cell) {
+                    y_row -= fall.offset_units as f32 / CELL_UNITS as f32;
+                }
+                if let Some((from, to)) = swap {
+                    let origin = if cell == to {
+                        Some(from)
+                    } else if cell == from {
+                        Some(to)
+                    } else {
+                        None
+                    };
+                    if let Some(origin) = origin {
+                        let t = smoothstep(swap_progress);
+                        y_row = f32::from(origin.row) + (y_row - f32::from(origin.row)) * t;
+                        x_col = f32::from(origin.col) + (x_col - f32::from(origin.col)) * t;
+                    }
+                }
+                let centre = layout.cell_centre(y_row, x_col);
+                // Pieces entering from above fade in over the last cell before the board.
+                let above = (board_top_px - (centre.1 - cell_px * 0.5)) / cell_px;
+                let mut color = piece.color().map_or(theme.selection, |color| {
+                    theme.pieces[usize::from(color.0) % theme.pieces.len()]
+                });
+                color[3] = (1.0 - above).clamp(0.0, 1.0);
+                let (kind, flags) = piece_look(piece);
+                let pulse = if let Piece::Detonating(..) = piece {
+                    1.0 + 0.08 * libm_sin(self.time_s * 18.0)
+                } else {
+                    1.0
+                };
+                let half = cell_px * 0.40 * pulse;
+                self.push(centre, (half, half), color, kind, 0.3, flags, 0.0);
+            }
+        }
+        // Layer 3: ice over the pieces, then the selection.
+        for row in 0..match3.rows() {
+            for col in 0..match3.cols() {
+                let cell = game_core::Cell::new(row, col);
+                let Some(tile) = match3.tile(cell) else {
+                    continue;
+                };
+                if tile.ice > 0 {
+                    let mut ice = theme.ice;
+                    ice[3] = 0.25 + 0.15 * f32::from(tile.ice);
+                    let centre = layout.cell_centre(f32::from(row), f32::from(col));
+                    self.push(centre, tile_half, ice, shape::BOX, 0.15, flag::GLOSS, 0.0);
+                }
+            }
+        }
+        if let Some(cell) = session.gesture.selected {
+            let centre = layout.cell_centre(f32::from(cell.row), f32::from(cell.col));
+            let half = cell_px * 0.5;
+            self.push(
+                centre,
+                (half, half),
+                theme.selection,
+                shape::RING,
+                0.12,
+                0.0,
+                0.0,
+            );
+        }
+    }
+
+    fn merge(&mut self, session: &Session, layout: &Layout, theme: &Theme, alpha: f32) {
+        let (Some(merge), LevelGame::MergeDrop(spec)) =
+            (session.game.merge_drop(), &session.level.game)
+        else {
+            return;
+        };
+        let scale = layout.world_scale_px;
+        // The container walls: each segment a rotated bar.
+        let wall_half_px = (0.09 * scale).max(1.5);
+        for pair in spec.container.windows(2) {
+            let (ax, ay) = (pair[0][0] as f32 / 1000.0, pair[0][1] as f32 / 1000.0);
+            let (bx, by) = (pair[1][0] as f32 / 1000.0, pair[1][1] as f32 / 1000.0);
+            let a = layout.world_to_px(ax, ay);
+            let b = layout.world_to_px(bx, by);
+            let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+            let length = (dx * dx + dy * dy).sqrt();
+            self.push(
+                ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0),
+                (length / 2.0 + wall_half_px, wall_half_px),
+                theme.container,
+                shape::BOX,
+                1.0,
+                0.0,
+                dy.atan2(dx),
+            );
+        }
+        // The danger line brightens while the danger timer runs.
+        let xs = spec.container.iter().map(|point| point[0] as f32 / 1000.0);
+        let (min_x, max_x) = (
+            xs.clone().fold(f32::MAX, f32::min),
+            xs.fold(f32::MIN, f32::max),
+        );
+        let danger_y = merge.danger_y();
+        let left = layout.world_to_px(min_x, danger_y);
+        let right = layout.world_to_px(max_x, danger_y);
+        let mut danger = theme.danger;
+        danger[3] = if merge.danger_ticks() > 0 {
+            0.6 + 0.4 * libm_sin(self.time_s * 12.0).abs()
+        } else {
+            0.35
+        };
+        self.push(
+            ((left.0 + right.0) / 2.0, left.1),
+            ((right.0 - left.0) / 2.0, (0.03 * scale).max(1.0)),
+            danger,
+            shape::BOX,
+            1.0,
+            0.0,
+            0.0,
+        );
+        // The bodies, between the previous and the current tick.
+        let world = &session.game.kernel().world;
+        let mut query = world.query::<(&Body, &game_core::merge::Piece)>();
+        for (body, piece) in query.iter() {
+            let (mut x, mut y) = (body.position.x, body.position.y);
+            if let Ok(index) = session
+                .previous_positions
+                .binary_search_by_key(&body.serial, |(serial, _)| *serial)
+            {
+                let [px, py] = session.previous_positions[index].1;
+                x = px + (x - px) * alpha;
+                y = py + (y - py) * alpha;
+            }
+            let radius_px = body.radius * scale;
+            let color = self.merge_color(piece.tier);
+            self.push(
+                layout.world_to_px(x, y),
+                (radius_px, radius_px),
+                color,
+                shape::CIRCLE,
+                0.0,
+                flag::GLOSS,
+                0.0,
+            );
+        }
+        // The piece in hand, hanging where the finger is (clamped to where it may drop).
+        if session.game.phase() == Phase::Playing {
+            let tier = merge.current_tier();
+            let (low, high) = merge.drop_range_milli();
+            let aim_px = session
+                .gesture
+                .aim_x_px
+                .unwrap_or(layout.world_to_px(0.0, 0.0).0);
+            let x = (layout.px_to_world_x(aim_px) * 1000.0).clamp(low as f32, high as f32) / 1000.0;
+            let drop_y = spec.drop_y_milli as f32 / 1000.0;
+            let centre = layout.world_to_px(x, drop_y);
+            let radius_px = merge.radius(tier) * scale;
+            let mut color = self.merge_color(tier);
+            let ready = merge.cooldown_ticks_left() == 0;
+            color[3] = if ready { 1.0 } else { 0.45 };
+            let floor = layout.world_to_px(x, 0.0);
+            let mut guide = theme.selection;
+            guide[3] = 0.12;
+            self.push(
+                (centre.0, (centre.1 + floor.1) / 2.0),
+                (1.0 * layout.dpr, (floor.1 - centre.1) / 2.0),
+                guide,
+                shape::BOX,
+                0.0,
+                0.0,
+                0.0,
+            );
+            self.push(
+                centre,
+                (radius_px, radius_px),
+                color,
+                shape::CIRCLE,
+                0.0,
+                flag::GLOSS,
+                0.0,
+            );
+        }
+    }
+
+    fn effects(&mut self, session: &Session, layout: &Layout) {
+        let match3 = session.is_match3();
+        let fx_list = core::mem::take(&mut self.fx);
+        for fx in &fx_list {
+            let t = (fx.age_s / fx.life_s).clamp(0.0, 1.0);
+            let (centre, unit_px) = if match3 {
+                (layout.cell_centre(fx.y, fx.x), layout.cell_px)
+            } else {
+                (layout.world_to_px(fx.x, fx.y), layout.world_scale_px)
+            };
+            let mut color = fx.color;
+            color[3] *= 1.0 - t;
+            match fx.kind {
+                FxKind::Vanish => {
+                    let half = fx.size * unit_px * (1.0 + 0.4 * t);
+                    self.push(centre, (half, half), color, fx.shape, 0.3, fx.flags, 0.0);
+                }
+                FxKind::Burst => {
+                    let half = fx.size * unit_px * (0.4 + 0.8 * t);
+                    self.push(centre, (half, half), color, shape::RING, 0.18, 0.0, 0.0);
+                }
+                FxKind::Line => {
+                    let thickness = unit_px * 0.35 * (1.0 - t);
+                    let (centre, half) = if fx.axis_row {
+                        let span = f32::from(layout.cols) * unit_px / 2.0;
+                        let x = layout.origin_x_px + span;
+                        ((x, centre.1), (span, thickness))
+                    } else {
+                        let span = f32::from(layout.rows) * unit_px / 2.0;
+                        let y = layout.origin_y_px + span;
+                        ((centre.0, y), (thickness, span))
+                    };
+                    self.push(centre, half, color, shape::BOX, 1.0, 0.0, 0.0);
+                }
+            }
+        }
+        self.fx = fx_list;
+    }
+
+    fn hud(&mut self, session: &Session, layout: &Layout, theme: &Theme) {
+        let (w, h) = (layout.width_px, layout.hud_height_px);
+        self.push(
+            (w / 2.0, h / 2.0),
+            (w / 2.0, h / 2.0),
+            theme.hud,
+            shape::BOX,
+            0.0,
+            0.0,
+            0.0,
+        );
+        let digit_h = h * 0.42;
+        let margin = h * 0.3;
+        let row_y = h * 0.42;
+        // Score, left.
+        self.number(
+            session.game.score(),
+            (margin, row_y),
+            digit_h,
+            theme.text,
+            false,
+        );
+        // Moves left (match-3) or seconds left (merge-drop), right.
+        let counter = if let Some(match3) = session.game.match3() {
+            u32::from(match3.moves_left())
+        } else if let Some(merge) = session.game.merge_drop() {
+            merge.ticks_left().div_ceil(game_core::TICK_HZ)
+        } else {
+            0
+        };
+        self.number(counter, (w - margin, row_y), digit_h, theme.text, true);
+        // Stars, centre.
+        let stars = session.game.stars();
+        let star_half = h * 0.2;
+        for index in 0..3u8 {
+            let x = w / 2.0 + (f32::from(index) - 1.0) * star_half * 2.4;
+            let color = if index < stars {
+                theme.star_on
+            } else {
+                theme.star_off
+            };
+            self.push(
+                (x, row_y),
+                (star_half, star_half),
+                color,
+                shape::STAR,
+                0.0,
+                0.0,
+                0.0,
+            );
+        }
+        // Goal progress along the bottom of the band.
+        let (current, target) = progress(&session.game, &session.level);
+        let bar_y = h * 0.86;
+        let bar_half_w = w * 0.4;
+        let bar_half_h = (h * 0.05).max(2.0);
+        let mut track = theme.star_off;
+        track[3] = 0.8;
+        self.push(
+            (w / 2.0, bar_y),
+            (bar_half_w, bar_half_h),
+            track,
+            shape::BOX,
+            1.0,
+            0.0,
+            0.0,
+        );
+        let share = if target == 0 {
+            1.0
+        } else {
+            (current as f32 / target as f32).min(1.0)
+        };
+        if share > 0.0 {
+            let fill_half = bar_half_w * share;
+            self.push(
+                (w / 2.0 - bar_half_w + fill_half, bar_y),
+                (fill_half.max(bar_half_h), bar_half_h),
+                theme.progress,
+                shape::BOX,
+                1.0,
+                0.0,
+                0.0,
+            );
+        }
+        // Merge-drop: the next piece, beside the counter.
+        if let Some(merge) = session.game.merge_drop() {
+            let tier = merge.preview_tier();
+            let radius = (merge.radius(tier) * layout.world_scale_px).min(h * 0.22);
+            let x = w - margin - digit_h * 0.6 * 4.0 - radius;
+            self.push(
+                (x, row_y),
+                (radius, radius),
+                self.merge_color(tier),
+                shape::CIRCLE,
+                0.0,
+                flag::GLOSS,
+                0.0,
+            );
+        }
+    }
+
+    /// A number as seven-segment digits; `from_right` aligns its right edge at `anchor`.
+    fn number(
+        &mut self,
+        value: u32,
+        anchor: (f32, f32),
+        digit_h: f32,
+        color: Rgba,
+        from_right: bool,
+    ) {
+        let mut digits = [0u8; 10];
+        let mut count = 0;
+        let mut rest = value;
+        loop {
+            digits[count] = (rest % 10) as u8;
+            count += 1;
+            rest /= 10;
+            if rest == 0 || count == digits.len() {
+                break;
+            }
+        }
+        let half_h = digit_h / 2.0;
+        let half_w = digit_h * 0.27;
+        let advance = digit_h * 0.68;
+        for position in 0..count {
+            // position 0 is the leftmost digit on screen.
+            let digit = digits[count - 1 - position];
+            let x = if from_right {
+                anchor.0 - (count - 1 - position) as f32 * advance - half_w
+            } else {
+                anchor.0 + position as f32 * advance + half_w
+            };
+            self.push(
+                (x, anchor.1),
+                (half_w, half_h),
+                color,
+                shape::DIGIT,
+                f32::from(DIGIT_SEGMENTS[usize::from(digit)]),
+                0.0,
+                0.0,
+            );
+        }
+    }
+}
+
+/// Shape and flags of a match-3 piece.
+fn piece_look(piece: Piece) -> (f32, f32) {
+    let by_color =
+        |color: game_core::match3::Color| PIECE_SHAPES[usize::from(color.0) % PIECE_SHAPES.len()];
+    match piece {
+        Piece::Plain(color) => (by_color(color), flag::GLOSS),
+        Piece::Striped(color, Axis::Row) => (by_color(color), flag::GLOSS + flag::STRIPES_ROW),
+        Piece::Striped(color, Axis::Col) => (by_color(color), flag::GLOSS + flag::STRIPES_COL),
+        Piece::Wrapped(color) | Piece::Detonating(color, _) => {
+            (by_color(color), flag::GLOSS + flag::WRAPPED)
+        }
+        Piece::ColorBomb => (shape::BOMB, 0.0),
+    }
+}
+
+/// Progress towards the goal the HUD bar shows: match-3's first objective, merge-drop's top
+/// star.
+pub fn progress(game: &Game, level: &game_core::Level) -> (u32, u32) {
+    match (game.match3(), &level.game) {
+        (Some(match3), _) => match3
+            .goals()
+            .next()
+            .map_or((0, 0), |goal| (goal.current, goal.target)),
+        (None, LevelGame::MergeDrop(spec)) => (game.score(), spec.stars[2]),
+        (None, LevelGame::Match3(_)) => (0, 0),
+    }
+}
+
+fn smoothstep(t: f32) -> f32 {
+    let t = t.clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
+/// Rendering only (never the simulation): a cheap sine for pulsing effects.
+fn libm_sin(x: f32) -> f32 {
+    x.sin()
+}

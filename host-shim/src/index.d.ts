@@ -1,0 +1,130 @@
+// Types of the host shim. The shim is platform-neutral; a PlatformAdapter supplies the platform.
+
+/** game-wasm's API version this shim speaks. */
+export const SHIM_ABI_VERSION: number;
+
+/** Pointer event kinds, as game-wasm numbers them. */
+export const TOUCH: { readonly down: 0; readonly move: 1; readonly up: 2; readonly cancel: 3 };
+
+export type PlayerErrorCode =
+  | 'offline' | 'ticket_expired' | 'proof_rejected' | 'already_submitted'
+  | 'server' | 'unknown_level' | 'rate_limited' | 'client';
+
+export const PLAYER_ERRORS: Readonly<Record<PlayerErrorCode, string>>;
+
+/** A failure the player sees; `message` is the text shown. */
+export class PlayerError extends Error {
+  readonly code: PlayerErrorCode;
+  /** The server's reason code (`ticket_expired`, `score_mismatch`, …) or a client-side code. */
+  readonly reason: string | null;
+  readonly detail: string | null;
+}
+
+/** The wasm-bindgen exports the shim uses (see game-wasm/src/web.rs). */
+export interface GameWasmApi {
+  abiVersion(): number;
+  hudFields(): string;
+  statusFlags(): string;
+  rulesVersion(): number;
+  Client: new (entropy: Uint8Array) => GameClient;
+}
+
+export interface GameClient {
+  publicKeyHex(): string;
+  start(ticket: Uint8Array, level: Uint8Array): void;
+  attach(canvas: unknown, themeJson: string, preserveDrawingBuffer: boolean): void;
+  touchBufferPtr(): number;
+  touchCapacity(): number;
+  hudPtr(): number;
+  frame(dtS: number, touchCount: number, cssWidth: number, cssHeight: number, dpr: number, draw: boolean): number;
+  stop(): void;
+  finish(): Uint8Array;
+  lastRefusal(): string | undefined;
+  isWebgl2(): boolean;
+}
+
+export interface LoadedWasm {
+  api: GameWasmApi;
+  memory: WebAssembly.Memory;
+}
+
+export interface HttpResponse {
+  status: number;
+  json: any;
+}
+
+/** Everything platform-specific. One implementation per platform (browser, mini-game). */
+export interface PlatformAdapter {
+  /** Instantiates game-wasm the platform's way. */
+  loadWasm(): Promise<LoadedWasm>;
+  /** The on-screen canvas (a DOM canvas or a mini-game canvas). */
+  canvas(): unknown;
+  canvasSize(): { cssWidth: number; cssHeight: number; dpr: number };
+  /** Cryptographically random bytes for the session key. */
+  randomBytes(count: number): Uint8Array;
+  /** Subscribes to pointer events in CSS pixels from the canvas's corner; returns unsubscribe. */
+  onPointer(callback: (kind: 0 | 1 | 2 | 3, pointerId: number, x: number, y: number) => void): () => void;
+  requestFrame(callback: (timeMs: number) => void): unknown;
+  cancelFrame(handle: unknown): void;
+  /** Subscribes to the app being shown or hidden; returns unsubscribe. */
+  onVisibility(callback: (visible: boolean) => void): () => void;
+  /** One HTTP request; rejects only when the network is unreachable. */
+  request(method: string, url: string, init: { headers: Record<string, string>; body?: string | Uint8Array }): Promise<HttpResponse>;
+  showMessage(kind: 'error' | 'info', text: string): void;
+  clearMessage(): void;
+}
+
+export function loadWasm(adapter: PlatformAdapter): Promise<LoadedWasm>;
+
+export interface TicketResponse {
+  session_id: string;
+  ticket_hex: string;
+  ticket: Uint8Array;
+  level_id: string;
+  seed: string;
+  expires_at_ms: number;
+}
+
+export interface ProofReceipt {
+  verdict: string;
+  session_id: string;
+  level_id: string;
+  score: number;
+  stars: number;
+  payout_fen: number;
+  boost_fen: number;
+  capped: boolean;
+  balance_fen: number;
+}
+
+export class Backend {
+  constructor(adapter: PlatformAdapter, options?: { baseUrl?: string; identity?: Record<string, string> });
+  ticket(levelId: string, sessionPublicKeyHex: string): Promise<TicketResponse>;
+  submitProof(proofBytes: Uint8Array): Promise<ProofReceipt>;
+  balance(): Promise<{ player_id: string; balance_fen: number; [field: string]: unknown }>;
+}
+
+/** HUD words by name (game-wasm's `hudFields()`). */
+export type Hud = Record<string, number>;
+
+export interface GameSessionOptions {
+  wasm: LoadedWasm;
+  adapter: PlatformAdapter;
+  backend: Backend;
+  levelId: string;
+  /** The level file's exact bytes (its SHA-256 must match the ticket). */
+  levelBytes: Uint8Array;
+  themeJson: string;
+  onHud?: (hud: Hud, status: number) => void;
+  preserveDrawingBuffer?: boolean;
+}
+
+export class GameSession {
+  constructor(options: GameSessionOptions);
+  readonly state: 'idle' | 'ticket' | 'playing' | 'submitting' | 'done' | 'failed';
+  readonly hud: Hud;
+  /** Plays to the end and resolves to the verified receipt. */
+  play(): Promise<ProofReceipt>;
+  /** Ends the game early: no more moves; it finishes once the board is at rest. */
+  stop(): void;
+}

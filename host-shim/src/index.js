@@ -1,0 +1,191 @@
+// The platform-neutral host: one game session from ticket to receipt. It forwards touches into
+// the wasm, calls `frame` once per animation frame, reads the HUD from linear memory and talks to
+// the backend. It holds no rules, scores or randomness: those live in game-core, reached through
+// game-wasm. Everything platform-specific sits behind the adapter (see index.d.ts).
+
+import { Backend, PlayerError, PLAYER_ERRORS } from './backend.js';
+
+export { Backend, PlayerError, PLAYER_ERRORS };
+
+/** The game-wasm API version this shim speaks (game-wasm's `WEB_ABI_VERSION`). */
+export const SHIM_ABI_VERSION = 1;
+
+/** Pointer event kinds as game-wasm's `TouchKind` numbers them. */
+export const TOUCH = { down: 0, move: 1, up: 2, cancel: 3 };
+
+/** Longest frame the host reports; longer gaps (a stalled tab) are not simulated. */
+const FRAME_DT_MAX_S = 0.25;
+
+const TOUCH_FLOATS = 4;
+
+/** Parses `"name:bit,…"` from the wasm. */
+function parseFlags(text) {
+  return Object.fromEntries(text.split(',').map((pair) => {
+    const [name, bit] = pair.split(':');
+    return [name, Number(bit)];
+  }));
+}
+
+/**
+ * Loads the wasm through the adapter and checks that it speaks this shim's API version.
+ * Resolves to `{ api, memory }`: the glue's exports and the wasm memory.
+ */
+export async function loadWasm(adapter) {
+  const { api, memory } = await adapter.loadWasm();
+  if (api.abiVersion() !== SHIM_ABI_VERSION) {
+    throw new PlayerError('client', 'abi_version',
+      `game-wasm speaks API ${api.abiVersion()}, this shim ${SHIM_ABI_VERSION}`);
+  }
+  return { api, memory };
+}
+
+/**
+ * Typed-array views over linear memory that are re-created after memory growth (growth
+ * detaches the old ArrayBuffer).
+ */
+class MemoryViews {
+  constructor(memory, client, hudFieldCount) {
+    this.memory = memory;
+    this.hudFieldCount = hudFieldCount;
+    // Asked once: the buffers never move (they are boxed in the client), only the memory's
+    // ArrayBuffer is replaced when it grows.
+    this.touchCapacity = client.touchCapacity();
+    this.touchPointer = client.touchBufferPtr();
+    this.hudPointer = client.hudPtr();
+    this.buffer = null;
+  }
+
+  refresh() {
+    if (this.buffer === this.memory.buffer) return;
+    this.buffer = this.memory.buffer;
+    this.touches = new Float32Array(this.buffer, this.touchPointer, this.touchCapacity * TOUCH_FLOATS);
+    this.hud = new Uint32Array(this.buffer, this.hudPointer, this.hudFieldCount);
+  }
+}
+
+/**
+ * One game: asks for a ticket, plays until the game is over (or the player stops), submits the
+ * proof and resolves to the server's receipt. Errors reject with a PlayerError, which the
+ * adapter has already shown to the player.
+ *
+ * `options`: { wasm, adapter, backend, levelId, levelBytes, themeJson, onHud?, preserveDrawingBuffer? }
+ */
+export class GameSession {
+  constructor({ wasm, adapter, backend, levelId, levelBytes, themeJson, onHud, preserveDrawingBuffer }) {
+    this.wasm = wasm;
+    this.adapter = adapter;
+    this.backend = backend;
+    this.levelId = levelId;
+    this.levelBytes = levelBytes;
+    this.themeJson = themeJson;
+    this.onHud = onHud ?? (() => {});
+    this.preserveDrawingBuffer = Boolean(preserveDrawingBuffer);
+    this.hudFields = wasm.api.hudFields().split(',');
+    this.flags = parseFlags(wasm.api.statusFlags());
+    this.pending = [];
+    this.pointerSlots = new Map();
+    this.state = 'idle';
+    this.hud = {};
+  }
+
+  /** Small, stable pointer numbers for the wasm (platform pointer ids can be large). */
+  pointerSlot(pointerId) {
+    if (!this.pointerSlots.has(pointerId)) this.pointerSlots.set(pointerId, this.pointerSlots.size + 1);
+    return this.pointerSlots.get(pointerId);
+  }
+
+  /** Plays the whole session; resolves to the receipt. */
+  async play() {
+    try {
+      this.state = 'ticket';
+      const entropy = this.adapter.randomBytes(32);
+      this.client = new this.wasm.api.Client(entropy);
+      entropy.fill(0);
+      const ticket = await this.backend.ticket(this.levelId, this.client.publicKeyHex());
+      this.client.start(ticket.ticket, this.levelBytes);
+      this.client.attach(this.adapter.canvas(), this.themeJson, this.preserveDrawingBuffer);
+      this.views = new MemoryViews(this.wasm.memory, this.client, this.hudFields.length);
+      this.state = 'playing';
+      await this.runFrames();
+      this.state = 'submitting';
+      const proof = this.client.finish();
+      const receipt = await this.backend.submitProof(proof);
+      this.state = 'done';
+      return receipt;
+    } catch (error) {
+      this.state = 'failed';
+      const playerError = error instanceof PlayerError
+        ? error
+        : new PlayerError('client', 'exception', String(error?.message ?? error));
+      this.adapter.showMessage('error', playerError.message);
+      throw playerError;
+    } finally {
+      this.detach?.();
+    }
+  }
+
+  /** Asks the game to end: no more moves; it finishes once the board is at rest. */
+  stop() {
+    this.client?.stop();
+  }
+
+  runFrames() {
+    return new Promise((resolve, reject) => {
+      let lastMs = null;
+      let handle = null;
+      let paused = false;
+      const offPointer = this.adapter.onPointer((kind, pointerId, x, y) => {
+        this.pending.push(kind, this.pointerSlot(pointerId), x, y);
+      });
+      const offVisibility = this.adapter.onVisibility((visible) => {
+        // Hidden: no frames and no game time; the first frame back simulates nothing.
+        paused = !visible;
+        lastMs = null;
+        if (paused && handle !== null) {
+          this.adapter.cancelFrame(handle);
+          handle = null;
+        } else if (!paused && handle === null) {
+          handle = this.adapter.requestFrame(tick);
+        }
+      });
+      this.detach = () => {
+        offPointer();
+        offVisibility();
+        if (handle !== null) this.adapter.cancelFrame(handle);
+      };
+      const tick = (nowMs) => {
+        handle = null;
+        try {
+          const dtS = lastMs === null ? 0 : Math.min((nowMs - lastMs) / 1000, FRAME_DT_MAX_S);
+          lastMs = nowMs;
+          const status = this.frame(dtS);
+          if (status & this.flags.ready) {
+            resolve();
+            return;
+          }
+          if (!paused) handle = this.adapter.requestFrame(tick);
+        } catch (error) {
+          reject(error);
+        }
+      };
+      handle = this.adapter.requestFrame(tick);
+    });
+  }
+
+  /** One frame: touches in, one wasm call, HUD out. Returns the status flags. */
+  frame(dtS) {
+    const views = this.views;
+    views.refresh();
+    const count = Math.min(this.pending.length / TOUCH_FLOATS, views.touchCapacity);
+    views.touches.set(this.pending.slice(0, count * TOUCH_FLOATS));
+    this.pending.splice(0, count * TOUCH_FLOATS);
+    const size = this.adapter.canvasSize();
+    const status = this.client.frame(dtS, count, size.cssWidth, size.cssHeight, size.dpr, true);
+    views.refresh();
+    for (let index = 0; index < this.hudFields.length; index += 1) {
+      this.hud[this.hudFields[index]] = views.hud[index];
+    }
+    this.onHud(this.hud, status);
+    return status;
+  }
+}

@@ -1,0 +1,114 @@
+// Drives the playable page like a player: synthetic pointer and touch events only. The page's
+// `window.playproofPage` reports its state and the HUD (as the wasm wrote it); the test never
+// reads or computes game rules, it just tries swipes and watches the move counter.
+
+export const VIEWPORT = { width: 420, height: 760 };
+export const DEVICE_SCALE_FACTOR = 2;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function newTab(browser) {
+  const context = await browser.newContext({
+    viewport: VIEWPORT, deviceScaleFactor: DEVICE_SCALE_FACTOR, hasTouch: true,
+  });
+  const tab = await context.newPage();
+  tab.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  tab.on('console', (message) => {
+    if (message.type() === 'error') console.error(`page console: ${message.text()}`);
+  });
+  return tab;
+}
+
+export const pageState = (tab) => tab.evaluate(() => {
+  const page = window.playproofPage;
+  return { state: page.state, hud: { ...page.hud }, receipt: page.receipt, error: page.error, balanceFen: page.balanceFen };
+});
+
+/** Opens the page on `level` and presses Play; resolves once frames run. */
+export async function startLevel(tab, url, { player, level, preserve = false }) {
+  await tab.goto(`${url}/?player=${player}&level=${level}${preserve ? '&preserve' : ''}`);
+  await tab.waitForFunction(() => window.playproofPage?.state === 'ready', null, { timeout: 30_000 });
+  await tab.click('#play');
+  await tab.waitForFunction(() => window.playproofPage.state !== 'playing' || window.playproofPage.hud.tick > 0,
+    null, { timeout: 30_000 });
+  const { state, error } = await pageState(tab);
+  if (state !== 'playing') throw new Error(`the game did not start: ${JSON.stringify(error)}`);
+}
+
+const boardRect = (tab) => tab.evaluate(() => Array.from(window.playproofPage.session.client.boardRect()));
+const lastRefusal = (tab) => tab.evaluate(() => window.playproofPage.session.client.lastRefusal() ?? null);
+
+/** The canvas's position on the page (board coordinates are relative to it). */
+const canvasOrigin = (tab) => tab.evaluate(() => {
+  const rect = document.getElementById('game').getBoundingClientRect();
+  return [rect.left, rect.top];
+});
+
+/**
+ * Makes one match-3 move by swiping, trying cells and directions in reading order until the
+ * game accepts one (refused swipes cost nothing). Returns the number of swipes tried.
+ */
+export async function swipeOneMove(tab) {
+  const [left, top, cell, rows, cols] = await boardRect(tab);
+  const [canvasLeft, canvasTop] = await canvasOrigin(tab);
+  let tries = 0;
+  for (let row = 0; row < rows; row += 1) {
+    for (let col = 0; col < cols; col += 1) {
+      for (const [dx, dy] of [[1, 0], [0, 1]]) {
+        for (let attempt = 0; attempt < 20; attempt += 1) {
+          const before = (await pageState(tab)).hud.inputs;
+          const x = canvasLeft + left + (col + 0.5) * cell;
+          const y = canvasTop + top + (row + 0.5) * cell;
+          await tab.mouse.move(x, y);
+          await tab.mouse.down();
+          await tab.mouse.move(x + dx * cell * 0.8, y + dy * cell * 0.8, { steps: 4 });
+          await tab.mouse.up();
+          tries += 1;
+          await sleep(120);
+          const after = await pageState(tab);
+          if (after.state !== 'playing' || after.hud.inputs > before) return tries;
+          // A moving board refuses every swipe: wait and try the same one again.
+          if ((await lastRefusal(tab)) !== 'board_not_stable') break;
+          await sleep(250);
+        }
+      }
+    }
+  }
+  throw new Error(`no swipe was accepted after ${tries} tries`);
+}
+
+/** Plays match-3 moves until the game leaves the playing state; returns the moves made. */
+export async function playMatch3(tab, { movesMax = 40 } = {}) {
+  let moves = 0;
+  while ((await pageState(tab)).state === 'playing' && moves < movesMax) {
+    await swipeOneMove(tab);
+    moves += 1;
+  }
+  return moves;
+}
+
+/** Taps drops across the container (touch events) until the game ends or `deadlineMs`. */
+export async function playMergeDrop(tab, { deadlineMs }) {
+  const [left, top, scale] = await boardRect(tab);
+  const [canvasLeft, canvasTop] = await canvasOrigin(tab);
+  const { width } = VIEWPORT;
+  const started = Date.now();
+  let taps = 0;
+  // Along the width of the canvas; the wasm clamps each drop into the container.
+  const xs = [0.3, 0.7, 0.45, 0.55, 0.35, 0.65].map((share) => canvasLeft + width * share);
+  const y = canvasTop + top + scale;
+  while ((await pageState(tab)).state === 'playing') {
+    if (Date.now() - started > deadlineMs) throw new Error(`merge-drop still running after ${deadlineMs} ms`);
+    await tab.touchscreen.tap(xs[taps % xs.length], y);
+    taps += 1;
+    await sleep(650);
+  }
+  void left;
+  return taps;
+}
+
+/** Waits until the page has the server's receipt (or an error). */
+export async function waitForReceipt(tab, timeoutMs = 60_000) {
+  await tab.waitForFunction(() => ['done', 'error'].includes(window.playproofPage.state), null, { timeout: timeoutMs });
+  return pageState(tab);
+}

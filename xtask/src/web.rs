@@ -1,0 +1,109 @@
+//! The browser build: game-wasm with its wasm-bindgen glue, the host shim, the page, themes and
+//! levels, gathered into one folder (`target/web`) that `playproof serve --static` serves.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::setup;
+use crate::shell::{cargo, run};
+
+/// Where the built page lives.
+pub const WEB_DIR: &str = "target/web";
+const WASM: &str = "target/wasm32-unknown-unknown/release/game_wasm.wasm";
+
+/// Builds the page into [`WEB_DIR`] and returns its path.
+pub fn build() -> Result<PathBuf> {
+    setup::rust_targets()?;
+    setup::wasm_bindgen_cli()?;
+    cargo(&[
+        "build",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--release",
+        "-p",
+        "game-wasm",
+        "--features",
+        "web",
+    ])?;
+    let web = PathBuf::from(WEB_DIR);
+    if web.exists() {
+        fs::remove_dir_all(&web).with_context(|| format!("clearing {WEB_DIR}"))?;
+    }
+    run(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--out-dir",
+            &format!("{WEB_DIR}/pkg"),
+            WASM,
+        ],
+    )?;
+    copy_dir(Path::new("host-shim/web"), &web)?;
+    copy_dir(Path::new("host-shim/src"), &web.join("shim"))?;
+    copy_dir(Path::new("assets/themes"), &web.join("themes"))?;
+    levels(&web.join("levels"))?;
+    Ok(web)
+}
+
+/// Copies the level files byte for byte (the ticket names each by the SHA-256 of its bytes)
+/// and writes `index.json`: id, name, mode and path of each, sorted by id.
+fn levels(out: &Path) -> Result<()> {
+    let mut entries = Vec::new();
+    for mode_dir in fs::read_dir("assets/levels")? {
+        let mode_dir = mode_dir?.path();
+        if !mode_dir.is_dir() {
+            continue;
+        }
+        let folder = mode_dir.file_name().unwrap().to_string_lossy().to_string();
+        fs::create_dir_all(out.join(&folder))?;
+        for file in fs::read_dir(&mode_dir)? {
+            let file = file?.path();
+            if file.extension().and_then(|ext| ext.to_str()) != Some("json") {
+                continue;
+            }
+            let bytes = fs::read(&file)?;
+            let level: serde_json::Value = serde_json::from_slice(&bytes)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let (Some(id), Some(name), Some(game)) = (
+                level["id"].as_str(),
+                level["name"].as_str(),
+                level["game"].as_object(),
+            ) else {
+                bail!("{} has no id, name or game", file.display());
+            };
+            let mode = game.keys().next().cloned().unwrap_or_default();
+            let file_name = file.file_name().unwrap().to_string_lossy().to_string();
+            fs::write(out.join(&folder).join(&file_name), &bytes)?;
+            entries.push(serde_json::json!({
+                "id": id,
+                "name": name,
+                "mode": mode,
+                "path": format!("levels/{folder}/{file_name}"),
+            }));
+        }
+    }
+    entries.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    fs::write(
+        out.join("index.json"),
+        serde_json::to_string_pretty(&entries)?,
+    )?;
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let path = entry?.path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            fs::copy(&path, &target)
+                .with_context(|| format!("copying {} to {}", path.display(), target.display()))?;
+        }
+    }
+    Ok(())
+}
