@@ -47,6 +47,22 @@ pub enum SessionError {
     Replay(game_core::ReplayError),
     #[error("the proof cannot be encoded: {0}")]
     Encode(playproof_proof::EncodeError),
+    #[error("a practice session has no ticket, so it has no proof and pays nothing")]
+    Practice,
+}
+
+/// What is wrong with a level file, one line each, exactly as the core's loader sees it:
+/// a syntax error with its line and column, or every semantic problem with its field path,
+/// what was found and what is allowed. Empty when the file is a valid level.
+pub fn level_problems(bytes: &[u8]) -> Vec<alloc::string::String> {
+    use alloc::string::ToString;
+    match Level::from_json(bytes) {
+        Ok(_) => Vec::new(),
+        Err(game_core::LevelError::Invalid { problems }) => {
+            problems.iter().map(ToString::to_string).collect()
+        }
+        Err(error) => alloc::vec![error.to_string()],
+    }
 }
 
 /// What a frame reports to the host, as bit flags.
@@ -73,6 +89,8 @@ pub struct Session {
     pub last_refusal: Option<Refusal>,
     /// Fewest ticks between two inputs the verifier accepts.
     input_interval_ticks_min: u32,
+    /// Local practice (designer mode): no ticket, no proof, no payout.
+    practice: bool,
 }
 
 impl Session {
@@ -119,7 +137,22 @@ impl Session {
             frame_events: Vec::new(),
             last_refusal: None,
             input_interval_ticks_min: Plausibility::default().input_interval_ticks_min,
+            practice: false,
         }
+    }
+
+    /// Local practice on any valid level file (designer mode) with the given seed. It plays
+    /// exactly like a ticketed session, but `finish` refuses: there is no ticket, so no server
+    /// would verify or pay it.
+    pub fn practice(level_bytes: &[u8], seed: u64) -> Result<Self, SessionError> {
+        let level = Level::from_json(level_bytes).map_err(SessionError::BadLevel)?;
+        let mut session = Session::unticketed(level, seed, Vec::new());
+        session.practice = true;
+        Ok(session)
+    }
+
+    pub fn is_practice(&self) -> bool {
+        self.practice
     }
 
     pub fn is_match3(&self) -> bool {
@@ -220,6 +253,9 @@ impl Session {
     /// The signed proof of this session. The input log is replayed from scratch (exactly what
     /// the server will do) so the claims are the replay's; the live game must agree with it.
     pub fn finish(&self, key: &SessionKey) -> Result<Vec<u8>, SessionError> {
+        if self.practice {
+            return Err(SessionError::Practice);
+        }
         if !self.ready() {
             return Err(SessionError::NotReady);
         }

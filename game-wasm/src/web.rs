@@ -68,6 +68,13 @@ pub fn status_flags() -> String {
     )
 }
 
+/// What is wrong with a level file, one line each (empty when it is valid): the core's own
+/// loader decides, so the page never judges a level itself.
+#[wasm_bindgen(js_name = checkLevel)]
+pub fn check_level(bytes: &[u8]) -> Vec<String> {
+    crate::session::level_problems(bytes)
+}
+
 #[wasm_bindgen(js_name = rulesVersion)]
 pub fn rules_version() -> u32 {
     u32::from(game_core::RULES_VERSION)
@@ -138,6 +145,21 @@ impl Client {
         self.session = Some(Session::unticketed(level, seed, Vec::new()));
         self.scene = None;
         Ok(())
+    }
+
+    /// Designer mode: local practice on any valid level file with this seed. No ticket, so
+    /// `finish` refuses: a practice game has no proof and pays nothing.
+    #[wasm_bindgen(js_name = startPractice)]
+    pub fn start_practice(&mut self, level: &[u8], seed: u64) -> Result<(), JsError> {
+        self.session = Some(Session::practice(level, seed).map_err(js_error)?);
+        self.scene = None;
+        Ok(())
+    }
+
+    /// Whether the current session is practice (no proof, no payout).
+    #[wasm_bindgen(js_name = isPractice)]
+    pub fn is_practice(&self) -> bool {
+        self.session.as_ref().is_some_and(Session::is_practice)
     }
 
     /// Draws into `canvas` (a DOM canvas or a mini-game canvas) with the theme's colours.

@@ -181,3 +181,41 @@ fn finishing_early_waits_for_the_board_to_rest() {
     let verdict = accept(&level_bytes, &proof, u64::from(frames) * 1000 / 60 + 500);
     assert!(verdict.is_accepted(), "{verdict:?}");
 }
+
+#[test]
+fn practice_plays_any_valid_level_but_has_no_proof() {
+    let level_bytes = std::fs::read(MATCH3_LEVEL).unwrap();
+    let key = SessionKey::from_entropy([9; 32]);
+    let mut session = Session::practice(&level_bytes, 11).unwrap();
+    assert!(session.is_practice());
+    let layout = Layout::new(&session.level, &session.game, 720.0, 1280.0, 2.0);
+    let (cell, direction) = session.game.match3().unwrap().legal_swaps()[0];
+    session.act(Action::Swap { cell, direction }).unwrap();
+    session.stop();
+    run(&mut session, &layout, &[], 600);
+    assert!(matches!(session.finish(&key), Err(SessionError::Practice)));
+    assert!(matches!(
+        Session::practice(b"{\"id\": 1", 11),
+        Err(SessionError::BadLevel(_))
+    ));
+}
+
+#[test]
+fn level_problems_are_the_loaders_one_per_line() {
+    let level_bytes = std::fs::read_to_string(MATCH3_LEVEL).unwrap();
+    assert!(game_wasm::session::level_problems(level_bytes.as_bytes()).is_empty());
+    // Nine colours, and the second row two cells short.
+    let mut broken = level_bytes.replacen("\"colors\": 3", "\"colors\": 9", 1);
+    let row = broken.match_indices("\"......\"").nth(1).unwrap().0;
+    broken.replace_range(row..row + 8, "\"....\"");
+    assert_eq!(
+        game_wasm::session::level_problems(broken.as_bytes()),
+        [
+            "game.match3.colors: found 9; allowed: 3 to 6",
+            "game.match3.layout[1]: found 4 characters; allowed: 6 characters, like layout[0]",
+        ]
+    );
+    let syntax = game_wasm::session::level_problems(b"{\n  \"id\": \"x\",\n  oops\n}");
+    assert_eq!(syntax.len(), 1);
+    assert!(syntax[0].starts_with("line 3, column 3: "), "{syntax:?}");
+}
