@@ -1,5 +1,9 @@
 //! The browser build: game-wasm with its wasm-bindgen glue, the host shim, the page, themes and
 //! levels, gathered into one folder (`target/web`) that `playproof serve --static` serves.
+//!
+//! The level folders are links to `assets/levels/<mode>` (on Unix), so the page always reads the
+//! live files: designer mode reloads a level when its file changes. Only the picker's
+//! `index.json` is written at build time.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -48,9 +52,11 @@ pub fn build() -> Result<PathBuf> {
     Ok(web)
 }
 
-/// Copies the level files byte for byte (the ticket names each by the SHA-256 of its bytes)
-/// and writes `index.json`: id, name, mode and path of each, sorted by id.
+/// Links each mode's level folder (copies it byte for byte where links are unavailable: the
+/// ticket names each file by the SHA-256 of its bytes) and writes `index.json`: id, name, mode
+/// and path of each, sorted by id.
 fn levels(out: &Path) -> Result<()> {
+    fs::create_dir_all(out)?;
     let mut entries = Vec::new();
     for mode_dir in fs::read_dir("assets/levels")? {
         let mode_dir = mode_dir?.path();
@@ -58,7 +64,7 @@ fn levels(out: &Path) -> Result<()> {
             continue;
         }
         let folder = mode_dir.file_name().unwrap().to_string_lossy().to_string();
-        fs::create_dir_all(out.join(&folder))?;
+        let linked = link_dir(&mode_dir, &out.join(&folder))?;
         for file in fs::read_dir(&mode_dir)? {
             let file = file?.path();
             if file.extension().and_then(|ext| ext.to_str()) != Some("json") {
@@ -76,7 +82,9 @@ fn levels(out: &Path) -> Result<()> {
             };
             let mode = game.keys().next().cloned().unwrap_or_default();
             let file_name = file.file_name().unwrap().to_string_lossy().to_string();
-            fs::write(out.join(&folder).join(&file_name), &bytes)?;
+            if !linked {
+                fs::write(out.join(&folder).join(&file_name), &bytes)?;
+            }
             entries.push(serde_json::json!({
                 "id": id,
                 "name": name,
@@ -91,6 +99,25 @@ fn levels(out: &Path) -> Result<()> {
         serde_json::to_string_pretty(&entries)?,
     )?;
     Ok(())
+}
+
+/// Makes `link` a symbolic link to `target` (absolute). Returns false where the platform has
+/// none; the folder is then created for copies.
+fn link_dir(target: &Path, link: &Path) -> Result<bool> {
+    #[cfg(unix)]
+    {
+        let target =
+            fs::canonicalize(target).with_context(|| format!("resolving {}", target.display()))?;
+        std::os::unix::fs::symlink(&target, link)
+            .with_context(|| format!("linking {} to {}", link.display(), target.display()))?;
+        Ok(true)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = target;
+        fs::create_dir_all(link)?;
+        Ok(false)
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
