@@ -26,12 +26,17 @@ export interface GameWasmApi {
   hudFields(): string;
   statusFlags(): string;
   rulesVersion(): number;
+  /** What is wrong with a level file, one line each; empty when it is valid. */
+  checkLevel(levelBytes: Uint8Array): string[];
   Client: new (entropy: Uint8Array) => GameClient;
 }
 
 export interface GameClient {
   publicKeyHex(): string;
   start(ticket: Uint8Array, level: Uint8Array): void;
+  /** Local practice on any valid level file: no ticket, no proof, no payout. */
+  startPractice(level: Uint8Array, seed: bigint): void;
+  isPractice(): boolean;
   attach(canvas: unknown, themeJson: string, preserveDrawingBuffer: boolean): void;
   touchBufferPtr(): number;
   touchCapacity(): number;
@@ -117,14 +122,27 @@ export interface GameSessionOptions {
   themeJson: string;
   onHud?: (hud: Hud, status: number) => void;
   preserveDrawingBuffer?: boolean;
+  /** Local practice (designer mode): no ticket, no proof, no payout. */
+  practice?: boolean;
+}
+
+/** What a practice game resolves to: the final HUD, nothing verified or paid. */
+export interface PracticeResult {
+  practice: true;
+  hud: Hud;
 }
 
 export class GameSession {
   constructor(options: GameSessionOptions);
-  readonly state: 'idle' | 'ticket' | 'playing' | 'submitting' | 'done' | 'failed';
+  readonly state: 'idle' | 'ticket' | 'playing' | 'submitting' | 'done' | 'failed' | 'cancelled';
   readonly hud: Hud;
-  /** Plays to the end and resolves to the verified receipt. */
-  play(): Promise<ProofReceipt>;
+  /**
+   * Plays to the end and resolves to the verified receipt (a PracticeResult for practice, null
+   * when cancelled).
+   */
+  play(): Promise<ProofReceipt | PracticeResult | null>;
+  /** Ends the game now without finishing it. */
+  cancel(): void;
   /** Ends the game early: no more moves; it finishes once the board is at rest. */
   stop(): void;
 }

@@ -68,10 +68,15 @@ class MemoryViews {
  * proof and resolves to the server's receipt. Errors reject with a PlayerError, which the
  * adapter has already shown to the player.
  *
- * `options`: { wasm, adapter, backend, levelId, levelBytes, themeJson, onHud?, preserveDrawingBuffer? }
+ * `options`: { wasm, adapter, backend, levelId, levelBytes, themeJson, onHud?, preserveDrawingBuffer?,
+ * practice? }
+ *
+ * With `practice`, the game is local practice (designer mode): no ticket is asked for, any valid
+ * level file plays with a random seed, and `play` resolves to `{ practice: true, hud }` without a
+ * proof, so nothing is verified or paid. `cancel()` ends a game at once (play resolves to null).
  */
 export class GameSession {
-  constructor({ wasm, adapter, backend, levelId, levelBytes, themeJson, onHud, preserveDrawingBuffer }) {
+  constructor({ wasm, adapter, backend, levelId, levelBytes, themeJson, onHud, preserveDrawingBuffer, practice }) {
     this.wasm = wasm;
     this.adapter = adapter;
     this.backend = backend;
@@ -80,6 +85,8 @@ export class GameSession {
     this.themeJson = themeJson;
     this.onHud = onHud ?? (() => {});
     this.preserveDrawingBuffer = Boolean(preserveDrawingBuffer);
+    this.practice = Boolean(practice);
+    this.cancelled = false;
     this.hudFields = wasm.api.hudFields().split(',');
     this.flags = parseFlags(wasm.api.statusFlags());
     this.pending = [];
@@ -101,12 +108,26 @@ export class GameSession {
       const entropy = this.adapter.randomBytes(32);
       this.client = new this.wasm.api.Client(entropy);
       entropy.fill(0);
-      const ticket = await this.backend.ticket(this.levelId, this.client.publicKeyHex());
-      this.client.start(ticket.ticket, this.levelBytes);
+      if (this.practice) {
+        const seed = new DataView(this.adapter.randomBytes(8).buffer).getBigUint64(0, true);
+        this.client.startPractice(this.levelBytes, seed);
+      } else {
+        const ticket = await this.backend.ticket(this.levelId, this.client.publicKeyHex());
+        if (this.cancelled) return null;
+        this.client.start(ticket.ticket, this.levelBytes);
+      }
       this.client.attach(this.adapter.canvas(), this.themeJson, this.preserveDrawingBuffer);
       this.views = new MemoryViews(this.wasm.memory, this.client, this.hudFields.length);
       this.state = 'playing';
       await this.runFrames();
+      if (this.cancelled) {
+        this.state = 'cancelled';
+        return null;
+      }
+      if (this.practice) {
+        this.state = 'done';
+        return { practice: true, hud: { ...this.hud } };
+      }
       this.state = 'submitting';
       const proof = this.client.finish();
       const receipt = await this.backend.submitProof(proof);
@@ -129,11 +150,19 @@ export class GameSession {
     this.client?.stop();
   }
 
+  /** Ends the game now, without finishing it: no proof; `play` resolves to null. */
+  cancel() {
+    this.cancelled = true;
+    this.detach?.();
+    this.cancelFrames?.();
+  }
+
   runFrames() {
     return new Promise((resolve, reject) => {
       let lastMs = null;
       let handle = null;
       let paused = false;
+      this.cancelFrames = resolve;
       const offPointer = this.adapter.onPointer((kind, pointerId, x, y) => {
         this.pending.push(kind, this.pointerSlot(pointerId), x, y);
       });

@@ -1,5 +1,10 @@
 // The playable page: pick a level, play it in the browser, see what the server verified and paid.
 // Player identity is the backend's dev mode (`X-PlayProof-Dev-Player`); `?player=NAME` picks one.
+//
+// Designer mode (the checkbox, or `?designer`): the selected level's file is fetched about once a
+// second; when its bytes change, the core (through the wasm's `checkLevel`) validates them and the
+// page either lists the problems instead of a game or restarts the level as local practice on the
+// new data. Practice has no ticket, proof or payout: the server only tickets the levels it loaded.
 
 import { Backend, GameSession, loadWasm } from './shim/index.js';
 import { browserAdapter } from './shim/adapters/browser.js';
@@ -15,6 +20,13 @@ const backend = new Backend(adapter, { identity: { 'x-playproof-dev-player': pla
 /** What the page is doing, for people reading the console and for the browser tests. */
 const page = { state: 'loading', hud: {}, receipt: null, error: null, balanceFen: null, session: null };
 window.playproofPage = page;
+
+/** How often designer mode looks at the level file. */
+const DESIGNER_POLL_MS = 1000;
+
+/** Designer mode's state, also for the browser tests. */
+const designer = { on: false, levelId: null, bytes: null, problems: [], loads: 0, timer: null };
+page.designer = designer;
 
 const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
 
@@ -47,9 +59,120 @@ async function main() {
   page.levels = levels;
   page.state = 'ready';
   await showBalance();
+  const selectedLevel = () => levels.find((entry) => entry.id === $('level').value);
+
+  const showProblems = (level, problems) => {
+    $('problems-title').textContent = `${level.path} is not a valid level (${problems.length} problem${problems.length === 1 ? '' : 's'})`;
+    $('problem-list').replaceChildren(...problems.map((problem) => {
+      const item = document.createElement('li');
+      item.textContent = problem;
+      return item;
+    }));
+    $('problems').hidden = false;
+    canvas.style.visibility = 'hidden';
+  };
+  const hideProblems = () => {
+    $('problems').hidden = true;
+    canvas.style.visibility = '';
+  };
+
+  /** Ends whatever game runs, without a proof. */
+  const cancelGame = () => {
+    page.session?.cancel();
+    page.session = null;
+    $('practice').hidden = true;
+    $('stop').hidden = true;
+  };
+
+  /** Restarts the level as local practice on `levelBytes` (already checked by the core). */
+  const startPractice = async (level, levelBytes) => {
+    cancelGame();
+    adapter.clearMessage();
+    $('result').hidden = true;
+    const session = new GameSession({
+      wasm, adapter, backend, levelId: level.id, levelBytes, themeJson, practice: true,
+      preserveDrawingBuffer: params.has('preserve'),
+      onHud: (hud) => { if (page.session === session) page.hud = hud; },
+    });
+    Object.assign(page, { state: 'practice', session, receipt: null, error: null, hud: {} });
+    $('practice').hidden = false;
+    $('stop').hidden = level.mode !== 'match3';
+    try {
+      const result = await session.play();
+      if (result === null || page.session !== session) return;
+      page.state = 'practice-done';
+      $('stop').hidden = true;
+      adapter.showMessage('info', `Practice over: score ${result.hud.score}. Nothing was verified or paid.`);
+    } catch (error) {
+      if (page.session !== session) return;
+      page.error = { code: error.code ?? 'client', reason: error.reason ?? null, message: error.message };
+      page.state = 'error';
+    }
+  };
+
+  /** One look at the selected level's file; acts only when its bytes changed. */
+  const pollLevel = async () => {
+    const level = selectedLevel();
+    if (designer.levelId !== level.id) Object.assign(designer, { levelId: level.id, bytes: null });
+    let bytes;
+    let problems;
+    try {
+      const response = await fetch(level.path, { cache: 'no-store' });
+      bytes = new Uint8Array(await response.arrayBuffer());
+      problems = response.ok ? null : [`${level.path}: HTTP ${response.status}`];
+    } catch (error) {
+      return; // The server is away for a moment; look again next time.
+    }
+    if (!designer.on || designer.levelId !== level.id) return;
+    const same = designer.bytes !== null && designer.bytes.length === bytes.length
+      && designer.bytes.every((byte, index) => byte === bytes[index]);
+    if (same) return;
+    designer.bytes = bytes;
+    designer.loads += 1;
+    designer.problems = problems ?? wasm.api.checkLevel(bytes);
+    if (designer.problems.length > 0) {
+      cancelGame();
+      adapter.clearMessage();
+      page.state = 'invalid';
+      showProblems(level, designer.problems);
+    } else {
+      hideProblems();
+      startPractice(level, bytes);
+    }
+  };
+  const pollLoop = async () => {
+    await pollLevel();
+    if (designer.on) designer.timer = setTimeout(pollLoop, DESIGNER_POLL_MS);
+  };
+  const setDesigner = (on) => {
+    designer.on = on;
+    $('designer').checked = on;
+    $('play').textContent = on ? 'Restart' : 'Play';
+    clearTimeout(designer.timer);
+    cancelGame();
+    hideProblems();
+    adapter.clearMessage();
+    Object.assign(designer, { levelId: null, bytes: null, problems: [] });
+    page.state = 'ready';
+    if (on) pollLoop();
+  };
+  $('designer').addEventListener('change', () => setDesigner($('designer').checked));
+  $('level').addEventListener('change', () => {
+    if (!designer.on) return;
+    clearTimeout(designer.timer);
+    pollLoop();
+  });
+  if (params.has('designer')) setDesigner(true);
 
   $('play').addEventListener('click', async () => {
-    const level = levels.find((entry) => entry.id === $('level').value);
+    const level = selectedLevel();
+    if (designer.on) {
+      // Restart: the next look at the file starts the level afresh.
+      designer.bytes = null;
+      clearTimeout(designer.timer);
+      pollLoop();
+      return;
+    }
     $('play').disabled = true;
     $('result').hidden = true;
     adapter.clearMessage();
@@ -64,6 +187,7 @@ async function main() {
       });
       page.session = session;
       const receipt = await session.play();
+      if (receipt === null) return; // cancelled: designer mode took over
       page.receipt = receipt;
       page.state = 'done';
       $('result-score').textContent = receipt.score;
@@ -77,7 +201,7 @@ async function main() {
       page.state = 'error';
     } finally {
       $('play').disabled = false;
-      $('stop').hidden = true;
+      if (!designer.on) $('stop').hidden = true;
     }
   });
   $('stop').addEventListener('click', () => page.session?.stop());
