@@ -102,7 +102,8 @@ fn wasm_bindgen_tests() -> Result<()> {
 const SCREENSHOT_DIR: &str = "target/browser-screenshots";
 
 /// The game in a real browser against the real backend: pixels on the canvas, then a match-3
-/// and a merge-drop game played with synthetic touches, verified and paid by `playproof serve`.
+/// and a merge-drop game played with synthetic touches, verified and paid by `playproof serve`,
+/// the errors players see, and designer mode reloading an edited level file.
 fn web_browser() -> Result<()> {
     run("node", &["--test", "host-shim/test/"])?;
     wasm_bindgen_tests()?;
@@ -127,6 +128,15 @@ fn web_browser() -> Result<()> {
         "node",
         &[
             "tests/browser/web-errors.mjs",
+            playproof,
+            &web,
+            SCREENSHOT_DIR,
+        ],
+    )?;
+    run(
+        "node",
+        &[
+            "tests/browser/web-designer.mjs",
             playproof,
             &web,
             SCREENSHOT_DIR,

@@ -1,0 +1,126 @@
+// Designer mode in a real browser against the real backend: the page watches a level file,
+// shows the core's validation problems instead of a broken game, and restarts the level as
+// practice when the file is valid again. The test serves a copy of the built page whose level
+// files it rewrites, as a designer's editor would.
+// usage: node web-designer.mjs PLAYPROOF_BIN WEB_DIR [SCREENSHOT_DIR]
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchChromium } from './chromium.mjs';
+import { startBackend } from './backend.mjs';
+import { newTab } from './play.mjs';
+
+const LEVEL = 'm3-03-three-colours';
+const LEVEL_PATH = `levels/match3/${LEVEL}.json`;
+/** What the core says about the broken file: nine colours and a ragged second row. */
+const BROKEN_PROBLEMS = [
+  'game.match3.colors: found 9; allowed: 3 to 6',
+  'game.match3.layout[1]: found 4 characters; allowed: 6 characters, like layout[0]',
+];
+const WAIT_MS = 15_000;
+
+const [playproof, webDir, screenshotDir] = process.argv.slice(2);
+if (!playproof || !webDir) {
+  console.error('usage: node web-designer.mjs PLAYPROOF_BIN WEB_DIR [SCREENSHOT_DIR]');
+  process.exit(2);
+}
+
+const failures = [];
+const check = (ok, message) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
+  if (!ok) failures.push(message);
+};
+
+// The page's level folders link to assets/levels; the copy holds real files the test may edit.
+const served = mkdtempSync(join(tmpdir(), 'playproof-designer-'));
+cpSync(webDir, served, { recursive: true, dereference: true });
+const levelFile = join(served, LEVEL_PATH);
+const original = readFileSync(levelFile, 'utf8');
+
+const nthIndex = (text, needle, n) => {
+  let at = -1;
+  for (let i = 0; i <= n; i += 1) at = text.indexOf(needle, at + 1);
+  return at;
+};
+const row = nthIndex(original, '"......"', 1);
+const broken = (original.slice(0, row) + '"...."' + original.slice(row + 8))
+  .replace('"colors": 3', '"colors": 9');
+const changed = original.replace(/"moves": \d+/, '"moves": 7');
+
+/** The page's view of designer mode and the game, in one look. */
+const designerState = (tab) => tab.evaluate(() => {
+  const page = window.playproofPage;
+  const problems = document.getElementById('problems');
+  return {
+    state: page.state,
+    hud: { ...page.hud },
+    practice: page.session?.client?.isPractice?.() ?? null,
+    practiceBanner: !document.getElementById('practice').hidden,
+    problems: problems.hidden ? null : Array.from(problems.querySelectorAll('li'), (item) => item.textContent),
+    canvasVisible: getComputedStyle(document.getElementById('game')).visibility !== 'hidden',
+  };
+});
+
+/** Distinct colours in a sample of the canvas's last frame (the page keeps it with ?preserve). */
+const canvasColours = (tab) => tab.evaluate(() => {
+  const game = document.getElementById('game');
+  const copy = document.createElement('canvas');
+  copy.width = 64;
+  copy.height = 64;
+  const context = copy.getContext('2d');
+  context.drawImage(game, 0, 0, 64, 64);
+  const pixels = context.getImageData(0, 0, 64, 64).data;
+  const colours = new Set();
+  for (let i = 0; i < pixels.length; i += 4) colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+  return colours.size;
+});
+
+/** Waits until the game runs and draws as practice; `moves` checks the level's data. */
+async function waitForPractice(tab, what, moves) {
+  await tab.waitForFunction((moves) => {
+    const page = window.playproofPage;
+    return page.state === 'practice' && page.hud.tick > 0 && page.hud.draw_calls > 0
+      && (moves === undefined || page.hud.moves_left === moves);
+  }, moves, { timeout: WAIT_MS });
+  const state = await designerState(tab);
+  check(state.practice === true && state.practiceBanner, `${what}: the game is marked practice`);
+  check(state.problems === null && state.canvasVisible, `${what}: no problem panel, the canvas is shown`);
+  const colours = await canvasColours(tab);
+  check(colours > 3, `${what}: the canvas is drawn (${colours} colours)`);
+}
+
+const backend = await startBackend({ playproof, webDir: served });
+const browser = await launchChromium();
+try {
+  const tab = await newTab(browser);
+  await tab.goto(`${backend.url}/?designer&preserve&player=designer&level=${LEVEL}`);
+  await waitForPractice(tab, 'the shipped level');
+
+  writeFileSync(levelFile, broken);
+  await tab.waitForFunction(() => window.playproofPage.state === 'invalid', null, { timeout: WAIT_MS });
+  const invalid = await designerState(tab);
+  check(JSON.stringify(invalid.problems) === JSON.stringify(BROKEN_PROBLEMS),
+    `broken file: the page lists ${JSON.stringify(invalid.problems)}`);
+  check(!invalid.canvasVisible && invalid.practice === null, 'broken file: no game runs or shows');
+  if (screenshotDir) await tab.screenshot({ path: `${screenshotDir}/designer-problems.png` });
+
+  writeFileSync(levelFile, '{\n  "id": "m3-03-three-colours",\n  "name": \n}\n');
+  // The value of "name" is missing: the parser stops at the brace on line 4.
+  await tab.waitForFunction(() => window.playproofPage.designer.loads === 3, null, { timeout: WAIT_MS });
+  const syntax = (await designerState(tab)).problems;
+  check(syntax?.length === 1 && /^line 4, column 1: ./.test(syntax[0]),
+    `syntax error: the page lists ${JSON.stringify(syntax)}`);
+
+  writeFileSync(levelFile, changed);
+  await waitForPractice(tab, 'the fixed level with 7 moves', 7);
+  if (screenshotDir) await tab.screenshot({ path: `${screenshotDir}/designer-practice.png` });
+} catch (error) {
+  failures.push(String(error?.stack ?? error));
+  console.error(error);
+} finally {
+  await browser.close();
+  backend.stop();
+  rmSync(served, { recursive: true, force: true });
+}
+console.log(`designer mode: ${failures.length === 0 ? 'passed' : `${failures.length} failed`}`);
+process.exit(failures.length === 0 ? 0 : 1);
