@@ -19,7 +19,7 @@ const TIMED_SECONDS_MIN: f64 = 2.0;
 
 pub fn run() -> Result<()> {
     let levels = shipped_levels()?;
-    println!("native replay of 3-minute sessions, one core (greedy / heuristic bot, human pace)\n");
+    println!("native replay of 3-minute sessions, one core (greedy / heuristic bot, moves spread over three minutes)\n");
     println!(
         "{:<11} {:>8} {:>10} {:>12} {:>14} {:>13} {:>12} {:>10}",
         "mode",
