@@ -17,13 +17,14 @@
 use std::time::{Duration, Instant};
 
 use game_core::physics::{PhysicsConfig, Scene};
-use game_core::{replay, Level, Pcg32};
+use game_core::{replay, Pcg32};
 use glam::Vec2;
 use playproof_bots::merge::HeuristicBot;
 use playproof_bots::{play, Pacing};
 use rapier2d::prelude::*;
 
 use crate::alloc_meter::{peak_reset, peak_since};
+use crate::levels::shipped_levels;
 
 const GRAVITY_Y: f32 = -30.0;
 const RESTITUTION: f32 = 0.2;
@@ -209,30 +210,6 @@ fn micros(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e6
 }
 
-/// Every shipped merge-drop level, for the bot sessions.
-const MERGE_LEVELS: [(&str, &str); 5] = [
-    (
-        "md-01-classic",
-        include_str!("../../assets/levels/merge/md-01-classic.json"),
-    ),
-    (
-        "md-02-funnel",
-        include_str!("../../assets/levels/merge/md-02-funnel.json"),
-    ),
-    (
-        "md-03-moon",
-        include_str!("../../assets/levels/merge/md-03-moon.json"),
-    ),
-    (
-        "md-04-tilted",
-        include_str!("../../assets/levels/merge/md-04-tilted.json"),
-    ),
-    (
-        "md-05-vase",
-        include_str!("../../assets/levels/merge/md-05-vase.json"),
-    ),
-];
-
 /// Game seeds for the bot sessions of every level.
 const BOT_SESSION_SEEDS: [u64; 3] = [42, 1, 2];
 
@@ -246,11 +223,12 @@ fn bot_sessions() -> anyhow::Result<()> {
         "level", "seed", "played (s)", "limit (s)", "drops", "score", "stars"
     );
     println!("{}", "-".repeat(72));
-    for (name, json) in MERGE_LEVELS {
-        let level = Level::from_json(json.as_bytes())?;
+    for file in shipped_levels()? {
+        let level = file.level;
+        let name = level.id.clone();
         let limit_s = match &level.game {
             game_core::LevelGame::MergeDrop(merge) => f64::from(merge.time_limit_ticks) / 60.0,
-            _ => anyhow::bail!("{name} is not a merge-drop level"),
+            game_core::LevelGame::Match3(_) => continue,
         };
         for seed in BOT_SESSION_SEEDS {
             let pacing = Pacing {
@@ -276,8 +254,11 @@ fn bot_sessions() -> anyhow::Result<()> {
 
 /// Records a 3-minute classic session played by the heuristic bot, then times its replay.
 fn replay_session() -> anyhow::Result<()> {
-    let json = MERGE_LEVELS[0].1;
-    let level = Level::from_json(json.as_bytes())?;
+    let level = shipped_levels()?
+        .into_iter()
+        .map(|file| file.level)
+        .find(|level| level.id == "md-01-classic")
+        .ok_or_else(|| anyhow::anyhow!("md-01-classic is not under assets/levels"))?;
     // A steady human: a drop every 1 to 3 seconds.
     let pacing = Pacing {
         think_ticks_min: 60,
