@@ -113,8 +113,8 @@ impl Layout {
 
     /// The match-3 cell under a point, if inside the grid.
     pub fn cell_at(&self, x_px: f32, y_px: f32) -> Option<Cell> {
-        let col = ((x_px - self.origin_x_px) / self.cell_px).floor();
-        let row = ((y_px - self.origin_y_px) / self.cell_px).floor();
+        let col = libm::floorf((x_px - self.origin_x_px) / self.cell_px);
+        let row = libm::floorf((y_px - self.origin_y_px) / self.cell_px);
         let inside = (0.0..f32::from(self.cols)).contains(&col)
             && (0.0..f32::from(self.rows)).contains(&row);
         inside.then(|| Cell::new(row as u8, col as u8))
@@ -139,7 +139,11 @@ impl Layout {
         let merge = game.merge_drop()?;
         let (low, high) = merge.drop_range_milli();
         let x = self.px_to_world_x(x_px) * 1000.0;
-        let x_milli = if x.is_finite() { x.round() as i32 } else { 0 };
+        let x_milli = if x.is_finite() {
+            libm::roundf(x) as i32
+        } else {
+            0
+        };
         Some(x_milli.clamp(low, high))
     }
 }

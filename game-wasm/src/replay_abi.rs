@@ -6,7 +6,9 @@
 //!
 //! Status codes returned by `pp_replay` are the ABI; they never change meaning.
 
-use std::cell::RefCell;
+use alloc::boxed::Box;
+use alloc::vec;
+use alloc::vec::Vec;
 
 use game_core::kernel::input::decode_input_log;
 use game_core::{replay, Level};
@@ -19,9 +21,9 @@ pub const STATUS_BAD_LEVEL: i32 = -1;
 pub const STATUS_BAD_INPUT_LOG: i32 = -2;
 pub const STATUS_REPLAY_REJECTED: i32 = -3;
 
-thread_local! {
-    static RESULT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
+use crate::host_cell::HostCell;
+
+static RESULT: HostCell<Vec<u8>> = HostCell::new(Vec::new());
 
 #[no_mangle]
 pub extern "C" fn pp_abi_version() -> u32 {
@@ -33,7 +35,7 @@ pub extern "C" fn pp_abi_version() -> u32 {
 pub extern "C" fn pp_alloc(len: u32) -> *mut u8 {
     let mut buffer = vec![0u8; len as usize].into_boxed_slice();
     let pointer = buffer.as_mut_ptr();
-    std::mem::forget(buffer);
+    core::mem::forget(buffer);
     pointer
 }
 
@@ -44,7 +46,7 @@ pub extern "C" fn pp_alloc(len: u32) -> *mut u8 {
 #[no_mangle]
 pub unsafe extern "C" fn pp_free(pointer: *mut u8, len: u32) {
     // SAFETY: the caller passes back exactly what pp_alloc leaked.
-    drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(pointer, len as usize)) });
+    drop(unsafe { Box::from_raw(core::ptr::slice_from_raw_parts_mut(pointer, len as usize)) });
 }
 
 /// Replays a session; on success the result is readable at [`pp_result_ptr`].
@@ -60,8 +62,8 @@ pub unsafe extern "C" fn pp_replay(
     seed: u64,
 ) -> i32 {
     // SAFETY: the caller guarantees both ranges are readable.
-    let level_bytes = unsafe { std::slice::from_raw_parts(level_pointer, level_len as usize) };
-    let input_bytes = unsafe { std::slice::from_raw_parts(inputs_pointer, inputs_len as usize) };
+    let level_bytes = unsafe { core::slice::from_raw_parts(level_pointer, level_len as usize) };
+    let input_bytes = unsafe { core::slice::from_raw_parts(inputs_pointer, inputs_len as usize) };
     let Ok(level) = Level::from_json(level_bytes) else {
         return STATUS_BAD_LEVEL;
     };
@@ -71,7 +73,7 @@ pub unsafe extern "C" fn pp_replay(
     let Ok(outcome) = replay(&level, seed, &inputs) else {
         return STATUS_REPLAY_REJECTED;
     };
-    RESULT.with_borrow_mut(|result| {
+    RESULT.with(|result| {
         result.clear();
         result.extend_from_slice(&outcome.score.to_le_bytes());
         result.extend_from_slice(&[
@@ -94,10 +96,10 @@ pub unsafe extern "C" fn pp_replay(
 
 #[no_mangle]
 pub extern "C" fn pp_result_ptr() -> *const u8 {
-    RESULT.with_borrow(|result| result.as_ptr())
+    RESULT.with(|result| result.as_ptr())
 }
 
 #[no_mangle]
 pub extern "C" fn pp_result_len() -> u32 {
-    RESULT.with_borrow(|result| result.len() as u32)
+    RESULT.with(|result| result.len() as u32)
 }

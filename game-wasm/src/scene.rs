@@ -4,6 +4,8 @@
 //!
 //! Pure Rust over plain data: tested natively, measured by `cargo xtask bench web`.
 
+use alloc::vec::Vec;
+
 use game_core::match3::{Axis, Ground, Piece, CELL_UNITS};
 use game_core::merge::Event as MergeEvent;
 use game_core::physics::Body;
@@ -111,6 +113,10 @@ impl Theme {
 
 /// `#rrggbb` colours.
 mod hex {
+    use alloc::format;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
     use serde::{Deserialize, Deserializer};
 
     use super::Rgba;
@@ -517,7 +523,7 @@ impl Scene {
             let a = layout.world_to_px(ax, ay);
             let b = layout.world_to_px(bx, by);
             let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-            let length = (dx * dx + dy * dy).sqrt();
+            let length = libm::sqrtf(dx * dx + dy * dy);
             self.push(
                 ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0),
                 (length / 2.0 + wall_half_px, wall_half_px),
@@ -525,7 +531,7 @@ impl Scene {
                 shape::BOX,
                 1.0,
                 0.0,
-                dy.atan2(dx),
+                libm::atan2f(dy, dx),
             );
         }
         // The danger line brightens while the danger timer runs.
@@ -835,5 +841,5 @@ fn smoothstep(t: f32) -> f32 {
 
 /// Rendering only (never the simulation): a cheap sine for pulsing effects.
 fn libm_sin(x: f32) -> f32 {
-    x.sin()
+    libm::sinf(x)
 }

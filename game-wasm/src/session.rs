@@ -72,6 +72,13 @@ pub const STATUS_READY_TO_FINISH: u32 = 2;
 /// An input was refused this frame (the code is in the HUD).
 pub const STATUS_REFUSED: u32 = 4;
 
+/// The status flags as `name:bit` pairs, so hosts never hard-code them.
+pub fn status_flags() -> alloc::string::String {
+    alloc::format!(
+        "playing:{STATUS_PLAYING},ready:{STATUS_READY_TO_FINISH},refused:{STATUS_REFUSED}"
+    )
+}
+
 pub struct Session {
     pub level: Level,
     ticket: Vec<u8>,

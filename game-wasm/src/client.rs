@@ -1,0 +1,301 @@
+//! The playable client, independent of how the host reaches it: a session key, the session, the
+//! touch and HUD buffers in linear memory and the render list. `web.rs` (wasm-bindgen, browser)
+//! and `play_abi.rs` (plain C ABI, mini-game containers) are thin wrappers over this type, so
+//! both hosts play exactly the same game.
+//!
+//! Per frame the host writes touches into [`Client::touch_buffer`] (4 floats each: kind, pointer
+//! id, x, y in CSS pixels from the canvas's corner), calls [`Client::frame`] once, then reads the
+//! HUD words (named by [`HUD_FIELDS`]) and draws [`Client::scene`]'s instances.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use game_core::{Phase, Refusal};
+use playproof_proof::SessionKey;
+
+use crate::input::{Touch, TouchKind};
+use crate::layout::Layout;
+use crate::scene::{progress, Scene, Theme};
+use crate::session::{Session, SessionError};
+
+/// Version of the host-facing API (both wrappers); the shim checks it at load
+/// (`SHIM_ABI_VERSION` in host-shim).
+pub const API_VERSION: u32 = 1;
+
+/// Touches one frame can carry: ten fingers each moving several times per frame.
+pub const TOUCHES_MAX: usize = 64;
+/// Floats per touch in the touch buffer: kind, pointer id, x, y.
+pub const TOUCH_FLOATS: usize = 4;
+
+/// The HUD words, in order. The shim reads the names from the API, never hard-codes them.
+pub const HUD_FIELDS: [&str; 13] = [
+    "status",
+    "mode",
+    "score",
+    "stars",
+    "moves_left",
+    "seconds_left",
+    "goal_current",
+    "goal_target",
+    "tick",
+    "inputs",
+    "finished",
+    "passed",
+    "draw_calls",
+];
+pub const HUD_WORDS: usize = HUD_FIELDS.len();
+const HUD_DRAW_CALLS: usize = HUD_WORDS - 1;
+
+/// Bytes of host entropy a session key is made from.
+pub const ENTROPY_BYTES: usize = 32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("the session key needs exactly {ENTROPY_BYTES} bytes of entropy, got {0}")]
+    EntropyLength(usize),
+    #[error("the entropy is not random (every byte is the same)")]
+    EntropyNotRandom,
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error("the level file is invalid: {0}")]
+    Level(game_core::LevelError),
+    #[error("the theme is invalid: {0}")]
+    Theme(serde_json::Error),
+    #[error("no session: call start first")]
+    NoSession,
+    #[error("no theme: attach a canvas first")]
+    NoTheme,
+}
+
+/// What one frame produced, for the host's renderer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FrameOutput {
+    /// `session::STATUS_*` flags.
+    pub status: u32,
+    /// The drawing buffer's size in device pixels.
+    pub width_px: u32,
+    pub height_px: u32,
+}
+
+pub struct Client {
+    key: SessionKey,
+    session: Option<Session>,
+    scene: Option<Scene>,
+    theme: Option<Theme>,
+    touches: Box<[f32; TOUCHES_MAX * TOUCH_FLOATS]>,
+    parsed: Vec<Touch>,
+    hud: Box<[u32; HUD_WORDS]>,
+    layout: Option<Layout>,
+}
+
+impl Client {
+    /// A client with a fresh session key made from host entropy (the platform's random API).
+    pub fn new(entropy: &[u8]) -> Result<Client, ClientError> {
+        let entropy: [u8; ENTROPY_BYTES] = entropy
+            .try_into()
+            .map_err(|_| ClientError::EntropyLength(entropy.len()))?;
+        if entropy.iter().all(|&byte| byte == entropy[0]) {
+            return Err(ClientError::EntropyNotRandom);
+        }
+        Ok(Client {
+            key: SessionKey::from_entropy(entropy),
+            session: None,
+            scene: None,
+            theme: None,
+            touches: Box::new([0.0; TOUCHES_MAX * TOUCH_FLOATS]),
+            parsed: Vec::with_capacity(TOUCHES_MAX),
+            hud: Box::new([0; HUD_WORDS]),
+            layout: None,
+        })
+    }
+
+    /// The session key's public half, for the ticket request.
+    pub fn public_key(&self) -> [u8; 32] {
+        self.key.public_key()
+    }
+
+    /// Starts the session a ticket grants on `level` (the level file's exact bytes).
+    pub fn start(&mut self, ticket: &[u8], level: &[u8]) -> Result<(), ClientError> {
+        self.replace_session(Session::new(ticket, level, &self.key)?);
+        Ok(())
+    }
+
+    /// Benchmarks only: a session with no ticket, whose proof no server accepts.
+    pub fn start_unticketed(&mut self, level: &[u8], seed: u64) -> Result<(), ClientError> {
+        let level = game_core::Level::from_json(level).map_err(ClientError::Level)?;
+        self.replace_session(Session::unticketed(level, seed, Vec::new()));
+        Ok(())
+    }
+
+    /// Designer mode: local practice on any valid level file with this seed. No ticket, so
+    /// `finish` refuses: a practice game has no proof and pays nothing.
+    pub fn start_practice(&mut self, level: &[u8], seed: u64) -> Result<(), ClientError> {
+        self.replace_session(Session::practice(level, seed)?);
+        Ok(())
+    }
+
+    fn replace_session(&mut self, session: Session) {
+        self.session = Some(session);
+        self.scene = None;
+        self.layout = None;
+    }
+
+    pub fn is_practice(&self) -> bool {
+        self.session.as_ref().is_some_and(Session::is_practice)
+    }
+
+    /// Sets the colours the scene is built with (`assets/themes/*.json`).
+    pub fn set_theme(&mut self, theme_json: &str) -> Result<(), ClientError> {
+        self.theme = Some(Theme::from_json(theme_json).map_err(ClientError::Theme)?);
+        self.scene = None;
+        Ok(())
+    }
+
+    pub fn theme(&self) -> Option<&Theme> {
+        self.theme.as_ref()
+    }
+
+    /// The touch buffer the host fills before each frame; it never moves.
+    pub fn touch_buffer(&self) -> *const f32 {
+        self.touches.as_ptr()
+    }
+
+    /// The HUD words the host reads after each frame; they never move.
+    pub fn hud(&self) -> &[u32; HUD_WORDS] {
+        &self.hud
+    }
+
+    /// One frame: the `touch_count` touches in the buffer, `dt_s` seconds of game time, the
+    /// canvas's CSS size and the device pixel ratio. Simulates and prepares the scene; the HUD
+    /// words are updated (`draw_calls` is left to the renderer, see [`Client::set_draw_calls`]).
+    pub fn frame(
+        &mut self,
+        dt_s: f64,
+        touch_count: u32,
+        css_width: f32,
+        css_height: f32,
+        dpr: f32,
+    ) -> Result<FrameOutput, ClientError> {
+        let session = self.session.as_mut().ok_or(ClientError::NoSession)?;
+        let theme = self.theme.as_ref().ok_or(ClientError::NoTheme)?;
+        let dpr = if dpr.is_finite() && dpr > 0.0 {
+            dpr
+        } else {
+            1.0
+        };
+        let css_width = if css_width.is_finite() {
+            css_width
+        } else {
+            1.0
+        };
+        let css_height = if css_height.is_finite() {
+            css_height
+        } else {
+            1.0
+        };
+        let width_px = libm::roundf(css_width.max(1.0) * dpr);
+        let height_px = libm::roundf(css_height.max(1.0) * dpr);
+        let layout = Layout::new(&session.level, &session.game, width_px, height_px, dpr);
+        self.parsed.clear();
+        let count = (touch_count as usize).min(TOUCHES_MAX);
+        for raw in self.touches.chunks_exact(TOUCH_FLOATS).take(count) {
+            let Some(kind) = TouchKind::from_code(raw[0] as u32) else {
+                continue;
+            };
+            if !(raw[2].is_finite() && raw[3].is_finite()) {
+                continue;
+            }
+            self.parsed.push(Touch {
+                kind,
+                pointer_id: raw[1] as u32,
+                x_px: raw[2] * dpr,
+                y_px: raw[3] * dpr,
+            });
+        }
+        let (status, alpha) = session.frame(dt_s, &self.parsed, &layout);
+        self.layout = Some(layout);
+        let scene = self.scene.get_or_insert_with(|| Scene::new(session, theme));
+        scene.build(session, &layout, theme, alpha, dt_s as f32);
+        let game = &session.game;
+        let (goal_current, goal_target) = progress(game, &session.level);
+        let phase = game.phase();
+        *self.hud = [
+            status,
+            if session.is_match3() { 1 } else { 2 },
+            game.score(),
+            u32::from(game.stars()),
+            game.match3()
+                .map_or(0, |match3| u32::from(match3.moves_left())),
+            game.merge_drop()
+                .map_or(0, |merge| merge.ticks_left().div_ceil(game_core::TICK_HZ)),
+            goal_current,
+            goal_target,
+            game.tick(),
+            session.inputs().len() as u32,
+            u32::from(matches!(phase, Phase::Finished { .. })),
+            u32::from(phase == Phase::Finished { passed: true }),
+            0,
+        ];
+        Ok(FrameOutput {
+            status,
+            width_px: width_px as u32,
+            height_px: height_px as u32,
+        })
+    }
+
+    /// The renderer reports how many draw calls the frame took (a HUD word, for tests).
+    pub fn set_draw_calls(&mut self, draw_calls: u32) {
+        self.hud[HUD_DRAW_CALLS] = draw_calls;
+    }
+
+    /// The render list of the last frame.
+    pub fn scene(&self) -> Option<&Scene> {
+        self.scene.as_ref()
+    }
+
+    /// The code of the last refused input (`no_match`, `drop_cooldown`, ...), if any.
+    pub fn last_refusal(&self) -> Option<Refusal> {
+        self.session.as_ref()?.last_refusal
+    }
+
+    /// The player stops: no more inputs; `frame` reports ready once the board is at rest.
+    pub fn stop(&mut self) {
+        if let Some(session) = self.session.as_mut() {
+            session.stop();
+        }
+    }
+
+    /// The signed proof bytes of the finished session.
+    pub fn finish(&self) -> Result<Vec<u8>, ClientError> {
+        let session = self.session.as_ref().ok_or(ClientError::NoSession)?;
+        Ok(session.finish(&self.key)?)
+    }
+
+    /// The board's place in the last frame, in CSS pixels: `[left, top, cell, rows, cols]` for
+    /// match-3 (cell = cell size), `[left, top, scale, 0, 0]` for merge-drop (scale = pixels
+    /// per world unit). For adapters that place native UI beside the board, and for tests.
+    pub fn board_rect(&self) -> Option<[f32; 5]> {
+        self.layout.map(|layout| {
+            [
+                layout.origin_x_px / layout.dpr,
+                layout.origin_y_px / layout.dpr,
+                layout.cell_px / layout.dpr,
+                f32::from(layout.rows),
+                f32::from(layout.cols),
+            ]
+        })
+    }
+
+    /// Bodies in a merge-drop session (benchmarks report it beside the frame time).
+    pub fn body_count(&self) -> u32 {
+        self.session.as_ref().map_or(0, |session| {
+            session
+                .game
+                .kernel()
+                .world
+                .query::<&game_core::physics::Body>()
+                .iter()
+                .count() as u32
+        })
+    }
+}
