@@ -105,11 +105,13 @@ export class GameSession {
   async play() {
     try {
       this.state = 'ticket';
-      const entropy = this.adapter.randomBytes(32);
+      // Mini-game random APIs answer asynchronously; the browser's synchronously.
+      const entropy = await this.adapter.randomBytes(32);
       this.client = new this.wasm.api.Client(entropy);
       entropy.fill(0);
       if (this.practice) {
-        const seed = new DataView(this.adapter.randomBytes(8).buffer).getBigUint64(0, true);
+        const seedBytes = await this.adapter.randomBytes(8);
+        const seed = new DataView(seedBytes.buffer, seedBytes.byteOffset, 8).getBigUint64(0, true);
         this.client.startPractice(this.levelBytes, seed);
       } else {
         const ticket = await this.backend.ticket(this.levelId, this.client.publicKeyHex());

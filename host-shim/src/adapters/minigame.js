@@ -1,0 +1,230 @@
+// The mini-game adapter: WeChat (`wx`, `WXWebAssembly`), Alipay (`my`, `MYWebAssembly`) and
+// Douyin (`tt`, `TTWebAssembly`). These runtimes are not browsers: no window, document, fetch or
+// standard WebAssembly; the wasm is instantiated from a path inside the code package, and every
+// platform service goes through the platform object. The differences between the three are data
+// in PLATFORMS, not branches scattered through the code.
+
+import { TOUCH } from '../index.js';
+import { abiApi } from '../wasm/abi-client.js';
+import { installTextCodec } from '../minigame/text-codec.js';
+
+/** What differs between the platforms. */
+export const PLATFORMS = {
+  wechat: {
+    api: 'wx', wasm: 'WXWebAssembly', wasmPath: 'game.wasm.br',
+    requestHeaders: 'header', responseStatus: 'statusCode',
+  },
+  alipay: {
+    // MYWebAssembly takes an absolute package path.
+    api: 'my', wasm: 'MYWebAssembly', wasmPath: '/game.wasm.br',
+    requestHeaders: 'headers', responseStatus: 'status',
+  },
+  douyin: {
+    api: 'tt', wasm: 'TTWebAssembly', wasmPath: 'game.wasm.br',
+    requestHeaders: 'header', responseStatus: 'statusCode',
+  },
+};
+
+const TOUCH_EVENTS = [
+  ['TouchStart', TOUCH.down], ['TouchMove', TOUCH.move], ['TouchEnd', TOUCH.up], ['TouchCancel', TOUCH.cancel],
+];
+
+/** Copies any ArrayBuffer view (from any realm) into a fresh ArrayBuffer the platform accepts. */
+function arrayBufferOf(bytes) {
+  if (ArrayBuffer.isView(bytes)) {
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  }
+  return bytes;
+}
+
+function textOf(data) {
+  if (typeof data === 'string') return data;
+  if (data === undefined || data === null) return '';
+  if (ArrayBuffer.isView(data) || Object.prototype.toString.call(data) === '[object ArrayBuffer]') {
+    return new TextDecoder('utf-8').decode(data);
+  }
+  return JSON.stringify(data);
+}
+
+/**
+ * `platform`: a key of PLATFORMS; `global`: the runtime's global object (GameGlobal);
+ * `api`/`webAssembly`: the platform objects, found on `global` when not given.
+ */
+export function minigameAdapter({ platform, global, api, webAssembly }) {
+  const spec = PLATFORMS[platform];
+  if (!spec) throw new Error(`unknown mini-game platform ${platform}`);
+  // Before anything decodes text from the wasm: devices lack TextEncoder/TextDecoder.
+  const codec = installTextCodec(global);
+  api = api ?? global[spec.api];
+  webAssembly = webAssembly ?? global[spec.wasm];
+  if (!api) throw new Error(`${spec.api} is missing: this is not a ${platform} mini-game runtime`);
+  if (!webAssembly) throw new Error(`${spec.wasm} is missing: this ${platform} version cannot run WebAssembly`);
+
+  let screenCanvas = null;
+  const windowInfo = () => (typeof api.getWindowInfo === 'function' ? api.getWindowInfo() : api.getSystemInfoSync());
+
+  /** The safe area in CSS pixels, falling back to the whole window where it is not reported. */
+  const safeArea = () => {
+    const info = windowInfo();
+    const width = info.windowWidth;
+    const height = info.windowHeight;
+    const area = info.safeArea;
+    if (!area || !(area.width > 0) || !(area.height > 0)) {
+      return { x: 0, y: 0, width, height, canvasWidth: width, canvasHeight: height, dpr: info.pixelRatio || 1 };
+    }
+    const x = Math.max(0, area.left);
+    const y = Math.max(0, area.top);
+    return {
+      x, y,
+      width: Math.min(area.width, width - x),
+      height: Math.min(area.height, height - y),
+      canvasWidth: width,
+      canvasHeight: height,
+      dpr: info.pixelRatio || 1,
+    };
+  };
+  let area = safeArea();
+
+  const frameApi = () => {
+    if (typeof global.requestAnimationFrame === 'function') {
+      return [global.requestAnimationFrame.bind(global), global.cancelAnimationFrame.bind(global)];
+    }
+    const canvas = adapter.canvas();
+    return [canvas.requestAnimationFrame.bind(canvas), canvas.cancelAnimationFrame.bind(canvas)];
+  };
+
+  const adapter = {
+    platform,
+    platformApi: api,
+    textCodec: codec,
+
+    /** Instantiates the package's wasm by path (the only way these runtimes allow). */
+    async loadWasm() {
+      const result = await webAssembly.instantiate(spec.wasmPath, {});
+      const instance = result.instance ?? result;
+      return abiApi(instance.exports, { viewport: () => area });
+    },
+
+    /** The first canvas a mini-game creates is the one on screen. */
+    canvas() {
+      if (!screenCanvas) screenCanvas = api.createCanvas();
+      return screenCanvas;
+    },
+
+    /** The game is laid out in the safe area (clear of notches and the home indicator). */
+    canvasSize() {
+      area = safeArea();
+      return { cssWidth: area.width, cssHeight: area.height, dpr: area.dpr };
+    },
+
+    safeArea: () => ({ ...area }),
+
+    /** Entropy from the platform's random API (asynchronous on every platform). */
+    randomBytes(count) {
+      const source = typeof api.getRandomValues === 'function'
+        ? api
+        : (typeof api.getUserCryptoManager === 'function' ? api.getUserCryptoManager() : null);
+      if (source && typeof source.getRandomValues === 'function') {
+        return new Promise((resolve, reject) => {
+          source.getRandomValues({
+            length: count,
+            success: (result) => {
+              const bytes = new Uint8Array(arrayBufferOf(result.randomValues));
+              if (bytes.length !== count) reject(new Error(`${spec.api}.getRandomValues gave ${bytes.length} bytes, not ${count}`));
+              else resolve(bytes);
+            },
+            fail: (error) => reject(new Error(`${spec.api}.getRandomValues failed: ${error?.errMsg ?? error?.errorMessage ?? error}`)),
+          });
+        });
+      }
+      if (global.crypto && typeof global.crypto.getRandomValues === 'function') {
+        return Promise.resolve(global.crypto.getRandomValues(new Uint8Array(count)));
+      }
+      return Promise.reject(new Error(`this ${platform} runtime offers no secure random source`));
+    },
+
+    /** Touches as the platform reports them, in CSS pixels from the safe area's corner. */
+    onPointer(callback) {
+      const handlers = TOUCH_EVENTS.map(([name, kind]) => {
+        const handler = (event) => {
+          const touches = event.changedTouches ?? event.touches ?? [];
+          for (let index = 0; index < touches.length; index += 1) {
+            const touch = touches[index];
+            const x = touch.clientX ?? touch.pageX ?? touch.x;
+            const y = touch.clientY ?? touch.pageY ?? touch.y;
+            callback(kind, touch.identifier, x - area.x, y - area.y);
+          }
+        };
+        api[`on${name}`](handler);
+        return [name, handler];
+      });
+      return () => {
+        for (const [name, handler] of handlers) api[`off${name}`]?.(handler);
+      };
+    },
+
+    requestFrame: (callback) => frameApi()[0](callback),
+    cancelFrame: (handle) => frameApi()[1](handle),
+
+    onVisibility(callback) {
+      const show = () => callback(true);
+      const hide = () => callback(false);
+      api.onShow(show);
+      api.onHide(hide);
+      return () => {
+        api.offShow?.(show);
+        api.offHide?.(hide);
+      };
+    },
+
+    /** HTTP through the platform's request API; the body arrives as text and is parsed here. */
+    request(method, url, { headers, body }) {
+      return new Promise((resolve, reject) => {
+        const settle = (result) => {
+          const status = result[spec.responseStatus];
+          let json = null;
+          try {
+            const text = textOf(result.data);
+            json = text ? JSON.parse(text) : null;
+          } catch {
+            json = null;
+          }
+          resolve({ status, json });
+        };
+        api.request({
+          url,
+          method,
+          [spec.requestHeaders]: headers ?? {},
+          data: body === undefined ? undefined : (typeof body === 'string' ? body : arrayBufferOf(body)),
+          dataType: 'text',
+          responseType: 'text',
+          success: settle,
+          fail: (error) => {
+            // Some platforms report an HTTP error status through `fail`; that is an answer.
+            if (error && typeof error[spec.responseStatus] === 'number') settle(error);
+            else reject(new Error(error?.errMsg ?? error?.errorMessage ?? 'request failed'));
+          },
+        });
+      });
+    },
+
+    /** A package file's bytes (levels, theme). */
+    readFile(path) {
+      const fs = api.getFileSystemManager();
+      const result = fs.readFileSync(path);
+      // Alipay answers `{ data }`; WeChat and Douyin the ArrayBuffer itself.
+      return result && result.data !== undefined && !ArrayBuffer.isView(result) && typeof result.byteLength !== 'number'
+        ? result.data
+        : result;
+    },
+
+    showMessage(kind, text) {
+      const title = kind === 'error' ? 'Error' : 'PlayProof';
+      if (typeof api.showModal === 'function') api.showModal({ title, content: text, showCancel: false });
+      else if (typeof api.alert === 'function') api.alert({ title, content: text });
+    },
+
+    clearMessage() {},
+  };
+  return adapter;
+}
