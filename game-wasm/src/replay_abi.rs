@@ -26,7 +26,7 @@ use crate::host_cell::HostCell;
 static RESULT: HostCell<Vec<u8>> = HostCell::new(Vec::new());
 
 #[no_mangle]
-pub extern "C" fn pp_abi_version() -> u32 {
+pub extern "C" fn pp_replay_abi_version() -> u32 {
     REPLAY_ABI_VERSION
 }
 

@@ -18,8 +18,8 @@ function hexToBytes(hex) {
 export async function loadReplayer(wasmBytes) {
   const { instance } = await WebAssembly.instantiate(wasmBytes, {});
   const wasm = instance.exports;
-  if (wasm.pp_abi_version() !== REPLAY_ABI_VERSION) {
-    throw new Error(`replay ABI version ${wasm.pp_abi_version()}, expected ${REPLAY_ABI_VERSION}`);
+  if (wasm.pp_replay_abi_version() !== REPLAY_ABI_VERSION) {
+    throw new Error(`replay ABI version ${wasm.pp_replay_abi_version()}, expected ${REPLAY_ABI_VERSION}`);
   }
   const copyIn = (bytes) => {
     const pointer = wasm.pp_alloc(bytes.length);

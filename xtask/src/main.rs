@@ -3,14 +3,17 @@
 //!
 //! - `cargo xtask run`            build everything and serve the playable page
 //! - `cargo xtask run demo`       a bot plays in the terminal
+//! - `cargo xtask minigame`       WeChat, Alipay and Douyin mini-game projects
 //! - `cargo xtask test`           every check CI runs
 //! - `cargo xtask bench SUITE`    a benchmark table (replay, physics, verify)
 //! - `cargo xtask golden record`  record golden replays (only with a new rules version)
 
+mod minigame;
 mod postgres;
 mod setup;
 mod shell;
 mod test;
+mod wasm_module;
 mod web;
 
 use anyhow::{bail, Result};
@@ -25,10 +28,11 @@ fn main() -> Result<()> {
         Some("setup") => setup::all(),
         Some("test") => test::all(),
         Some("run") => run(&rest),
+        Some("minigame") => minigame::build(&minigame::Options::parse(&rest)?),
         Some("bench") => bench(&rest),
         Some("golden") => golden(&rest),
         _ => bail!(
-            "usage: cargo xtask <setup | test | run [demo] [ARGS] | bench <replay|physics|verify|web> | golden record>"
+            "usage: cargo xtask <setup | test | run [demo] [ARGS] | minigame [--backend URL] | bench <replay|physics|verify|web> | golden record>"
         ),
     }
 }

@@ -17,7 +17,7 @@ const CHROMIUM_PATH: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER_PATH: &str = "/usr/bin/chromedriver";
 
 /// npm projects whose packages the tests need.
-pub const NPM_PROJECTS: [&str; 1] = ["tests/browser"];
+pub const NPM_PROJECTS: [&str; 2] = ["tests/browser", "host-shim"];
 
 pub fn all() -> Result<()> {
     rust_targets()?;
@@ -93,6 +93,14 @@ fn node_major() -> Option<u32> {
 }
 
 /// Installs Debian packages (the machines run as root; `apt-get update` first).
+/// wabt: `wasm-validate` checks the mini-game artifact with every post-MVP feature off.
+pub fn wabt() -> Result<()> {
+    if output("wasm-validate", &["--version"]).is_some() {
+        return Ok(());
+    }
+    apt_install(&["wabt"])
+}
+
 pub fn apt_install(packages: &[&str]) -> Result<()> {
     run("apt-get", &["update", "-qq"])?;
     let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::shell::{cargo, run};
-use crate::{postgres, setup, web};
+use crate::{minigame, postgres, setup, web};
 
 /// The server's PostgreSQL tests read their database URL here; without it they skip.
 const POSTGRES_URL_ENV: &str = "PLAYPROOF_TEST_POSTGRES_URL";
@@ -53,9 +53,25 @@ pub fn all() -> Result<()> {
             "--release",
         ])?;
     }
+    // The mini-game artifact: built, validated MVP-only, exports checked, size budget held.
+    minigame::build(&minigame::Options::default())?;
     cross_target()?;
     level_pack_gate()?;
-    web_browser()
+    web_browser()?;
+    minigame_projects()
+}
+
+/// Each platform's project booted in a sandbox that has only what that mini-game runtime has,
+/// one full session played with touch events against the real backend, the proof verified.
+fn minigame_projects() -> Result<()> {
+    run(
+        "node",
+        &[
+            "tests/minigame/projects.mjs",
+            crate::PLAYPROOF_RELEASE,
+            minigame::MINIGAME_DIR,
+        ],
+    )
 }
 
 /// The level-pack gate on a small game count: no shipped level impossible for its strongest
@@ -144,17 +160,9 @@ fn web_browser() -> Result<()> {
     )
 }
 
-/// The determinism proof: the same sessions natively, as wasm under Node and as wasm in headless
-/// Chromium, every checkpoint hash compared.
+/// The determinism proof: the same sessions natively, and in the shipped mini-game artifact
+/// (MVP wasm) under Node and in headless Chromium, every checkpoint hash compared.
 fn cross_target() -> Result<()> {
-    cargo(&[
-        "build",
-        "-p",
-        "game-wasm",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--release",
-    ])?;
     let sessions = "target/cross-target-sessions.json";
     cargo(&[
         "run",
@@ -175,7 +183,7 @@ fn cross_target() -> Result<()> {
         "--out",
         sessions,
     ])?;
-    let wasm = "target/wasm32-unknown-unknown/release/game_wasm.wasm";
+    let wasm = &format!("{}/game.wasm", minigame::MINIGAME_DIR);
     run("node", &["tests/cross-target/check.mjs", wasm, sessions])?;
     run("node", &["tests/browser/cross-target.mjs", wasm, sessions])
 }

@@ -52,11 +52,20 @@ pub fn build() -> Result<PathBuf> {
     Ok(web)
 }
 
-/// Links each mode's level folder (copies it byte for byte where links are unavailable: the
-/// ticket names each file by the SHA-256 of its bytes) and writes `index.json`: id, name, mode
-/// and path of each, sorted by id.
-fn levels(out: &Path) -> Result<()> {
-    fs::create_dir_all(out)?;
+/// A shipped level file, as the level pickers list it.
+pub struct LevelEntry {
+    pub id: String,
+    pub name: String,
+    /// The key of the level's `game` object: `match3` or `merge_drop`.
+    pub mode: String,
+    /// `assets/levels/<folder>/<file>.json`.
+    pub path: PathBuf,
+    /// The mode's folder under `assets/levels`.
+    pub folder: String,
+}
+
+/// Every shipped level file, sorted by id.
+pub fn level_entries() -> Result<Vec<LevelEntry>> {
     let mut entries = Vec::new();
     for mode_dir in fs::read_dir("assets/levels")? {
         let mode_dir = mode_dir?.path();
@@ -64,14 +73,12 @@ fn levels(out: &Path) -> Result<()> {
             continue;
         }
         let folder = mode_dir.file_name().unwrap().to_string_lossy().to_string();
-        let linked = link_dir(&mode_dir, &out.join(&folder))?;
         for file in fs::read_dir(&mode_dir)? {
             let file = file?.path();
             if file.extension().and_then(|ext| ext.to_str()) != Some("json") {
                 continue;
             }
-            let bytes = fs::read(&file)?;
-            let level: serde_json::Value = serde_json::from_slice(&bytes)
+            let level: serde_json::Value = serde_json::from_slice(&fs::read(&file)?)
                 .with_context(|| format!("reading {}", file.display()))?;
             let (Some(id), Some(name), Some(game)) = (
                 level["id"].as_str(),
@@ -80,23 +87,52 @@ fn levels(out: &Path) -> Result<()> {
             ) else {
                 bail!("{} has no id, name or game", file.display());
             };
-            let mode = game.keys().next().cloned().unwrap_or_default();
-            let file_name = file.file_name().unwrap().to_string_lossy().to_string();
-            if !linked {
-                fs::write(out.join(&folder).join(&file_name), &bytes)?;
-            }
-            entries.push(serde_json::json!({
-                "id": id,
-                "name": name,
-                "mode": mode,
-                "path": format!("levels/{folder}/{file_name}"),
-            }));
+            entries.push(LevelEntry {
+                id: id.to_string(),
+                name: name.to_string(),
+                mode: game.keys().next().cloned().unwrap_or_default(),
+                path: file,
+                folder: folder.clone(),
+            });
         }
     }
-    entries.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    entries.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(entries)
+}
+
+/// Links each mode's level folder (copies it byte for byte where links are unavailable: the
+/// ticket names each file by the SHA-256 of its bytes) and writes `index.json`: id, name, mode
+/// and path of each, sorted by id.
+fn levels(out: &Path) -> Result<()> {
+    fs::create_dir_all(out)?;
+    let entries = level_entries()?;
+    let mut folders: Vec<&str> = entries.iter().map(|entry| entry.folder.as_str()).collect();
+    folders.sort_unstable();
+    folders.dedup();
+    for folder in folders {
+        let linked = link_dir(&Path::new("assets/levels").join(folder), &out.join(folder))?;
+        if !linked {
+            for entry in entries.iter().filter(|entry| entry.folder == folder) {
+                let file_name = entry.path.file_name().expect("a level file has a name");
+                fs::write(out.join(folder).join(file_name), fs::read(&entry.path)?)?;
+            }
+        }
+    }
+    let index: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|entry| {
+            let file_name = entry.path.file_name().expect("a level file has a name");
+            serde_json::json!({
+                "id": entry.id,
+                "name": entry.name,
+                "mode": entry.mode,
+                "path": format!("levels/{}/{}", entry.folder, file_name.to_string_lossy()),
+            })
+        })
+        .collect();
     fs::write(
         out.join("index.json"),
-        serde_json::to_string_pretty(&entries)?,
+        serde_json::to_string_pretty(&index)?,
     )?;
     Ok(())
 }
