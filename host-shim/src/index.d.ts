@@ -65,8 +65,8 @@ export interface PlatformAdapter {
   /** The on-screen canvas (a DOM canvas or a mini-game canvas). */
   canvas(): unknown;
   canvasSize(): { cssWidth: number; cssHeight: number; dpr: number };
-  /** Cryptographically random bytes for the session key. */
-  randomBytes(count: number): Uint8Array;
+  /** Cryptographically random bytes for the session key (mini-game APIs answer later). */
+  randomBytes(count: number): Uint8Array | Promise<Uint8Array>;
   /** Subscribes to pointer events in CSS pixels from the canvas's corner; returns unsubscribe. */
   onPointer(callback: (kind: 0 | 1 | 2 | 3, pointerId: number, x: number, y: number) => void): () => void;
   requestFrame(callback: (timeMs: number) => void): unknown;
@@ -75,7 +75,7 @@ export interface PlatformAdapter {
   onVisibility(callback: (visible: boolean) => void): () => void;
   /** One HTTP request; rejects only when the network is unreachable. */
   request(method: string, url: string, init: { headers: Record<string, string>; body?: string | Uint8Array }): Promise<HttpResponse>;
-  showMessage(kind: 'error' | 'info', text: string): void;
+  showMessage(kind: 'error' | 'info' | 'receipt', text: string): void;
   clearMessage(): void;
 }
 

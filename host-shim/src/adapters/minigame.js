@@ -37,11 +37,11 @@ function arrayBufferOf(bytes) {
   return bytes;
 }
 
-function textOf(data) {
+function textOf(data, decoder) {
   if (typeof data === 'string') return data;
   if (data === undefined || data === null) return '';
   if (ArrayBuffer.isView(data) || Object.prototype.toString.call(data) === '[object ArrayBuffer]') {
-    return new TextDecoder('utf-8').decode(data);
+    return decoder.decode(data);
   }
   return JSON.stringify(data);
 }
@@ -55,6 +55,8 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
   if (!spec) throw new Error(`unknown mini-game platform ${platform}`);
   // Before anything decodes text from the wasm: devices lack TextEncoder/TextDecoder.
   const codec = installTextCodec(global);
+  const { TextEncoder: Encoder, TextDecoder: Decoder } = global;
+  const decoder = new Decoder('utf-8');
   api = api ?? global[spec.api];
   webAssembly = webAssembly ?? global[spec.wasm];
   if (!api) throw new Error(`${spec.api} is missing: this is not a ${platform} mini-game runtime`);
@@ -102,7 +104,7 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
     async loadWasm() {
       const result = await webAssembly.instantiate(spec.wasmPath, {});
       const instance = result.instance ?? result;
-      return abiApi(instance.exports, { viewport: () => area });
+      return abiApi(instance.exports, { viewport: () => area, TextEncoder: Encoder, TextDecoder: Decoder });
     },
 
     /** The first canvas a mini-game creates is the one on screen. */
@@ -184,7 +186,7 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
           const status = result[spec.responseStatus];
           let json = null;
           try {
-            const text = textOf(result.data);
+            const text = textOf(result.data, decoder);
             json = text ? JSON.parse(text) : null;
           } catch {
             json = null;
@@ -207,6 +209,9 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
         });
       });
     },
+
+    /** UTF-8 bytes to text, with the codec the adapter installed. */
+    decodeText: (bytes) => decoder.decode(bytes),
 
     /** A package file's bytes (levels, theme). */
     readFile(path) {

@@ -65,7 +65,7 @@ export async function boot({ platform, global, config }) {
     const wasm = await loadWasm(adapter);
     const backend = new Backend(adapter, { baseUrl: config.backendUrl });
     backend.identity = await identity(adapter, api, backend, config);
-    const themeJson = new TextDecoder('utf-8').decode(new Uint8Array(adapter.readFile(config.theme)));
+    const themeJson = adapter.decodeText(new Uint8Array(adapter.readFile(config.theme)));
     const levels = config.levels;
     if (!Array.isArray(levels) || levels.length === 0) throw new Error('config.js lists no levels');
     let index = Math.max(0, levels.findIndex((level) => level.id === config.firstLevel));

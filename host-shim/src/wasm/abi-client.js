@@ -24,16 +24,20 @@ export const REQUIRED_EXPORTS = [
 
 /**
  * `exports`: the instance's exports. `options.viewport()`: the drawing rectangle within the
- * canvas (see WebGlRenderer); absent, the whole canvas.
- * Resolves to `{ api, memory }` like the browser adapter's `loadWasm`.
+ * canvas (see WebGlRenderer); absent, the whole canvas. `options.TextEncoder`/`TextDecoder`:
+ * the codec to use (the adapter passes the ones it made sure exist); absent, the globals.
+ * Returns `{ api, memory }` like the browser adapter's `loadWasm`.
  */
-export function abiApi(exports, { viewport } = {}) {
+export function abiApi(exports, options = {}) {
+  const { viewport } = options;
+  const Encoder = options.TextEncoder ?? TextEncoder;
+  const Decoder = options.TextDecoder ?? TextDecoder;
   for (const name of REQUIRED_EXPORTS) {
     if (!(name in exports)) throw new Error(`the wasm module lacks the export ${name}`);
   }
   const memory = exports.memory;
-  const decoder = new TextDecoder('utf-8');
-  const encoder = new TextEncoder();
+  const decoder = new Decoder('utf-8');
+  const encoder = new Encoder();
 
   const bytesAt = (pointer, length) => new Uint8Array(memory.buffer, pointer, length).slice();
   const out = () => bytesAt(exports.pp_out_ptr(), exports.pp_out_len());

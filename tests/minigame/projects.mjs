@@ -1,0 +1,207 @@
+// The mini-game projects that `cargo xtask minigame` made, each booted in its platform's
+// sandbox (sandbox.mjs) and played for one full session with touch events only, against the
+// real backend (`playproof serve --dev` on SQLite). The proof the game sent is then checked
+// offline with `playproof verify`.
+//
+// usage: node tests/minigame/projects.mjs PLAYPROOF_BINARY MINIGAME_DIR [platform…]
+
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import assert from 'node:assert/strict';
+
+import { createRuntime, DEVICE } from './sandbox.mjs';
+
+const run = promisify(execFile);
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+/** Which level each platform plays: short sessions of both modes. */
+const PLAYS = {
+  wechat: { level: 'm3-03-three-colours', mode: 'match3' },
+  alipay: { level: 'md-05-vase', mode: 'merge_drop' },
+  douyin: { level: 'm3-01-first-steps', mode: 'match3' },
+};
+const BOOT_TIMEOUT_MS = 30_000;
+const SESSION_TIMEOUT_MS = 240_000;
+
+const [playproof, minigameDir, ...only] = process.argv.slice(2);
+if (!playproof || !minigameDir) {
+  console.error('usage: node tests/minigame/projects.mjs PLAYPROOF_BINARY MINIGAME_DIR [platform…]');
+  process.exit(2);
+}
+const platforms = only.length > 0 ? only : Object.keys(PLAYS);
+const work = mkdtempSync(join(tmpdir(), 'playproof-minigame-'));
+
+async function waitFor(what, predicate, timeoutMs) {
+  const started = Date.now();
+  for (;;) {
+    const value = predicate();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** The verification service with a known ticket key, so `playproof verify` can check offline. */
+async function startBackend() {
+  const keys = join(work, 'keys.json');
+  await run(playproof, ['keys', 'new', '--out', keys]);
+  const secret = JSON.parse(readFileSync(keys, 'utf8')).keys[0].secret_key;
+  const child = spawn(playproof, [
+    'serve', '--dev', '--db', `sqlite:${join(work, 'ledger.sqlite')}`,
+    '--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', '--key-id', '1',
+  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PLAYPROOF_TICKET_SECRET: secret } });
+  let log = '';
+  const url = await new Promise((done, fail) => {
+    const onData = (chunk) => {
+      log += chunk;
+      const match = /listening on (http:\/\/[0-9.:]+)/.exec(log);
+      if (match) done(match[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => fail(new Error(`playproof serve exited (${code}):\n${log}`)));
+  });
+  return { url, keys, stop: () => child.kill('SIGTERM') };
+}
+
+/** A copy of the project with config.js pointing at this backend and level. */
+function projectCopy(platform, backendUrl, level) {
+  const dir = join(work, platform);
+  cpSync(join(minigameDir, platform), dir, { recursive: true });
+  const configPath = join(dir, 'config.js');
+  const config = readFileSync(configPath, 'utf8')
+    .replace(/"backendUrl": "[^"]*"/, `"backendUrl": ${JSON.stringify(backendUrl)}`)
+    .replace(/"devPlayer": "[^"]*"/, `"devPlayer": "minigame-${platform}"`)
+    .replace(/"firstLevel": [^,\n]*/, `"firstLevel": ${JSON.stringify(level)}`);
+  writeFileSync(configPath, config);
+  return dir;
+}
+
+/** The board rectangle in window coordinates (the game lays out inside the safe area). */
+function boardRect(game) {
+  const [left, top, cell, rows, cols] = game.session.client.boardRect();
+  return { left: left + DEVICE.safeArea.left, top: top + DEVICE.safeArea.top, cell, rows, cols };
+}
+
+/** Swipes cells in reading order until the game accepts a move (refused swipes cost nothing). */
+async function swipeOneMove(runtime, game) {
+  const { left, top, cell, rows, cols } = boardRect(game);
+  for (let row = 0; row < rows; row += 1) {
+    for (let col = 0; col < cols; col += 1) {
+      for (const [dx, dy] of [[1, 0], [0, 1]]) {
+        for (let attempt = 0; attempt < 40; attempt += 1) {
+          if (game.state !== 'playing') return;
+          const before = game.hud.inputs ?? 0;
+          const x = left + (col + 0.5) * cell;
+          const y = top + (row + 0.5) * cell;
+          runtime.touch('down', [[7, x, y]]);
+          await sleep(40);
+          for (let step = 1; step <= 3; step += 1) {
+            runtime.touch('move', [[7, x + (dx * cell * 0.8 * step) / 3, y + (dy * cell * 0.8 * step) / 3]]);
+            await sleep(20);
+          }
+          runtime.touch('up', [[7, x + dx * cell * 0.8, y + dy * cell * 0.8]]);
+          await sleep(120);
+          if (game.state !== 'playing' || (game.hud.inputs ?? 0) > before) return;
+          if (game.session.client.lastRefusal() !== 'board_not_stable') break;
+          await sleep(200);
+        }
+      }
+    }
+  }
+  throw new Error('no swipe was accepted anywhere on the board');
+}
+
+/** Drops pieces near the middle as fast as the cooldown allows, until the game ends. */
+async function playMergeDrop(runtime, game) {
+  const { top, cell: scale } = boardRect(game);
+  const xs = [0.5, 0.45, 0.55, 0.5, 0.4, 0.6].map((share) => DEVICE.windowWidth * share);
+  for (let taps = 0; game.state === 'playing'; taps += 1) {
+    const x = xs[taps % xs.length];
+    runtime.touch('down', [[3, x, top + scale]]);
+    await sleep(30);
+    runtime.touch('up', [[3, x, top + scale]]);
+    await sleep(450);
+  }
+}
+
+async function playOne(platform, backend) {
+  const { level, mode } = PLAYS[platform];
+  const root = projectCopy(platform, backend.url, level);
+  const runtime = createRuntime({ platform, root: resolve(root) });
+  runtime.run();
+  const game = await waitFor(`${platform}: the game to start`, () => {
+    const game = runtime.global.playproofGame;
+    if (game?.state === 'failed') throw new Error(`${platform}: boot failed: ${game.error.message}`);
+    return game?.state === 'playing' && game.hud.tick > 0 ? game : null;
+  }, BOOT_TIMEOUT_MS);
+  assert.deepEqual({ ...game.textCodec }, { encoder: 'polyfill', decoder: 'polyfill' }, 'the runtime had no TextEncoder/TextDecoder, so the shim installed its own');
+  assert.equal(game.levelId, level);
+  const started = Date.now();
+
+  // Hidden: no frames, no game time. Shown again: the game goes on.
+  const tickBeforeHide = game.hud.tick;
+  runtime.hide();
+  await sleep(300);
+  assert.ok(game.hud.tick - tickBeforeHide <= 2, `${platform}: the game ran while hidden`);
+  runtime.show();
+  await waitFor(`${platform}: frames after show`, () => game.hud.tick > tickBeforeHide + 5, 5_000);
+
+  const deadline = setTimeout(() => { game.session?.cancel(); }, SESSION_TIMEOUT_MS);
+  if (mode === 'match3') {
+    while (game.state === 'playing' && game.receipts.length === 0) {
+      await swipeOneMove(runtime, game);
+    }
+  } else {
+    await playMergeDrop(runtime, game);
+  }
+  await waitFor(`${platform}: the receipt`, () => ['done', 'error'].includes(game.state) && game, 60_000);
+  assert.equal(game.receipts.length, 1, `${platform}: one game played`);
+  clearTimeout(deadline);
+  if (game.state !== 'done') throw new Error(`${platform}: the game ended in ${game.state}: ${JSON.stringify(game.error)}`);
+  const receipt = game.receipts.at(-1);
+  const proofRequest = runtime.requests.find((request) => request.url.endsWith('/v1/proofs'));
+  assert.ok(proofRequest, `${platform}: the proof went through the platform's request API`);
+  assert.equal(proofRequest.headers['content-type'], 'application/octet-stream');
+  const proofPath = join(work, `${platform}.proof`);
+  writeFileSync(proofPath, proofRequest.body);
+  const { stdout } = await run(playproof, ['verify', proofPath, '--keys', backend.keys, '--levels', 'assets/levels', '--json']);
+  const verdict = JSON.parse(stdout);
+  const gl = runtime.gl().summary();
+  const result = {
+    platform, level, moves: game.hud.inputs, seconds: Math.round((Date.now() - started) / 1000),
+    score: receipt.score, payoutFen: receipt.payout_fen, verify: verdict,
+    gl, messages: runtime.messages.length, canvases: runtime.canvasCount(),
+  };
+  assert.equal(verdict.verdict, 'accepted', `${platform}: playproof verify accepts the proof: ${stdout}`);
+  assert.equal(verdict.score, receipt.score, `${platform}: verify and the server agree on the score`);
+  assert.equal(receipt.score, game.hud.score, `${platform}: the HUD showed the verified score`);
+  assert.equal(runtime.canvasCount(), 1, `${platform}: one canvas, the on-screen one`);
+  assert.equal(gl.version, 2, `${platform}: WebGL2 was used where offered`);
+  assert.ok(gl.draws > 100, `${platform}: frames were drawn (${gl.draws})`);
+  assert.ok(gl.draws <= gl.clears, `${platform}: at most one draw call per frame`);
+  assert.ok(runtime.messages.some((message) => /Verified score/.test(message.content)), `${platform}: the player saw the receipt`);
+  return result;
+}
+
+const backend = await startBackend();
+let failed = false;
+try {
+  const results = await Promise.allSettled(platforms.map((platform) => playOne(platform, backend)));
+  for (const [index, result] of results.entries()) {
+    if (result.status === 'fulfilled') {
+      const value = result.value;
+      console.log(`ok ${value.platform}: ${value.level} played with touches (${value.moves} ${PLAYS[value.platform].mode === 'match3' ? 'moves' : 'drops'}, ${value.seconds} s), score ${value.score}, paid ${value.payoutFen} fen; playproof verify: accepted; ${value.gl.draws} draw calls over ${value.gl.clears} frames, up to ${value.gl.instancesMax} instances`);
+    } else {
+      failed = true;
+      console.error(`FAILED ${platforms[index]}: ${result.reason?.stack ?? result.reason}`);
+    }
+  }
+} finally {
+  backend.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

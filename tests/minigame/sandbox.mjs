@@ -1,0 +1,217 @@
+// A mini-game runtime without a phone: a Node `vm` context that exposes only what WeChat,
+// Alipay and Douyin mini-game runtimes give a game on a device. There is the platform object
+// (wx / my / tt), the global object (GameGlobal, or $global on Alipay), CommonJS `require` over
+// the package's files, the platform's WebAssembly that instantiates only from a path inside the
+// package, timers and animation frames, and console. There is no standard WebAssembly, window,
+// document, fetch, TextEncoder or TextDecoder.
+//
+// Platform services are real where it matters:
+// - request does real HTTP to the backend;
+// - getRandomValues draws from the OS;
+// - the file system reads the package folder.
+// WebGL is the recording stand-in. Touches are injected by the test through `touch()`.
+
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, normalize, dirname, posix } from 'node:path';
+import vm from 'node:vm';
+import zlib from 'node:zlib';
+import { performance } from 'node:perf_hooks';
+
+import { WebGlStandIn } from './webgl-standin.mjs';
+
+const FRAME_MS = 1000 / 60;
+
+/** The device: an iPhone-sized portrait screen with a notch and a home indicator. */
+export const DEVICE = {
+  windowWidth: 375,
+  windowHeight: 812,
+  pixelRatio: 3,
+  safeArea: { left: 0, right: 375, top: 47, bottom: 778, width: 375, height: 731 },
+};
+
+/** Per platform: names of the objects and the shapes of their APIs. */
+export const PLATFORMS = {
+  wechat: { api: 'wx', wasm: 'WXWebAssembly', global: 'GameGlobal', requestHeaders: 'header', responseStatus: 'statusCode', absoluteWasmPath: false },
+  alipay: { api: 'my', wasm: 'MYWebAssembly', global: '$global', requestHeaders: 'headers', responseStatus: 'status', absoluteWasmPath: true },
+  douyin: { api: 'tt', wasm: 'TTWebAssembly', global: 'GameGlobal', requestHeaders: 'header', responseStatus: 'statusCode', absoluteWasmPath: false },
+};
+
+/** Fails loudly inside the game: the error propagates into the game's promise chain. */
+function misuse(message) {
+  throw new Error(`mini-game runtime: ${message}`);
+}
+
+/** A package path ('a/b', '/a/b'; never '..', './' or outside the package) to a file path. */
+function packageFile(root, path, { absolute = false } = {}) {
+  if (typeof path !== 'string' || path.length === 0) misuse(`a package path must be a non-empty string, got ${typeof path}`);
+  if (absolute && !path.startsWith('/')) misuse(`this platform needs an absolute package path, got ${path}`);
+  if (path.startsWith('./') || path.split('/').includes('..')) misuse(`package paths may not use ./ or ..: ${path}`);
+  const file = join(root, normalize(path.replace(/^\/+/, '')));
+  if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) misuse(`no file ${path} in the package`);
+  return file;
+}
+
+/**
+ * Creates the runtime for `platform` over the project folder `root`. Returns `{ context, run,
+ * touch, show, hide, gl, messages, requests, canvasCount }`.
+ */
+export function createRuntime({ platform, root }) {
+  const spec = PLATFORMS[platform];
+  const messages = [];
+  const requests = [];
+  const touchHandlers = { TouchStart: new Set(), TouchMove: new Set(), TouchEnd: new Set(), TouchCancel: new Set() };
+  const lifecycle = { Show: new Set(), Hide: new Set() };
+  const state = { gl: null, canvases: 0, hidden: false };
+
+  const sandbox = {};
+  const context = vm.createContext(sandbox, { name: `${platform} mini-game` });
+  // A fresh V8 context brings the ECMAScript built-ins, WebAssembly among them: remove it.
+  vm.runInContext('delete globalThis.WebAssembly;', context);
+  const global = vm.runInContext('globalThis', context);
+  global[spec.global] = global;
+
+  const makeCanvas = () => {
+    const onScreen = state.canvases === 0;
+    state.canvases += 1;
+    const canvas = {
+      width: onScreen ? DEVICE.windowWidth * DEVICE.pixelRatio : 300,
+      height: onScreen ? DEVICE.windowHeight * DEVICE.pixelRatio : 150,
+      getContext(kind, attributes) {
+        if (kind !== 'webgl' && kind !== 'webgl2') misuse(`getContext(${kind}) is not offered`);
+        if (attributes !== undefined && (typeof attributes !== 'object' || attributes === null)) misuse('context attributes must be an object');
+        if (!onScreen) misuse('the game drew into an off-screen canvas: the first createCanvas() is the one on screen');
+        if (!state.gl) state.gl = new WebGlStandIn(canvas, kind === 'webgl2' ? 2 : 1);
+        return state.gl;
+      },
+    };
+    return canvas;
+  };
+
+  const api = {
+    createCanvas: makeCanvas,
+    getSystemInfoSync: () => ({ ...DEVICE, safeArea: { ...DEVICE.safeArea }, screenWidth: DEVICE.windowWidth, screenHeight: DEVICE.windowHeight, platform: 'ios' }),
+    getWindowInfo: () => ({ ...DEVICE, safeArea: { ...DEVICE.safeArea }, screenWidth: DEVICE.windowWidth, screenHeight: DEVICE.windowHeight }),
+    onShow: (handler) => lifecycle.Show.add(handler),
+    offShow: (handler) => lifecycle.Show.delete(handler),
+    onHide: (handler) => lifecycle.Hide.add(handler),
+    offHide: (handler) => lifecycle.Hide.delete(handler),
+    getRandomValues({ length, success, fail }) {
+      if (!Number.isInteger(length) || length <= 0 || length > 1_048_576) {
+        setTimeout(() => fail?.({ errMsg: 'getRandomValues:fail invalid length' }), 0);
+        return;
+      }
+      const bytes = randomBytes(length);
+      setTimeout(() => success({ randomValues: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + length) }), 0);
+    },
+    getFileSystemManager: () => ({
+      readFileSync(path, encoding) {
+        const bytes = readFileSync(packageFile(root, path));
+        if (encoding !== undefined) return bytes.toString(encoding);
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+      },
+    }),
+    request(options) {
+      const { url, method = 'GET', data, success, fail } = options;
+      const headers = options[spec.requestHeaders] ?? {};
+      const wrongHeaders = spec.requestHeaders === 'header' ? 'headers' : 'header';
+      if (options[wrongHeaders] !== undefined) misuse(`request: this platform takes "${spec.requestHeaders}", not "${wrongHeaders}"`);
+      if (typeof url !== 'string' || !/^https?:\/\//.test(url)) misuse(`request: bad url ${url}`);
+      let body;
+      if (data !== undefined) {
+        const tag = Object.prototype.toString.call(data);
+        if (typeof data === 'string') body = data;
+        else if (tag === '[object ArrayBuffer]') body = Buffer.from(new Uint8Array(data));
+        else if (ArrayBuffer.isView(data)) misuse('request: data must be a string, object or ArrayBuffer, not a typed array');
+        else body = JSON.stringify(data);
+      }
+      const record = { method, url, headers: { ...headers }, body: body === undefined ? null : Buffer.from(body) };
+      requests.push(record);
+      fetch(url, { method, headers, body })
+        .then(async (response) => {
+          const text = await response.text();
+          const responseHeaders = Object.fromEntries(response.headers.entries());
+          let payload = text;
+          if (options.dataType === 'json') {
+            try { payload = JSON.parse(text); } catch { payload = text; }
+          }
+          record.status = response.status;
+          record.response = text;
+          success?.({ [spec.responseStatus]: response.status, data: payload, [spec.requestHeaders]: responseHeaders });
+        })
+        .catch((error) => fail?.({ errMsg: `request:fail ${error.message}`, errorMessage: error.message }));
+      return { abort() {} };
+    },
+    showModal: (options) => messages.push({ title: options.title, content: options.content }),
+    login: ({ success }) => setTimeout(() => success({ code: `code-${randomBytes(4).toString('hex')}` }), 0),
+  };
+  for (const name of Object.keys(touchHandlers)) {
+    api[`on${name}`] = (handler) => touchHandlers[name].add(handler);
+    api[`off${name}`] = (handler) => (handler ? touchHandlers[name].delete(handler) : touchHandlers[name].clear());
+  }
+  global[spec.api] = api;
+
+  global[spec.wasm] = {
+    instantiate(path, imports) {
+      if (typeof path !== 'string') misuse(`${spec.wasm}.instantiate takes a package path, not ${Object.prototype.toString.call(path)}`);
+      if (!/\.wasm(\.br)?$/.test(path)) misuse(`${spec.wasm}.instantiate: ${path} is not a .wasm or .wasm.br file`);
+      const file = packageFile(root, path, { absolute: spec.absoluteWasmPath });
+      let bytes = readFileSync(file);
+      if (path.endsWith('.br')) bytes = zlib.brotliDecompressSync(bytes);
+      const module = new WebAssembly.Module(bytes);
+      const globals = WebAssembly.Module.exports(module).filter((entry) => entry.kind === 'global');
+      if (globals.length > 0) misuse(`the module exports globals (${globals.map((entry) => entry.name)}), which iOS refuses`);
+      return WebAssembly.instantiate(module, imports ?? {}).then((instance) => ({ module, instance }));
+    },
+  };
+
+  // Timers and frames run in real time: the backend checks that game time never outruns it.
+  global.setTimeout = (callback, ms, ...args) => setTimeout(callback, ms, ...args);
+  global.clearTimeout = (handle) => clearTimeout(handle);
+  global.setInterval = (callback, ms, ...args) => setInterval(callback, ms, ...args);
+  global.clearInterval = (handle) => clearInterval(handle);
+  global.requestAnimationFrame = (callback) => setTimeout(() => {
+    if (!state.hidden) callback(performance.now());
+  }, FRAME_MS);
+  global.cancelAnimationFrame = (handle) => clearTimeout(handle);
+  global.console = console;
+
+  /** CommonJS over the package: relative paths from the requiring file, `.js` optional. */
+  const cache = new Map();
+  const requireFrom = (fromDir) => (specifier) => {
+    if (typeof specifier !== 'string' || specifier.startsWith('/')) misuse(`require takes a relative path, got ${specifier}`);
+    let relative = posix.normalize(posix.join(fromDir, specifier));
+    if (!relative.endsWith('.js')) relative += '.js';
+    if (relative.startsWith('..')) misuse(`require outside the package: ${specifier}`);
+    if (cache.has(relative)) return cache.get(relative).exports;
+    const file = packageFile(root, relative);
+    const module = { exports: {} };
+    cache.set(relative, module);
+    const wrapper = vm.runInContext(`(function (module, exports, require) {\n${readFileSync(file, 'utf8')}\n})`, context, { filename: file });
+    wrapper.call(module.exports, module, module.exports, requireFrom(posix.dirname(relative)));
+    return module.exports;
+  };
+  global.require = requireFrom('.');
+
+  const touch = (kind, points) => {
+    const name = { down: 'TouchStart', move: 'TouchMove', up: 'TouchEnd', cancel: 'TouchCancel' }[kind];
+    const changed = points.map(([identifier, x, y]) => ({ identifier, clientX: x, clientY: y, pageX: x, pageY: y, force: 1 }));
+    const event = { touches: kind === 'up' || kind === 'cancel' ? [] : changed, changedTouches: changed, timeStamp: performance.now() };
+    for (const handler of touchHandlers[name]) handler(event);
+  };
+
+  return {
+    context,
+    global,
+    /** Runs the package's game.js as the runtime would at launch. */
+    run: () => global.require('./game.js'),
+    touch,
+    hide: () => { state.hidden = true; for (const handler of lifecycle.Hide) handler({}); },
+    show: () => { state.hidden = false; for (const handler of lifecycle.Show) handler({ scene: 1001, query: {} }); },
+    gl: () => state.gl,
+    messages,
+    requests,
+    canvasCount: () => state.canvases,
+    dirname,
+  };
+}
