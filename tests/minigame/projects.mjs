@@ -180,6 +180,13 @@ async function playOne(platform, backend) {
   assert.equal(verdict.score, receipt.score, `${platform}: verify and the server agree on the score`);
   assert.equal(receipt.score, game.hud.score, `${platform}: the HUD showed the verified score`);
   assert.equal(runtime.canvasCount(), 1, `${platform}: one canvas, the on-screen one`);
+  // Device pixels: the canvas covers the window; the game is drawn inside the safe area (GL's
+  // viewport counts from the bottom edge).
+  const { pixelRatio: dpr, windowWidth, windowHeight, safeArea } = DEVICE;
+  assert.deepEqual([gl.canvas.width, gl.canvas.height], [windowWidth * dpr, windowHeight * dpr], `${platform}: canvas at the device pixel ratio`);
+  assert.deepEqual({ ...gl.viewport }, {
+    x: safeArea.left * dpr, y: (windowHeight - safeArea.bottom) * dpr, width: safeArea.width * dpr, height: safeArea.height * dpr,
+  }, `${platform}: drawn inside the safe area`);
   assert.equal(gl.version, 2, `${platform}: WebGL2 was used where offered`);
   assert.ok(gl.draws > 100, `${platform}: frames were drawn (${gl.draws})`);
   assert.ok(gl.draws <= gl.clears, `${platform}: at most one draw call per frame`);

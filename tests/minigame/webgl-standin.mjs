@@ -295,6 +295,12 @@ export class WebGlStandIn {
 
   /** What the test reports and asserts on. */
   summary() {
-    return { version: this.version, calls: Object.fromEntries(this.calls), ...this.frames };
+    return {
+      version: this.version,
+      calls: Object.fromEntries(this.calls),
+      canvas: { width: this.canvas.width, height: this.canvas.height },
+      viewport: this.viewportRect,
+      ...this.frames,
+    };
   }
 }
