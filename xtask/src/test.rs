@@ -61,9 +61,11 @@ pub fn all() -> Result<()> {
     minigame_projects()
 }
 
-/// Each platform's project booted in a sandbox that has only what that mini-game runtime has,
+/// The artifact through the shim's ABI client (bad input gets errors, not traps); then each
+/// platform's project booted in a sandbox that has only what that mini-game runtime has,
 /// one full session played with touch events against the real backend, the proof verified.
 fn minigame_projects() -> Result<()> {
+    run("node", &["--test", "tests/minigame/"])?;
     run(
         "node",
         &[
