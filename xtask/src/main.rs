@@ -113,7 +113,9 @@ fn bench(args: &[&str]) -> Result<()> {
 }
 
 /// The browser build in headless Chromium: frame time with 100 bodies, time to the first
-/// frame, and the .wasm's size raw, gzip and brotli.
+/// frame, and the .wasm's size raw, gzip and brotli. Then the mini-game build on a low-end
+/// budget: its sizes, instantiate-to-first-frame and frame times under `node --jitless` (no JIT,
+/// as iOS runs mini-games outside high-performance mode), and with V8's baseline tiers only.
 fn bench_web() -> Result<()> {
     setup::node()?;
     setup::chromium()?;
@@ -122,6 +124,29 @@ fn bench_web() -> Result<()> {
     shell::run(
         "node",
         &["tests/browser/bench-web.mjs", &web.to_string_lossy()],
+    )?;
+    minigame::build(&minigame::Options::default())?;
+    shell::run(
+        "node",
+        &[
+            "--jitless",
+            "tests/minigame/bench.mjs",
+            minigame::MINIGAME_DIR,
+        ],
+    )?;
+    // JavaScript in V8's interpreter, wasm compiled by its baseline compiler only: a device
+    // that has a JIT but little time to optimise.
+    shell::run(
+        "node",
+        &[
+            "--no-opt",
+            "--no-maglev",
+            "--no-sparkplug",
+            "--liftoff-only",
+            "--no-wasm-tier-up",
+            "tests/minigame/bench.mjs",
+            minigame::MINIGAME_DIR,
+        ],
     )
 }
 
