@@ -158,29 +158,26 @@ fn text(which: u32) -> Option<Vec<u8>> {
     Some(text.into_bytes())
 }
 
+/// Text `which`, made on first use and kept (the address must stay valid for the host).
+fn with_text<R>(which: u32, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+    STATE.with(|state| {
+        let slot = state.texts.get_mut(which as usize)?;
+        if slot.is_empty() {
+            *slot = text(which)?;
+        }
+        Some(f(slot))
+    })
+}
+
 /// Address of text `which` (`TEXT_*`), UTF-8, or 0 for an unknown number.
 #[no_mangle]
 pub extern "C" fn pp_text_ptr(which: u32) -> *const u8 {
-    STATE.with(|state| {
-        let Some(slot) = state.texts.get_mut(which as usize) else {
-            return core::ptr::null();
-        };
-        if slot.is_empty() {
-            *slot = text(which).unwrap_or_default();
-        }
-        slot.as_ptr()
-    })
+    with_text(which, <[u8]>::as_ptr).unwrap_or(core::ptr::null())
 }
 
 #[no_mangle]
 pub extern "C" fn pp_text_len(which: u32) -> u32 {
-    pp_text_ptr(which);
-    STATE.with(|state| {
-        state
-            .texts
-            .get(which as usize)
-            .map_or(0, |slot| slot.len() as u32)
-    })
+    with_text(which, |text| text.len() as u32).unwrap_or(0)
 }
 
 #[no_mangle]

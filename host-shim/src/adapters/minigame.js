@@ -217,10 +217,8 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
     readFile(path) {
       const fs = api.getFileSystemManager();
       const result = fs.readFileSync(path);
-      // Alipay answers `{ data }`; WeChat and Douyin the ArrayBuffer itself.
-      return result && result.data !== undefined && !ArrayBuffer.isView(result) && typeof result.byteLength !== 'number'
-        ? result.data
-        : result;
+      // WeChat and Douyin answer the ArrayBuffer itself; Alipay `{ data }`.
+      return typeof result.byteLength === 'number' ? result : result.data;
     },
 
     showMessage(kind, text) {
