@@ -235,8 +235,8 @@ fn spawn_server(scratch: &Path, url: &str, schema: Option<&str>) -> Result<Serve
             unlimited,
         ])
         .env(CHILD_ENV, "1")
-        .env(playproof_server::run::TICKET_SECRET_ENV, "5a".repeat(32))
-        .env(playproof_server::run::TOKEN_SECRET_ENV, "a5".repeat(32))
+        .env(playproof_server::run::TICKET_SECRET_ENV, "5a69".repeat(16))
+        .env(playproof_server::run::TOKEN_SECRET_ENV, "a596".repeat(16))
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     if let Some(schema) = schema {

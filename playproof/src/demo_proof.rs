@@ -40,7 +40,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let key_file = KeyFile::load(&args.keys)?;
-    let server = key_file.issuing_key(&args.keys)?;
+    let server = key_file.ring(&args.keys)?.signing_key;
     let level_bytes =
         std::fs::read(&args.level).with_context(|| format!("reading {}", args.level.display()))?;
     let level = Level::from_json(&level_bytes)

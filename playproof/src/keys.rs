@@ -1,17 +1,12 @@
-//! `playproof keys`: the server's ticket key ring as a JSON file.
-//!
-//! ```json
-//! { "issuing_key_id": 2,
-//!   "keys": [ { "id": 1, "status": "retired", "public_key": "<hex>", "secret_key": "<hex>" },
-//!             { "id": 2, "status": "active",  "public_key": "<hex>", "secret_key": "<hex>" } ] }
-//! ```
-//! Verifiers need only the public keys; `secret_key` may be left out of their copy.
+//! `playproof keys`: the server's ticket key ring as a JSON file (format and rules in
+//! `playproof_server::secrets`). Every write is atomic and private: a new file with mode 0600,
+//! flushed, then renamed over the old one.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use playproof_proof::{KeyId, KeyStatus, Keyring, ServerKey};
-use serde::{Deserialize, Serialize};
+use playproof_proof::{KeyId, Keyring};
+pub use playproof_server::secrets::KeyFile;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -27,12 +22,13 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Add a fresh active key and issue tickets with it; older keys stay active.
+    /// Add a fresh active key and issue tickets with it; older keys stay active, so tickets
+    /// they signed are still accepted.
     Rotate {
         #[arg(long)]
         keys: PathBuf,
     },
-    /// Retire a key: tickets it signed are refused from now on.
+    /// Retire a key: tickets it signed are refused from now on, and its secret is deleted.
     Retire {
         #[arg(long)]
         keys: PathBuf,
@@ -50,20 +46,12 @@ pub fn run(args: Args) -> Result<()> {
                     out.display()
                 );
             }
-            let key = ServerKey::generate(KeyId(1)).context("generating a server key")?;
-            let file = KeyFile {
-                issuing_key_id: 1,
-                keys: vec![KeyEntry::of(&key, Status::Active)],
-            };
-            file.save(&out)?;
+            KeyFile::generate()?.save(&out)?;
             println!("wrote {} with active key 1", out.display());
         }
         Command::Rotate { keys } => {
             let mut file = KeyFile::load(&keys)?;
-            let id = file.keys.iter().map(|key| key.id).max().unwrap_or(0) + 1;
-            let key = ServerKey::generate(KeyId(id)).context("generating a server key")?;
-            file.keys.push(KeyEntry::of(&key, Status::Active));
-            file.issuing_key_id = id;
+            let id = file.rotate()?;
             file.save(&keys)?;
             println!(
                 "added active key {id} to {}; it now issues tickets",
@@ -72,13 +60,7 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Retire { keys, id } => {
             let mut file = KeyFile::load(&keys)?;
-            if id == file.issuing_key_id {
-                bail!("key {id} issues tickets; rotate to a new key before retiring it");
-            }
-            let Some(entry) = file.keys.iter_mut().find(|key| key.id == id) else {
-                bail!("{}: no key with id {id}", keys.display());
-            };
-            entry.status = Status::Retired;
+            file.retire(&keys, id)?;
             file.save(&keys)?;
             println!("retired key {id} in {}", keys.display());
         }
@@ -86,96 +68,17 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Active,
-    Retired,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeyEntry {
-    pub id: u32,
-    pub status: Status,
-    pub public_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret_key: Option<String>,
-}
-
-impl KeyEntry {
-    fn of(key: &ServerKey, status: Status) -> KeyEntry {
-        KeyEntry {
-            id: key.id().0,
-            status,
-            public_key: hex(&key.public_key()),
-            secret_key: Some(hex(&key.secret())),
-        }
+/// The public key ring a verifier uses: every key of the file, with its status.
+pub fn keyring(file: &KeyFile, path: &Path) -> Result<Keyring> {
+    let mut keyring = Keyring::new();
+    for entry in &file.keys {
+        let public = unhex32(&entry.public_key)
+            .with_context(|| format!("{}: key {}: public_key", path.display(), entry.id))?;
+        keyring
+            .add(KeyId(entry.id), public, entry.status.into())
+            .with_context(|| format!("{}: key {}", path.display(), entry.id))?;
     }
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeyFile {
-    pub issuing_key_id: u32,
-    pub keys: Vec<KeyEntry>,
-}
-
-impl KeyFile {
-    pub fn load(path: &Path) -> Result<KeyFile> {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        serde_json::from_slice(&bytes)
-            .with_context(|| format!("{}: not a key ring file", path.display()))
-    }
-
-    fn save(&self, path: &Path) -> Result<()> {
-        let mut text = serde_json::to_string_pretty(self)?;
-        text.push('\n');
-        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
-    }
-
-    /// The public key ring a verifier uses.
-    pub fn keyring(&self, path: &Path) -> Result<Keyring> {
-        let mut keyring = Keyring::new();
-        for entry in &self.keys {
-            let public = unhex32(&entry.public_key)
-                .with_context(|| format!("{}: key {}: public_key", path.display(), entry.id))?;
-            let status = match entry.status {
-                Status::Active => KeyStatus::Active,
-                Status::Retired => KeyStatus::Retired,
-            };
-            keyring
-                .add(KeyId(entry.id), public, status)
-                .with_context(|| format!("{}: key {}", path.display(), entry.id))?;
-        }
-        Ok(keyring)
-    }
-
-    /// The key that issues tickets, with its secret.
-    pub fn issuing_key(&self, path: &Path) -> Result<ServerKey> {
-        let id = self.issuing_key_id;
-        let entry =
-            self.keys.iter().find(|key| key.id == id).with_context(|| {
-                format!("{}: issuing key {id} is not in the file", path.display())
-            })?;
-        if entry.status != Status::Active {
-            bail!("{}: issuing key {id} is retired", path.display());
-        }
-        let secret = entry
-            .secret_key
-            .as_deref()
-            .with_context(|| format!("{}: key {id} has no secret_key", path.display()))?;
-        let secret =
-            unhex32(secret).with_context(|| format!("{}: key {id}: secret_key", path.display()))?;
-        let key = ServerKey::from_secret(KeyId(id), secret);
-        if hex(&key.public_key()) != entry.public_key {
-            bail!(
-                "{}: key {id}: secret_key does not match public_key",
-                path.display()
-            );
-        }
-        Ok(key)
-    }
+    Ok(keyring)
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -203,22 +106,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn key_files_round_trip_through_json_and_hex() {
-        let key = ServerKey::from_secret(KeyId(3), [7; 32]);
-        let file = KeyFile {
-            issuing_key_id: 3,
-            keys: vec![KeyEntry::of(&key, Status::Active)],
-        };
+    fn a_generated_ring_round_trips_through_json() {
+        let file = KeyFile::generate().unwrap();
         let text = serde_json::to_string(&file).unwrap();
         let again: KeyFile = serde_json::from_str(&text).unwrap();
         let path = Path::new("keys.json");
+        let ring = again.ring(path).unwrap();
+        assert_eq!(ring.signing_key.id(), KeyId(1));
         assert_eq!(
-            again.issuing_key(path).unwrap().public_key(),
-            key.public_key()
-        );
-        assert_eq!(
-            again.keyring(path).unwrap().status(KeyId(3)),
-            Some(KeyStatus::Active)
+            keyring(&again, path).unwrap().status(KeyId(1)),
+            Some(playproof_proof::KeyStatus::Active)
         );
     }
 

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use playproof_proof::{MemorySessionStore, PlausibilityPolicy, Verdict, Verifier};
 use serde_json::json;
 
-use crate::keys::{hex, KeyFile};
+use crate::keys::{hex, keyring, KeyFile};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,7 +31,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let key_file = KeyFile::load(&args.keys)?;
-    let keyring = key_file.keyring(&args.keys)?;
+    let keyring = keyring(&key_file, &args.keys)?;
     let levels = crate::levels::load_catalogue(&args.levels)?;
     let policy = match &args.policy {
         None => PlausibilityPolicy::default(),

@@ -144,6 +144,28 @@ impl SessionKey {
     }
 }
 
+/// Why bytes cannot be a client's session public key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SessionKeyError {
+    #[error("the session public key is not a valid Ed25519 point")]
+    NotAPoint,
+    #[error("the session public key has small order (such as the identity) and would accept forged signatures")]
+    SmallOrder,
+}
+
+/// Checks that `public_key` can be a session key: a canonical Ed25519 point of large order.
+/// The server checks this before issuing a ticket, and the verifier again before trusting a
+/// signature, so a ticket never carries a key that `verify_strict` would refuse anyway.
+pub fn check_session_public_key(
+    public_key: &[u8; PUBLIC_KEY_BYTES],
+) -> Result<(), SessionKeyError> {
+    let key = VerifyingKey::from_bytes(public_key).map_err(|_| SessionKeyError::NotAPoint)?;
+    if key.is_weak() {
+        return Err(SessionKeyError::SmallOrder);
+    }
+    Ok(())
+}
+
 /// Whether a ticket key still vouches for tickets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyStatus {

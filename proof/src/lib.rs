@@ -5,7 +5,8 @@
 //! is real. Byte layouts are in `docs/FORMATS.md`.
 //!
 //! Like game-core, this crate reads no clock (the current time is a parameter of
-//! [`Verifier::verify`]) and keeps no state (consumed sessions live behind [`SessionStore`]).
+//! [`Verifier::judge`]) and keeps no state (consumed sessions live behind [`SessionStore`], or
+//! with the caller between [`Verifier::authenticate`] and [`Verifier::judge`]).
 //! Encoding, signing and verification build for `wasm32v1-none` (no_std + alloc). The `std`
 //! feature only adds `std` error impls to dependencies; OS randomness needs the default
 //! `getrandom` feature. On `wasm32-unknown-unknown` the final crate (game-wasm) enables
@@ -28,12 +29,16 @@ pub mod verify;
 mod wire;
 
 pub use error::{DecodeError, EncodeError, Part};
-pub use keys::{KeyError, KeyId, KeyStatus, Keyring, ServerKey, SessionKey};
+pub use keys::{
+    check_session_public_key, KeyError, KeyId, KeyStatus, Keyring, ServerKey, SessionKey,
+    SessionKeyError,
+};
 pub use levels::{level_hash, LevelCatalogue, LevelHash};
 pub use limits::*;
 pub use policy::{Plausibility, PlausibilityOverride, PlausibilityPolicy};
 pub use proof::{decode_proof, Proof, ProofBody};
 pub use ticket::{decode_ticket, SessionId, Ticket, TicketBody};
 pub use verify::{
-    Accepted, MemorySessionStore, Reason, Rejection, SessionStore, Verdict, Verifier,
+    already_consumed, Accepted, Authentic, MemorySessionStore, Reason, Rejection, SessionStore,
+    Stage, Verdict, Verifier,
 };

@@ -174,7 +174,16 @@ pub fn decode_proof(bytes: &[u8]) -> Result<Proof<'_>, DecodeError> {
             supported: PROOF_FORMAT_VERSION,
         });
     }
-    let ticket_length = reader.length("ticket_length", 1, TICKET_BYTES_MAX)?;
+    // A length over the ticket bound is an embedded ticket that is too large (`too_large`, as
+    // for a ticket decoded alone); an empty one is out of bounds.
+    let ticket_length = reader.length("ticket_length", 1, usize::MAX)?;
+    if ticket_length > TICKET_BYTES_MAX {
+        return Err(DecodeError::TooLarge {
+            part: Part::Ticket,
+            bytes: ticket_length,
+            max: TICKET_BYTES_MAX,
+        });
+    }
     let ticket = decode_ticket(reader.take(ticket_length, "ticket")?)?;
     let (inputs, used) = decode_input_log_prefix(reader.rest()).map_err(DecodeError::InputLog)?;
     reader.skip(used);

@@ -1,12 +1,17 @@
 //! The verifier: the whole pipeline of `DESIGN.md` §5, mode-agnostic through game-core's replay.
 //!
 //! ```text
-//! format and bounds -> ticket: key id, signature, expiry, level, rules version
-//!   -> session signature -> session not already consumed -> replay
-//!   -> claims equal the replay's -> plausibility -> accepted
+//! authenticate: format and bounds -> ticket key id and signature -> session key and signature
+//!   -> (the caller) consume the session
+//!   -> judge: expiry, level, rules version -> replay -> claims equal the replay's
+//!      -> plausibility -> accepted
 //! ```
-//! Each step rejects with its own stable [`Reason`]. The current time is a parameter; the
-//! verifier stores nothing itself (consumed sessions live behind [`SessionStore`]).
+//! Each step rejects with its own stable [`Reason`], and each reason belongs to one [`Stage`]:
+//! a proof refused while authenticating ties nothing to a session the server issued, so nothing
+//! is recorded; a proof refused while judging is authentic, and its session is consumed by the
+//! verdict. Callers with their own storage run [`Verifier::authenticate`], consume the session,
+//! then [`Verifier::judge`]; [`Verifier::verify`] runs the three over a [`SessionStore`]. The
+//! current time is a parameter; the verifier stores nothing itself.
 
 use alloc::collections::BTreeSet;
 use alloc::format;
@@ -14,16 +19,18 @@ use alloc::string::{String, ToString};
 use core::convert::Infallible;
 use core::fmt;
 
+use alloc::vec::Vec;
 use ed25519_dalek::VerifyingKey;
 use game_core::kernel::input::InputLogError;
-use game_core::{replay, Level, ReplayError, ReplayOutcome, RULES_VERSION, TICK_HZ};
+use game_core::{replay, Input, ReplayError, ReplayOutcome, RULES_VERSION, TICK_HZ};
 
 use crate::error::DecodeError;
-use crate::keys::{verify_strict, KeyLookup, Keyring};
+use crate::keys::KeyId;
+use crate::keys::{check_session_public_key, verify_strict, KeyLookup, Keyring, SessionKeyError};
 use crate::levels::LevelCatalogue;
 use crate::policy::PlausibilityPolicy;
-use crate::proof::{decode_proof, Proof};
-use crate::ticket::SessionId;
+use crate::proof::decode_proof;
+use crate::ticket::{SessionId, TicketBody};
 
 /// Remembers which sessions have had a proof judged. Implemented by the caller over its own
 /// storage: a backend consumes the session in the same transaction that records the verdict and
@@ -61,8 +68,31 @@ impl SessionStore for MemorySessionStore {
     }
 }
 
+/// Where in the pipeline a [`Reason`] arises, which decides what becomes of the session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    /// The bytes are not a proof signed for a ticket this server issued: nothing ties them to
+    /// a session, so nothing is recorded and the session (if any) stays open.
+    Authenticate,
+    /// The session had a proof judged before; the first verdict stands.
+    Consume,
+    /// The proof is authentic and was judged: the verdict is recorded and consumes the session.
+    Judge,
+}
+
+impl Stage {
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Authenticate => "authenticate",
+            Stage::Consume => "consume",
+            Stage::Judge => "judge",
+        }
+    }
+}
+
 /// Why a proof was rejected. The [`code`](Reason::code)s are stable and listed in
-/// `docs/FORMATS.md`; new reasons get new codes, old codes never change meaning.
+/// `docs/FORMATS.md`; new reasons get new codes, old codes never change meaning. This is the one
+/// table of verification reasons: services derive their codes and statuses from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reason {
     // Format and bounds (the decoders' errors).
@@ -77,18 +107,20 @@ pub enum Reason {
     TrailingBytes,
     TooManyInputs,
     InvalidInputLog,
-    // The ticket.
+    // The ticket's key and signature.
     UnknownKeyId,
     RetiredKeyId,
     BadTicketSignature,
+    // The session key and signature.
+    InvalidSessionKey,
+    BadSessionSignature,
+    // The session, between the stages.
+    SessionAlreadyConsumed,
+    // What the authentic ticket asks for.
     TicketExpired,
     UnknownLevel,
     LevelIdMismatch,
     UnknownRulesVersion,
-    // The session.
-    InvalidSessionKey,
-    BadSessionSignature,
-    SessionAlreadyConsumed,
     // The replay.
     InputOutOfOrder,
     InputAfterGameOver,
@@ -122,13 +154,13 @@ impl Reason {
         Reason::UnknownKeyId,
         Reason::RetiredKeyId,
         Reason::BadTicketSignature,
+        Reason::InvalidSessionKey,
+        Reason::BadSessionSignature,
+        Reason::SessionAlreadyConsumed,
         Reason::TicketExpired,
         Reason::UnknownLevel,
         Reason::LevelIdMismatch,
         Reason::UnknownRulesVersion,
-        Reason::InvalidSessionKey,
-        Reason::BadSessionSignature,
-        Reason::SessionAlreadyConsumed,
         Reason::InputOutOfOrder,
         Reason::InputAfterGameOver,
         Reason::InputRefused,
@@ -159,13 +191,13 @@ impl Reason {
             Reason::UnknownKeyId => "unknown_key_id",
             Reason::RetiredKeyId => "retired_key_id",
             Reason::BadTicketSignature => "bad_ticket_signature",
+            Reason::InvalidSessionKey => "invalid_session_key",
+            Reason::BadSessionSignature => "bad_session_signature",
+            Reason::SessionAlreadyConsumed => "session_already_consumed",
             Reason::TicketExpired => "ticket_expired",
             Reason::UnknownLevel => "unknown_level",
             Reason::LevelIdMismatch => "level_id_mismatch",
             Reason::UnknownRulesVersion => "unknown_rules_version",
-            Reason::InvalidSessionKey => "invalid_session_key",
-            Reason::BadSessionSignature => "bad_session_signature",
-            Reason::SessionAlreadyConsumed => "session_already_consumed",
             Reason::InputOutOfOrder => "input_out_of_order",
             Reason::InputAfterGameOver => "input_after_game_over",
             Reason::InputRefused => "input_refused",
@@ -177,6 +209,79 @@ impl Reason {
             Reason::FasterThanRealTime => "faster_than_real_time",
             Reason::InputsTooFast => "inputs_too_fast",
             Reason::SessionOverLevelLimit => "session_over_level_limit",
+        }
+    }
+
+    /// The step of the pipeline that gives this reason, as named in `docs/FORMATS.md`.
+    pub fn step(self) -> &'static str {
+        match self {
+            Reason::TooLarge
+            | Reason::BadMagic
+            | Reason::UnsupportedFormatVersion
+            | Reason::Truncated
+            | Reason::OverlongInteger
+            | Reason::OutOfBounds
+            | Reason::InvalidUtf8
+            | Reason::ExpiryNotAfterIssue
+            | Reason::TrailingBytes
+            | Reason::TooManyInputs
+            | Reason::InvalidInputLog => "format",
+            Reason::UnknownKeyId | Reason::RetiredKeyId | Reason::BadTicketSignature => "ticket",
+            Reason::InvalidSessionKey | Reason::BadSessionSignature => "session",
+            Reason::SessionAlreadyConsumed => "consume",
+            Reason::TicketExpired
+            | Reason::UnknownLevel
+            | Reason::LevelIdMismatch
+            | Reason::UnknownRulesVersion => "admission",
+            Reason::InputOutOfOrder
+            | Reason::InputAfterGameOver
+            | Reason::InputRefused
+            | Reason::SessionTooLong => "replay",
+            Reason::ScoreMismatch
+            | Reason::FinalTickMismatch
+            | Reason::FinalHashMismatch
+            | Reason::CheckpointMismatch => "claims",
+            Reason::FasterThanRealTime | Reason::InputsTooFast | Reason::SessionOverLevelLimit => {
+                "plausibility"
+            }
+        }
+    }
+
+    /// The stage that gives this reason.
+    pub fn stage(self) -> Stage {
+        match self {
+            Reason::TooLarge
+            | Reason::BadMagic
+            | Reason::UnsupportedFormatVersion
+            | Reason::Truncated
+            | Reason::OverlongInteger
+            | Reason::OutOfBounds
+            | Reason::InvalidUtf8
+            | Reason::ExpiryNotAfterIssue
+            | Reason::TrailingBytes
+            | Reason::TooManyInputs
+            | Reason::InvalidInputLog
+            | Reason::UnknownKeyId
+            | Reason::RetiredKeyId
+            | Reason::BadTicketSignature
+            | Reason::InvalidSessionKey
+            | Reason::BadSessionSignature => Stage::Authenticate,
+            Reason::SessionAlreadyConsumed => Stage::Consume,
+            Reason::TicketExpired
+            | Reason::UnknownLevel
+            | Reason::LevelIdMismatch
+            | Reason::UnknownRulesVersion
+            | Reason::InputOutOfOrder
+            | Reason::InputAfterGameOver
+            | Reason::InputRefused
+            | Reason::SessionTooLong
+            | Reason::ScoreMismatch
+            | Reason::FinalTickMismatch
+            | Reason::FinalHashMismatch
+            | Reason::CheckpointMismatch
+            | Reason::FasterThanRealTime
+            | Reason::InputsTooFast
+            | Reason::SessionOverLevelLimit => Stage::Judge,
         }
     }
 
@@ -228,7 +333,7 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    fn new(reason: Reason, message: impl Into<String>) -> Rejection {
+    pub fn new(reason: Reason, message: impl Into<String>) -> Rejection {
         Rejection {
             reason,
             message: message.into(),
@@ -307,41 +412,34 @@ impl Verifier {
         &self.policy
     }
 
-    /// Judges `proof_bytes` as received at `now_ms` (unix milliseconds). A proof whose
-    /// signatures hold consumes its session in `sessions`, whatever the later steps decide: a
-    /// session gets one judged proof. Only a storage failure is an `Err`.
+    /// Judges `proof_bytes` as received at `now_ms`: [`authenticate`](Verifier::authenticate),
+    /// consume the session in `sessions`, [`judge`](Verifier::judge). An authentic proof
+    /// consumes its session whatever the judgement: a session gets one judged proof. Only a
+    /// storage failure is an `Err`.
     pub fn verify<S: SessionStore + ?Sized>(
         &self,
         proof_bytes: &[u8],
         now_ms: u64,
         sessions: &mut S,
     ) -> Result<Verdict, S::Error> {
-        // Format and bounds; the ticket and session signatures.
-        let checked = match self.check_signed(proof_bytes, now_ms) {
-            Ok(checked) => checked,
+        let authentic = match self.authenticate(proof_bytes) {
+            Ok(authentic) => authentic,
             Err(rejection) => return Ok(Verdict::Rejected(rejection)),
         };
-        // Session not already consumed (before the expensive replay).
-        let session_id = checked.proof.ticket.body.session_id;
+        let session_id = authentic.session_id();
         if !sessions.consume(session_id)? {
-            return Ok(Verdict::Rejected(Rejection::new(
-                Reason::SessionAlreadyConsumed,
-                format!("session {session_id} already had a proof judged"),
-            )));
+            return Ok(Verdict::Rejected(already_consumed(session_id)));
         }
-        // Replay, claims, plausibility.
-        Ok(match self.check_replayed(&checked) {
+        Ok(match self.judge(&authentic, now_ms) {
             Ok(accepted) => Verdict::Accepted(accepted),
             Err(rejection) => Verdict::Rejected(rejection),
         })
     }
 
-    /// The steps before the session is consumed: everything checkable without replaying.
-    fn check_signed<'a>(
-        &'a self,
-        proof_bytes: &'a [u8],
-        now_ms: u64,
-    ) -> Result<Signed<'a>, Rejection> {
+    /// The first stage: the format and its bounds, the ticket's key and signature, the session
+    /// key and the proof's signature over the bytes received. Cheap (no replay); needs no clock.
+    /// A rejection here has [`Stage::Authenticate`].
+    pub fn authenticate(&self, proof_bytes: &[u8]) -> Result<Authentic, Rejection> {
         let proof = decode_proof(proof_bytes)
             .map_err(|error| Rejection::new(Reason::of_decode(&error), error.to_string()))?;
         let ticket = &proof.ticket;
@@ -367,7 +465,37 @@ impl Verifier {
                 ),
             ));
         }
-        let body = &ticket.body;
+        let public_key = &ticket.body.session_public_key;
+        check_session_public_key(public_key)
+            .map_err(|error| Rejection::new(Reason::InvalidSessionKey, error.to_string()))?;
+        let session_key = VerifyingKey::from_bytes(public_key).map_err(|_| {
+            Rejection::new(
+                Reason::InvalidSessionKey,
+                SessionKeyError::NotAPoint.to_string(),
+            )
+        })?;
+        if !verify_strict(&session_key, proof.signed_bytes(), &proof.signature) {
+            return Err(Rejection::new(
+                Reason::BadSessionSignature,
+                "the proof signature does not verify under the ticket's session key",
+            ));
+        }
+        Ok(Authentic {
+            key_id: proof.ticket.key_id,
+            ticket: proof.ticket.body,
+            inputs: proof.inputs,
+            claimed_score: proof.claimed_score,
+            final_tick: proof.final_tick,
+            final_hash: proof.final_hash,
+            checkpoint_hashes: proof.checkpoint_hashes,
+        })
+    }
+
+    /// The second stage, after the caller consumed the session: what the ticket asks for
+    /// (expiry, level, rules version), the replay, the claims, plausibility. A rejection here
+    /// has [`Stage::Judge`].
+    pub fn judge(&self, authentic: &Authentic, now_ms: u64) -> Result<Accepted, Rejection> {
+        let body = &authentic.ticket;
         if now_ms > body.expires_at_ms {
             return Err(Rejection::new(
                 Reason::TicketExpired,
@@ -406,36 +534,10 @@ impl Verifier {
                 ),
             ));
         }
-        let session_key = VerifyingKey::from_bytes(&body.session_public_key).map_err(|_| {
-            Rejection::new(
-                Reason::InvalidSessionKey,
-                "the session public key is not a valid Ed25519 point",
-            )
-        })?;
-        if !verify_strict(&session_key, proof.signed_bytes(), &proof.signature) {
-            return Err(Rejection::new(
-                Reason::BadSessionSignature,
-                "the proof signature does not verify under the ticket's session key",
-            ));
-        }
-        Ok(Signed {
-            proof,
-            level,
-            now_ms,
-        })
-    }
-
-    fn check_replayed(&self, checked: &Signed<'_>) -> Result<Accepted, Rejection> {
-        let Signed {
-            proof,
-            level,
-            now_ms,
-        } = checked;
-        let body = &proof.ticket.body;
-        let outcome = replay(level, body.seed, &proof.inputs)
+        let outcome = replay(level, body.seed, &authentic.inputs)
             .map_err(|error| Rejection::new(Reason::of_replay(&error), error.to_string()))?;
-        check_claims(proof, &outcome)?;
-        self.check_plausible(proof, &outcome, *now_ms)?;
+        check_claims(authentic, &outcome)?;
+        self.check_plausible(authentic, &outcome, now_ms)?;
         Ok(Accepted {
             session_id: body.session_id,
             player_id: body.player_id.clone(),
@@ -450,11 +552,11 @@ impl Verifier {
 
     fn check_plausible(
         &self,
-        proof: &Proof<'_>,
+        proof: &Authentic,
         outcome: &ReplayOutcome,
         now_ms: u64,
     ) -> Result<(), Rejection> {
-        let body = &proof.ticket.body;
+        let body = &proof.ticket;
         let limits = self.policy.for_level(&body.level_id);
         let game_ms = u64::from(outcome.ticks) * 1000 / u64::from(TICK_HZ);
         let wall_ms = now_ms.saturating_sub(body.issued_at_ms);
@@ -494,14 +596,36 @@ impl Verifier {
     }
 }
 
-/// A proof whose format and signatures hold, with its level.
-struct Signed<'a> {
-    proof: Proof<'a>,
-    level: &'a Level,
-    now_ms: u64,
+/// A proof whose format and both signatures hold: the holder of the session key the server
+/// put in this ticket signed exactly these claims. Owns what judging needs (the received bytes
+/// are no longer needed once the signatures are checked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Authentic {
+    /// The key that signed the ticket.
+    pub key_id: KeyId,
+    pub ticket: TicketBody,
+    pub inputs: Vec<Input>,
+    pub claimed_score: u32,
+    pub final_tick: u32,
+    pub final_hash: u64,
+    pub checkpoint_hashes: Vec<u64>,
 }
 
-fn check_claims(proof: &Proof<'_>, outcome: &ReplayOutcome) -> Result<(), Rejection> {
+impl Authentic {
+    pub fn session_id(&self) -> SessionId {
+        self.ticket.session_id
+    }
+}
+
+/// The rejection of a proof for a session that had one judged before.
+pub fn already_consumed(session_id: SessionId) -> Rejection {
+    Rejection::new(
+        Reason::SessionAlreadyConsumed,
+        format!("session {session_id} already had a proof judged"),
+    )
+}
+
+fn check_claims(proof: &Authentic, outcome: &ReplayOutcome) -> Result<(), Rejection> {
     if proof.claimed_score != outcome.score {
         return Err(Rejection::new(
             Reason::ScoreMismatch,

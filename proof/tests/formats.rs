@@ -201,16 +201,15 @@ fn sizes_over_their_bounds_are_refused_before_reading_further() {
             .code(),
         "too_large"
     );
-    // A proof declaring a 2,000-byte ticket, with nothing after it.
+    // A proof declaring a 2,000-byte ticket, with nothing after it: the embedded ticket is too
+    // large (FORMATS.md), refused from its length prefix alone.
     let declared = [b"PPPF".as_slice(), &[1, 0xd0, 0x0f]].concat();
     assert_eq!(
         decode_proof(&declared).unwrap_err(),
-        DecodeError::OutOfBounds {
-            part: Part::Proof,
-            field: "ticket_length",
-            value: 2000,
-            min: 1,
-            max: TICKET_BYTES_MAX as u64
+        DecodeError::TooLarge {
+            part: Part::Ticket,
+            bytes: 2000,
+            max: TICKET_BYTES_MAX
         }
     );
     // A ticket declaring a 65-byte player id.

@@ -1,8 +1,10 @@
 //! The seam between the service and proof verification.
 //!
-//! The service needs three things from a verifier: issue a ticket for (player, level), and for
-//! submitted bytes either "not authentic, record nothing" or "this session, with this verdict".
-//! [`ProofCheck`] is exactly that; the ledger never looks inside tickets or proofs.
+//! The service needs three things from a verifier: issue a ticket for (player, level); for
+//! submitted bytes, either "not authentic, record nothing" or "this session, authentic"
+//! ([`ProofCheck::authenticate`]); and, once the service has made sure the session is still
+//! open, the verdict ([`ProofCheck::judge`]). The session is consumed by the ledger transaction
+//! that records the verdict; the ledger never looks inside tickets or proofs.
 //!
 //! [`crate::signed::SignedProofCheck`] is the implementation: `playproof-proof`'s verifier.
 
@@ -10,8 +12,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use game_core::Level;
+pub use playproof_proof::Rejection;
 
-/// A reason a ticket or proof was refused: a stable machine-readable code and a readable message.
+/// A reason a ticket was refused: a stable machine-readable code and a readable message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckRejection {
     pub code: &'static str,
@@ -61,24 +64,24 @@ pub struct Scored {
     pub stars: u8,
 }
 
+/// A proof whose signatures hold: who played what, and what the judge needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Checked {
-    /// The bytes cannot be tied to a session the server issued: nothing is recorded.
-    Unusable(CheckRejection),
-    /// An authentic session. Its verdict is recorded and the session consumed, whatever it is.
-    Authentic {
-        session: SessionFacts,
-        verdict: Result<Scored, CheckRejection>,
-    },
+pub struct AuthenticProof {
+    pub session: SessionFacts,
+    pub(crate) proof: playproof_proof::Authentic,
 }
 
-/// Ticket issue and proof verification. Implementations are stateless and CPU-bound: the service
-/// calls [`ProofCheck::check`] off the async executor and keeps consumption in its own store.
+/// Ticket issue and proof verification in two stages. Implementations are stateless and
+/// CPU-bound: the service calls them off the async executor and keeps consumption in its own
+/// store, between [`ProofCheck::authenticate`] and [`ProofCheck::judge`].
 pub trait ProofCheck: Send + Sync + 'static {
     /// Whether tickets can be issued for `level_id`.
     fn has_level(&self, level_id: &str) -> bool;
     fn issue(&self, request: &TicketRequest, now_ms: u64) -> Result<IssuedTicket, CheckRejection>;
-    fn check(&self, proof: &[u8], now_ms: u64) -> Checked;
+    /// Format and signatures: a rejection here ties the bytes to no session.
+    fn authenticate(&self, proof: &[u8]) -> Result<AuthenticProof, Rejection>;
+    /// Expiry, level, replay, claims and plausibility of an authentic proof received at `now_ms`.
+    fn judge(&self, proof: &AuthenticProof, now_ms: u64) -> Result<Scored, Rejection>;
 }
 
 /// Largest level file the catalogue reads, in bytes (game-core's own bound).

@@ -15,6 +15,14 @@ pub fn decode(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// Like [`decode`], but only lowercase digits: where a value has one canonical spelling.
+pub fn decode_lowercase(text: &str) -> Option<Vec<u8>> {
+    if text.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        return None;
+    }
+    decode(text)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -24,5 +32,7 @@ mod tests {
         for bad in ["0", "zz", "é1", "+1"] {
             assert_eq!(super::decode(bad), None, "{bad:?}");
         }
+        assert_eq!(super::decode_lowercase("00AB"), None);
+        assert_eq!(super::decode_lowercase("00ab"), Some(vec![0, 0xab]));
     }
 }

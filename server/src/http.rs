@@ -298,7 +298,8 @@ async fn submit_proof(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<impl IntoResponse> {
     let player = player(&service, &headers)?;
-    let binary = content_type(&headers).is_none_or(|value| {
+    // The spec (docs/API.md) requires the type: a proof without one is refused, not guessed.
+    let binary = content_type(&headers).is_some_and(|value| {
         value
             .split(';')
             .next()

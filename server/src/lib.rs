@@ -18,9 +18,11 @@ pub mod http;
 pub mod metrics;
 /// Payout tables live in their own crate so designer tools can price levels without the service.
 pub use playproof_payout as payout;
+pub mod pseudonym;
 pub mod ratelimit;
 pub mod reasons;
 pub mod run;
+pub mod secrets;
 pub mod service;
 pub mod signed;
 pub mod store;

@@ -1,45 +1,35 @@
-//! Every reason code the service answers with. Codes are stable: a code never changes meaning;
-//! new problems get new codes. `docs/API.md` lists them with their HTTP statuses.
+//! Every reason code the service answers with, and its HTTP status. Codes are stable: a code
+//! never changes meaning; new problems get new codes. `docs/API.md` lists them with their
+//! statuses (a test reads it and compares).
+//!
+//! Verification codes are not typed here: they are `playproof-proof`'s one reason table
+//! ([`Reason`]), and their status follows from the stage that gives them.
 
-/// Codes a verifier gives for a proof or ticket it refuses (HTTP 400 when nothing could be tied to
-/// a session, 422 when an authentic session was rejected and consumed).
-pub const VERIFICATION: &[&str] = &[
-    // Format and bounds (400).
-    "too_large",
-    "bad_magic",
-    "unsupported_format_version",
-    "truncated",
-    "overlong_integer",
-    "out_of_bounds",
-    "invalid_utf8",
-    "expiry_not_after_issue",
-    "trailing_bytes",
-    "too_many_inputs",
-    "invalid_input_log",
-    // The ticket and the session signature (400: nothing ties the bytes to an issued session).
-    "unknown_key_id",
-    "retired_key_id",
-    "bad_ticket_signature",
-    "invalid_session_key",
-    "bad_session_signature",
-    // Verdicts on authentic sessions (422: recorded, session consumed, nothing paid).
-    "ticket_expired",
-    "unknown_level",
-    "level_id_mismatch",
-    "unknown_rules_version",
-    "input_out_of_order",
-    "input_after_game_over",
-    "input_refused",
-    "session_too_long",
-    "score_mismatch",
-    "final_tick_mismatch",
-    "final_hash_mismatch",
-    "checkpoint_mismatch",
-    "faster_than_real_time",
-    "inputs_too_fast",
-    "session_over_level_limit",
-    "rejected",
-];
+use playproof_proof::{Reason, Stage};
+
+/// The HTTP status of a proof refused for `reason`: 400 when the bytes tie to no session
+/// (nothing recorded), 409 when the session was decided before, 422 when an authentic session
+/// was judged and rejected (recorded, session consumed, nothing paid).
+pub fn verification_status(reason: Reason) -> u16 {
+    match reason.stage() {
+        Stage::Authenticate => 400,
+        Stage::Consume => 409,
+        Stage::Judge => 422,
+    }
+}
+
+/// The verification reason with `code`, for verdicts read back from storage.
+pub fn verification_reason(code: &str) -> Option<Reason> {
+    Reason::ALL.into_iter().find(|reason| reason.code() == code)
+}
+
+/// The status of a service code from [`SERVICE`].
+pub fn service_status(code: &str) -> Option<u16> {
+    SERVICE
+        .iter()
+        .find(|(known, _, _)| *known == code)
+        .map(|(_, status, _)| *status)
+}
 
 /// Codes of the service itself.
 pub const SERVICE: &[(&str, u16, &str)] = &[
@@ -88,6 +78,11 @@ pub const SERVICE: &[(&str, u16, &str)] = &[
         "per-player or per-address rate limit; see Retry-After",
     ),
     ("unknown_level", 404, "no such level"),
+    (
+        "invalid_session_key",
+        422,
+        "ticket: the session public key is not lowercase hex of a large-order Ed25519 point",
+    ),
     (
         "player_mismatch",
         403,

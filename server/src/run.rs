@@ -14,12 +14,14 @@ use crate::http::{self, HttpOptions};
 use crate::metrics::Metrics;
 use crate::payout::PayoutBook;
 use crate::ratelimit::RateLimit;
+use crate::secrets::{KeyFile, LoadedRing};
 use crate::service::{
     Service, ServiceConfig, ADDRESS_RATE_DEFAULT, DAILY_CAP_FEN_DEFAULT, PLAYER_RATE_DEFAULT,
     UTC_OFFSET_MINUTES_DEFAULT, WITHDRAWAL_MIN_FEN_DEFAULT,
 };
 use crate::signed::SignedProofCheck;
 use crate::store::{Store, StoreConfig, StoreError};
+use playproof_proof::{KeyId, ServerKey};
 
 /// Environment variable with the login-token secret (64 hex digits); shared by instances.
 pub const TOKEN_SECRET_ENV: &str = "PLAYPROOF_TOKEN_SECRET";
@@ -50,7 +52,12 @@ pub struct ServeArgs {
     /// Directory of payout tables and campaigns.json.
     #[arg(long, default_value = "assets/payouts")]
     pub payouts: PathBuf,
-    /// Id of the ticket-signing key (from PLAYPROOF_TICKET_SECRET); bump it when rotating.
+    /// Ticket key ring file (`playproof keys new|rotate|retire`): its issuing key signs new
+    /// tickets, its other active keys still verify, so a rotation rejects no game in flight.
+    /// Must be mode 0600. Without it, one key from PLAYPROOF_TICKET_SECRET with `--key-id`.
+    #[arg(long, value_name = "FILE")]
+    pub keys: Option<PathBuf>,
+    /// Id of the single ticket-signing key from PLAYPROOF_TICKET_SECRET (without `--keys`).
     #[arg(long, default_value_t = 1)]
     pub key_id: u32,
     /// Plausibility policy (JSON; see playproof-proof's `PlausibilityPolicy`). Default: the
@@ -102,15 +109,16 @@ pub enum RunError {
     Levels(#[from] crate::check::CatalogueError),
     #[error(transparent)]
     Verifier(#[from] crate::signed::SignedCheckError),
+    #[error(transparent)]
+    Secret(#[from] crate::secrets::SecretError),
 }
 
 fn secret(env: &str, dev: bool) -> Result<([u8; 32], bool), RunError> {
     match std::env::var(env) {
         Ok(hex) => {
-            let bytes = crate::hex::decode(hex.trim())
-                .filter(|bytes| bytes.len() == 32)
-                .ok_or_else(|| RunError::Config(format!("{env} must be 64 hex digits")))?;
-            Ok((bytes.try_into().expect("32 bytes"), false))
+            let secret = crate::secrets::parse_secret(&hex)
+                .map_err(|problem| RunError::Config(format!("{env}: {problem}")))?;
+            Ok((secret, false))
         }
         Err(_) if dev => {
             let mut bytes = [0u8; 32];
@@ -122,6 +130,26 @@ fn secret(env: &str, dev: bool) -> Result<([u8; 32], bool), RunError> {
             "{env} is not set (64 hex digits; only --dev makes one up)"
         ))),
     }
+}
+
+/// The ticket key ring: from `--keys`, or one key from the environment.
+fn ticket_keys(args: &ServeArgs) -> Result<LoadedRing, RunError> {
+    if let Some(path) = &args.keys {
+        if std::env::var_os(TICKET_SECRET_ENV).is_some() {
+            return Err(RunError::Config(format!(
+                "both --keys and {TICKET_SECRET_ENV} are given; use one"
+            )));
+        }
+        return Ok(KeyFile::load(path)?.ring(path)?);
+    }
+    let (ticket_secret, made_up) = secret(TICKET_SECRET_ENV, args.dev)?;
+    if made_up {
+        eprintln!("warning: {TICKET_SECRET_ENV} not set; tickets issued now fail after a restart");
+    }
+    Ok(LoadedRing {
+        signing_key: ServerKey::from_secret(KeyId(args.key_id), ticket_secret),
+        other_keys: Vec::new(),
+    })
 }
 
 /// A service built from options, with its listeners bound but not yet serving.
@@ -167,10 +195,7 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
             );
         }
     }
-    let (ticket_secret, made_up) = secret(TICKET_SECRET_ENV, args.dev)?;
-    if made_up {
-        eprintln!("warning: {TICKET_SECRET_ENV} not set; tickets issued now fail after a restart");
-    }
+    let ring = ticket_keys(args)?;
     let (token_secret, _) = secret(TOKEN_SECRET_ENV, args.dev)?;
     let policy = match &args.plausibility {
         None => playproof_proof::PlausibilityPolicy::default(),
@@ -183,10 +208,12 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
                 .map_err(|error| RunError::Config(format!("{}: {error}", path.display())))?
         }
     };
-    let signing_key =
-        playproof_proof::ServerKey::from_secret(playproof_proof::KeyId(args.key_id), ticket_secret);
-    let check: Arc<dyn ProofCheck> =
-        Arc::new(SignedProofCheck::new(signing_key, &[], &levels, policy)?);
+    let check: Arc<dyn ProofCheck> = Arc::new(SignedProofCheck::new(
+        ring.signing_key,
+        &ring.other_keys,
+        &levels,
+        policy,
+    )?);
     let mut config = ServiceConfig::new(token_secret);
     config.rules.daily_cap_fen = args.daily_cap_fen;
     config.rules.withdrawal_min_fen = args.withdrawal_min_fen;
@@ -203,6 +230,10 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
     config.operator_token = std::env::var(OPERATOR_TOKEN_ENV)
         .ok()
         .filter(|token| !token.is_empty());
+    if let Some(token) = &config.operator_token {
+        crate::secrets::check_operator_token(token)
+            .map_err(|problem| RunError::Config(format!("{OPERATOR_TOKEN_ENV}: {problem}")))?;
+    }
     if args.daily_cap_fen < 0 || args.withdrawal_min_fen < 1 {
         return Err(RunError::Config(
             "--daily-cap-fen must be >= 0 and --withdrawal-min-fen >= 1".into(),

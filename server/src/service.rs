@@ -8,18 +8,19 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::auth::{AuthError, Authenticator, TokenSigner};
-use crate::check::{Checked, ProofCheck, TicketRequest};
+use crate::check::{ProofCheck, Rejection, TicketRequest};
 use crate::clock::{earning_day, Clock};
 use crate::metrics::{Metrics, ProofResult};
 use crate::payout::PayoutBook;
+use crate::pseudonym::Pseudonyms;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::store::{
     FundWrite, LedgerRejection, LedgerRules, SettleWrite, Store, StoreError, VerdictRecord,
     VerdictWrite, WithdrawWrite, WithdrawalRecord, WriteError,
 };
 
-/// Largest proof body, in bytes: the proof format's own bound (128 KiB, `PROOF_BYTES_MAX`).
-pub const PROOF_BODY_BYTES_MAX: usize = 128 * 1024;
+/// Largest proof body, in bytes: the proof format's own bound.
+pub const PROOF_BODY_BYTES_MAX: usize = playproof_proof::PROOF_BYTES_MAX;
 /// Largest JSON request body, in bytes: every JSON request is a few short fields.
 pub const JSON_BODY_BYTES_MAX: usize = 4 * 1024;
 /// Default and largest page of history and leaderboard rows.
@@ -28,7 +29,7 @@ pub const PAGE_ROWS_MAX: i64 = crate::store::PAGE_ROWS_MAX;
 /// Longest idempotency key, in bytes.
 pub const IDEMPOTENCY_KEY_BYTES_MAX: usize = 64;
 /// Session public key size, in bytes (Ed25519).
-pub const SESSION_PUBLIC_KEY_BYTES: usize = 32;
+pub const SESSION_PUBLIC_KEY_BYTES: usize = playproof_proof::PUBLIC_KEY_BYTES;
 /// Proofs being replayed at once; more wait. Replay is CPU-bound, so a little over the core count.
 pub const REPLAYS_IN_FLIGHT_MAX: usize = 64;
 
@@ -104,14 +105,37 @@ impl ApiError {
         }
     }
 
+    /// A refusal with a service code; its status comes from [`crate::reasons::SERVICE`].
+    pub fn coded(code: &'static str, message: impl Into<String>) -> Self {
+        let status = crate::reasons::service_status(code);
+        debug_assert!(status.is_some(), "{code} is not in reasons::SERVICE");
+        ApiError::new(status.unwrap_or(500), code, message)
+    }
+
+    /// A proof refused by the verifier; its status follows from the reason's stage.
+    pub fn verification(rejection: Rejection) -> Self {
+        ApiError::new(
+            crate::reasons::verification_status(rejection.reason),
+            rejection.reason.code(),
+            rejection.message,
+        )
+    }
+
+    /// A bug. The detail goes to the server's log, never to the client.
     fn internal(error: impl std::fmt::Display) -> Self {
-        ApiError::new(500, "internal", format!("internal error: {error}"))
+        eprintln!("error: internal: {error}");
+        ApiError::coded("internal", "internal error; nothing was acknowledged")
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        ApiError::new(503, "storage_unavailable", format!("storage: {error}"))
+        // Database errors name tables, constraints and hosts: the client gets the code only.
+        eprintln!("error: storage: {error}");
+        ApiError::coded(
+            "storage_unavailable",
+            "the database is unavailable; nothing was acknowledged",
+        )
     }
 }
 
@@ -129,15 +153,15 @@ impl From<AuthError> for ApiError {
 
 impl From<LedgerRejection> for ApiError {
     fn from(rejection: LedgerRejection) -> Self {
-        let (status, code) = match rejection {
-            LedgerRejection::InsufficientBalance { .. } => (409, "insufficient_balance"),
-            LedgerRejection::BelowWithdrawalMin { .. } => (422, "below_withdrawal_minimum"),
-            LedgerRejection::IdempotencyKeyReused { .. } => (409, "idempotency_key_reused"),
-            LedgerRejection::WithdrawalNotFound(_) => (404, "withdrawal_not_found"),
-            LedgerRejection::WithdrawalSettled { .. } => (409, "withdrawal_already_settled"),
-            LedgerRejection::NonPositiveAmount(_) => (422, "invalid_amount"),
+        let code = match rejection {
+            LedgerRejection::InsufficientBalance { .. } => "insufficient_balance",
+            LedgerRejection::BelowWithdrawalMin { .. } => "below_withdrawal_minimum",
+            LedgerRejection::IdempotencyKeyReused { .. } => "idempotency_key_reused",
+            LedgerRejection::WithdrawalNotFound(_) => "withdrawal_not_found",
+            LedgerRejection::WithdrawalSettled { .. } => "withdrawal_already_settled",
+            LedgerRejection::NonPositiveAmount(_) => "invalid_amount",
         };
-        ApiError::new(status, code, rejection.to_string())
+        ApiError::coded(code, rejection.to_string())
     }
 }
 
@@ -213,7 +237,8 @@ pub struct HistoryResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LeaderboardEntry {
     pub rank: u32,
-    pub player_id: String,
+    /// The player's public pseudonym (see [`crate::pseudonym`]); never a platform id.
+    pub name: String,
     pub score: i64,
 }
 
@@ -253,6 +278,7 @@ pub struct Service {
     metrics: Arc<Metrics>,
     authenticators: BTreeMap<&'static str, Arc<dyn Authenticator>>,
     tokens: TokenSigner,
+    pseudonyms: Pseudonyms,
     player_limiter: RateLimiter,
     address_limiter: RateLimiter,
     replays: tokio::sync::Semaphore,
@@ -270,6 +296,7 @@ impl Service {
     ) -> Self {
         Service {
             tokens: TokenSigner::new(config.token_secret),
+            pseudonyms: Pseudonyms::new(&config.token_secret),
             player_limiter: RateLimiter::new(config.player_rate),
             address_limiter: RateLimiter::new(config.address_rate),
             authenticators: authenticators
@@ -376,16 +403,14 @@ impl Service {
     /// Checks the operator's bearer token.
     pub fn authenticate_operator(&self, bearer: Option<&str>) -> Result<(), ApiError> {
         let Some(expected) = &self.config.operator_token else {
-            return Err(ApiError::new(
-                403,
+            return Err(ApiError::coded(
                 "operator_disabled",
                 "no operator token is configured",
             ));
         };
         match bearer {
             Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => Ok(()),
-            _ => Err(ApiError::new(
-                401,
+            _ => Err(ApiError::coded(
                 "unauthenticated",
                 "operator token required",
             )),
@@ -399,19 +424,21 @@ impl Service {
         session_public_key_hex: &str,
     ) -> Result<TicketResponse, ApiError> {
         if !self.check.has_level(level_id) {
-            return Err(ApiError::new(
-                404,
+            return Err(ApiError::coded(
                 "unknown_level",
                 format!("no level {level_id:?}"),
             ));
         }
-        let session_public_key = crate::hex::decode(session_public_key_hex)
+        // The one spelling FORMATS.md gives: lowercase hex, so one key has one text.
+        let session_public_key = crate::hex::decode_lowercase(session_public_key_hex)
             .filter(|bytes| bytes.len() == SESSION_PUBLIC_KEY_BYTES)
             .ok_or_else(|| {
-                ApiError::new(
-                    422,
-                    "invalid_field",
-                    format!("session_public_key must be {SESSION_PUBLIC_KEY_BYTES} bytes as hex"),
+                ApiError::coded(
+                    "invalid_session_key",
+                    format!(
+                        "session_public_key must be {} lowercase hex digits",
+                        2 * SESSION_PUBLIC_KEY_BYTES
+                    ),
                 )
             })?;
         let request = TicketRequest {
@@ -422,7 +449,7 @@ impl Service {
         let issued = self
             .check
             .issue(&request, self.now_ms())
-            .map_err(|rejection| ApiError::new(422, rejection.code, rejection.message))?;
+            .map_err(|rejection| ApiError::coded(rejection.code, rejection.message))?;
         self.metrics.record_ticket();
         Ok(TicketResponse {
             session_id: issued.session_id,
@@ -459,8 +486,7 @@ impl Service {
         proof: Vec<u8>,
     ) -> Result<ProofReceipt, ApiError> {
         if proof.len() > PROOF_BODY_BYTES_MAX {
-            return Err(ApiError::new(
-                413,
+            return Err(ApiError::coded(
                 "body_too_large",
                 format!(
                     "the proof is {} bytes; at most {PROOF_BODY_BYTES_MAX}",
@@ -470,24 +496,30 @@ impl Service {
         }
         let now_ms = self.now_ms();
         let permit = self.replays.acquire().await.map_err(ApiError::internal)?;
+        // Stage one: format and signatures. Bytes that tie to no issued session record nothing.
         let check = Arc::clone(&self.check);
-        let checked = tokio::task::spawn_blocking(move || check.check(&proof, now_ms))
+        let authentic = tokio::task::spawn_blocking(move || check.authenticate(&proof))
             .await
-            .map_err(ApiError::internal)?;
-        drop(permit);
-        let (session, verdict) = match checked {
-            Checked::Unusable(rejection) => {
-                return Err(ApiError::new(400, rejection.code, rejection.message));
-            }
-            Checked::Authentic { session, verdict } => (session, verdict),
-        };
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::verification)?;
+        let session = authentic.session.clone();
         if session.player_id != player_id {
-            return Err(ApiError::new(
-                403,
+            return Err(ApiError::coded(
                 "player_mismatch",
                 "the proof's ticket was issued to another player",
             ));
         }
+        // Between the stages: a session decided before is answered with its first verdict,
+        // without replaying. (The ledger's primary key still decides a race between the two.)
+        if let Some(first) = self.store.decided(&session.session_id).await? {
+            return receipt(first);
+        }
+        // Stage two: expiry, level, replay, claims, plausibility.
+        let check = Arc::clone(&self.check);
+        let verdict = tokio::task::spawn_blocking(move || check.judge(&authentic, now_ms))
+            .await
+            .map_err(ApiError::internal)?;
+        drop(permit);
         let owed = match &verdict {
             Ok(scored) => self
                 .payouts
@@ -557,8 +589,7 @@ impl Service {
         limit: Option<i64>,
     ) -> Result<LeaderboardResponse, ApiError> {
         if !self.check.has_level(level_id) {
-            return Err(ApiError::new(
-                404,
+            return Err(ApiError::coded(
                 "unknown_level",
                 format!("no level {level_id:?}"),
             ));
@@ -574,7 +605,7 @@ impl Service {
                 .enumerate()
                 .map(|(index, row)| LeaderboardEntry {
                     rank: index as u32 + 1,
-                    player_id: row.player_id,
+                    name: self.pseudonyms.name(&row.player_id),
                     score: row.score,
                 })
                 .collect(),
@@ -635,8 +666,7 @@ impl Service {
             .campaigns()
             .any(|campaign| campaign.id == campaign_id)
         {
-            return Err(ApiError::new(
-                404,
+            return Err(ApiError::coded(
                 "unknown_campaign",
                 format!("no campaign {campaign_id:?}"),
             ));
@@ -671,31 +701,23 @@ fn receipt(record: VerdictRecord) -> Result<ProofReceipt, ApiError> {
         balance_fen: record.balance_fen,
     };
     if !record.first {
-        let mut error = ApiError::new(
-            409,
-            "session_already_consumed",
+        let mut error = ApiError::verification(Rejection::new(
+            playproof_proof::Reason::SessionAlreadyConsumed,
             "this session's proof was already decided; nothing more is paid",
-        );
+        ));
         error.details = serde_json::to_value(&receipt).ok();
         return Err(error);
     }
     if record.verdict != "accepted" {
-        // The verdict's own reason code must outlive this call: map it to a static code.
-        let mut error = ApiError::new(422, static_code(&record.verdict), record.message);
+        let mut error = match crate::reasons::verification_reason(&record.verdict) {
+            Some(reason) => ApiError::verification(Rejection::new(reason, record.message)),
+            // A first verdict was written by this build, from its own reason table.
+            None => ApiError::internal(format!("recorded verdict {:?}", record.verdict)),
+        };
         error.details = serde_json::to_value(&receipt).ok();
         return Err(error);
     }
     Ok(receipt)
-}
-
-/// Verification reason codes are `&'static str` in the verifier; a stored one read back is a
-/// `String`. Known codes map back to themselves; anything else reports as `rejected`.
-fn static_code(code: &str) -> &'static str {
-    crate::reasons::VERIFICATION
-        .iter()
-        .copied()
-        .find(|known| *known == code)
-        .unwrap_or("rejected")
 }
 
 fn limit(
@@ -707,8 +729,7 @@ fn limit(
 ) -> Result<(), ApiError> {
     limiter.take(key, now_ms).map_err(|retry_after_ms| {
         metrics.record_rate_limited();
-        let mut error = ApiError::new(
-            429,
+        let mut error = ApiError::coded(
             "rate_limited",
             format!("too many requests for this {what}; retry in {retry_after_ms} ms"),
         );
@@ -720,8 +741,7 @@ fn limit(
 fn check_limit(limit: Option<i64>) -> Result<i64, ApiError> {
     let limit = limit.unwrap_or(PAGE_ROWS_DEFAULT);
     if !(1..=PAGE_ROWS_MAX).contains(&limit) {
-        return Err(ApiError::new(
-            422,
+        return Err(ApiError::coded(
             "invalid_field",
             format!("limit is {limit}; allowed 1 to {PAGE_ROWS_MAX}"),
         ));
@@ -732,9 +752,7 @@ fn check_limit(limit: Option<i64>) -> Result<i64, ApiError> {
 fn check_idempotency_key(key: &str) -> Result<(), ApiError> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     if key.is_empty() || key.len() > IDEMPOTENCY_KEY_BYTES_MAX || !key.chars().all(allowed) {
-        return Err(ApiError::new(
-            422,
-            "invalid_idempotency_key",
+        return Err(ApiError::coded("invalid_idempotency_key",
             format!(
                 "Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_BYTES_MAX} of A-Z, a-z, 0-9, '-' or '_'"
             ),

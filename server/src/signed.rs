@@ -1,22 +1,18 @@
-//! The production verifier behind [`ProofCheck`]: Ed25519 tickets signed by the server and proofs
-//! signed by the client's session key, judged by `playproof-proof`'s [`Verifier`] (format, both
-//! signatures, expiry, level hash, rules version, replay, claims, plausibility).
-//!
-//! The verifier consumes a session through its `SessionStore` once the signatures hold. Here the
-//! store only *notes* the session: consumption itself happens in the ledger transaction that
-//! records the verdict and pays, under the session id's primary key.
+//! The production verifier behind [`ProofCheck`]: Ed25519 tickets signed by the server's key
+//! ring and proofs signed by the client's session key, judged by `playproof-proof`'s
+//! [`Verifier`] in its two stages. Between them the service makes sure the session is still
+//! open; the ledger transaction that records the verdict consumes it.
 
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 
 use game_core::RULES_VERSION;
 use playproof_proof::{
-    decode_proof, KeyId, KeyStatus, Keyring, LevelHash, PlausibilityPolicy, ServerKey, SessionId,
-    SessionStore, TicketBody, Verdict, Verifier, PUBLIC_KEY_BYTES,
+    check_session_public_key, KeyId, KeyStatus, Keyring, LevelHash, PlausibilityPolicy, Reason,
+    Rejection, ServerKey, SessionId, TicketBody, Verifier, PUBLIC_KEY_BYTES,
 };
 
 use crate::check::{
-    CheckRejection, Checked, IssuedTicket, LevelCatalogue, ProofCheck, Scored, SessionFacts,
+    AuthenticProof, CheckRejection, IssuedTicket, LevelCatalogue, ProofCheck, Scored, SessionFacts,
     TicketRequest, TICKET_TTL_MS,
 };
 
@@ -33,19 +29,6 @@ pub struct SignedProofCheck {
     signing_key: ServerKey,
     /// Level id -> content hash of the file tickets are issued for.
     level_hashes: BTreeMap<String, LevelHash>,
-}
-
-/// Notes the session the verifier would consume; never refuses (the ledger decides).
-#[derive(Default)]
-struct NoteSession(Option<SessionId>);
-
-impl SessionStore for NoteSession {
-    type Error = Infallible;
-
-    fn consume(&mut self, session_id: SessionId) -> Result<bool, Infallible> {
-        self.0 = Some(session_id);
-        Ok(true)
-    }
 }
 
 impl SignedProofCheck {
@@ -103,7 +86,10 @@ impl ProofCheck for SignedProofCheck {
 
     fn issue(&self, request: &TicketRequest, now_ms: u64) -> Result<IssuedTicket, CheckRejection> {
         let level_hash = *self.level_hashes.get(&request.level_id).ok_or_else(|| {
-            CheckRejection::new("unknown_level", format!("no level {:?}", request.level_id))
+            CheckRejection::new(
+                Reason::UnknownLevel.code(),
+                format!("no level {:?}", request.level_id),
+            )
         })?;
         let session_public_key: [u8; PUBLIC_KEY_BYTES] = request
             .session_public_key
@@ -111,10 +97,13 @@ impl ProofCheck for SignedProofCheck {
             .try_into()
             .map_err(|_| {
                 CheckRejection::new(
-                    "invalid_session_key",
+                    Reason::InvalidSessionKey.code(),
                     format!("session_public_key must be {PUBLIC_KEY_BYTES} bytes"),
                 )
             })?;
+        check_session_public_key(&session_public_key).map_err(|error| {
+            CheckRejection::new(Reason::InvalidSessionKey.code(), error.to_string())
+        })?;
         let mut random = [0u8; 24];
         getrandom::fill(&mut random)
             .map_err(|error| CheckRejection::new("internal", format!("no randomness: {error}")))?;
@@ -134,7 +123,7 @@ impl ProofCheck for SignedProofCheck {
         let ticket = self
             .signing_key
             .issue_ticket(&body)
-            .map_err(|error| CheckRejection::new("out_of_bounds", error.to_string()))?;
+            .map_err(|error| CheckRejection::new("invalid_field", error.to_string()))?;
         Ok(IssuedTicket {
             session_id: session_id.to_string(),
             ticket,
@@ -143,43 +132,23 @@ impl ProofCheck for SignedProofCheck {
         })
     }
 
-    fn check(&self, proof_bytes: &[u8], now_ms: u64) -> Checked {
-        let mut noted = NoteSession::default();
-        let verdict = match self.verifier.verify(proof_bytes, now_ms, &mut noted) {
-            Ok(verdict) => verdict,
-            Err(never) => match never {},
-        };
-        let rejection = |rejection: playproof_proof::Rejection| {
-            CheckRejection::new(rejection.reason.code(), rejection.message)
-        };
-        let Some(session_id) = noted.0 else {
-            // The signatures did not hold: nothing ties these bytes to a session.
-            return match verdict {
-                Verdict::Rejected(refused) => Checked::Unusable(rejection(refused)),
-                Verdict::Accepted(_) => Checked::Unusable(CheckRejection::new(
-                    "internal",
-                    "the verifier accepted a proof without consuming its session",
-                )),
-            };
-        };
-        let (player_id, level_id) = match decode_proof(proof_bytes) {
-            Ok(decoded) => (decoded.ticket.body.player_id, decoded.ticket.body.level_id),
-            Err(error) => {
-                return Checked::Unusable(CheckRejection::new("internal", error.to_string()))
-            }
-        };
-        let session = SessionFacts {
-            session_id: session_id.to_string(),
-            player_id,
-            level_id,
-        };
-        let verdict = match verdict {
-            Verdict::Accepted(accepted) => Ok(Scored {
-                score: accepted.score,
-                stars: accepted.stars,
-            }),
-            Verdict::Rejected(refused) => Err(rejection(refused)),
-        };
-        Checked::Authentic { session, verdict }
+    fn authenticate(&self, proof_bytes: &[u8]) -> Result<AuthenticProof, Rejection> {
+        let proof = self.verifier.authenticate(proof_bytes)?;
+        Ok(AuthenticProof {
+            session: SessionFacts {
+                session_id: proof.session_id().to_string(),
+                player_id: proof.ticket.player_id.clone(),
+                level_id: proof.ticket.level_id.clone(),
+            },
+            proof,
+        })
+    }
+
+    fn judge(&self, proof: &AuthenticProof, now_ms: u64) -> Result<Scored, Rejection> {
+        let accepted = self.verifier.judge(&proof.proof, now_ms)?;
+        Ok(Scored {
+            score: accepted.score,
+            stars: accepted.stars,
+        })
     }
 }

@@ -109,9 +109,10 @@ async fn a_verified_proof_pays_once_and_shows_everywhere(backend: Backend) {
     )
     .await;
     assert_eq!(status, 200, "{board}");
+    let names = playproof_server::pseudonym::Pseudonyms::new(&TOKEN_SECRET);
     assert_eq!(
         board["entries"],
-        json!([{ "rank": 1, "player_id": "dev-alice", "score": session.score }])
+        json!([{ "rank": 1, "name": names.name("dev-alice"), "score": session.score }])
     );
     assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
@@ -444,7 +445,7 @@ async fn bad_requests_get_a_reason_and_write_nothing(backend: Backend) {
             json_type,
             b"{\"level_id\":\"m3-01-first-steps\",\"session_public_key\":\"abcd\"}".to_vec(),
             422,
-            "invalid_field",
+            "invalid_session_key",
         ),
         (
             "/v1/tickets",

@@ -204,8 +204,15 @@ fn spawn_server(config: &StoreConfig, assets: &TempDir) -> Process {
             "--address-burst",
             "1000000",
         ])
-        .env("PLAYPROOF_TICKET_SECRET", "11".repeat(32))
-        .env("PLAYPROOF_TOKEN_SECRET", "22".repeat(32))
+        // Fixed test secrets; serve refuses a secret that is one byte value repeated.
+        .env(
+            "PLAYPROOF_TICKET_SECRET",
+            "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+        )
+        .env(
+            "PLAYPROOF_TOKEN_SECRET",
+            "8796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978",
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     if let Some(schema) = &config.postgres_schema {

@@ -9,6 +9,7 @@
 //! processes on one PostgreSQL stay exactly-once.
 
 mod audit;
+mod policy;
 mod schema;
 mod writer;
 
@@ -136,17 +137,7 @@ pub struct Store {
     writes: mpsc::Sender<writer::Job>,
 }
 
-pub(crate) fn player_account(player_id: &str) -> String {
-    format!("player:{player_id}")
-}
-
-pub(crate) fn pending_account(player_id: &str) -> String {
-    format!("pending:{player_id}")
-}
-
-pub(crate) fn campaign_account(campaign_id: &str) -> String {
-    format!("campaign:{campaign_id}")
-}
+pub(crate) use policy::{pending_account, player_account};
 
 impl Store {
     /// Opens (creating if needed) and migrates the store, and starts its writer task.
@@ -348,6 +339,14 @@ impl Store {
         .await?;
         row.map(|row| writer::withdrawal_from_row(&row, false))
             .transpose()
+    }
+
+    /// The verdict recorded for `session_id`, if its session was consumed. A read outside the
+    /// writer: a `None` may be stale by the time a verdict is written, which the writer's
+    /// primary key settles.
+    pub async fn decided(&self, session_id: &str) -> Result<Option<VerdictRecord>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        Ok(writer::stored_verdict(&mut connection, session_id).await?)
     }
 
     /// Counts of rows, for tests and the operator: `(transfers, sessions, withdrawals)`.

@@ -18,29 +18,25 @@ use sqlx::any::{AnyConnectOptions, AnyRow};
 use sqlx::{AnyConnection, Row};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{
-    campaign_account, connect, pending_account, player_account, Dialect, LedgerRules, StoreConfig,
-    StoreError, WRITE_BATCH_MAX, WRITE_RETRIES_MAX,
+use super::policy::{
+    self, campaign_account, pending_account, player_account, transfer_id, Settlement, HOUSE,
+    PENDING, SETTLED, SPONSOR,
 };
-use crate::check::{CheckRejection, Scored, SessionFacts};
+use super::{
+    connect, Dialect, LedgerRules, StoreConfig, StoreError, WRITE_BATCH_MAX, WRITE_RETRIES_MAX,
+};
+use crate::check::{Rejection, Scored, SessionFacts};
 use crate::metrics::Metrics;
 use crate::payout::Owed;
 
 /// Pause before retrying a failed batch, in milliseconds, doubled per attempt.
 const RETRY_BACKOFF_MS: u64 = 2;
 
-/// The account that issues payouts; see the schema notes.
-pub(crate) const HOUSE: &str = "house";
-/// The account that funds campaigns.
-pub(crate) const SPONSOR: &str = "sponsor";
-/// Money paid out of the ledger to players.
-pub(crate) const SETTLED: &str = "settled";
-
 /// A verdict to record, with what it is owed before caps.
 #[derive(Clone, Debug)]
 pub struct VerdictWrite {
     pub session: SessionFacts,
-    pub verdict: Result<Scored, CheckRejection>,
+    pub verdict: Result<Scored, Rejection>,
     pub owed: Owed,
     pub earning_day: i64,
     pub now_ms: i64,
@@ -414,7 +410,11 @@ async fn record_verdict(
     let player = player_account(&session.player_id);
     let (verdict, message, scored) = match &write.verdict {
         Ok(scored) => ("accepted".to_string(), String::new(), Some(*scored)),
-        Err(rejection) => (rejection.code.to_string(), rejection.message.clone(), None),
+        Err(rejection) => (
+            rejection.reason.code().to_string(),
+            rejection.message.clone(),
+            None,
+        ),
     };
     let boost_owed = write.owed.boost.as_ref().filter(|_| scored.is_some());
     let owed_total_fen = if scored.is_some() {
@@ -437,10 +437,10 @@ async fn record_verdict(
         .fetch_one(&mut *connection)
         .await?
         .try_get(0)?;
-        let room_fen = (rules.daily_cap_fen - earned_fen).max(0);
-        payout_fen = write.owed.base_fen.min(room_fen);
+        let room_fen = policy::cap_room_fen(rules, earned_fen);
+        payout_fen = policy::base_payout_fen(write.owed.base_fen, room_fen);
         if let Some((campaign_id, boost_owed_fen)) = boost_owed {
-            let wanted_fen = (*boost_owed_fen).min(room_fen - payout_fen);
+            let wanted_fen = policy::boost_wanted_fen(*boost_owed_fen, room_fen, payout_fen);
             if wanted_fen > 0 {
                 let sql = format!(
                     "SELECT balance_fen FROM accounts WHERE id = $1{}",
@@ -449,7 +449,7 @@ async fn record_verdict(
                 let budget_fen = read_i64(connection, &sql, &campaign_account(campaign_id))
                     .await?
                     .unwrap_or(0);
-                boost_fen = wanted_fen.min(budget_fen.max(0));
+                boost_fen = policy::boost_payout_fen(wanted_fen, budget_fen);
             }
         }
     }
@@ -475,13 +475,15 @@ async fn record_verdict(
     .await?
     .rows_affected();
     if inserted == 0 {
+        // The row exists: the conflict just said so, and this transaction holds its lock.
         return stored_verdict(connection, &session.session_id)
-            .await
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)
             .map(Ok);
     }
     let mut balance_fen = None;
     if payout_fen > 0 {
-        let id = format!("payout:{}", session.session_id);
+        let id = transfer_id::payout(&session.session_id);
         let credited = transfer(
             connection,
             state,
@@ -498,7 +500,7 @@ async fn record_verdict(
     }
     if boost_fen > 0 {
         let (campaign_id, _) = boost_owed.expect("a boost was computed from an owed boost");
-        let id = format!("boost:{}", session.session_id);
+        let id = transfer_id::boost(&session.session_id);
         let credited = transfer(
             connection,
             state,
@@ -550,24 +552,34 @@ async fn record_verdict(
     }))
 }
 
-/// The verdict stored when a session was first consumed.
-async fn stored_verdict(
+/// The verdict stored when a session was first consumed, if it was.
+pub(crate) async fn stored_verdict(
     connection: &mut AnyConnection,
     session_id: &str,
-) -> Result<VerdictRecord, sqlx::Error> {
+) -> Result<Option<VerdictRecord>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT s.session_id, s.player_id, s.level_id, s.verdict, s.message, s.score, s.stars, \
-                s.payout_fen, s.boost_fen, COALESCE(a.balance_fen, 0) \
-         FROM sessions s LEFT JOIN accounts a ON a.id = 'player:' || s.player_id \
-         WHERE s.session_id = $1",
+        "SELECT session_id, player_id, level_id, verdict, message, score, stars, payout_fen, \
+                boost_fen \
+         FROM sessions WHERE session_id = $1",
     )
     .bind(session_id)
-    .fetch_one(&mut *connection)
+    .fetch_optional(&mut *connection)
     .await?;
-    Ok(VerdictRecord {
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let player_id: String = row.try_get(1)?;
+    let balance_fen = read_i64(
+        connection,
+        "SELECT balance_fen FROM accounts WHERE id = $1",
+        &player_account(&player_id),
+    )
+    .await?
+    .unwrap_or(0);
+    Ok(Some(VerdictRecord {
         first: false,
         session_id: row.try_get(0)?,
-        player_id: row.try_get(1)?,
+        player_id,
         level_id: row.try_get(2)?,
         verdict: row.try_get(3)?,
         message: row.try_get(4)?,
@@ -576,8 +588,8 @@ async fn stored_verdict(
         payout_fen: row.try_get(7)?,
         boost_fen: row.try_get(8)?,
         capped: false,
-        balance_fen: row.try_get(9)?,
-    })
+        balance_fen,
+    }))
 }
 
 pub(crate) fn withdrawal_from_row(
@@ -635,27 +647,19 @@ async fn withdraw(
         }
         return Ok(Ok(record));
     }
-    if write.amount_fen < rules.withdrawal_min_fen {
-        return Ok(Err(LedgerRejection::BelowWithdrawalMin {
-            amount_fen: write.amount_fen,
-            min_fen: rules.withdrawal_min_fen,
-        }));
-    }
-    if balance_fen < write.amount_fen {
-        return Ok(Err(LedgerRejection::InsufficientBalance {
-            balance_fen,
-            amount_fen: write.amount_fen,
-        }));
+    if let Err(rejection) = policy::admit_withdrawal(rules, write.amount_fen, balance_fen) {
+        return Ok(Err(rejection));
     }
     let id = format!("w_{}", random_hex());
     sqlx::query(
         "INSERT INTO withdrawals (id, player_id, idempotency_key, amount_fen, status, requested_at_ms) \
-         VALUES ($1, $2, $3, $4, 'pending', $5)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&id)
     .bind(&write.player_id)
     .bind(&write.idempotency_key)
     .bind(write.amount_fen)
+    .bind(PENDING)
     .bind(write.now_ms)
     .execute(&mut *connection)
     .await?;
@@ -663,7 +667,7 @@ async fn withdraw(
     transfer(
         connection,
         state,
-        &format!("withdraw:{id}"),
+        &transfer_id::withdrawal(&id),
         &player,
         (&pending, "pending"),
         write.amount_fen,
@@ -676,7 +680,7 @@ async fn withdraw(
         id,
         player_id: write.player_id.clone(),
         amount_fen: write.amount_fen,
-        status: "pending".into(),
+        status: PENDING.into(),
         requested_at_ms: write.now_ms,
         created: true,
     }))
@@ -700,35 +704,25 @@ async fn settle(
         )));
     };
     let mut record = withdrawal_from_row(&row, false).map_err(store_to_sqlx)?;
-    let target = if write.paid { "paid" } else { "failed" };
-    if record.status == target {
-        return Ok(Ok(record));
-    }
-    if record.status != "pending" {
-        return Ok(Err(LedgerRejection::WithdrawalSettled {
-            id: record.id,
-            status: record.status,
-        }));
-    }
+    let target = match policy::settle(&record.id, &record.status, write.paid) {
+        Ok(Settlement::Repeat) => return Ok(Ok(record)),
+        Ok(Settlement::Move { to }) => to,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
     let pending = pending_account(&record.player_id);
-    let (id, credit, kind) = if write.paid {
-        (
-            format!("withdraw-paid:{}", record.id),
-            SETTLED.to_string(),
-            "withdrawal_paid",
-        )
+    let (credit, kind, credit_kind) = if write.paid {
+        (SETTLED.to_string(), "withdrawal_paid", "settled")
     } else {
         (
-            format!("withdraw-returned:{}", record.id),
             player_account(&record.player_id),
             "withdrawal_failed",
+            "player",
         )
     };
-    let credit_kind = if write.paid { "settled" } else { "player" };
     transfer(
         connection,
         state,
-        &id,
+        &transfer_id::settlement(&record.id, write.paid),
         &pending,
         (&credit, credit_kind),
         record.amount_fen,
@@ -757,7 +751,7 @@ async fn fund(
         return Ok(Err(LedgerRejection::NonPositiveAmount(write.amount_fen)));
     }
     let campaign = campaign_account(&write.campaign_id);
-    let id = format!("fund:{}:{}", write.campaign_id, write.key);
+    let id = transfer_id::fund(&write.campaign_id, &write.key);
     let done = read_i64(connection, "SELECT seq FROM transfers WHERE id = $1", &id).await?;
     if done.is_none() {
         let balance_fen = transfer(

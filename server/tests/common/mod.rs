@@ -16,6 +16,7 @@ use playproof_server::http::{self, HttpOptions};
 use playproof_server::metrics::Metrics;
 use playproof_server::payout::{Basis, Campaign, PayoutBook, PayoutTable, Sponsor, Tier};
 use playproof_server::ratelimit::RateLimit;
+use playproof_server::secrets::LoadedRing;
 use playproof_server::signed::SignedProofCheck;
 use playproof_server::store::{LedgerReport, Store, StoreConfig};
 use playproof_server::{Service, ServiceConfig};
@@ -152,6 +153,8 @@ pub struct Options {
     /// Base URL of a WeChat API stand-in; enables the `wechat` login provider.
     pub wechat_base: Option<String>,
     pub plausibility: PlausibilityPolicy,
+    /// The ticket key ring; `None` is one key, id 1, from [`TICKET_SECRET`].
+    pub ticket_keys: Option<LoadedRing>,
 }
 
 /// Bots play instantly and tests submit at once, so game time runs ahead of the wall clock:
@@ -175,6 +178,7 @@ impl Default for Options {
             clock: Arc::new(SystemClock),
             wechat_base: None,
             plausibility: lenient_plausibility(),
+            ticket_keys: None,
         }
     }
 }
@@ -232,9 +236,18 @@ impl Server {
         )
         .expect("payouts are valid");
         let levels = LevelCatalogue::from_files(LEVEL_PATH, [level_file()]).unwrap();
-        let key = ServerKey::from_secret(KeyId(1), TICKET_SECRET);
+        let ring = options.ticket_keys.clone().unwrap_or_else(|| LoadedRing {
+            signing_key: ServerKey::from_secret(KeyId(1), TICKET_SECRET),
+            other_keys: Vec::new(),
+        });
         let check = Arc::new(
-            SignedProofCheck::new(key, &[], &levels, options.plausibility.clone()).unwrap(),
+            SignedProofCheck::new(
+                ring.signing_key,
+                &ring.other_keys,
+                &levels,
+                options.plausibility.clone(),
+            )
+            .unwrap(),
         );
         let mut authenticators: Vec<Arc<dyn Authenticator>> = vec![Arc::new(DevAuthenticator)];
         if let Some(base) = &options.wechat_base {
