@@ -159,6 +159,9 @@ fn serve_refuses_a_key_file_others_can_read_naming_the_file() {
     assert!(!dir.0.join("ledger.sqlite").exists(), "nothing was opened");
 }
 
+/// `serve` arguments, its environment, and a line its refusal must contain.
+type Case<'a> = (&'a [&'a str], Vec<(&'a str, &'a str)>, &'a str);
+
 #[test]
 fn serve_refuses_weak_secrets_and_short_operator_tokens_naming_each() {
     let dir = TempDir::new("weak");
@@ -172,7 +175,7 @@ fn serve_refuses_weak_secrets_and_short_operator_tokens_naming_each() {
     let from_env: Vec<&str> = from_env.iter().map(String::as_str).collect();
     let zero = "00".repeat(32);
     let pattern = "ab".repeat(30);
-    let cases: Vec<(&[&str], Vec<(&str, &str)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             &from_env,
             vec![

@@ -65,29 +65,11 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
-    /// Stable machine-readable reason code; the same code names the same problem in every version.
+    /// Stable machine-readable reason code; the same code names the same problem in every
+    /// version. It is the code of the verifier's [`Reason`](crate::Reason) for this error: the
+    /// reason table in `verify.rs` is the only place codes are spelled.
     pub fn code(&self) -> &'static str {
-        match self {
-            DecodeError::TooLarge { .. } => "too_large",
-            DecodeError::BadMagic { .. } => "bad_magic",
-            DecodeError::UnsupportedVersion { .. } => "unsupported_format_version",
-            DecodeError::Truncated { .. } => "truncated",
-            DecodeError::OverlongInteger { .. } => "overlong_integer",
-            DecodeError::OutOfBounds { .. } => "out_of_bounds",
-            DecodeError::NotUtf8 { .. } => "invalid_utf8",
-            DecodeError::ExpiryNotAfterIssue { .. } => "expiry_not_after_issue",
-            DecodeError::TrailingBytes { .. } => "trailing_bytes",
-            DecodeError::InputLog(error) => match error {
-                InputLogError::Truncated { .. } => "truncated",
-                InputLogError::BadVarint { .. } => "overlong_integer",
-                InputLogError::TooManyInputs { .. } => "too_many_inputs",
-                InputLogError::TickTooLate { .. } => "out_of_bounds",
-                InputLogError::TrailingBytes { .. } => "trailing_bytes",
-                InputLogError::UnknownTag { .. }
-                | InputLogError::UnknownDirection { .. }
-                | InputLogError::SameTick { .. } => "invalid_input_log",
-            },
-        }
+        crate::verify::Reason::of_decode(self).code()
     }
 }
 

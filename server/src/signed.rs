@@ -24,6 +24,11 @@ pub enum SignedCheckError {
     Level { path: String, problem: String },
 }
 
+/// Session id size, in bytes (`SessionId`, 128 random bits).
+const SESSION_ID_BYTES: usize = 16;
+/// Game seed size, in bytes (`TicketBody::seed`).
+const SEED_BYTES: usize = 8;
+
 pub struct SignedProofCheck {
     verifier: Verifier,
     signing_key: ServerKey,
@@ -104,11 +109,16 @@ impl ProofCheck for SignedProofCheck {
         check_session_public_key(&session_public_key).map_err(|error| {
             CheckRejection::new(Reason::InvalidSessionKey.code(), error.to_string())
         })?;
-        let mut random = [0u8; 24];
-        getrandom::fill(&mut random)
-            .map_err(|error| CheckRejection::new("internal", format!("no randomness: {error}")))?;
-        let session_id = SessionId(random[..16].try_into().expect("16 of 24 bytes"));
-        let seed = u64::from_le_bytes(random[16..].try_into().expect("8 of 24 bytes"));
+        // A random 128-bit session id and a random 64-bit seed.
+        let mut session_id = [0u8; SESSION_ID_BYTES];
+        let mut seed = [0u8; SEED_BYTES];
+        for bytes in [&mut session_id[..], &mut seed[..]] {
+            getrandom::fill(bytes).map_err(|error| {
+                CheckRejection::new("internal", format!("no randomness: {error}"))
+            })?;
+        }
+        let session_id = SessionId(session_id);
+        let seed = u64::from_le_bytes(seed);
         let body = TicketBody {
             session_id,
             player_id: request.player_id.clone(),
