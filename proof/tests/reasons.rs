@@ -370,3 +370,29 @@ fn a_proof_refused_while_authenticating_leaves_its_session_open() {
         .verify(&session.proof, session.submitted_at_ms, &mut store);
     assert_eq!(code(&verdict.unwrap()), "accepted");
 }
+
+/// Every 13th single-bit flip of a real proof, over its whole length: none gets past
+/// authentication, so a mutated copy of someone's proof can never consume their session.
+#[test]
+fn no_bit_flip_of_a_proof_passes_authentication() {
+    let world = World::new();
+    let session = world.session(0, 43);
+    let bits = session.proof.len() * 8;
+    let mut tried = 0;
+    for bit in (0..bits).step_by(13) {
+        let mut flipped = session.proof.clone();
+        flipped[bit / 8] ^= 1 << (bit % 8);
+        let rejection = world
+            .verifier
+            .authenticate(&flipped)
+            .expect_err("a flipped proof is not authentic");
+        assert_eq!(
+            rejection.reason.stage(),
+            Stage::Authenticate,
+            "bit {bit}: {rejection}"
+        );
+        tried += 1;
+    }
+    assert!(tried > 100, "{tried} flips");
+    assert!(world.verifier.authenticate(&session.proof).is_ok());
+}
