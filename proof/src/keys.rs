@@ -153,7 +153,7 @@ pub enum SessionKeyError {
     SmallOrder,
 }
 
-/// Checks that `public_key` can be a session key: a canonical Ed25519 point of large order.
+/// Checks that `public_key` can be a session key: an Ed25519 point (it decompresses) of large order.
 /// The server checks this before issuing a ticket, and the verifier again before trusting a
 /// signature, so a ticket never carries a key that `verify_strict` would refuse anyway.
 pub fn check_session_public_key(

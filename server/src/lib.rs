@@ -4,7 +4,10 @@
 //!   history, leaderboards, withdrawals. Any backend can hold one and call it.
 //! - [`http`]: the JSON-over-HTTP front end (axum) and the Prometheus metrics endpoint.
 //! - [`store`]: SQLite or PostgreSQL; the double-entry ledger, group commit, `ledger check`.
-//! - [`check::ProofCheck`]: the seam to the proof verifier.
+//! - [`check::ProofCheck`]: the two-stage seam to the proof verifier (authenticate, then judge);
+//!   [`reasons`]: every code the service answers with, and its status.
+//! - [`secrets`]: key ring files and the checks that refuse exposed or weak secrets;
+//!   [`pseudonym`]: public names that never show a player id.
 //! - [`auth`]: pluggable login providers (dev, WeChat) and bearer tokens.
 //! - [`payout`]: payout tables and sponsor campaigns from data files.
 //!

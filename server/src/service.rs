@@ -495,13 +495,14 @@ impl Service {
             ));
         }
         let now_ms = self.now_ms();
-        let permit = self.replays.acquire().await.map_err(ApiError::internal)?;
         // Stage one: format and signatures. Bytes that tie to no issued session record nothing.
+        let permit = self.replays.acquire().await.map_err(ApiError::internal)?;
         let check = Arc::clone(&self.check);
         let authentic = tokio::task::spawn_blocking(move || check.authenticate(&proof))
             .await
             .map_err(ApiError::internal)?
             .map_err(ApiError::verification)?;
+        drop(permit);
         let session = authentic.session.clone();
         if session.player_id != player_id {
             return Err(ApiError::coded(
@@ -515,6 +516,7 @@ impl Service {
             return receipt(first);
         }
         // Stage two: expiry, level, replay, claims, plausibility.
+        let permit = self.replays.acquire().await.map_err(ApiError::internal)?;
         let check = Arc::clone(&self.check);
         let verdict = tokio::task::spawn_blocking(move || check.judge(&authentic, now_ms))
             .await

@@ -475,7 +475,8 @@ async fn record_verdict(
     .await?
     .rows_affected();
     if inserted == 0 {
-        // The row exists: the conflict just said so, and this transaction holds its lock.
+        // The row exists and this statement can see it: the conflict was with a committed row,
+        // or with one this transaction inserted earlier in the batch.
         return stored_verdict(connection, &session.session_id)
             .await?
             .ok_or(sqlx::Error::RowNotFound)
