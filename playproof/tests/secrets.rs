@@ -223,3 +223,100 @@ fn serve_refuses_weak_secrets_and_short_operator_tokens_naming_each() {
         Ok(())
     );
 }
+
+/// A child process killed when dropped.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection; the response body.
+fn post_json(address: &str, path: &str, player: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         X-PlayProof-Dev-Player: {player}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+    body.to_string()
+}
+
+#[test]
+fn serve_signs_tickets_with_the_issuing_key_of_its_ring() {
+    use std::io::BufRead;
+    let dir = TempDir::new("ring");
+    let keys = dir.0.join("keys.json");
+    assert!(playproof(&["keys", "new", "--out", &path(&keys)], &[])
+        .status
+        .success());
+    assert!(playproof(&["keys", "rotate", "--keys", &path(&keys)], &[])
+        .status
+        .success());
+    let mut args = serve_args(&dir.0, Some(&keys));
+    args.push("--dev".into());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_playproof"));
+    child
+        .args(&args)
+        .current_dir(repo_root())
+        .env_remove("PLAYPROOF_TICKET_SECRET")
+        .env("PLAYPROOF_TOKEN_SECRET", TOKEN_SECRET)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = Child(child.spawn().expect("serve starts"));
+    // Read standard output to its end on a thread: the service prints more lines, and a closed
+    // pipe would end it.
+    let stdout = child.0.stdout.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(address) = line.strip_prefix("listening on http://") {
+                let _ = sender.send(address.to_string());
+            }
+        }
+    });
+    let address = receiver
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("serve prints its address");
+    let session_key = playproof_proof::SessionKey::from_entropy([9; 32]);
+    let public_key: String = session_key
+        .public_key()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let body = post_json(
+        &address,
+        "/v1/tickets",
+        "ann",
+        &format!(r#"{{"level_id":"m3-01-first-steps","session_public_key":"{public_key}"}}"#),
+    );
+    let reply: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let ticket_hex = reply["ticket_hex"].as_str().unwrap();
+    let ticket: Vec<u8> = (0..ticket_hex.len())
+        .step_by(2)
+        .map(|index| u8::from_str_radix(&ticket_hex[index..index + 2], 16).unwrap())
+        .collect();
+    let ticket = playproof_proof::decode_ticket(&ticket).unwrap();
+    assert_eq!(
+        ticket.key_id,
+        playproof_proof::KeyId(2),
+        "the rotated-in key issues"
+    );
+    drop(child);
+}
