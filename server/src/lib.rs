@@ -6,6 +6,8 @@
 //! - [`store`]: SQLite or PostgreSQL; the double-entry ledger, group commit, `ledger check`.
 //! - [`check::ProofCheck`]: the seam to the proof verifier.
 //! - [`auth`]: pluggable login providers (dev, WeChat) and bearer tokens.
+//! - [`transport`]: connections under timeouts, a cap and a bounded graceful shutdown;
+//!   [`logging`]: the request and error logs.
 //! - [`payout`]: payout tables and sponsor campaigns from data files.
 //!
 //! Money is integer fen everywhere; no float touches it.
@@ -15,6 +17,7 @@ pub mod check;
 pub mod clock;
 pub mod hex;
 pub mod http;
+pub mod logging;
 pub mod metrics;
 /// Payout tables live in their own crate so designer tools can price levels without the service.
 pub use playproof_payout as payout;
@@ -24,5 +27,6 @@ pub mod run;
 pub mod service;
 pub mod signed;
 pub mod store;
+pub mod transport;
 
 pub use service::{ApiError, Service, ServiceConfig};

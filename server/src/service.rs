@@ -111,7 +111,11 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        ApiError::new(503, "storage_unavailable", format!("storage: {error}"))
+        let code = match error {
+            StoreError::WriteTimedOut { .. } | StoreError::ReadTimedOut { .. } => "storage_timeout",
+            _ => "storage_unavailable",
+        };
+        ApiError::new(503, code, format!("storage: {error}"))
     }
 }
 
@@ -307,14 +311,28 @@ impl Service {
         let campaigns: Vec<_> = self.payouts.campaigns().cloned().collect();
         for campaign in campaigns {
             if campaign.initial_budget_fen > 0 {
-                self.store
+                let funded = self
+                    .store
                     .fund_campaign(FundWrite {
                         campaign_id: campaign.id.clone(),
                         key: "initial".into(),
                         amount_fen: campaign.initial_budget_fen,
                         now_ms: self.now_ms() as i64,
                     })
-                    .await?;
+                    .await;
+                match funded {
+                    // The budget in the file changed after the first start: the first funding
+                    // stands; more money goes in through the operator endpoint.
+                    Err(WriteError::Rejected(
+                        rejection @ LedgerRejection::IdempotencyKeyReused { .. },
+                    )) => {
+                        tracing::warn!(campaign = %campaign.id, %rejection,
+                            "initial campaign budget differs from the one funded first; kept the first");
+                    }
+                    funded => {
+                        funded?;
+                    }
+                }
             }
         }
         Ok(())
