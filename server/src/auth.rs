@@ -136,6 +136,16 @@ impl WeChatAuthenticator {
         })
     }
 
+    /// `text` without the app secret: neither as a `secret=` parameter nor anywhere else (an
+    /// upstream answer may echo what it was sent).
+    fn redact(&self, text: &str) -> String {
+        let text = redact_secrets(text);
+        if self.app_secret.is_empty() {
+            return text;
+        }
+        text.replace(&self.app_secret, "<redacted>")
+    }
+
     async fn exchange(&self, code: &str) -> Result<String, AuthError> {
         let valid = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
         if code.is_empty() || code.len() > CREDENTIAL_BYTES_MAX || !code.chars().all(valid) {
@@ -184,7 +194,7 @@ impl WeChatAuthenticator {
             // 40029: invalid code; 40163: code already used.
             40029 | 40163 => {
                 // WeChat's own words go to the log, not to the client.
-                tracing::info!(provider = "wechat", errmsg = %redact_secrets(&message),
+                tracing::info!(provider = "wechat", errmsg = %self.redact(&message),
                     "WeChat refused a login code");
                 return Err(AuthError::InvalidCredential {
                     code: "invalid_code",
@@ -217,12 +227,12 @@ impl Authenticator for WeChatAuthenticator {
             match &result {
                 Err(AuthError::Upstream(detail)) => tracing::warn!(
                     provider = "wechat",
-                    detail = %redact_secrets(detail),
+                    detail = %self.redact(detail),
                     "login provider failed"
                 ),
                 Err(AuthError::ProviderRateLimited(detail)) => tracing::warn!(
                     provider = "wechat",
-                    detail = %redact_secrets(detail),
+                    detail = %self.redact(detail),
                     "login provider is rate limiting"
                 ),
                 _ => {}

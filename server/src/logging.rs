@@ -177,9 +177,7 @@ pub fn redact_secrets(text: &str) -> String {
         let (head, tail) = rest.split_at(index + KEY.len());
         out.push_str(head);
         out.push_str("<redacted>");
-        let end = tail
-            .find(['&', ' ', ')', '"', '\''])
-            .unwrap_or(tail.len());
+        let end = tail.find(['&', ' ', ')', '"', '\'']).unwrap_or(tail.len());
         rest = &tail[end..];
     }
     out.push_str(rest);

@@ -1,0 +1,968 @@
+//! The service under attack and under operators' eyes: secrets that must not leave, slow and idle
+//! clients, connection floods, brute force, static files, a blocked database, and the logs that
+//! tell an operator what happened. Every scenario runs a real service on loopback; the log lines
+//! are the service's own `tracing` output, captured as JSON.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::routing::get;
+use axum::Router;
+use common::*;
+use playproof_server::http::{self, HttpOptions, DEV_PLAYER_HEADER};
+use playproof_server::ratelimit::RateLimit;
+use playproof_server::transport::TransportLimits;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+
+// ---------------------------------------------------------------------------------------------
+// Captured logs: one global JSON subscriber per test binary; tests find their own lines by
+// request id or by data only they use.
+
+#[derive(Clone)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn captured() -> &'static Capture {
+    static LOGS: OnceLock<Capture> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let capture = Capture(Arc::new(Mutex::new(Vec::new())));
+        let writer = capture.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_max_level(tracing::Level::INFO)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("one logger per test binary");
+        capture
+    })
+}
+
+/// Every log line so far, as text.
+fn log_text() -> String {
+    String::from_utf8_lossy(&captured().0.lock().unwrap()).into_owned()
+}
+
+/// Every log line so far, parsed.
+fn log_lines() -> Vec<Value> {
+    log_text()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect()
+}
+
+/// The request line of `request_id`.
+fn request_line(request_id: &str) -> Value {
+    log_lines()
+        .into_iter()
+        .find(|line| line["request_id"] == request_id)
+        .unwrap_or_else(|| panic!("no request line for {request_id}:\n{}", log_text()))
+}
+
+fn request_id(response: &reqwest::Response) -> String {
+    response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A service with chosen HTTP options and transport limits, on its own listener.
+
+struct Served {
+    base: String,
+    address: String,
+    server: Server,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Served {
+    async fn start(database: &Database, options: Options, http: HttpOptions) -> Served {
+        let server = Server::start(database, options).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        let router = http::router(server.service.clone(), &http);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let metrics = server.service.metrics().clone();
+        let limits = http.transport;
+        let task = tokio::spawn(async move {
+            http::serve_with(listener, router, limits, metrics, async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("the server runs");
+        });
+        Served {
+            base: format!("http://{address}"),
+            address,
+            server,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = tokio::time::timeout(HTTP_TIMEOUT, &mut self.task).await;
+        self.server.stop().await;
+    }
+}
+
+/// Short bounds so the transport tests finish in seconds.
+fn short_limits() -> TransportLimits {
+    TransportLimits {
+        header_read: Duration::from_millis(1_000),
+        body_read: Duration::from_millis(1_000),
+        idle: Duration::from_millis(500),
+        request: Duration::from_millis(20_000),
+        connections_max: 256,
+        health_connections_reserved: 8,
+        shutdown_grace: Duration::from_millis(5_000),
+    }
+}
+
+/// Longest a test waits for the server to close a connection it should close.
+const CLOSE_WAIT: Duration = Duration::from_secs(15);
+
+/// Whether the server closes `stream` (end of stream or reset) within `limit`; reads and
+/// discards whatever it answers before that.
+async fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut buffer = [0u8; 1024];
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Err(_) => return false,
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => continue,
+        }
+    }
+}
+
+/// Sends `request` on `stream` and reads one response head: `(status, head text)`.
+async fn raw_exchange(stream: &mut TcpStream, request: &str) -> (u16, String) {
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 1024];
+    let read = async {
+        while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+            let count = stream.read(&mut buffer).await.unwrap();
+            assert!(count > 0, "closed before an answer");
+            head.extend_from_slice(&buffer[..count]);
+        }
+    };
+    tokio::time::timeout(CLOSE_WAIT, read)
+        .await
+        .expect("an answer in time");
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|status| status.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+fn get_request(path: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: test\r\n{DEV_PLAYER_HEADER}: honest\r\n\r\n")
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The WeChat app secret never leaves the server.
+
+/// A stand-in for WeChat that answers after `delay` with `body`.
+async fn wechat_stand_in(
+    delay: Duration,
+    body: &'static str,
+) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = Router::new().route(
+        "/sns/jscode2session",
+        get(move || async move {
+            tokio::time::sleep(delay).await;
+            body
+        }),
+    );
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (base, task)
+}
+
+/// A loopback address nothing listens on: connections are refused.
+async fn refusing_address() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    base
+}
+
+async fn wechat_login(served: &Served, code: &str) -> (u16, Option<String>, String) {
+    let response = served
+        .server
+        .client
+        .post(format!("{}/v1/login", served.base))
+        .json(&json!({ "provider": "wechat", "credential": code }))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .map(|value| value.to_str().unwrap().to_string());
+    (status, retry_after, response.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wechat_secret_is_in_no_answer_and_no_log_line_when_wechat_fails() {
+    captured();
+    let slow = wechat_stand_in(Duration::from_secs(30), "{}").await;
+    let garbage = wechat_stand_in(Duration::ZERO, "<html>502 Bad Gateway</html>").await;
+    // An upstream that echoes what it was sent, secret included.
+    let echo = wechat_stand_in(
+        Duration::ZERO,
+        r#"{"errcode": 40125, "errmsg": "invalid appsecret test-app-secret, rid: 1"}"#,
+    )
+    .await;
+    let refused = refusing_address().await;
+    let cases = [
+        ("slow", slow.0.clone()),
+        ("garbage", garbage.0.clone()),
+        ("echo", echo.0.clone()),
+        ("refused", refused),
+    ];
+    for (name, base) in cases {
+        let database = Database::new(&Backend::Sqlite);
+        let options = Options {
+            wechat_base: Some(base),
+            ..Options::default()
+        };
+        let served = Served::start(&database, options, HttpOptions::default()).await;
+        let (status, _, body) = wechat_login(&served, "061Abc0w3SomeCode").await;
+        assert_eq!(status, 502, "{name}: {body}");
+        let body: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            body,
+            json!({ "error": {
+                "code": "provider_unavailable",
+                "message": "the login provider could not be reached or failed; try again later"
+            } }),
+            "{name}"
+        );
+        served.stop().await;
+    }
+    let logs = log_text();
+    assert!(
+        !logs.contains(WECHAT_APP_SECRET),
+        "the secret was logged:\n{logs}"
+    );
+    let failures = log_lines()
+        .into_iter()
+        .filter(|line| line["message"] == "login provider failed")
+        .count();
+    assert!(failures >= 4, "each failure is logged:\n{logs}");
+    assert!(logs.contains("invalid appsecret <redacted>"), "{logs}");
+    for task in [slow.1, garbage.1, echo.1] {
+        task.abort();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Brute force and abuse.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wechat_rate_limiting_answers_429_with_retry_after() {
+    captured();
+    let busy = wechat_stand_in(
+        Duration::ZERO,
+        r#"{"errcode": 45011, "errmsg": "api minute-quota reach limit  mustslower  retry next minute"}"#,
+    )
+    .await;
+    let database = Database::new(&Backend::Sqlite);
+    let options = Options {
+        wechat_base: Some(busy.0.clone()),
+        ..Options::default()
+    };
+    let served = Served::start(&database, options, HttpOptions::default()).await;
+    let (status, retry_after, body) = wechat_login(&served, "061Abc0w3BusyCode").await;
+    assert_eq!(
+        (status, retry_after.as_deref()),
+        (429, Some("60")),
+        "{body}"
+    );
+    served.stop().await;
+    busy.1.abort();
+}
+
+/// Wrong operator-token guesses from one address in a burst.
+const OPERATOR_GUESSES: usize = 60;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operator_token_guesses_are_refused_after_a_few_failures_and_logged() {
+    captured();
+    let database = Database::new(&Backend::Sqlite);
+    let http = HttpOptions {
+        auth_failure_rate: RateLimit {
+            per_s: 0.01,
+            burst: 10,
+        },
+        ..HttpOptions::default()
+    };
+    let served = Served::start(&database, Options::default(), http).await;
+    let mut statuses = Vec::new();
+    for guess in 0..OPERATOR_GUESSES {
+        let response = served
+            .server
+            .client
+            .post(format!(
+                "{}/v1/operator/withdrawals/w_none/paid",
+                served.base
+            ))
+            .bearer_auth(format!("guess-{guess}"))
+            .send()
+            .await
+            .unwrap();
+        let retry_after = response.headers().contains_key("retry-after");
+        let (status, body) = answer(response).await;
+        statuses.push((status, error_code(&body).to_string(), retry_after));
+    }
+    let unauthenticated = (401, "unauthenticated".to_string(), false);
+    let limited = (429, "rate_limited".to_string(), true);
+    assert_eq!(statuses[..10], vec![unauthenticated; 10][..]);
+    assert_eq!(statuses[10..], vec![limited; OPERATOR_GUESSES - 10][..]);
+    // Even the right token is not looked at while the address is blocked...
+    let response = served
+        .server
+        .client
+        .post(format!(
+            "{}/v1/operator/withdrawals/w_none/paid",
+            served.base
+        ))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    // ...but players from the same address are not locked out by operator guesses.
+    let (status, _) = answer(
+        served
+            .server
+            .client
+            .get(format!("{}/v1/balance", served.base))
+            .header(DEV_PLAYER_HEADER, "bystander")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let failures: Vec<Value> = log_lines()
+        .into_iter()
+        .filter(|line| {
+            line["message"] == "authentication failed"
+                && line["route"] == "/v1/operator/withdrawals/{withdrawal_id}/paid"
+        })
+        .collect();
+    assert_eq!(failures.len(), 10, "{}", log_text());
+    assert!(failures.iter().all(|line| line["level"] == "WARN"));
+    assert!(!log_text().contains("guess-"), "tokens are never logged");
+    served.stop().await;
+}
+
+on_both_stores!(a_funding_key_reused_with_another_amount_is_refused_with_409);
+async fn a_funding_key_reused_with_another_amount_is_refused_with_409(backend: Backend) {
+    let database = Database::new(&backend);
+    let options = Options {
+        campaign: Some((1_000, 5)),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let fund = |amount_fen: i64| {
+        let (client, base) = (server.client.clone(), server.base.clone());
+        async move {
+            let response = client
+                .post(format!("{base}/v1/operator/campaigns/{CAMPAIGN_ID}/fund"))
+                .bearer_auth(OPERATOR_TOKEN)
+                .header("idempotency-key", "top-up-7")
+                .json(&json!({ "amount_fen": amount_fen }))
+                .send()
+                .await
+                .unwrap();
+            answer(response).await
+        }
+    };
+    assert_eq!(
+        fund(500).await,
+        (
+            200,
+            json!({ "campaign_id": CAMPAIGN_ID, "balance_fen": 1_500 })
+        )
+    );
+    // The same request again is the same funding.
+    assert_eq!(
+        fund(500).await,
+        (
+            200,
+            json!({ "campaign_id": CAMPAIGN_ID, "balance_fen": 1_500 })
+        )
+    );
+    let (status, body) = fund(900).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "idempotency_key_reused"),
+        "{body}"
+    );
+    let budget = server
+        .service
+        .store()
+        .account_balance(&format!("campaign:{CAMPAIGN_ID}"))
+        .await
+        .unwrap();
+    assert_eq!(budget, 1_500);
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Static files.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_files_serve_the_page_only_with_security_headers() {
+    captured();
+    let database = Database::new(&Backend::Sqlite);
+    let site = TempDir::new("site");
+    let write = |path: &str, text: &str| {
+        let path = site.0.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("index.html", "<h1>PlayProof</h1>");
+    write("app.js", "export {};");
+    write("pkg/game_wasm_bg.wasm", "\0asm");
+    write(".playproof/ledger.sqlite", "SQLite format 3");
+    write(".env", "PLAYPROOF_OPERATOR_TOKEN=x");
+    write("notes.sqlite", "SQLite format 3");
+    write("build.sh", "#!/bin/sh");
+    let options = Options {
+        static_dir: Some(site.0.clone()),
+        ..Options::default()
+    };
+    let served = Served::start(
+        &database,
+        options,
+        HttpOptions {
+            static_dir: Some(site.0.clone()),
+            ..HttpOptions::default()
+        },
+    )
+    .await;
+    let get = |path: &'static str| {
+        let (client, base) = (served.server.client.clone(), served.base.clone());
+        async move { client.get(format!("{base}{path}")).send().await.unwrap() }
+    };
+    for path in ["/", "/index.html", "/app.js", "/pkg/game_wasm_bg.wasm"] {
+        assert_eq!(get(path).await.status().as_u16(), 200, "{path}");
+    }
+    for path in [
+        "/.playproof/ledger.sqlite",
+        "/%2eplayproof/ledger.sqlite",
+        "/.env",
+        "/notes.sqlite",
+        "/build.sh",
+        "/pkg/../.env",
+        "/pkg/%2e%2e/.env",
+    ] {
+        let response = get(path).await;
+        assert_eq!(response.status().as_u16(), 404, "{path}");
+        assert!(!response.text().await.unwrap().contains("SQLite"), "{path}");
+    }
+    let page = get("/index.html").await;
+    let header = |name: &str| page.headers()[name].to_str().unwrap().to_string();
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("x-frame-options"), "DENY");
+    let csp = header("content-security-policy");
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+    served.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Health tells the truth.
+
+/// Holds the database's write lock from another connection until dropped (rolled back).
+enum Blocker {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl Blocker {
+    async fn hold(database: &Database) -> Blocker {
+        use sqlx::Connection;
+        let config = &database.config;
+        match &config.postgres_schema {
+            None => {
+                let mut connection = sqlx::SqliteConnection::connect(&config.url).await.unwrap();
+                sqlx::query("BEGIN EXCLUSIVE")
+                    .execute(&mut connection)
+                    .await
+                    .unwrap();
+                Blocker::Sqlite(connection)
+            }
+            Some(schema) => {
+                let mut connection = sqlx::PgConnection::connect(&config.url).await.unwrap();
+                for statement in [
+                    format!("SET search_path TO {schema}"),
+                    "BEGIN".to_string(),
+                    "LOCK TABLE sessions, accounts IN ACCESS EXCLUSIVE MODE".to_string(),
+                ] {
+                    sqlx::query(&statement)
+                        .execute(&mut connection)
+                        .await
+                        .unwrap();
+                }
+                Blocker::Postgres(connection)
+            }
+        }
+    }
+
+    async fn release(self) {
+        match self {
+            Blocker::Sqlite(mut connection) => {
+                sqlx::query("ROLLBACK")
+                    .execute(&mut connection)
+                    .await
+                    .unwrap();
+            }
+            Blocker::Postgres(mut connection) => {
+                sqlx::query("ROLLBACK")
+                    .execute(&mut connection)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+}
+
+async fn get_status(client: &reqwest::Client, url: &str) -> (u16, Value, Duration) {
+    let started = Instant::now();
+    let response = client.get(url).send().await.unwrap();
+    let (status, body) = answer(response).await;
+    (status, body, started.elapsed())
+}
+
+on_both_stores!(
+    a_blocked_database_makes_readiness_and_writes_answer_503_quickly_and_writes_nothing
+);
+async fn a_blocked_database_makes_readiness_and_writes_answer_503_quickly_and_writes_nothing(
+    backend: Backend,
+) {
+    captured();
+    let database = Database::new(&backend);
+    let served = Served::start(&database, Options::default(), HttpOptions::default()).await;
+    let client = &served.server.client;
+    let (status, body, _) = get_status(client, &format!("{}/health/ready", served.base)).await;
+    assert_eq!((status, body), (200, json!({ "status": "ready" })));
+    let session = session(client, &served.base, "blocked", 3).await;
+
+    let blocker = Blocker::hold(&database).await;
+    let started = Instant::now();
+    let response = client
+        .post(format!("{}/v1/proofs", served.base))
+        .header(DEV_PLAYER_HEADER, "blocked")
+        .header("content-type", "application/octet-stream")
+        .body(session.proof.clone())
+        .send()
+        .await
+        .unwrap();
+    let proof_request = request_id(&response);
+    let (status, body) = answer(response).await;
+    let proof_wait = started.elapsed();
+    assert_eq!(
+        (status, error_code(&body)),
+        (503, "storage_timeout"),
+        "{body}"
+    );
+    let (status, body, ready_wait) =
+        get_status(client, &format!("{}/health/ready", served.base)).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (503, "storage_timeout"),
+        "{body}"
+    );
+    // Liveness does not depend on the database.
+    let (status, _, _) = get_status(client, &format!("{}/health/live", served.base)).await;
+    assert_eq!(status, 200);
+    eprintln!(
+        "blocked database: proof answered 503 after {} ms, readiness after {} ms",
+        proof_wait.as_millis(),
+        ready_wait.as_millis()
+    );
+    // The 503 left an error line with its reason.
+    let line = request_line(&proof_request);
+    assert_eq!(
+        (
+            &line["level"],
+            &line["status"],
+            &line["code"],
+            &line["route"]
+        ),
+        (
+            &json!("ERROR"),
+            &json!(503),
+            &json!("storage_timeout"),
+            &json!("/v1/proofs")
+        )
+    );
+    blocker.release().await;
+
+    // Once the lock is gone the service is ready again, and the abandoned write was not made:
+    // the same proof is accepted now, and paid once.
+    let mut ready = false;
+    for _ in 0..50 {
+        let (status, _, _) = get_status(client, &format!("{}/health/ready", served.base)).await;
+        if status == 200 {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(ready, "ready again after the lock is released");
+    let (status, body) = submit(client, &served.base, &session).await;
+    assert_eq!(
+        (status, &body["payout_fen"]),
+        (200, &json!(PAYOUT_FEN)),
+        "{body}"
+    );
+    assert_eq!(
+        served.server.service.store().counts().await.unwrap(),
+        (1, 1, 0)
+    );
+    assert_ledger_ok(&served.server.check_ledger().await);
+    served.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. Logs an operator can use.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_request_leaves_one_line_with_id_route_status_code_and_latency() {
+    captured();
+    let database = Database::new(&Backend::Sqlite);
+    let options = Options {
+        player_rate: RateLimit {
+            per_s: 0.001,
+            burst: 4,
+        },
+        ..Options::default()
+    };
+    let served = Served::start(&database, options, HttpOptions::default()).await;
+    let client = &served.server.client;
+    // A rejected proof: the claimed score is not the replayed one.
+    let login = client
+        .post(format!("{}/v1/login", served.base))
+        .json(&json!({ "provider": "dev", "credential": "logged" }))
+        .send()
+        .await
+        .unwrap();
+    let token = login.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ticket = ticket(client, &served.base, "logged").await;
+    let cheat = play_ticket_claiming("logged", &ticket, 7, |score| score + 1);
+    let response = client
+        .post(format!("{}/v1/proofs", served.base))
+        .bearer_auth(&token)
+        .header("content-type", "application/octet-stream")
+        .body(cheat.proof.clone())
+        .send()
+        .await
+        .unwrap();
+    let rejected = request_id(&response);
+    assert_eq!(response.status().as_u16(), 422);
+    // Rate limited: the player's burst of 4 is used up by now.
+    let mut limited = None;
+    for _ in 0..4 {
+        let response = client
+            .get(format!("{}/v1/balance", served.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        if response.status().as_u16() == 429 {
+            limited = Some(request_id(&response));
+            break;
+        }
+    }
+    let limited = limited.expect("the player is rate limited");
+
+    let line = request_line(&rejected);
+    assert_eq!(line["level"], "INFO");
+    assert_eq!(line["method"], "POST");
+    assert_eq!(line["route"], "/v1/proofs");
+    assert_eq!(line["status"], 422);
+    assert_eq!(line["code"], "score_mismatch");
+    assert_eq!(line["peer"], "127.0.0.1");
+    assert!(line["latency_ms"].as_f64().unwrap() > 0.0, "{line}");
+    let line = request_line(&limited);
+    assert_eq!(
+        (
+            &line["level"],
+            &line["status"],
+            &line["code"],
+            &line["route"]
+        ),
+        (
+            &json!("WARN"),
+            &json!(429),
+            &json!("rate_limited"),
+            &json!("/v1/balance")
+        )
+    );
+    // No token, proof bytes or body in any line.
+    let logs = log_text();
+    assert!(!logs.contains(&token), "a token was logged");
+    let proof_hex: String = cheat.proof[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(!logs.contains(&proof_hex), "proof bytes were logged");
+    assert!(!logs.contains("\"credential\""), "a body was logged");
+    served.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Slow and idle clients cannot take the service down.
+
+/// Connections opened that never send a byte, and connections that send a header line every
+/// [`SLOWLORIS_PAUSE`] without ever finishing the head.
+const IDLE_CONNECTIONS: usize = 60;
+const SLOWLORIS_CONNECTIONS: usize = 30;
+const SLOWLORIS_PAUSE: Duration = Duration::from_millis(200);
+/// Header lines a slowloris client sends at most (so it stops by itself: 100 x 200 ms = 20 s).
+const SLOWLORIS_LINES_MAX: usize = 100;
+/// Honest requests made while the slow clients hold their connections.
+const HONEST_REQUESTS: usize = 20;
+
+/// Trickles header lines until the server closes the connection; returns whether it did.
+async fn slowloris(address: String) -> bool {
+    let mut stream = TcpStream::connect(&address).await.unwrap();
+    if stream
+        .write_all(b"GET /v1/balance HTTP/1.1\r\nHost: test\r\n")
+        .await
+        .is_err()
+    {
+        return true;
+    }
+    for line in 0..SLOWLORIS_LINES_MAX {
+        tokio::time::sleep(SLOWLORIS_PAUSE).await;
+        let header = format!("x-slow-{line}: {line}\r\n");
+        if stream.write_all(header.as_bytes()).await.is_err() {
+            return true;
+        }
+        // A closed connection may still take writes; a read says whether it is gone.
+        let mut probe = [0u8; 256];
+        if let Ok(result) =
+            tokio::time::timeout(Duration::from_millis(1), stream.read(&mut probe)).await
+        {
+            match result {
+                Ok(0) | Err(_) => return true,
+                // An answer (408) is followed by the close.
+                Ok(_) => return closed_within(&mut stream, CLOSE_WAIT).await,
+            }
+        }
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn slowloris_and_idle_connections_are_closed_while_honest_requests_succeed() {
+    captured();
+    let database = Database::new(&Backend::Sqlite);
+    let http = HttpOptions {
+        transport: short_limits(),
+        ..HttpOptions::default()
+    };
+    let served = Served::start(&database, Options::default(), http).await;
+    let mut idle = Vec::new();
+    for _ in 0..IDLE_CONNECTIONS {
+        idle.push(TcpStream::connect(&served.address).await.unwrap());
+    }
+    let slow: Vec<_> = (0..SLOWLORIS_CONNECTIONS)
+        .map(|_| tokio::spawn(slowloris(served.address.clone())))
+        .collect();
+    for _ in 0..HONEST_REQUESTS {
+        let balance = balance(&served.server.client, &served.base, "honest").await;
+        assert_eq!(balance["balance_fen"], 0);
+        let (status, _, _) = get_status(
+            &served.server.client,
+            &format!("{}/health/live", served.base),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let started = Instant::now();
+    for (index, stream) in idle.iter_mut().enumerate() {
+        assert!(
+            closed_within(stream, CLOSE_WAIT).await,
+            "idle connection {index} still open"
+        );
+    }
+    for (index, task) in slow.into_iter().enumerate() {
+        assert!(
+            task.await.unwrap(),
+            "slowloris connection {index} still open"
+        );
+    }
+    eprintln!(
+        "idle and slowloris connections closed within {} ms of the honest requests",
+        started.elapsed().as_millis()
+    );
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_trickles_in_is_answered_408_and_the_connection_closed() {
+    captured();
+    let database = Database::new(&Backend::Sqlite);
+    let http = HttpOptions {
+        transport: short_limits(),
+        ..HttpOptions::default()
+    };
+    let served = Served::start(&database, Options::default(), http).await;
+    let mut stream = TcpStream::connect(&served.address).await.unwrap();
+    let head = format!(
+        "POST /v1/proofs HTTP/1.1\r\nHost: test\r\n{DEV_PLAYER_HEADER}: trickle\r\n\
+         Content-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let trickle = async {
+        for _ in 0..SLOWLORIS_LINES_MAX {
+            if stream.write_all(b"x").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(SLOWLORIS_PAUSE).await;
+        }
+    };
+    // Writes race the answer; the answer is read once the server stops taking bytes.
+    let _ = tokio::time::timeout(Duration::from_secs(3), trickle).await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(CLOSE_WAIT, stream.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("body_timeout"), "{answer}");
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_connection_cap_only_health_is_served_and_then_connections_are_closed() {
+    captured();
+    let database = Database::new(&Backend::Sqlite);
+    let limits = TransportLimits {
+        connections_max: 8,
+        health_connections_reserved: 2,
+        idle: Duration::from_secs(30),
+        header_read: Duration::from_secs(30),
+        ..short_limits()
+    };
+    let served = Served::start(
+        &database,
+        Options::default(),
+        HttpOptions {
+            transport: limits,
+            ..HttpOptions::default()
+        },
+    )
+    .await;
+    // Fill the cap, one connection at a time, each proven served.
+    let mut full = Vec::new();
+    for _ in 0..limits.connections_max {
+        let mut stream = TcpStream::connect(&served.address).await.unwrap();
+        let (status, _) = raw_exchange(&mut stream, &get_request("/v1/balance")).await;
+        assert_eq!(status, 200);
+        full.push(stream);
+    }
+    let mut health = TcpStream::connect(&served.address).await.unwrap();
+    let (status, _) = raw_exchange(&mut health, &get_request("/health/live")).await;
+    assert_eq!(status, 200);
+    let mut refused_api = TcpStream::connect(&served.address).await.unwrap();
+    let (status, head) = raw_exchange(&mut refused_api, &get_request("/v1/balance")).await;
+    assert_eq!(status, 503, "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("retry-after: 1"),
+        "{head}"
+    );
+    // Now 8 + 2 are open (the refused one closes after its answer): one more fills the reserve,
+    // the next is closed on accept.
+    let mut last_reserved = TcpStream::connect(&served.address).await.unwrap();
+    let (status, _) = raw_exchange(&mut last_reserved, &get_request("/health/ready")).await;
+    assert_eq!(status, 200);
+    let mut over = TcpStream::connect(&served.address).await.unwrap();
+    let _ = over.write_all(get_request("/health/live").as_bytes()).await;
+    assert!(
+        closed_within(&mut over, CLOSE_WAIT).await,
+        "over the reserve: closed at once"
+    );
+    // Capacity returns when connections go.
+    drop(full);
+    let mut later = None;
+    for _ in 0..50 {
+        let mut stream = TcpStream::connect(&served.address).await.unwrap();
+        let (status, _) = raw_exchange_or_closed(&mut stream, &get_request("/v1/balance")).await;
+        if status == 200 {
+            later = Some(status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(later, Some(200));
+    served.stop().await;
+}
+
+/// Like [`raw_exchange`], but a connection closed without an answer gives status 0.
+async fn raw_exchange_or_closed(stream: &mut TcpStream, request: &str) -> (u16, String) {
+    if stream.write_all(request.as_bytes()).await.is_err() {
+        return (0, String::new());
+    }
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+        match tokio::time::timeout(CLOSE_WAIT, stream.read(&mut buffer)).await {
+            Ok(Ok(count)) if count > 0 => head.extend_from_slice(&buffer[..count]),
+            _ => return (0, String::new()),
+        }
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|status| status.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
