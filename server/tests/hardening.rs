@@ -966,3 +966,222 @@ async fn raw_exchange_or_closed(stream: &mut TcpStream, request: &str) -> (u16, 
         .unwrap_or(0);
     (status, text)
 }
+
+// ---------------------------------------------------------------------------------------------
+// 2 (continued). SIGTERM: in-flight requests are answered, then the process exits, within the
+// grace period even when a client holds a connection open.
+
+/// Proofs submitted at once around the SIGTERM.
+const SHUTDOWN_SESSIONS: usize = 40;
+/// The grace period the process is started with, in milliseconds.
+const SHUTDOWN_GRACE_MS: u64 = 3_000;
+/// Longest wait for the process to start or to exit.
+const PROCESS_WAIT: Duration = Duration::from_secs(60);
+
+struct Process {
+    child: std::process::Child,
+    base: String,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn write_assets() -> TempDir {
+    let assets = TempDir::new("assets");
+    std::fs::create_dir_all(assets.0.join("levels")).unwrap();
+    std::fs::create_dir_all(assets.0.join("payouts")).unwrap();
+    std::fs::write(assets.0.join("levels/test-level.json"), level_file()).unwrap();
+    let table = json!({
+        "level_id": LEVEL_ID, "basis": "score", "tiers": [{ "at_least": 0, "payout_fen": PAYOUT_FEN }]
+    });
+    std::fs::write(assets.0.join("payouts/test-level.json"), table.to_string()).unwrap();
+    let policy = serde_json::to_string(&lenient_plausibility()).unwrap();
+    std::fs::write(assets.0.join("plausibility.json"), policy).unwrap();
+    assets
+}
+
+fn spawn_server(database: &Database, assets: &TempDir, extra: &[&str]) -> Process {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(env!("CARGO_BIN_EXE_playproof-server"));
+    command
+        .args(["--db", &database.config.url])
+        .args(["--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"])
+        .arg("--levels")
+        .arg(assets.0.join("levels"))
+        .arg("--payouts")
+        .arg(assets.0.join("payouts"))
+        .arg("--plausibility")
+        .arg(assets.0.join("plausibility.json"))
+        .args([
+            "--dev",
+            "--daily-cap-fen",
+            "100000000",
+            "--log-format",
+            "json",
+        ])
+        .args([
+            "--player-rate-per-s",
+            "1000000",
+            "--player-burst",
+            "1000000",
+        ])
+        .args([
+            "--address-rate-per-s",
+            "1000000",
+            "--address-burst",
+            "1000000",
+        ])
+        .args(extra)
+        .env("PLAYPROOF_TICKET_SECRET", "11".repeat(32))
+        .env("PLAYPROOF_TOKEN_SECRET", "22".repeat(32))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the server binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(base) = line.strip_prefix("listening on ") {
+                let _ = sender.send(base.to_string());
+            }
+        }
+    });
+    let collected = Arc::new(Mutex::new(String::new()));
+    let sink = collected.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let mut sink = sink.lock().unwrap();
+            sink.push_str(&line);
+            sink.push('\n');
+        }
+    });
+    let base = receiver
+        .recv_timeout(PROCESS_WAIT)
+        .expect("the server prints its address");
+    Process {
+        child,
+        base,
+        stderr: collected,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_answers_in_flight_proofs_and_exits_within_the_grace_period() {
+    let database = Database::new(&Backend::Sqlite);
+    let assets = write_assets();
+    let grace = SHUTDOWN_GRACE_MS.to_string();
+    // Header and idle timers far beyond the grace period: only the grace period can end the
+    // slow client's connection.
+    let mut process = spawn_server(
+        &database,
+        &assets,
+        &[
+            "--shutdown-grace-ms",
+            &grace,
+            "--header-read-timeout-ms",
+            "600000",
+            "--idle-timeout-ms",
+            "600000",
+        ],
+    );
+    let client = client();
+    let mut tickets = Vec::new();
+    for index in 0..SHUTDOWN_SESSIONS {
+        let player = format!("term-{}", index % 4);
+        tickets.push((
+            player.clone(),
+            ticket(&client, &process.base, &player).await,
+        ));
+    }
+    let sessions: Vec<Session> = tokio::task::spawn_blocking(move || {
+        tickets
+            .iter()
+            .enumerate()
+            .map(|(index, (player, ticket))| play_ticket(player, ticket, index as u64))
+            .collect()
+    })
+    .await
+    .unwrap();
+    let address = process.base.strip_prefix("http://").unwrap().to_string();
+    let slow = tokio::spawn(slowloris(address));
+
+    let submissions: Vec<_> = sessions
+        .iter()
+        .map(|session| {
+            let (client, base, session) = (client.clone(), process.base.clone(), session.clone());
+            tokio::spawn(async move {
+                let response = client
+                    .post(format!("{base}/v1/proofs"))
+                    .header(DEV_PLAYER_HEADER, &session.player)
+                    .header("content-type", "application/octet-stream")
+                    .body(session.proof.clone())
+                    .send()
+                    .await;
+                match response {
+                    Ok(response) => Some(answer(response).await),
+                    // Sent after the listener closed: refused, never processed.
+                    Err(_) => None,
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let signalled = Instant::now();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &process.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut accepted = 0;
+    let mut unsent = 0;
+    for submission in submissions {
+        match submission.await.unwrap() {
+            Some((200, body)) => {
+                assert_eq!(body["payout_fen"], PAYOUT_FEN);
+                accepted += 1;
+            }
+            Some((status, body)) => panic!("an in-flight proof was answered {status}: {body}"),
+            None => unsent += 1,
+        }
+    }
+    let mut exit = None;
+    while signalled.elapsed() < PROCESS_WAIT {
+        if let Some(status) = process.child.try_wait().unwrap() {
+            exit = Some(status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let exit = exit.expect("the process exits after SIGTERM");
+    let exited_after = signalled.elapsed();
+    assert!(exit.success(), "{exit:?}");
+    eprintln!(
+        "SIGTERM: {accepted} in-flight proofs answered, {unsent} not sent; exited after {} ms (grace {SHUTDOWN_GRACE_MS} ms, one slow client holding a connection)",
+        exited_after.as_millis()
+    );
+    assert!(accepted > 0, "some proofs were in flight at the signal");
+    let stderr = process.stderr.lock().unwrap().clone();
+    assert!(stderr.contains("shutting down"), "{stderr}");
+    assert!(stderr.contains("shutdown grace period over"), "{stderr}");
+    let _ = slow.await;
+
+    // Every committed payment was answered: nothing was written for an unanswered request.
+    let metrics = Arc::new(playproof_server::metrics::Metrics::default());
+    let rules = playproof_server::store::LedgerRules {
+        daily_cap_fen: 100_000_000,
+        withdrawal_min_fen: 100,
+    };
+    let store = playproof_server::store::Store::open(&database.config, rules, metrics)
+        .await
+        .unwrap();
+    let (transfers, sessions_count, _) = store.counts().await.unwrap();
+    assert_eq!((transfers, sessions_count), (accepted, accepted));
+    assert_ledger_ok(&store.check_ledger(Some(rules.daily_cap_fen)).await.unwrap());
+}
