@@ -308,22 +308,21 @@ impl Activity {
     /// Completes once no request is in flight and no byte has moved for `idle`.
     async fn idle_for(&self, idle: Duration) {
         loop {
-            let last_io =
-                self.started + Duration::from_millis(self.last_io_ms.load(Ordering::Relaxed));
-            let deadline = last_io + idle;
-            if Instant::now() >= deadline && self.in_flight.load(Ordering::Acquire) == 0 {
+            let last_io_ms = self.last_io_ms.load(Ordering::Relaxed);
+            let deadline = self.started + Duration::from_millis(last_io_ms) + idle;
+            let now = Instant::now();
+            if now < deadline {
+                tokio::time::sleep_until(deadline).await;
+            } else if self.in_flight.load(Ordering::Acquire) == 0 {
                 return;
+            } else {
+                // A request in flight is the handler's time (bounded by the request timeout);
+                // its end counts as activity, so look again one idle period from now.
+                tokio::time::sleep_until(now + idle).await;
             }
-            // A request in flight is the handler's time, bounded by the request timeout; look
-            // again one idle period later.
-            let next = deadline.max(Instant::now() + Duration::from_millis(IDLE_RECHECK_MS_MIN));
-            tokio::time::sleep_until(next).await;
         }
     }
 }
-
-/// Shortest pause between two looks at an idle connection, in milliseconds.
-const IDLE_RECHECK_MS_MIN: u64 = 10;
 
 /// A request being handled on a connection; the connection is not idle meanwhile.
 struct InFlight(Arc<Activity>);
