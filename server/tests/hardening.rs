@@ -591,6 +591,13 @@ async fn a_blocked_database_makes_readiness_and_writes_answer_503_quickly_and_wr
     let session = session(client, &served.base, "blocked", 3).await;
 
     let blocker = Blocker::hold(&database).await;
+    let (status, body, ready_wait) =
+        get_status(client, &format!("{}/health/ready", served.base)).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (503, "storage_timeout"),
+        "{body}"
+    );
     let started = Instant::now();
     let response = client
         .post(format!("{}/v1/proofs", served.base))
@@ -608,8 +615,7 @@ async fn a_blocked_database_makes_readiness_and_writes_answer_503_quickly_and_wr
         (503, "storage_timeout"),
         "{body}"
     );
-    let (status, body, ready_wait) =
-        get_status(client, &format!("{}/health/ready", served.base)).await;
+    let (status, body, _) = get_status(client, &format!("{}/health/ready", served.base)).await;
     assert_eq!(
         (status, error_code(&body)),
         (503, "storage_timeout"),

@@ -363,7 +363,10 @@ async fn run_transaction(
             }
             Job::Settle(write, _) => Done::Withdrawal(settle(connection, &mut state, write).await?),
             Job::Fund(write, _) => Done::Funded(fund(connection, &mut state, write).await?),
-            Job::Ping(_) => Done::Pinged,
+            Job::Ping(_) => {
+                ping(connection, dialect).await?;
+                Done::Pinged
+            }
         });
     }
     if state.house_delta_fen != 0 {
@@ -380,6 +383,17 @@ async fn run_transaction(
     }
     sqlx::query("COMMIT").execute(&mut *connection).await?;
     Ok(Some(done))
+}
+
+/// Readiness: takes the lock every payout batch takes, the `house` account's row (on SQLite,
+/// `BEGIN IMMEDIATE` already took the database's write lock), so a table or row lock held
+/// elsewhere shows as a ping that does not finish.
+async fn ping(connection: &mut AnyConnection, dialect: Dialect) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "SELECT balance_fen FROM accounts WHERE id = $1{}",
+        dialect.for_update()
+    );
+    read_i64(connection, &sql, HOUSE).await.map(drop)
 }
 
 /// Appends one transfer and moves its amount; returns the credited account's new balance (0 for
