@@ -1118,10 +1118,13 @@ async fn sigterm_answers_in_flight_proofs_and_exits_within_the_grace_period() {
     let address = process.base.strip_prefix("http://").unwrap().to_string();
     let slow = tokio::spawn(slowloris(address));
 
+    // The signal goes out as soon as the first proof is answered: the rest are in flight.
+    let first_answer = Arc::new(tokio::sync::Notify::new());
     let submissions: Vec<_> = sessions
         .iter()
         .map(|session| {
             let (client, base, session) = (client.clone(), process.base.clone(), session.clone());
+            let first_answer = first_answer.clone();
             tokio::spawn(async move {
                 let response = client
                     .post(format!("{base}/v1/proofs"))
@@ -1130,15 +1133,19 @@ async fn sigterm_answers_in_flight_proofs_and_exits_within_the_grace_period() {
                     .body(session.proof.clone())
                     .send()
                     .await;
-                match response {
+                let answered = match response {
                     Ok(response) => Some(answer(response).await),
                     // Sent after the listener closed: refused, never processed.
                     Err(_) => None,
-                }
+                };
+                first_answer.notify_one();
+                answered
             })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    tokio::time::timeout(PROCESS_WAIT, first_answer.notified())
+        .await
+        .expect("a first answer");
     let signalled = Instant::now();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &process.child.id().to_string()])
