@@ -151,6 +151,9 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     let code = refusal.map_or("-", |refusal| refusal.code);
     let method = method.as_str();
     match status {
+        // Load shedding past the connection cap is expected under a flood, not a failure.
+        503 if code == "overloaded" => tracing::warn!(target: REQUEST_TARGET, request_id, method,
+            route, status, code, latency_ms, peer, "request refused: overloaded"),
         500..=599 => {
             let message = refusal.map_or("", |refusal| refusal.message.as_str());
             tracing::error!(target: REQUEST_TARGET, request_id, method, route, status, code,

@@ -66,6 +66,8 @@ pub struct Metrics {
     auth_failures: AtomicU64,
     connections_open: AtomicU64,
     connections_refused: AtomicU64,
+    connections_header_timeout: AtomicU64,
+    connections_idle_closed: AtomicU64,
     proof_latency: Histogram<12>,
     commit_latency: Histogram<12>,
     commit_batch: Histogram<9>,
@@ -87,6 +89,8 @@ impl Default for Metrics {
             auth_failures: AtomicU64::new(0),
             connections_open: AtomicU64::new(0),
             connections_refused: AtomicU64::new(0),
+            connections_header_timeout: AtomicU64::new(0),
+            connections_idle_closed: AtomicU64::new(0),
             proof_latency: Histogram::new(),
             commit_latency: Histogram::new(),
             commit_batch: Histogram::new(),
@@ -164,6 +168,17 @@ impl Metrics {
         self.connections_refused.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// A connection closed because its request head did not arrive in time (slowloris).
+    pub fn record_header_timeout(&self) {
+        self.connections_header_timeout
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A connection closed for idleness.
+    pub fn record_idle_closed(&self) {
+        self.connections_idle_closed.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn record_status(&self, status: u16) {
         match status {
             400..=499 => self.http_client_errors.fetch_add(1, Ordering::Relaxed),
@@ -214,6 +229,14 @@ impl Metrics {
             (
                 "playproof_connections_refused_total",
                 &self.connections_refused,
+            ),
+            (
+                "playproof_connections_header_timeout_total",
+                &self.connections_header_timeout,
+            ),
+            (
+                "playproof_connections_idle_closed_total",
+                &self.connections_idle_closed,
             ),
         ];
         for (name, counter) in counters {

@@ -163,8 +163,14 @@ pub async fn serve(
         let ticket = OpenConnection::new(&open, &metrics);
         let router = router.clone();
         let stopping = stopping.clone();
+        let metrics = metrics.clone();
         connections.spawn(async move {
-            serve_connection(stream, peer, admission, router, limits, stopping).await;
+            let ended = serve_connection(stream, peer, admission, router, limits, stopping).await;
+            match ended {
+                Ended::HeaderTimeout => metrics.record_header_timeout(),
+                Ended::Idle => metrics.record_idle_closed(),
+                Ended::Done => {}
+            }
             drop(ticket);
         });
     }
@@ -223,6 +229,13 @@ impl Drop for OpenConnection {
     }
 }
 
+/// Why a connection ended, for the metrics.
+enum Ended {
+    HeaderTimeout,
+    Idle,
+    Done,
+}
+
 /// One connection: HTTP/1.1 with the header timer, watched for idleness and for shutdown.
 async fn serve_connection(
     stream: TcpStream,
@@ -231,7 +244,7 @@ async fn serve_connection(
     router: Router,
     limits: TransportLimits,
     mut stopping: watch::Receiver<bool>,
-) {
+) -> Ended {
     let activity = Arc::new(Activity::new());
     let io = TokioIo::new(Watched {
         inner: stream,
@@ -265,14 +278,21 @@ async fn serve_connection(
     loop {
         tokio::select! {
             result = connection.as_mut() => {
-                if let Err(error) = result {
-                    tracing::debug!(%peer, %error, "connection ended with an error");
-                }
-                return;
+                return match result {
+                    Ok(()) => Ended::Done,
+                    Err(error) if error.is_timeout() => {
+                        tracing::debug!(%peer, "request head not received in time; closed");
+                        Ended::HeaderTimeout
+                    }
+                    Err(error) => {
+                        tracing::debug!(%peer, %error, "connection ended with an error");
+                        Ended::Done
+                    }
+                };
             }
             () = activity.idle_for(limits.idle) => {
                 tracing::debug!(%peer, "idle connection closed");
-                return;
+                return Ended::Idle;
             }
             changed = stopping.changed(), if !shutting_down => {
                 if changed.is_err() || *stopping.borrow() {

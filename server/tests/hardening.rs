@@ -850,6 +850,19 @@ async fn slowloris_and_idle_connections_are_closed_while_honest_requests_succeed
         "idle and slowloris connections closed within {} ms of the honest requests",
         started.elapsed().as_millis()
     );
+    let metrics = served.server.service.metrics().render();
+    let counter = |name: &str| -> u64 {
+        let line = metrics
+            .lines()
+            .find(|line| line.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no {name} in\n{metrics}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(
+        counter("playproof_connections_header_timeout_total"),
+        SLOWLORIS_CONNECTIONS as u64
+    );
+    assert!(counter("playproof_connections_idle_closed_total") >= IDLE_CONNECTIONS as u64);
     served.stop().await;
 }
 
