@@ -159,26 +159,9 @@ async fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
 
 /// Sends `request` on `stream` and reads one response head: `(status, head text)`.
 async fn raw_exchange(stream: &mut TcpStream, request: &str) -> (u16, String) {
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut head = Vec::new();
-    let mut buffer = [0u8; 1024];
-    let read = async {
-        while !head.windows(4).any(|window| window == b"\r\n\r\n") {
-            let count = stream.read(&mut buffer).await.unwrap();
-            assert!(count > 0, "closed before an answer");
-            head.extend_from_slice(&buffer[..count]);
-        }
-    };
-    tokio::time::timeout(CLOSE_WAIT, read)
-        .await
-        .expect("an answer in time");
-    let text = String::from_utf8_lossy(&head).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|status| status.parse().ok())
-        .unwrap_or(0);
-    (status, text)
+    let (status, head) = raw_exchange_or_closed(stream, request).await;
+    assert_ne!(status, 0, "closed before an answer");
+    (status, head)
 }
 
 fn get_request(path: &str) -> String {
