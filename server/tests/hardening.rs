@@ -1007,10 +1007,27 @@ fn write_assets() -> TempDir {
     assets
 }
 
-fn spawn_server(database: &Database, assets: &TempDir, extra: &[&str]) -> Process {
+/// Starts the server binary; with `open_files`, under that open-file limit (`ulimit -n`).
+fn spawn_server(
+    database: &Database,
+    assets: &TempDir,
+    extra: &[&str],
+    open_files: Option<u32>,
+) -> Process {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
-    let mut command = Command::new(env!("CARGO_BIN_EXE_playproof-server"));
+    let binary = env!("CARGO_BIN_EXE_playproof-server");
+    let mut command = match open_files {
+        None => Command::new(binary),
+        Some(limit) => {
+            let mut shell = Command::new("sh");
+            shell
+                .arg("-c")
+                .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+                .arg(binary);
+            shell
+        }
+    };
     command
         .args(["--db", &database.config.url])
         .args(["--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"])
@@ -1092,6 +1109,7 @@ async fn sigterm_answers_in_flight_proofs_and_exits_within_the_grace_period() {
             "--idle-timeout-ms",
             "600000",
         ],
+        None,
     );
     let client = client();
     let mut tickets = Vec::new();
@@ -1193,4 +1211,67 @@ async fn sigterm_answers_in_flight_proofs_and_exits_within_the_grace_period() {
     let (transfers, sessions_count, _) = store.counts().await.unwrap();
     assert_eq!((transfers, sessions_count), (accepted, accepted));
     assert_ledger_ok(&store.check_ledger(Some(rules.daily_cap_fen)).await.unwrap());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2 (continued). The audit's case: with 512 open files, 600 idle connections made `/health`
+// time out for everyone. Now the cap fits the limit, the excess is closed on accept, and idle
+// connections go after the idle timeout, so health answers again within it.
+
+const FLOOD_OPEN_FILES: u32 = 512;
+const FLOOD_CONNECTIONS: usize = 600;
+/// Health checks tried, one every [`FLOOD_HEALTH_PAUSE`], before giving up.
+const FLOOD_HEALTH_ATTEMPTS: usize = 100;
+const FLOOD_HEALTH_PAUSE: Duration = Duration::from_millis(100);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_512_open_files_600_idle_connections_do_not_silence_health() {
+    let database = Database::new(&Backend::Sqlite);
+    let assets = write_assets();
+    let mut process = spawn_server(
+        &database,
+        &assets,
+        &["--idle-timeout-ms", "1000"],
+        Some(FLOOD_OPEN_FILES),
+    );
+    let address = process.base.strip_prefix("http://").unwrap().to_string();
+    let mut idle = Vec::new();
+    for _ in 0..FLOOD_CONNECTIONS {
+        idle.push(TcpStream::connect(&address).await.unwrap());
+    }
+    let fresh = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let mut answered = None;
+    for _ in 0..FLOOD_HEALTH_ATTEMPTS {
+        let response = fresh
+            .get(format!("{}/health/live", process.base))
+            .send()
+            .await;
+        if response.is_ok_and(|response| response.status().as_u16() == 200) {
+            answered = Some(started.elapsed());
+            break;
+        }
+        tokio::time::sleep(FLOOD_HEALTH_PAUSE).await;
+    }
+    let answered = answered.expect("health answers despite the idle flood");
+    for (index, stream) in idle.iter_mut().enumerate() {
+        assert!(
+            closed_within(stream, CLOSE_WAIT).await,
+            "idle connection {index} still open"
+        );
+    }
+    assert!(
+        process.child.try_wait().unwrap().is_none(),
+        "the server still runs"
+    );
+    let stderr = process.stderr.lock().unwrap().clone();
+    assert!(stderr.contains("lowering the cap"), "{stderr}");
+    eprintln!(
+        "{FLOOD_CONNECTIONS} idle connections at {FLOOD_OPEN_FILES} open files: health answered after {} ms",
+        answered.as_millis()
+    );
 }
