@@ -24,8 +24,9 @@ use crate::signed::SignedProofCheck;
 use crate::store::{Store, StoreConfig, StoreError, WRITE_WAIT_MS_DEFAULT};
 use crate::transport::{
     self, TransportLimits, BODY_READ_TIMEOUT_MS_DEFAULT, CONNECTIONS_MAX_DEFAULT,
-    HEADER_READ_TIMEOUT_MS_DEFAULT, HEALTH_CONNECTIONS_RESERVED_DEFAULT, IDLE_TIMEOUT_MS_DEFAULT,
-    REQUEST_TIMEOUT_MS_DEFAULT, SHUTDOWN_GRACE_MS_DEFAULT,
+    CONNECTIONS_PER_ADDRESS_MAX_DEFAULT, HEADER_READ_TIMEOUT_MS_DEFAULT,
+    HEALTH_CONNECTIONS_RESERVED_DEFAULT, IDLE_TIMEOUT_MS_DEFAULT, REQUEST_TIMEOUT_MS_DEFAULT,
+    SHUTDOWN_GRACE_MS_DEFAULT,
 };
 
 /// Environment variable with the login-token secret (64 hex digits); shared by instances.
@@ -111,6 +112,9 @@ pub struct ServeArgs {
     /// Connections served the whole API; lowered to fit the open-file limit.
     #[arg(long, default_value_t = CONNECTIONS_MAX_DEFAULT)]
     pub connections_max: usize,
+    /// Connections one client address may hold; past it, its new connections are closed.
+    #[arg(long, default_value_t = CONNECTIONS_PER_ADDRESS_MAX_DEFAULT)]
+    pub connections_per_address_max: usize,
     /// Connections past the cap that still get the health endpoints.
     #[arg(long, default_value_t = HEALTH_CONNECTIONS_RESERVED_DEFAULT)]
     pub health_connections_reserved: usize,
@@ -139,9 +143,9 @@ impl ServeArgs {
                 Ok(Duration::from_millis(value))
             }
         };
-        if self.connections_max == 0 {
+        if self.connections_max == 0 || self.connections_per_address_max == 0 {
             return Err(RunError::Config(
-                "--connections-max must be at least 1".into(),
+                "--connections-max and --connections-per-address-max must be at least 1".into(),
             ));
         }
         let mut connections_max = self.connections_max;
@@ -164,6 +168,7 @@ impl ServeArgs {
             request: millis("request-timeout-ms", self.request_timeout_ms)?,
             connections_max,
             health_connections_reserved: self.health_connections_reserved,
+            connections_per_address_max: self.connections_per_address_max,
             shutdown_grace: millis("shutdown-grace-ms", self.shutdown_grace_ms)?,
         })
     }

@@ -17,16 +17,18 @@
 //! - **Connection cap**: past [`TransportLimits::connections_max`] a connection only gets the
 //!   health endpoints (the next [`TransportLimits::health_connections_reserved`]), so a load
 //!   balancer still sees the truth; past both it is closed on accept, so the process never runs
-//!   out of file descriptors.
+//!   out of file descriptors. One address holds at most
+//!   [`TransportLimits::connections_per_address_max`] of them.
 //! - **Graceful shutdown**: stop accepting, let every in-flight request finish (its write is
 //!   answered), close idle connections, and give up after [`TransportLimits::shutdown_grace`].
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -60,6 +62,10 @@ pub const REQUEST_TIMEOUT_MS_DEFAULT: u64 = 30_000;
 /// Default cap on connections that get the whole API. One connection holds one file descriptor
 /// and a few KiB; [`connections_max_for_open_files`] lowers it under a small open-file limit.
 pub const CONNECTIONS_MAX_DEFAULT: usize = 1_024;
+/// Default cap on connections from one address: a quarter of the cap, so one client cannot hold
+/// it all, while a carrier-grade NAT address fronting hundreds of players (each with a connection
+/// or two, briefly) still fits.
+pub const CONNECTIONS_PER_ADDRESS_MAX_DEFAULT: usize = CONNECTIONS_MAX_DEFAULT / 4;
 /// Default connections past the cap kept for the health endpoints (load balancers, probes).
 pub const HEALTH_CONNECTIONS_RESERVED_DEFAULT: usize = 16;
 /// Default grace period of a shutdown, in milliseconds: below the 30 s most process managers
@@ -78,6 +84,7 @@ pub struct TransportLimits {
     pub request: Duration,
     pub connections_max: usize,
     pub health_connections_reserved: usize,
+    pub connections_per_address_max: usize,
     pub shutdown_grace: Duration,
 }
 
@@ -90,6 +97,7 @@ impl Default for TransportLimits {
             request: Duration::from_millis(REQUEST_TIMEOUT_MS_DEFAULT),
             connections_max: CONNECTIONS_MAX_DEFAULT,
             health_connections_reserved: HEALTH_CONNECTIONS_RESERVED_DEFAULT,
+            connections_per_address_max: CONNECTIONS_PER_ADDRESS_MAX_DEFAULT,
             shutdown_grace: Duration::from_millis(SHUTDOWN_GRACE_MS_DEFAULT),
         }
     }
@@ -138,6 +146,7 @@ pub async fn serve(
 ) -> io::Result<()> {
     let (stop, stopping) = watch::channel(false);
     let open = Arc::new(AtomicUsize::new(0));
+    let per_address = Arc::new(PerAddress::default());
     let mut connections = JoinSet::new();
     tokio::pin!(shutdown);
     loop {
@@ -155,12 +164,13 @@ pub async fn serve(
         };
         // Reap finished connections so the set stays as small as the open count.
         while connections.try_join_next().is_some() {}
-        let Some(admission) = admit(open.load(Ordering::Acquire), &limits) else {
+        let from_peer = per_address.count(peer.ip());
+        let Some(admission) = admit(open.load(Ordering::Acquire), from_peer, &limits) else {
             metrics.record_connection_refused();
             drop(stream);
             continue;
         };
-        let ticket = OpenConnection::new(&open, &metrics);
+        let ticket = OpenConnection::new(&open, &per_address, peer.ip(), &metrics);
         let router = router.clone();
         let stopping = stopping.clone();
         let metrics = metrics.clone();
@@ -194,9 +204,12 @@ pub async fn serve(
 /// Pause after a failed `accept` (typically out of descriptors) before the next one, in ms.
 const ACCEPT_ERROR_PAUSE_MS: u64 = 50;
 
-/// Where a new connection goes when `open` connections are already being served.
-fn admit(open: usize, limits: &TransportLimits) -> Option<Admission> {
-    if open < limits.connections_max {
+/// Where a new connection goes when `open` connections are already being served, `from_peer`
+/// of them from the same address.
+fn admit(open: usize, from_peer: usize, limits: &TransportLimits) -> Option<Admission> {
+    if from_peer >= limits.connections_per_address_max {
+        None
+    } else if open < limits.connections_max {
         Some(Admission::Full)
     } else if open < limits.connections_max + limits.health_connections_reserved {
         Some(Admission::HealthOnly)
@@ -205,18 +218,44 @@ fn admit(open: usize, limits: &TransportLimits) -> Option<Admission> {
     }
 }
 
-/// Counts a connection as open until dropped.
+/// Open connections per client address.
+#[derive(Default)]
+struct PerAddress(Mutex<HashMap<IpAddr, usize>>);
+
+impl PerAddress {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, usize>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn count(&self, address: IpAddr) -> usize {
+        self.lock().get(&address).copied().unwrap_or(0)
+    }
+}
+
+/// Counts a connection as open (in all and for its address) until dropped.
 struct OpenConnection {
     open: Arc<AtomicUsize>,
+    per_address: Arc<PerAddress>,
+    address: IpAddr,
     metrics: Arc<Metrics>,
 }
 
 impl OpenConnection {
-    fn new(open: &Arc<AtomicUsize>, metrics: &Arc<Metrics>) -> Self {
+    fn new(
+        open: &Arc<AtomicUsize>,
+        per_address: &Arc<PerAddress>,
+        address: IpAddr,
+        metrics: &Arc<Metrics>,
+    ) -> Self {
         open.fetch_add(1, Ordering::AcqRel);
+        *per_address.lock().entry(address).or_insert(0) += 1;
         metrics.connection_opened();
         OpenConnection {
             open: open.clone(),
+            per_address: per_address.clone(),
+            address,
             metrics: metrics.clone(),
         }
     }
@@ -225,6 +264,14 @@ impl OpenConnection {
 impl Drop for OpenConnection {
     fn drop(&mut self) {
         self.open.fetch_sub(1, Ordering::AcqRel);
+        let mut per_address = self.per_address.lock();
+        if let Some(count) = per_address.get_mut(&self.address) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                per_address.remove(&self.address);
+            }
+        }
+        drop(per_address);
         self.metrics.connection_closed();
     }
 }
@@ -492,12 +539,15 @@ mod tests {
         let limits = TransportLimits {
             connections_max: 2,
             health_connections_reserved: 1,
+            connections_per_address_max: 2,
             ..TransportLimits::default()
         };
-        assert_eq!(admit(0, &limits), Some(Admission::Full));
-        assert_eq!(admit(1, &limits), Some(Admission::Full));
-        assert_eq!(admit(2, &limits), Some(Admission::HealthOnly));
-        assert_eq!(admit(3, &limits), None);
+        assert_eq!(admit(0, 0, &limits), Some(Admission::Full));
+        assert_eq!(admit(1, 1, &limits), Some(Admission::Full));
+        assert_eq!(admit(2, 0, &limits), Some(Admission::HealthOnly));
+        assert_eq!(admit(3, 0, &limits), None);
+        // One address at its own cap is closed on accept while others are still served.
+        assert_eq!(admit(1, 2, &limits), None);
     }
 
     #[test]

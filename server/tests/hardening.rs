@@ -136,6 +136,7 @@ fn short_limits() -> TransportLimits {
         request: Duration::from_millis(20_000),
         connections_max: 256,
         health_connections_reserved: 8,
+        connections_per_address_max: 256,
         shutdown_grace: Duration::from_millis(5_000),
     }
 }
