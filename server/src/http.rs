@@ -348,7 +348,11 @@ async fn limit_auth_failures(
         return next.run(request).await;
     }
     let now_ms = crate::clock::unix_ms_now();
-    if let Err(retry_after_ms) = guard.failures.check(credential, &address, now_ms) {
+    let admitted = match credential {
+        Credential::Operator => guard.failures.reserve(credential, &address, now_ms),
+        Credential::Player => guard.failures.check(credential, &address, now_ms),
+    };
+    if let Err(retry_after_ms) = admitted {
         guard.metrics.record_rate_limited();
         let mut error = ApiError::new(
             429,
@@ -359,8 +363,13 @@ async fn limit_auth_failures(
         return error.into_response();
     }
     let response = next.run(request).await;
-    if response.status() == StatusCode::UNAUTHORIZED {
-        guard.failures.record(credential, &address, now_ms);
+    let failed = response.status() == StatusCode::UNAUTHORIZED;
+    match credential {
+        Credential::Operator if !failed => guard.failures.refund(credential, &address),
+        Credential::Player if failed => guard.failures.record(credential, &address, now_ms),
+        _ => {}
+    }
+    if failed {
         guard.metrics.record_auth_failure();
         let code = response
             .extensions()

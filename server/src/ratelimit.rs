@@ -44,6 +44,18 @@ impl RateLimiter {
         self.bucket(key, now_ms, false)
     }
 
+    /// Gives back a token taken for `key` (never above the burst).
+    pub fn refund(&self, key: &str) {
+        let burst = f64::from(self.limit.burst.max(1));
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(bucket) = buckets.get_mut(key) {
+            bucket.tokens = (bucket.tokens + 1.0).min(burst);
+        }
+    }
+
     fn bucket(&self, key: &str, now_ms: u64, take: bool) -> Result<(), u64> {
         let burst = f64::from(self.limit.burst.max(1));
         let mut buckets = self
@@ -96,6 +108,12 @@ pub const AUTH_FAILURE_RATE_DEFAULT: RateLimit = RateLimit {
 /// token left is refused (429) before its request is looked at, so guesses stop being answered.
 /// Player credentials and the operator token have separate budgets: guessing one does not lock
 /// the other out.
+///
+/// Operator requests reserve their token up front ([`AuthFailures::reserve`]) and get it back
+/// when they authenticate, so concurrent guesses (many connections, slow bodies) cannot all pass
+/// before the first failure is counted; an operator then has at most the burst in flight per
+/// address. Player requests only check first and count failures after (player tokens and login
+/// codes are unguessable; many honest players may share one address and send at once).
 pub struct AuthFailures {
     limiter: RateLimiter,
 }
@@ -129,6 +147,16 @@ impl AuthFailures {
     /// Counts one failure of `address`.
     pub fn record(&self, credential: Credential, address: &str, now_ms: u64) {
         let _ = self.limiter.take(&Self::key(credential, address), now_ms);
+    }
+
+    /// Takes a token for an attempt about to be judged; `Err(retry_after_ms)` when none is left.
+    pub fn reserve(&self, credential: Credential, address: &str, now_ms: u64) -> Result<(), u64> {
+        self.limiter.take(&Self::key(credential, address), now_ms)
+    }
+
+    /// Gives back the token of a reserved attempt that authenticated.
+    pub fn refund(&self, credential: Credential, address: &str) {
+        self.limiter.refund(&Self::key(credential, address));
     }
 }
 
@@ -173,6 +201,24 @@ mod tests {
         assert_eq!(
             failures.check(Credential::Operator, "10.0.0.1", 2_000),
             Ok(())
+        );
+        // A reserved attempt that authenticates gives its token back.
+        assert_eq!(
+            failures.reserve(Credential::Operator, "10.0.0.3", 0),
+            Ok(())
+        );
+        failures.refund(Credential::Operator, "10.0.0.3");
+        assert_eq!(
+            failures.reserve(Credential::Operator, "10.0.0.3", 0),
+            Ok(())
+        );
+        assert_eq!(
+            failures.reserve(Credential::Operator, "10.0.0.3", 0),
+            Ok(())
+        );
+        assert_eq!(
+            failures.reserve(Credential::Operator, "10.0.0.3", 0),
+            Err(2_000)
         );
         // Other addresses and the other credential are untouched.
         assert_eq!(failures.check(Credential::Operator, "10.0.0.2", 0), Ok(()));

@@ -313,27 +313,34 @@ async fn operator_token_guesses_are_refused_after_a_few_failures_and_logged() {
         ..HttpOptions::default()
     };
     let served = Served::start(&database, Options::default(), http).await;
-    let mut statuses = Vec::new();
-    for guess in 0..OPERATOR_GUESSES {
-        let response = served
-            .server
-            .client
-            .post(format!(
-                "{}/v1/operator/withdrawals/w_none/paid",
-                served.base
-            ))
-            .bearer_auth(format!("guess-{guess}"))
-            .send()
-            .await
-            .unwrap();
-        let retry_after = response.headers().contains_key("retry-after");
-        let (status, body) = answer(response).await;
-        statuses.push((status, error_code(&body).to_string(), retry_after));
-    }
-    let unauthenticated = (401, "unauthenticated".to_string(), false);
-    let limited = (429, "rate_limited".to_string(), true);
-    assert_eq!(statuses[..10], vec![unauthenticated; 10][..]);
-    assert_eq!(statuses[10..], vec![limited; OPERATOR_GUESSES - 10][..]);
+    // All at once: concurrent guesses cannot slip past before the first failure is counted.
+    let guesses = (0..OPERATOR_GUESSES).map(|guess| {
+        let (client, base) = (served.server.client.clone(), served.base.clone());
+        async move {
+            let response = client
+                .post(format!("{base}/v1/operator/withdrawals/w_none/paid"))
+                .bearer_auth(format!("guess-{guess}"))
+                .send()
+                .await
+                .unwrap();
+            let retry_after = response.headers().contains_key("retry-after");
+            let (status, body) = answer(response).await;
+            (status, error_code(&body).to_string(), retry_after)
+        }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let count = |wanted: (u16, &str, bool)| {
+        statuses
+            .iter()
+            .filter(|(status, code, retry_after)| (*status, code.as_str(), *retry_after) == wanted)
+            .count()
+    };
+    assert_eq!(count((401, "unauthenticated", false)), 10, "{statuses:?}");
+    assert_eq!(
+        count((429, "rate_limited", true)),
+        OPERATOR_GUESSES - 10,
+        "{statuses:?}"
+    );
     // Even the right token is not looked at while the address is blocked...
     let response = served
         .server
