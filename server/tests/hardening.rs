@@ -664,6 +664,38 @@ async fn a_blocked_database_makes_readiness_and_writes_answer_503_quickly_and_wr
     served.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_over_the_whole_request_timeout_is_answered_503_and_writes_nothing() {
+    captured();
+    let database = Database::new(&Backend::Sqlite);
+    let http = HttpOptions {
+        transport: TransportLimits {
+            request: Duration::from_millis(1_000),
+            ..short_limits()
+        },
+        ..HttpOptions::default()
+    };
+    let served = Served::start(&database, Options::default(), http).await;
+    let client = &served.server.client;
+    let session = session(client, &served.base, "late", 4).await;
+    // The write would wait 5 s for the lock; the request timeout (1 s) answers first.
+    let blocker = Blocker::hold(&database).await;
+    let (status, body) = submit(client, &served.base, &session).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (503, "request_timeout"),
+        "{body}"
+    );
+    blocker.release().await;
+    assert_eq!(
+        served.server.service.store().counts().await.unwrap(),
+        (0, 0, 0)
+    );
+    let (status, _) = submit(client, &served.base, &session).await;
+    assert_eq!(status, 200);
+    served.stop().await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 9. Logs an operator can use.
 
