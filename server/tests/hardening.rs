@@ -1237,6 +1237,16 @@ async fn sigterm_answers_in_flight_proofs_and_exits_within_the_grace_period() {
     let stderr = process.stderr.lock().unwrap().clone();
     assert!(stderr.contains("shutting down"), "{stderr}");
     assert!(stderr.contains("shutdown grace period over"), "{stderr}");
+    // `--log-format json`: every line is a JSON object; each answered proof has its line.
+    let lines: Vec<Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let proof_lines = lines
+        .iter()
+        .filter(|line| line["route"] == "/v1/proofs" && line["status"] == 200)
+        .count();
+    assert_eq!(proof_lines as i64, accepted);
     let _ = slow.await;
 
     // Every committed payment was answered: nothing was written for an unanswered request.
