@@ -13,6 +13,8 @@ use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
 
+use crate::logging::redact_secrets;
+
 /// Longest player id, in bytes (the ticket format's bound).
 pub const PLAYER_ID_BYTES_MAX: usize = 64;
 /// Longest dev-mode player name, in bytes.
@@ -27,6 +29,9 @@ pub const TOKEN_TTL_MS: u64 = 24 * 60 * 60 * 1000;
 pub const WECHAT_TIMEOUT_S: u64 = 5;
 /// Largest WeChat answer read, in bytes.
 pub const WECHAT_RESPONSE_BYTES_MAX: usize = 16 * 1024;
+/// How long a client should wait after WeChat's rate limit (errcode 45011, "retry next
+/// minute"), in milliseconds.
+pub const PROVIDER_RETRY_AFTER_MS: u64 = 60_000;
 /// WeChat's production API base URL.
 pub const WECHAT_API_BASE: &str = "https://api.weixin.qq.com";
 
@@ -34,9 +39,12 @@ pub const WECHAT_API_BASE: &str = "https://api.weixin.qq.com";
 pub enum AuthError {
     #[error("{message}")]
     InvalidCredential { code: &'static str, message: String },
-    #[error("the login provider is rate limiting: {0}")]
+    /// The provider asks us to slow down; the field is its own words, for the log only.
+    #[error("the login provider is busy; try again in a minute")]
     ProviderRateLimited(String),
-    #[error("the login provider failed: {0}")]
+    /// The provider failed, could not be reached or answered nonsense. The field is the detail
+    /// for the server's log (redacted of secrets there); a client only ever sees the fixed text.
+    #[error("the login provider could not be reached or failed; try again later")]
     Upstream(String),
     #[error("no login provider {0:?}")]
     UnknownProvider(String),
@@ -128,6 +136,16 @@ impl WeChatAuthenticator {
         })
     }
 
+    /// `text` without the app secret: neither as a `secret=` parameter nor anywhere else (an
+    /// upstream answer may echo what it was sent).
+    fn redact(&self, text: &str) -> String {
+        let text = redact_secrets(text);
+        if self.app_secret.is_empty() {
+            return text;
+        }
+        text.replace(&self.app_secret, "<redacted>")
+    }
+
     async fn exchange(&self, code: &str) -> Result<String, AuthError> {
         let valid = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
         if code.is_empty() || code.len() > CREDENTIAL_BYTES_MAX || !code.chars().all(valid) {
@@ -149,12 +167,14 @@ impl WeChatAuthenticator {
             ])
             .send()
             .await
-            .map_err(|error| AuthError::Upstream(format!("calling code2session: {error}")))?;
+            // `without_url`: the URL carries the app secret in its query.
+            .map_err(|error| {
+                AuthError::Upstream(format!("calling code2session: {}", error.without_url()))
+            })?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| AuthError::Upstream(format!("reading code2session: {error}")))?;
+        let body = response.bytes().await.map_err(|error| {
+            AuthError::Upstream(format!("reading code2session: {}", error.without_url()))
+        })?;
         if !status.is_success() {
             return Err(AuthError::Upstream(format!(
                 "code2session answered HTTP {status}"
@@ -173,10 +193,13 @@ impl WeChatAuthenticator {
             0 => {}
             // 40029: invalid code; 40163: code already used.
             40029 | 40163 => {
+                // WeChat's own words go to the log, not to the client.
+                tracing::info!(provider = "wechat", errmsg = %self.redact(&message),
+                    "WeChat refused a login code");
                 return Err(AuthError::InvalidCredential {
                     code: "invalid_code",
-                    message: format!("WeChat refused the login code: {message}"),
-                })
+                    message: "WeChat refused the login code: it is invalid or already used".into(),
+                });
             }
             45011 => return Err(AuthError::ProviderRateLimited(message)),
             other => {
@@ -199,7 +222,23 @@ impl Authenticator for WeChatAuthenticator {
     }
 
     fn login<'a>(&'a self, credential: &'a str) -> LoginFuture<'a> {
-        Box::pin(self.exchange(credential))
+        Box::pin(async move {
+            let result = self.exchange(credential).await;
+            match &result {
+                Err(AuthError::Upstream(detail)) => tracing::warn!(
+                    provider = "wechat",
+                    detail = %self.redact(detail),
+                    "login provider failed"
+                ),
+                Err(AuthError::ProviderRateLimited(detail)) => tracing::warn!(
+                    provider = "wechat",
+                    detail = %self.redact(detail),
+                    "login provider is rate limiting"
+                ),
+                _ => {}
+            }
+            result
+        })
     }
 }
 

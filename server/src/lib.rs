@@ -9,6 +9,8 @@
 //! - [`secrets`]: key ring files and the checks that refuse exposed or weak secrets;
 //!   [`pseudonym`]: public names that never show a player id.
 //! - [`auth`]: pluggable login providers (dev, WeChat) and bearer tokens.
+//! - [`transport`]: connections under timeouts, a cap and a bounded graceful shutdown;
+//!   [`logging`]: the request and error logs.
 //! - [`payout`]: payout tables and sponsor campaigns from data files.
 //!
 //! Money is integer fen everywhere; no float touches it.
@@ -18,6 +20,7 @@ pub mod check;
 pub mod clock;
 pub mod hex;
 pub mod http;
+pub mod logging;
 pub mod metrics;
 /// Payout tables live in their own crate so designer tools can price levels without the service.
 pub use playproof_payout as payout;
@@ -29,5 +32,6 @@ pub mod secrets;
 pub mod service;
 pub mod signed;
 pub mod store;
+pub mod transport;
 
 pub use service::{ApiError, Service, ServiceConfig};

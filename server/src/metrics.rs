@@ -63,6 +63,11 @@ pub struct Metrics {
     http_client_errors: AtomicU64,
     http_server_errors: AtomicU64,
     withdrawals_requested: AtomicU64,
+    auth_failures: AtomicU64,
+    connections_open: AtomicU64,
+    connections_refused: AtomicU64,
+    connections_header_timeout: AtomicU64,
+    connections_idle_closed: AtomicU64,
     proof_latency: Histogram<12>,
     commit_latency: Histogram<12>,
     commit_batch: Histogram<9>,
@@ -81,6 +86,11 @@ impl Default for Metrics {
             http_client_errors: AtomicU64::new(0),
             http_server_errors: AtomicU64::new(0),
             withdrawals_requested: AtomicU64::new(0),
+            auth_failures: AtomicU64::new(0),
+            connections_open: AtomicU64::new(0),
+            connections_refused: AtomicU64::new(0),
+            connections_header_timeout: AtomicU64::new(0),
+            connections_idle_closed: AtomicU64::new(0),
             proof_latency: Histogram::new(),
             commit_latency: Histogram::new(),
             commit_batch: Histogram::new(),
@@ -140,6 +150,35 @@ impl Metrics {
         self.rate_limited.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// A request refused for a wrong token, credential or operator token.
+    pub fn record_auth_failure(&self) {
+        self.auth_failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn connection_opened(&self) {
+        self.connections_open.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn connection_closed(&self) {
+        self.connections_open.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// A connection closed on accept: over the cap and the health reserve.
+    pub fn record_connection_refused(&self) {
+        self.connections_refused.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A connection closed because its request head did not arrive in time (slowloris).
+    pub fn record_header_timeout(&self) {
+        self.connections_header_timeout
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A connection closed for idleness.
+    pub fn record_idle_closed(&self) {
+        self.connections_idle_closed.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn record_status(&self, status: u16) {
         match status {
             400..=499 => self.http_client_errors.fetch_add(1, Ordering::Relaxed),
@@ -186,6 +225,19 @@ impl Metrics {
                 "playproof_http_server_errors_total",
                 &self.http_server_errors,
             ),
+            ("playproof_auth_failures_total", &self.auth_failures),
+            (
+                "playproof_connections_refused_total",
+                &self.connections_refused,
+            ),
+            (
+                "playproof_connections_header_timeout_total",
+                &self.connections_header_timeout,
+            ),
+            (
+                "playproof_connections_idle_closed_total",
+                &self.connections_idle_closed,
+            ),
         ];
         for (name, counter) in counters {
             let _ = writeln!(
@@ -194,6 +246,11 @@ impl Metrics {
                 counter.load(Ordering::Relaxed)
             );
         }
+        let _ = writeln!(
+            out,
+            "# TYPE playproof_connections_open gauge\nplayproof_connections_open {}",
+            self.connections_open.load(Ordering::Relaxed)
+        );
         let latency_bounds: Vec<String> = LATENCY_BUCKETS_S.iter().map(|b| b.to_string()).collect();
         self.proof_latency
             .write(&mut out, "playproof_proof_seconds", &latency_bounds, 1e-6);

@@ -138,4 +138,20 @@ pub const SERVICE: &[(&str, u16, &str)] = &[
         "the database failed; nothing was acknowledged",
     ),
     ("internal", 500, "a bug; nothing was acknowledged"),
+    (
+        "storage_timeout",
+        503,
+        "no commit within the write bound; outcome unknown, a retry is safe",
+    ),
+    (
+        "request_timeout",
+        503,
+        "the request was not finished in time; outcome unknown, a retry is safe",
+    ),
+    ("body_timeout", 408, "the body did not arrive in time"),
+    (
+        "overloaded",
+        503,
+        "at the connection limit: only health checks are served",
+    ),
 ];

@@ -4,23 +4,31 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 
 use crate::auth::{Authenticator, DevAuthenticator, WeChatAuthenticator, WECHAT_API_BASE};
 use crate::check::{LevelCatalogue, ProofCheck};
 use crate::clock::SystemClock;
-use crate::http::{self, HttpOptions};
+use crate::http::{self, HttpOptions, READY_WAIT_MS_DEFAULT};
+use crate::logging::LogFormat;
 use crate::metrics::Metrics;
 use crate::payout::PayoutBook;
-use crate::ratelimit::RateLimit;
+use crate::ratelimit::{RateLimit, AUTH_FAILURE_RATE_DEFAULT};
 use crate::secrets::{KeyFile, LoadedRing};
 use crate::service::{
     Service, ServiceConfig, ADDRESS_RATE_DEFAULT, DAILY_CAP_FEN_DEFAULT, PLAYER_RATE_DEFAULT,
     UTC_OFFSET_MINUTES_DEFAULT, WITHDRAWAL_MIN_FEN_DEFAULT,
 };
 use crate::signed::SignedProofCheck;
-use crate::store::{Store, StoreConfig, StoreError};
+use crate::store::{Store, StoreConfig, StoreError, WRITE_WAIT_MS_DEFAULT};
+use crate::transport::{
+    self, TransportLimits, BODY_READ_TIMEOUT_MS_DEFAULT, CONNECTIONS_MAX_DEFAULT,
+    CONNECTIONS_PER_ADDRESS_MAX_DEFAULT, HEADER_READ_TIMEOUT_MS_DEFAULT,
+    HEALTH_CONNECTIONS_RESERVED_DEFAULT, IDLE_TIMEOUT_MS_DEFAULT, REQUEST_TIMEOUT_MS_DEFAULT,
+    SHUTDOWN_GRACE_MS_DEFAULT,
+};
 use playproof_proof::{KeyId, ServerKey};
 
 /// Environment variable with the login-token secret (64 hex digits); shared by instances.
@@ -90,6 +98,87 @@ pub struct ServeArgs {
     pub address_rate_per_s: f64,
     #[arg(long, default_value_t = ADDRESS_RATE_DEFAULT.burst)]
     pub address_burst: u32,
+    /// Failed authentications (wrong token, credential or operator token) allowed per address:
+    /// sustained rate and burst. Past them the address is refused with 429.
+    #[arg(long, default_value_t = AUTH_FAILURE_RATE_DEFAULT.per_s)]
+    pub auth_failure_rate_per_s: f64,
+    #[arg(long, default_value_t = AUTH_FAILURE_RATE_DEFAULT.burst)]
+    pub auth_failure_burst: u32,
+    /// A request's head must arrive within this (also after a kept-alive response).
+    #[arg(long, default_value_t = HEADER_READ_TIMEOUT_MS_DEFAULT)]
+    pub header_read_timeout_ms: u64,
+    /// A request's body must arrive within this of its head.
+    #[arg(long, default_value_t = BODY_READ_TIMEOUT_MS_DEFAULT)]
+    pub body_read_timeout_ms: u64,
+    /// A connection with nothing in flight that moves no byte for this long is closed.
+    #[arg(long, default_value_t = IDLE_TIMEOUT_MS_DEFAULT)]
+    pub idle_timeout_ms: u64,
+    /// A whole request (body, verification, ledger write) must finish within this.
+    #[arg(long, default_value_t = REQUEST_TIMEOUT_MS_DEFAULT)]
+    pub request_timeout_ms: u64,
+    /// Connections served the whole API; lowered to fit the open-file limit.
+    #[arg(long, default_value_t = CONNECTIONS_MAX_DEFAULT)]
+    pub connections_max: usize,
+    /// Connections one client address may hold; past it, its new connections are closed.
+    #[arg(long, default_value_t = CONNECTIONS_PER_ADDRESS_MAX_DEFAULT)]
+    pub connections_per_address_max: usize,
+    /// Connections past the cap that still get the health endpoints.
+    #[arg(long, default_value_t = HEALTH_CONNECTIONS_RESERVED_DEFAULT)]
+    pub health_connections_reserved: usize,
+    /// On SIGTERM or Ctrl-C, in-flight requests get this long to finish.
+    #[arg(long, default_value_t = SHUTDOWN_GRACE_MS_DEFAULT)]
+    pub shutdown_grace_ms: u64,
+    /// A ledger write that has not committed within this is answered 503 `storage_timeout`.
+    #[arg(long, default_value_t = WRITE_WAIT_MS_DEFAULT)]
+    pub write_wait_ms: u64,
+    /// `/health/ready` answers 503 when the writer cannot commit within this.
+    #[arg(long, default_value_t = READY_WAIT_MS_DEFAULT)]
+    pub ready_wait_ms: u64,
+    /// Log format on standard error (default: PLAYPROOF_LOG_FORMAT, else text); the filter is
+    /// PLAYPROOF_LOG (e.g. `info`, `playproof_server=debug`).
+    #[arg(long, value_enum)]
+    pub log_format: Option<LogFormat>,
+}
+
+impl ServeArgs {
+    /// The transport bounds from the options, the cap lowered to fit the open-file limit.
+    fn transport_limits(&self) -> Result<TransportLimits, RunError> {
+        let millis = |name: &str, value: u64| {
+            if value == 0 {
+                Err(RunError::Config(format!("--{name} must be at least 1 ms")))
+            } else {
+                Ok(Duration::from_millis(value))
+            }
+        };
+        if self.connections_max == 0 || self.connections_per_address_max == 0 {
+            return Err(RunError::Config(
+                "--connections-max and --connections-per-address-max must be at least 1".into(),
+            ));
+        }
+        let mut connections_max = self.connections_max;
+        if let Some(fits) =
+            transport::connections_max_for_open_files(self.health_connections_reserved)
+        {
+            if fits < connections_max {
+                tracing::warn!(
+                    connections_max,
+                    fits,
+                    "the open-file limit is too low for --connections-max; lowering the cap"
+                );
+                connections_max = fits;
+            }
+        }
+        Ok(TransportLimits {
+            header_read: millis("header-read-timeout-ms", self.header_read_timeout_ms)?,
+            body_read: millis("body-read-timeout-ms", self.body_read_timeout_ms)?,
+            idle: millis("idle-timeout-ms", self.idle_timeout_ms)?,
+            request: millis("request-timeout-ms", self.request_timeout_ms)?,
+            connections_max,
+            health_connections_reserved: self.health_connections_reserved,
+            connections_per_address_max: self.connections_per_address_max,
+            shutdown_grace: millis("shutdown-grace-ms", self.shutdown_grace_ms)?,
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +200,8 @@ pub enum RunError {
     Verifier(#[from] crate::signed::SignedCheckError),
     #[error(transparent)]
     Secret(#[from] crate::secrets::SecretError),
+    #[error(transparent)]
+    Logging(#[from] crate::logging::LoggingError),
 }
 
 fn secret(env: &str, dev: bool) -> Result<([u8; 32], bool), RunError> {
@@ -173,7 +264,14 @@ impl Prepared {
         let router = http::router(self.service.clone(), &self.http);
         let metrics = http::metrics_router(self.service.metrics().clone());
         let metrics_task = tokio::spawn(async move { axum::serve(self.metrics, metrics).await });
-        let served = http::serve(self.api, router, shutdown).await;
+        let served = http::serve_with(
+            self.api,
+            router,
+            self.http.transport,
+            self.service.metrics().clone(),
+            shutdown,
+        )
+        .await;
         metrics_task.abort();
         served.map_err(|source| RunError::Io {
             what: "serving HTTP".into(),
@@ -239,7 +337,10 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
             "--daily-cap-fen must be >= 0 and --withdrawal-min-fen >= 1".into(),
         ));
     }
-    if !(args.player_rate_per_s > 0.0 && args.address_rate_per_s > 0.0) {
+    if !(args.player_rate_per_s > 0.0
+        && args.address_rate_per_s > 0.0
+        && args.auth_failure_rate_per_s > 0.0)
+    {
         return Err(RunError::Config("rate limits must be positive".into()));
     }
     let mut authenticators: Vec<Arc<dyn Authenticator>> = Vec::new();
@@ -264,12 +365,20 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
             source,
         })?;
     }
+    refuse_database_under_static(&args.db, args.static_dir.as_deref())?;
+    let transport = args.transport_limits()?;
+    if args.write_wait_ms == 0 || args.ready_wait_ms == 0 {
+        return Err(RunError::Config(
+            "--write-wait-ms and --ready-wait-ms must be at least 1".into(),
+        ));
+    }
     let metrics = Arc::new(Metrics::default());
     let store_config = StoreConfig {
         url: args.db.clone(),
         postgres_schema: args.pg_schema.clone(),
     };
-    let store = Store::open(&store_config, config.rules, metrics.clone()).await?;
+    let mut store = Store::open(&store_config, config.rules, metrics.clone()).await?;
+    store.set_write_wait(Duration::from_millis(args.write_wait_ms));
     let service = Arc::new(Service::new(
         store,
         check,
@@ -300,12 +409,44 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
         http: HttpOptions {
             static_dir: args.static_dir.clone(),
             cors_any_origin: args.dev,
+            transport,
+            auth_failure_rate: RateLimit {
+                per_s: args.auth_failure_rate_per_s,
+                burst: args.auth_failure_burst,
+            },
+            ready_wait: Duration::from_millis(args.ready_wait_ms),
         },
     })
 }
 
-/// Runs the service until Ctrl-C or SIGTERM.
+/// A SQLite database inside the static directory would be served to anyone who asks: refuse
+/// to start. (The static handler also serves page files only; this catches the mistake early.)
+fn refuse_database_under_static(
+    db: &str,
+    static_dir: Option<&std::path::Path>,
+) -> Result<(), RunError> {
+    let (Some(path), Some(static_dir)) = (db.strip_prefix("sqlite:"), static_dir) else {
+        return Ok(());
+    };
+    let path = std::path::Path::new(path.split('?').next().unwrap_or(path));
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let database_dir = std::fs::canonicalize(parent.unwrap_or(std::path::Path::new(".")));
+    let static_dir_real = std::fs::canonicalize(static_dir);
+    if let (Ok(database_dir), Ok(static_dir_real)) = (database_dir, static_dir_real) {
+        if database_dir.starts_with(&static_dir_real) {
+            return Err(RunError::Config(format!(
+                "the database {} is inside --static {}; it would be served",
+                path.display(),
+                static_dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs the service until Ctrl-C or SIGTERM, logging to standard error.
 pub async fn run(args: &ServeArgs) -> Result<(), RunError> {
+    crate::logging::init(crate::logging::format_from(args.log_format)?)?;
     let prepared = prepare(args).await?;
     let api = prepared.api.local_addr().map_err(|source| RunError::Io {
         what: "reading the API address".into(),
@@ -320,7 +461,10 @@ pub async fn run(args: &ServeArgs) -> Result<(), RunError> {
         })?;
     println!("listening on http://{api}");
     println!("metrics on http://{metrics}/metrics");
-    prepared.serve(shutdown_signal()).await
+    tracing::info!(%api, %metrics, "serving");
+    let served = prepared.serve(shutdown_signal()).await;
+    tracing::info!("stopped");
+    served
 }
 
 async fn shutdown_signal() {
@@ -339,6 +483,7 @@ async fn shutdown_signal() {
             _ = interrupt => {}
             _ = terminate.recv() => {}
         }
+        tracing::info!("shutting down: finishing in-flight requests");
     }
     #[cfg(not(unix))]
     {

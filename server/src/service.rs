@@ -123,19 +123,20 @@ impl ApiError {
 
     /// A bug. The detail goes to the server's log, never to the client.
     fn internal(error: impl std::fmt::Display) -> Self {
-        eprintln!("error: internal: {error}");
+        tracing::error!(%error, "internal");
         ApiError::coded("internal", "internal error; nothing was acknowledged")
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
+        let code = match error {
+            StoreError::WriteTimedOut { .. } | StoreError::ReadTimedOut { .. } => "storage_timeout",
+            _ => "storage_unavailable",
+        };
         // Database errors name tables, constraints and hosts: the client gets the code only.
-        eprintln!("error: storage: {error}");
-        ApiError::coded(
-            "storage_unavailable",
-            "the database is unavailable; nothing was acknowledged",
-        )
+        tracing::error!(code, %error, "storage");
+        ApiError::coded(code, "the database did not answer in time or failed; nothing was acknowledged")
     }
 }
 
@@ -334,14 +335,28 @@ impl Service {
         let campaigns: Vec<_> = self.payouts.campaigns().cloned().collect();
         for campaign in campaigns {
             if campaign.initial_budget_fen > 0 {
-                self.store
+                let funded = self
+                    .store
                     .fund_campaign(FundWrite {
                         campaign_id: campaign.id.clone(),
                         key: "initial".into(),
                         amount_fen: campaign.initial_budget_fen,
                         now_ms: self.now_ms() as i64,
                     })
-                    .await?;
+                    .await;
+                match funded {
+                    // The budget in the file changed after the first start: the first funding
+                    // stands; more money goes in through the operator endpoint.
+                    Err(WriteError::Rejected(
+                        rejection @ LedgerRejection::IdempotencyKeyReused { .. },
+                    )) => {
+                        tracing::warn!(campaign = %campaign.id, %rejection,
+                            "initial campaign budget differs from the one funded first; kept the first");
+                    }
+                    funded => {
+                        funded?;
+                    }
+                }
             }
         }
         Ok(())

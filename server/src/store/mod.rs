@@ -33,6 +33,11 @@ use std::sync::Arc;
 /// fsync costs 2-10 ms, so 1,000 proofs/s needs about 10 or more per commit; past a few hundred
 /// the batch only adds latency for the first request in it.
 pub const WRITE_BATCH_MAX: usize = 256;
+/// Default bound on how long a caller waits for its write to commit, in milliseconds, queueing
+/// included. A healthy commit takes milliseconds (one fsync, 2-10 ms on SQLite); a write that has
+/// not committed in 5 s is blocked (a lock held elsewhere, a stalled disk), and the caller is
+/// better told so (503 `storage_timeout`) than left hanging through the writer's retries.
+pub const WRITE_WAIT_MS_DEFAULT: u64 = 5_000;
 /// Requests waiting for the writer before callers wait for room (back-pressure).
 pub const WRITE_QUEUE_MAX: usize = 4096;
 /// How often a batch is retried after a transient failure (deadlock, serialization, busy).
@@ -86,6 +91,15 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
     #[error("the ledger writer has stopped")]
     WriterGone,
+    /// The write did not commit within the bound. It is abandoned: the writer drops it unless
+    /// its transaction is already under way, so it may or may not be recorded; a retry is safe.
+    #[error("no commit within {waited_ms} ms (the database is locked or stalled); the outcome is unknown and a retry is safe")]
+    WriteTimedOut { waited_ms: u64 },
+    /// Every caller of a batch stopped waiting; nothing was written. No caller sees this.
+    #[error("every caller of the write stopped waiting; nothing was written")]
+    Abandoned,
+    #[error("the database did not answer a read within {waited_ms} ms")]
+    ReadTimedOut { waited_ms: u64 },
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
 }
@@ -135,6 +149,7 @@ pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
     writes: mpsc::Sender<writer::Job>,
+    write_wait: Duration,
 }
 
 pub(crate) use policy::{pending_account, player_account};
@@ -188,11 +203,17 @@ impl Store {
             pool,
             dialect,
             writes,
+            write_wait: Duration::from_millis(WRITE_WAIT_MS_DEFAULT),
         })
     }
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// Sets how long a caller waits for its write to commit (default [`WRITE_WAIT_MS_DEFAULT`]).
+    pub fn set_write_wait(&mut self, wait: Duration) {
+        self.write_wait = wait;
     }
 
     /// Records a verdict and pays for it, once per session.
@@ -222,18 +243,55 @@ impl Store {
         self.submit(|reply| writer::Job::Fund(write, reply)).await
     }
 
+    /// Hands a job to the writer and waits for its commit, at most `self.write_wait` in all.
+    /// Giving up drops the reply channel, which tells the writer the job is abandoned.
     async fn submit<T>(
         &self,
         job: impl FnOnce(oneshot::Sender<Result<T, WriteError>>) -> writer::Job,
     ) -> Result<T, WriteError> {
+        self.submit_within(self.write_wait, job).await
+    }
+
+    async fn submit_within<T>(
+        &self,
+        wait: Duration,
+        job: impl FnOnce(oneshot::Sender<Result<T, WriteError>>) -> writer::Job,
+    ) -> Result<T, WriteError> {
         let (reply, answer) = oneshot::channel();
-        self.writes
-            .send(job(reply))
+        let committed = async {
+            self.writes
+                .send(job(reply))
+                .await
+                .map_err(|_| WriteError::Store(StoreError::WriterGone))?;
+            answer
+                .await
+                .map_err(|_| WriteError::Store(StoreError::WriterGone))?
+        };
+        match tokio::time::timeout(wait, committed).await {
+            Ok(result) => result,
+            Err(_) => Err(WriteError::Store(StoreError::WriteTimedOut {
+                waited_ms: wait.as_millis() as u64,
+            })),
+        }
+    }
+
+    /// Whether writes can commit now: the writer commits an empty transaction (on SQLite that
+    /// takes the database's write lock) and the read pool answers, both within `wait`.
+    pub async fn ready(&self, wait: Duration) -> Result<(), StoreError> {
+        let started = std::time::Instant::now();
+        self.submit_within(wait, writer::Job::Ping)
             .await
-            .map_err(|_| WriteError::Store(StoreError::WriterGone))?;
-        answer
-            .await
-            .map_err(|_| WriteError::Store(StoreError::WriterGone))?
+            .map_err(|error| match error {
+                WriteError::Store(error) => error,
+                WriteError::Rejected(rejection) => StoreError::Corrupt(rejection.to_string()),
+            })?;
+        let left = wait.saturating_sub(started.elapsed());
+        match tokio::time::timeout(left, self.ping()).await {
+            Ok(result) => result,
+            Err(_) => Err(StoreError::ReadTimedOut {
+                waited_ms: wait.as_millis() as u64,
+            }),
+        }
     }
 
     /// A player's spendable balance, pending withdrawals and earnings on `earning_day`, in fen.

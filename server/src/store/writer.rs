@@ -7,6 +7,11 @@
 //! idempotency key). A batch that fails is rolled back and retried; if it keeps failing, its
 //! requests are run one per transaction so one bad request cannot fail its neighbours.
 //!
+//! A caller waits a bounded time ([`super::WRITE_WAIT_MS_DEFAULT`]) and then stops listening.
+//! The writer drops a job whose caller left before its transaction begins, and rolls back a
+//! transaction whose every caller left (checked after `BEGIN` and before `COMMIT`), so a blocked
+//! database does not turn into writes committed long after their callers were told 503.
+//!
 //! Lock order on PostgreSQL, where other processes write at the same time: requests in a batch are
 //! sorted by player, and the one hot row every payout touches (`house`) is updated once at the
 //! end of the batch. Deadlocks that remain are retried like any transient error.
@@ -104,7 +109,7 @@ pub enum LedgerRejection {
     InsufficientBalance { balance_fen: i64, amount_fen: i64 },
     #[error("{amount_fen} fen is below the smallest withdrawal of {min_fen} fen")]
     BelowWithdrawalMin { amount_fen: i64, min_fen: i64 },
-    #[error("idempotency key {key:?} was used for a withdrawal of {amount_fen} fen")]
+    #[error("idempotency key {key:?} was used for a request of {amount_fen} fen")]
     IdempotencyKeyReused { key: String, amount_fen: i64 },
     #[error("no withdrawal {0:?}")]
     WithdrawalNotFound(String),
@@ -129,6 +134,8 @@ pub(crate) enum Job {
     Withdraw(WithdrawWrite, Reply<WithdrawalRecord>),
     Settle(SettleWrite, Reply<WithdrawalRecord>),
     Fund(FundWrite, Reply<i64>),
+    /// Readiness: commits an empty transaction.
+    Ping(Reply<()>),
 }
 
 impl Job {
@@ -139,8 +146,23 @@ impl Job {
             Job::Withdraw(write, _) => &write.player_id,
             Job::Settle(write, _) => &write.withdrawal_id,
             Job::Fund(write, _) => &write.campaign_id,
+            Job::Ping(_) => "",
         }
     }
+
+    /// The caller stopped waiting (its bound passed, or its client went away).
+    fn abandoned(&self) -> bool {
+        match self {
+            Job::Verdict(_, reply) => reply.is_closed(),
+            Job::Withdraw(_, reply) | Job::Settle(_, reply) => reply.is_closed(),
+            Job::Fund(_, reply) => reply.is_closed(),
+            Job::Ping(reply) => reply.is_closed(),
+        }
+    }
+}
+
+fn all_abandoned(batch: &[Job]) -> bool {
+    batch.iter().all(Job::abandoned)
 }
 
 /// What one job produced inside a transaction, before it is known to be committed.
@@ -148,6 +170,7 @@ enum Done {
     Verdict(Result<VerdictRecord, LedgerRejection>),
     Withdrawal(Result<WithdrawalRecord, LedgerRejection>),
     Funded(Result<i64, LedgerRejection>),
+    Pinged,
 }
 
 impl Job {
@@ -163,6 +186,9 @@ impl Job {
             (Job::Fund(_, reply), Ok(Done::Funded(result))) => {
                 let _ = reply.send(result.map_err(WriteError::from));
             }
+            (Job::Ping(reply), Ok(Done::Pinged)) => {
+                let _ = reply.send(Ok(()));
+            }
             (job, Err(error)) => job.fail(error),
             (job, Ok(_)) => job.fail(StoreError::Corrupt("writer answered the wrong kind".into())),
         }
@@ -174,6 +200,7 @@ impl Job {
             Job::Verdict(_, reply) => drop(reply.send(Err(error))),
             Job::Withdraw(_, reply) | Job::Settle(_, reply) => drop(reply.send(Err(error))),
             Job::Fund(_, reply) => drop(reply.send(Err(error))),
+            Job::Ping(reply) => drop(reply.send(Err(error))),
         }
     }
 }
@@ -201,6 +228,11 @@ pub(crate) async fn run(
                 Err(_) => break,
             }
         }
+        // Callers that gave up while queued are not written for.
+        batch.retain(|job| !job.abandoned());
+        if batch.is_empty() {
+            continue;
+        }
         batch.sort_by(|a, b| a.lock_key().cmp(b.lock_key()));
         let started = Instant::now();
         match run_batch(&mut connection, &reconnect, dialect, &rules, &batch).await {
@@ -210,6 +242,7 @@ pub(crate) async fn run(
                     job.answer(Ok(done));
                 }
             }
+            Err(StoreError::Abandoned) => {}
             Err(error) if batch.len() == 1 => {
                 if let Some(job) = batch.pop() {
                     job.fail(error);
@@ -246,7 +279,8 @@ async fn run_batch(
     loop {
         let result = run_transaction(connection, dialect, rules, batch).await;
         let error = match result {
-            Ok(done) => return Ok(done),
+            Ok(Some(done)) => return Ok(done),
+            Ok(None) => return Err(StoreError::Abandoned),
             Err(error) => error,
         };
         // Nothing of this attempt is kept; the connection may be mid-transaction or broken.
@@ -262,6 +296,9 @@ async fn run_batch(
         attempt += 1;
         if attempt > WRITE_RETRIES_MAX || !is_transient(&error) {
             return Err(StoreError::Database(error));
+        }
+        if all_abandoned(batch) {
+            return Err(StoreError::Abandoned);
         }
         tokio::time::sleep(Duration::from_millis(RETRY_BACKOFF_MS << attempt.min(8))).await;
     }
@@ -291,15 +328,22 @@ struct Batch {
     house_delta_fen: i64,
 }
 
+/// One attempt at `batch`; `Ok(None)` when every caller left and the transaction was rolled
+/// back (the caller of this function issues the `ROLLBACK` on `Err`).
 async fn run_transaction(
     connection: &mut AnyConnection,
     dialect: Dialect,
     rules: &LedgerRules,
     batch: &[Job],
-) -> Result<Vec<Done>, sqlx::Error> {
+) -> Result<Option<Vec<Done>>, sqlx::Error> {
     sqlx::query(dialect.begin())
         .execute(&mut *connection)
         .await?;
+    // `BEGIN IMMEDIATE` may have waited for the lock as long as the busy timeout.
+    if all_abandoned(batch) {
+        sqlx::query("ROLLBACK").execute(&mut *connection).await?;
+        return Ok(None);
+    }
     let mut state = Batch {
         dialect,
         house_delta_fen: 0,
@@ -315,6 +359,10 @@ async fn run_transaction(
             }
             Job::Settle(write, _) => Done::Withdrawal(settle(connection, &mut state, write).await?),
             Job::Fund(write, _) => Done::Funded(fund(connection, &mut state, write).await?),
+            Job::Ping(_) => {
+                ping(connection, dialect).await?;
+                Done::Pinged
+            }
         });
     }
     if state.house_delta_fen != 0 {
@@ -324,8 +372,24 @@ async fn run_transaction(
             .execute(&mut *connection)
             .await?;
     }
+    // A statement may have waited on a row or table lock while the callers gave up.
+    if all_abandoned(batch) {
+        sqlx::query("ROLLBACK").execute(&mut *connection).await?;
+        return Ok(None);
+    }
     sqlx::query("COMMIT").execute(&mut *connection).await?;
-    Ok(done)
+    Ok(Some(done))
+}
+
+/// Readiness: takes the lock every payout batch takes, the `house` account's row (on SQLite,
+/// `BEGIN IMMEDIATE` already took the database's write lock), so a table or row lock held
+/// elsewhere shows as a ping that does not finish.
+async fn ping(connection: &mut AnyConnection, dialect: Dialect) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "SELECT balance_fen FROM accounts WHERE id = $1{}",
+        dialect.for_update()
+    );
+    read_i64(connection, &sql, HOUSE).await.map(drop)
 }
 
 /// Appends one transfer and moves its amount; returns the credited account's new balance (0 for
@@ -753,7 +817,19 @@ async fn fund(
     }
     let campaign = campaign_account(&write.campaign_id);
     let id = transfer_id::fund(&write.campaign_id, &write.key);
-    let done = read_i64(connection, "SELECT seq FROM transfers WHERE id = $1", &id).await?;
+    // A key names one funding: the same key with another amount is a different request.
+    let done = read_i64(
+        connection,
+        "SELECT amount_fen FROM transfers WHERE id = $1",
+        &id,
+    )
+    .await?;
+    if let Some(amount_fen) = done.filter(|amount_fen| *amount_fen != write.amount_fen) {
+        return Ok(Err(LedgerRejection::IdempotencyKeyReused {
+            key: write.key.clone(),
+            amount_fen,
+        }));
+    }
     if done.is_none() {
         let balance_fen = transfer(
             connection,

@@ -274,6 +274,7 @@ impl Server {
             &HttpOptions {
                 static_dir: options.static_dir.clone(),
                 cors_any_origin: true,
+                ..HttpOptions::default()
             },
         );
         let (shutdown, stop) = oneshot::channel::<()>();
