@@ -3,6 +3,11 @@
 pub mod check;
 pub mod files;
 pub mod json_position;
+pub mod messages;
+pub mod pack;
+pub mod png;
+pub mod probe;
+pub mod render;
 pub mod schema;
 pub mod stats;
 pub mod tune;

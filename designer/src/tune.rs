@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use game_core::{Level, SESSION_TICKS_MAX};
 use playproof_bots::{ladder, play, Pacing};
-use playproof_payout::PayoutBook;
+use playproof_payout::{Finish, PayoutBook};
 use serde::Serialize;
 
 use crate::stats::{mean_and_standard_error, percentile, wilson_interval};
@@ -269,9 +269,12 @@ fn play_one(
     )
     .expect("a bot's own session replays");
     let outcome = recording.outcome;
-    let payout_fen = payouts
-        .owed(&entry.level.id, outcome.score, outcome.stars)
-        .base_fen;
+    let finish = Finish {
+        score: outcome.score,
+        stars: outcome.stars,
+        passed: outcome.passed,
+    };
+    let payout_fen = payouts.owed(&entry.level.id, finish).base_fen;
     (
         bot.name().to_string(),
         GameResult {

@@ -11,7 +11,8 @@ use playproof_designer::tune::{gate, tune, TuneConfig, TuneLevel, GAMES_MAX};
 use playproof_designer::tune_report::{json, markdown, svg, table};
 use playproof_payout::PayoutBook;
 
-use crate::session::load_level;
+use game_core::Level;
+use playproof_designer::check::{parse_bytes, rule_findings};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -55,7 +56,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     let mut levels = Vec::new();
     for path in level_paths(&roots).context("listing level files")? {
-        let level = load_level(&path)?;
+        let level = load_checked_level(&path)?;
         levels.push(TuneLevel {
             path: path.display().to_string(),
             level,
@@ -142,4 +143,27 @@ pub fn run(args: Args) -> Result<()> {
         println!("gate: every level is passable and within its payout budget");
     }
     Ok(())
+}
+
+/// Reads a level file, or fails with every problem at its line and column, as `levels check`
+/// reports them.
+pub fn load_checked_level(path: &std::path::Path) -> Result<Level> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("reading level file {}", path.display()))?;
+    let findings = match parse_bytes(path, &bytes) {
+        Ok((level, text)) => {
+            let findings = rule_findings(path, &text, &level);
+            if findings.is_empty() {
+                return Ok(level);
+            }
+            findings
+        }
+        Err(findings) => findings,
+    };
+    let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+    bail!(
+        "level file {} is not valid:\n{}",
+        path.display(),
+        lines.join("\n")
+    )
 }

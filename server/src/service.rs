@@ -489,9 +489,14 @@ impl Service {
             ));
         }
         let owed = match &verdict {
-            Ok(scored) => self
-                .payouts
-                .owed(&session.level_id, scored.score, scored.stars),
+            Ok(scored) => self.payouts.owed(
+                &session.level_id,
+                crate::payout::Finish {
+                    score: scored.score,
+                    stars: scored.stars,
+                    passed: scored.passed,
+                },
+            ),
             Err(_) => crate::payout::Owed {
                 base_fen: 0,
                 boost: None,

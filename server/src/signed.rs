@@ -177,6 +177,7 @@ impl ProofCheck for SignedProofCheck {
             Verdict::Accepted(accepted) => Ok(Scored {
                 score: accepted.score,
                 stars: accepted.stars,
+                passed: accepted.passed,
             }),
             Verdict::Rejected(refused) => Err(rejection(refused)),
         };
