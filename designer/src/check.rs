@@ -152,8 +152,13 @@ pub fn parse_bytes(file: &Path, bytes: &[u8]) -> Result<Parsed, Vec<Finding>> {
         message,
     }) = require_object(bytes)
     {
-        let message = not_a_level(text).unwrap_or(message);
-        return stop(Some(Position { line, column }), ".", message);
+        let position = Some(Position { line, column });
+        if let Some(message) = not_a_level(text) {
+            return Err(vec![
+                Finding::error(file, position, ".", message).check("not-a-level")
+            ]);
+        }
+        return stop(position, ".", message);
     }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let parsed = serde_path_to_error::deserialize::<_, Level>(&mut deserializer)
@@ -168,7 +173,9 @@ pub fn parse_bytes(file: &Path, bytes: &[u8]) -> Result<Parsed, Vec<Finding>> {
         Ok(level) => Ok((level, text.to_string())),
         Err((path, error)) => {
             if let Some(message) = not_a_level(text) {
-                return stop(start, ".", message);
+                return Err(vec![
+                    Finding::error(file, start, ".", message).check("not-a-level")
+                ]);
             }
             // serde_path_to_error names a key it could not read `?`: the object is the place.
             let path = match path

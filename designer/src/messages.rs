@@ -10,6 +10,7 @@ use game_core::merge::{
     TIME_LIMIT_TICKS_MIN,
 };
 use game_core::SESSION_TICKS_MAX;
+use playproof_payout::TIER_PAYOUT_FEN_MAX;
 
 /// The allowed values of a numeric field, by its path with array indices removed, for the
 /// fields whose range is known before parsing. Other numbers fall back to their type's range.
@@ -38,6 +39,10 @@ fn field_range(path: &str) -> Option<String> {
             range(TIME_LIMIT_TICKS_MIN.into(), SESSION_TICKS_MAX.into())
         }
         _ if field.starts_with("game.match3.scoring.") => range(0, POINTS_MAX.into()),
+        // Payout tables.
+        "tiers.payout_fen" | "budget_per_play_fen" | "sponsor.boost_fen" => {
+            range(0, TIER_PAYOUT_FEN_MAX)
+        }
         _ => None,
     }
 }
@@ -279,7 +284,7 @@ mod tests {
         let far = "unknown field `gravity`, expected one of `layout`, `colors`";
         assert_eq!(explain_unknown_field(far), far);
         assert_eq!(edit_distance("stras", "stars"), 1);
-        assert_eq!(edit_distance("gravity", "colors"), 6);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

@@ -107,9 +107,15 @@ pub fn check_pack(options: &PackOptions) -> PackReport {
         }
     }
     duplicate_ids(&levels, &mut report.findings);
-    if let Some(dir) = &options.payouts {
-        let tables = payout_tables(dir, &mut report);
-        cross_check(&levels, &tables, &mut report.findings);
+    // With a path missing or empty the pack is not all there: comparing it with the payout
+    // tables would only echo that one mistake.
+    let whole_pack = !report
+        .findings
+        .iter()
+        .any(|finding| matches!(finding.check, Some("missing-path" | "no-levels")));
+    if let Some(dir) = options.payouts.as_ref().filter(|_| whole_pack) {
+        let (tables, unreadable) = payout_tables(dir, &mut report);
+        cross_check(&levels, &tables, &unreadable, &mut report.findings);
     }
     for entry in levels.iter().filter(|entry| entry.valid) {
         let clean = !report
@@ -212,9 +218,11 @@ fn duplicate_ids(levels: &[PackLevel], findings: &mut Vec<Finding>) {
 }
 
 /// Reads every payout table in `dir` (and its campaign list), reporting each file's own
-/// problems with positions.
-fn payout_tables(dir: &Path, report: &mut PackReport) -> Vec<PackTable> {
+/// problems with positions. Also returns the level ids that tables which do not parse still
+/// name, so their levels are not reported as unpaid on top.
+fn payout_tables(dir: &Path, report: &mut PackReport) -> (Vec<PackTable>, Vec<String>) {
     let mut tables = Vec::new();
+    let mut unreadable = Vec::new();
     let files = match crate::files::level_files(dir) {
         Ok(files) => files,
         Err(error) => {
@@ -222,7 +230,7 @@ fn payout_tables(dir: &Path, report: &mut PackReport) -> Vec<PackTable> {
             report
                 .findings
                 .push(Finding::error(dir, None, ".", message).check("missing-path"));
-            return tables;
+            return (tables, unreadable);
         }
     };
     let (campaign_files, table_files): (Vec<_>, Vec<_>) = files
@@ -237,6 +245,11 @@ fn payout_tables(dir: &Path, report: &mut PackReport) -> Vec<PackTable> {
     report.payout_files = table_files.len();
     for file in table_files {
         let Some((text, table)) = read_json::<PayoutTable>(&file, &mut report.findings) else {
+            let named = std::fs::read(&file)
+                .ok()
+                .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+                .and_then(|value| value.get("level_id")?.as_str().map(String::from));
+            unreadable.extend(named);
             continue;
         };
         for problem in table.problems() {
@@ -270,7 +283,7 @@ fn payout_tables(dir: &Path, report: &mut PackReport) -> Vec<PackTable> {
         }
         tables.push(PackTable { file, text, table });
     }
-    tables
+    (tables, unreadable)
 }
 
 /// Parses a JSON file into `T`, or reports where and why it does not parse.
@@ -315,7 +328,12 @@ fn read_json<T: serde::de::DeserializeOwned>(
 }
 
 /// Levels against payout tables: each level paid, each table for a level, each tier reachable.
-fn cross_check(levels: &[PackLevel], tables: &[PackTable], findings: &mut Vec<Finding>) {
+fn cross_check(
+    levels: &[PackLevel],
+    tables: &[PackTable],
+    unreadable: &[String],
+    findings: &mut Vec<Finding>,
+) {
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     for entry in tables {
         let id = entry.table.level_id.as_str();
@@ -340,14 +358,14 @@ fn cross_check(levels: &[PackLevel], tables: &[PackTable], findings: &mut Vec<Fi
                 .map(|level| (edit_distance(id, &level.level.id), &level.level.id))
                 .min()
                 .filter(|(distance, _)| *distance <= 3)
-                .map(|(_, near)| format!("; did you mean {near:?}?"))
+                .map(|(_, near)| format!(" (did you mean {near:?}?)"))
                 .unwrap_or_default();
             findings.push(
                 Finding::error(
                     &entry.file,
                     at("level_id"),
                     "level_id",
-                    format!("found {id:?}, which is no level's id{hint}; allowed: the id of a level in the pack"),
+                    format!("found {id:?}, which is no level's id; allowed: the id of a level in the pack{hint}"),
                 )
                 .check("payout-without-level"),
             );
@@ -356,7 +374,8 @@ fn cross_check(levels: &[PackLevel], tables: &[PackTable], findings: &mut Vec<Fi
         unreachable_tiers(entry, &level.level, findings);
     }
     for level in levels {
-        if !seen.contains_key(level.level.id.as_str()) {
+        let id = level.level.id.as_str();
+        if !seen.contains_key(id) && !unreadable.iter().any(|named| named == id) {
             findings.push(
                 Finding::error(
                     &level.file,

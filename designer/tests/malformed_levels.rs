@@ -98,7 +98,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "bom.json:1:1: .: the file starts with a byte-order mark (BOM), which JSON does not allow; save it as UTF-8 without BOM",
     ]),
     ("campaigns-not-a-level.json", &[
-        "campaigns-not-a-level.json:1:1: .: this is a campaign list, not a level (it lives in assets/payouts/campaigns.json)",
+        "campaigns-not-a-level.json:1:1: .: this is a campaign list, not a level (it lives in assets/payouts/campaigns.json) [not-a-level]",
     ]),
     ("collect-count-wrong-type.json", &[
         "collect-count-wrong-type.json:22:27: game.match3.objectives[0].collect.count: found \"lots\" (text); allowed: a whole number, 1 to 999",
@@ -155,7 +155,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "not-utf8.json:4:15: .: bytes that are not UTF-8 text; save the file as UTF-8",
     ]),
     ("payout-table-not-a-level.json", &[
-        "payout-table-not-a-level.json:1:1: .: this is a payout table, not a level (payout tables live in assets/payouts/)",
+        "payout-table-not-a-level.json:1:1: .: this is a payout table, not a level (payout tables live in assets/payouts/) [not-a-level]",
     ]),
     ("trailing-comma-in-object.json", &[
         "trailing-comma-in-object.json:28:5: game.match3: a comma after the last item: JSON allows none before } or ]; delete it",
