@@ -1,5 +1,6 @@
 //! Tools for level designers. Everything here reads files; the rules stay in `game-core`.
 
+pub mod campaign;
 pub mod check;
 pub mod files;
 pub mod json_position;

@@ -1,7 +1,7 @@
 //! The playability probe: a few seeded games by the level's strongest bot, for what no static
 //! rule can decide. A level whose every probe game ends before a single action is an error;
-//! one the strongest bot never passes, or whose top star threshold no probe game reaches, is a
-//! warning (a few games are evidence, not proof; `playproof tune` measures properly).
+//! one the strongest bot never passes is a warning (a few games are evidence, not proof:
+//! `playproof tune` measures pass rates, and warns of star thresholds no bot reaches).
 
 use std::path::Path;
 
@@ -12,8 +12,10 @@ use crate::check::Finding;
 use crate::json_position::locate;
 
 /// Games per level the probe plays by default: enough to see a level that never works, few
-/// enough that `levels check` stays interactive.
-pub const PROBE_GAMES_DEFAULT: u32 = 4;
+/// enough that `levels check` stays interactive (the shipped pack: about a second). The
+/// hardest shipped level's strongest bot passes 55% of games; it loses 8 in a row 0.2% of the
+/// time, so the never-passed warning is rarely a false alarm.
+pub const PROBE_GAMES_DEFAULT: u32 = 8;
 
 /// How a probe game went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,24 +87,6 @@ pub fn probe(file: &Path, text: &str, level: &Level, games: u32, seed: u64) -> V
             )
             .check("probe-never-passed"),
         );
-    }
-    let thresholds = level.game.star_thresholds();
-    if let Some((index, &top)) = thresholds.iter().enumerate().next_back() {
-        if best < top {
-            let path = format!("game.{}.stars[{index}]", level.game.mode_name());
-            findings.push(
-                Finding::warning(
-                    file,
-                    locate(text, &path),
-                    &path,
-                    format!(
-                        "found {top}, above every probe game's score (the {bot} bot's best of {games} is {best}): no bot reaches {} stars",
-                        index + 1
-                    ),
-                )
-                .check("stars-out-of-reach"),
-            );
-        }
     }
     findings
 }

@@ -21,6 +21,13 @@ pub const GAMES_MAX: u32 = 1_000_000;
 /// A bot tier "passes" a level when it wins at least this share of games.
 const TIER_PASS_RATE: f64 = 0.5;
 
+/// Difficulty boundaries on the strongest bot's pass rate (see [`Difficulty`]): spread so the
+/// shipped pack's 55% to 100% do not all land in one class.
+const MODERATE_PASS_RATE: f64 = 0.9;
+const TRICKY_PASS_RATE: f64 = 0.75;
+/// The random bot passes this often: the level plays itself.
+const TRIVIAL_PASS_RATE: f64 = 0.9;
+
 /// One level to tune: where it came from, its parsed form.
 pub struct TuneLevel {
     pub path: String,
@@ -41,7 +48,20 @@ struct GameResult {
     score: u32,
     stars: u8,
     moves: u32,
+    /// Under the level's table, `pays_on_loss` as it says.
     payout_fen: i64,
+    /// What this game would be paid if it was lost and the table paid lost games: the cost of
+    /// `pays_on_loss`, 0 for a passed game.
+    loss_payout_fen: i64,
+}
+
+/// One game's score and whether it passed, for histograms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScoredGame {
+    pub score: u32,
+    pub passed: bool,
+    /// Base payout under the level's table.
+    pub payout_fen: i64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -64,25 +84,48 @@ pub struct BotReport {
     pub moves_mean: f64,
     pub payout_mean_fen: f64,
     pub payout_standard_error_fen: f64,
-    /// Every game's score, for the histogram (not in the JSON report).
+    /// Per play, what lost games earn (the table pays on loss) or would earn (it does not):
+    /// the effect of `pays_on_loss`.
+    pub loss_payout_mean_fen: f64,
+    /// Every game's score and pass, for the histogram (not in the JSON report).
     #[serde(skip)]
-    pub scores: Vec<u32>,
+    pub games_played: Vec<ScoredGame>,
 }
 
-/// Which bot tiers pass a level at least half the time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// How hard a level is, from the random bot's and the strongest bot's pass rates: a scale of
+/// seven, weakest evidence first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Difficulty {
-    /// Even random play passes.
+    /// Random play passes at least 90% of the time.
+    Trivial,
+    /// Random play passes at least half the time.
     Easy,
-    /// A one-move thinker passes; random play does not.
-    Medium,
-    /// Only the strongest bot passes.
+    /// The strongest bot passes at least 90% of the time.
+    Moderate,
+    /// The strongest bot passes 75% to 90% of the time.
+    Tricky,
+    /// The strongest bot passes 50% to 75% of the time.
     Hard,
     /// The strongest bot passes sometimes, under half the time.
     VeryHard,
     /// No bot ever passed.
     Impossible,
+}
+
+impl Difficulty {
+    /// The class as reports print it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Difficulty::Trivial => "trivial",
+            Difficulty::Easy => "easy",
+            Difficulty::Moderate => "moderate",
+            Difficulty::Tricky => "tricky",
+            Difficulty::Hard => "hard",
+            Difficulty::VeryHard => "very hard",
+            Difficulty::Impossible => "impossible",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -92,7 +135,16 @@ pub struct LevelReport {
     pub mode: &'static str,
     pub difficulty: Difficulty,
     pub payout_budget_per_play_fen: Option<i64>,
+    /// The payout table pays lost games (`pays_on_loss`).
+    pub pays_on_loss: bool,
+    /// Score thresholds for one, two, three stars.
+    pub star_thresholds: Vec<u32>,
     pub bots: Vec<BotReport>,
+    /// Where the ladder is not monotonic (a stronger bot passing less), and whether that is
+    /// within sampling noise.
+    pub ladder_notes: Vec<String>,
+    /// Star thresholds no game of any bot reached.
+    pub unreached_stars: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -194,14 +246,18 @@ pub fn tune(
                     bot_report(name, &games)
                 })
                 .collect();
+            let table = payouts.table(&entry.level.id);
+            let star_thresholds = entry.level.game.star_thresholds().to_vec();
             LevelReport {
                 path: entry.path.clone(),
                 level_id: entry.level.id.clone(),
                 mode: entry.level.game.mode_name(),
                 difficulty: difficulty(&bots),
-                payout_budget_per_play_fen: payouts
-                    .table(&entry.level.id)
-                    .and_then(|table| table.budget_per_play_fen),
+                payout_budget_per_play_fen: table.and_then(|table| table.budget_per_play_fen),
+                pays_on_loss: table.is_some_and(|table| table.pays_on_loss),
+                ladder_notes: ladder_notes(&bots),
+                unreached_stars: unreached_stars(&bots, &star_thresholds),
+                star_thresholds,
                 bots,
             }
         })
@@ -275,6 +331,13 @@ fn play_one(
         passed: outcome.passed,
     };
     let payout_fen = payouts.owed(&entry.level.id, finish).base_fen;
+    let loss_payout_fen = match payouts.table(&entry.level.id) {
+        Some(table) if !outcome.passed => table.base_fen(Finish {
+            passed: true,
+            ..finish
+        }),
+        _ => 0,
+    };
     (
         bot.name().to_string(),
         GameResult {
@@ -283,6 +346,7 @@ fn play_one(
             stars: outcome.stars,
             moves: recording.inputs.len() as u32,
             payout_fen,
+            loss_payout_fen,
         },
     )
 }
@@ -299,6 +363,8 @@ fn bot_report(name: &str, games: &[GameResult]) -> BotReport {
     }
     let payouts: Vec<i64> = games.iter().map(|game| game.payout_fen).collect();
     let (payout_mean_fen, payout_standard_error_fen) = mean_and_standard_error(&payouts);
+    let loss_payouts: Vec<i64> = games.iter().map(|game| game.loss_payout_fen).collect();
+    let (loss_payout_mean_fen, _) = mean_and_standard_error(&loss_payouts);
     let pass_rate = if count == 0 {
         0.0
     } else {
@@ -320,21 +386,78 @@ fn bot_report(name: &str, games: &[GameResult]) -> BotReport {
             / f64::from(count.max(1)),
         payout_mean_fen,
         payout_standard_error_fen,
-        scores,
+        loss_payout_mean_fen,
+        games_played: games
+            .iter()
+            .map(|game| ScoredGame {
+                score: game.score,
+                passed: game.passed,
+                payout_fen: game.payout_fen,
+            })
+            .collect(),
     }
 }
 
-/// The weakest tier that passes at least half the time names the class (ladders run weakest
-/// first: random, then one-move thinkers, then the strongest).
+/// The class from the random bot's pass rate (ladders run weakest first) and the best pass
+/// rate of any bot (the strongest in name is not always the best; see [`ladder_notes`]).
 fn difficulty(bots: &[BotReport]) -> Difficulty {
-    let strongest = bots.last().map_or(0.0, |bot| bot.pass_rate);
-    match bots.iter().position(|bot| bot.pass_rate >= TIER_PASS_RATE) {
-        Some(0) => Difficulty::Easy,
-        Some(index) if index + 1 < bots.len() => Difficulty::Medium,
-        Some(_) => Difficulty::Hard,
-        None if strongest > 0.0 => Difficulty::VeryHard,
-        None => Difficulty::Impossible,
+    let random = bots.first().map_or(0.0, |bot| bot.pass_rate);
+    let best = bots.iter().map(|bot| bot.pass_rate).fold(0.0, f64::max);
+    match (random, best) {
+        (random, _) if random >= TRIVIAL_PASS_RATE => Difficulty::Trivial,
+        (random, _) if random >= TIER_PASS_RATE => Difficulty::Easy,
+        (_, best) if best >= MODERATE_PASS_RATE => Difficulty::Moderate,
+        (_, best) if best >= TRICKY_PASS_RATE => Difficulty::Tricky,
+        (_, best) if best >= TIER_PASS_RATE => Difficulty::Hard,
+        (_, best) if best > 0.0 => Difficulty::VeryHard,
+        _ => Difficulty::Impossible,
     }
+}
+
+/// A ladder should pass more as it climbs. Where a stronger bot passes less than the one below
+/// it, says so, and whether the gap is within sampling noise (the 95% intervals overlap) or a
+/// real weakness of the stronger bot's strategy on this level.
+fn ladder_notes(bots: &[BotReport]) -> Vec<String> {
+    bots.windows(2)
+        .filter(|pair| pair[1].pass_rate < pair[0].pass_rate)
+        .map(|pair| {
+            let (weaker, stronger) = (&pair[0], &pair[1]);
+            let why = if stronger.pass_rate_high >= weaker.pass_rate_low {
+                "within sampling noise: the 95% intervals overlap; more games would separate them"
+            } else {
+                "beyond sampling noise: the stronger bot's strategy does worse on this level"
+            };
+            format!(
+                "{} passes {:.1}%, less than {} at {:.1}%: {why}",
+                stronger.bot,
+                stronger.pass_rate * 100.0,
+                weaker.bot,
+                weaker.pass_rate * 100.0
+            )
+        })
+        .collect()
+}
+
+/// Star thresholds above every game's score, over every bot.
+fn unreached_stars(bots: &[BotReport], thresholds: &[u32]) -> Vec<String> {
+    let best = bots
+        .iter()
+        .flat_map(|bot| bot.games_played.iter().map(|game| game.score))
+        .max()
+        .unwrap_or(0);
+    let games: u32 = bots.iter().map(|bot| bot.games).sum();
+    thresholds
+        .iter()
+        .enumerate()
+        .filter(|(_, &threshold)| threshold > best)
+        .map(|(index, threshold)| {
+            format!(
+                "{} star{} ({threshold} points): no bot reached it in {games} games (best score {best})",
+                index + 1,
+                if index == 0 { "" } else { "s" }
+            )
+        })
+        .collect()
 }
 
 /// Why a level fails the level-pack gate.
