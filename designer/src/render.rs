@@ -114,7 +114,7 @@ fn match3_picture(game: &Game, theme: &Theme, title: String) -> Picture {
             opacity,
         };
         let tile = board.tile(index);
-        let checker = if (cell.row + cell.col) % 2 == 0 {
+        let checker = if (cell.row + cell.col).is_multiple_of(2) {
             &theme.cell
         } else {
             &theme.cell_alt
