@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 
 use playproof_designer::pack::{check_pack, PackOptions};
 
-/// Probe games per level in these tests: enough to see a level no bot passes.
+/// Probe games per level in the packs that test the probe: enough to see a level no bot
+/// passes. The others skip it (a debug-build lookahead game takes a while).
 const PROBE_GAMES: u32 = 2;
+const PROBED_PACKS: &[&str] = &["never-passed"];
 
 /// (pack, levels folder inside it, the report's lines).
 const EXPECTED: &[(&str, &str, &[&str])] = &[
@@ -27,7 +29,6 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ]),
     ("never-passed", "levels", &[
         "never-passed/levels/one.json:5:11: warning: game: the lookahead bot passed none of 2 probe games (best score 160); run `playproof tune` to measure the pass rate [probe-never-passed]",
-        "never-passed/levels/one.json:24:9: warning: game.match3.stars[2]: found 3000, above every probe game's score (the lookahead bot's best of 2 is 160): no bot reaches 3 stars [stars-out-of-reach]",
     ]),
     ("payout-table-in-levels", "levels", &[
         "payout-table-in-levels/levels/one-payout.json:1:1: .: this is a payout table, not a level (payout tables live in assets/payouts/) [not-a-level]",
@@ -68,7 +69,11 @@ fn report(pack: &str, levels: &str) -> Vec<String> {
     let report = check_pack(&PackOptions {
         roots: vec![root.join(levels)],
         payouts: payouts.is_dir().then_some(payouts),
-        probe_games: PROBE_GAMES,
+        probe_games: if PROBED_PACKS.contains(&pack) {
+            PROBE_GAMES
+        } else {
+            0
+        },
         probe_seed: 1,
     });
     let prefix = format!("{}/", packs_dir().display());
