@@ -526,3 +526,57 @@ pub fn gate(report: &TuneReport) -> Vec<GateFailure> {
     }
     failures
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A bot that passed `passed` of 100 games, each scoring `best` at most.
+    fn bot(name: &str, passed: u32, best: u32) -> BotReport {
+        let games: Vec<GameResult> = (0..100)
+            .map(|game| GameResult {
+                passed: game < passed,
+                score: best * game / 99,
+                ..GameResult::default()
+            })
+            .collect();
+        bot_report(name, &games)
+    }
+
+    #[test]
+    fn difficulty_spreads_over_seven_classes() {
+        let class = |random, strongest| {
+            difficulty(&[bot("random", random, 10), bot("lookahead", strongest, 10)])
+        };
+        assert_eq!(class(95, 100), Difficulty::Trivial);
+        assert_eq!(class(60, 100), Difficulty::Easy);
+        assert_eq!(class(10, 95), Difficulty::Moderate);
+        assert_eq!(class(10, 80), Difficulty::Tricky);
+        assert_eq!(class(10, 60), Difficulty::Hard);
+        assert_eq!(class(0, 10), Difficulty::VeryHard);
+        assert_eq!(class(0, 0), Difficulty::Impossible);
+    }
+
+    #[test]
+    fn a_ladder_that_is_not_monotonic_says_why() {
+        let close = ladder_notes(&[bot("greedy", 70, 10), bot("lookahead", 65, 10)]);
+        assert_eq!(
+            close,
+            ["lookahead passes 65.0%, less than greedy at 70.0%: within sampling noise: the 95% intervals overlap; more games would separate them"]
+        );
+        let far = ladder_notes(&[bot("greedy", 90, 10), bot("lookahead", 40, 10)]);
+        assert!(far[0].ends_with(
+            "beyond sampling noise: the stronger bot's strategy does worse on this level"
+        ));
+        assert!(ladder_notes(&[bot("random", 10, 10), bot("greedy", 90, 10)]).is_empty());
+    }
+
+    #[test]
+    fn star_thresholds_above_every_score_are_named() {
+        let bots = [bot("random", 0, 900), bot("heuristic", 50, 1200)];
+        assert_eq!(
+            unreached_stars(&bots, &[300, 1000, 1500]),
+            ["3 stars (1500 points): no bot reached it in 200 games (best score 1200)"]
+        );
+    }
+}

@@ -105,13 +105,16 @@ pub fn table(report: &TuneReport) -> String {
     text + &notes(report)
 }
 
-/// Per level, what a designer should look at: a ladder that is not monotonic, star thresholds
-/// no bot reached.
+/// Per level, what a designer should look at: a ladder that is not monotonic (a note) and star
+/// thresholds no bot reached (a warning: the stars may be out of any player's reach).
 pub fn notes(report: &TuneReport) -> String {
     let mut text = String::new();
     for level in &report.levels {
-        for note in level.ladder_notes.iter().chain(&level.unreached_stars) {
+        for note in &level.ladder_notes {
             let _ = writeln!(text, "note: {}: {note}", level.level_id);
+        }
+        for warning in &level.unreached_stars {
+            let _ = writeln!(text, "warning: {}: {warning}", level.level_id);
         }
     }
     text
@@ -136,7 +139,7 @@ pub fn markdown(report: &TuneReport) -> String {
     if !notes.is_empty() {
         text += "\n## Notes\n\n";
         for line in notes.lines() {
-            text += &format!("- {}\n", line.trim_start_matches("note: "));
+            text += &format!("- {line}\n");
         }
     }
     text
