@@ -8,7 +8,7 @@ use playproof_designer::pack::{check_pack, PackOptions};
 /// Probe games per level in the packs that test the probe: enough to see a level no bot
 /// passes. The others skip it (a debug-build lookahead game takes a while).
 const PROBE_GAMES: u32 = 2;
-const PROBED_PACKS: &[&str] = &["never-passed"];
+const PROBED_PACKS: &[&str] = &["never-passed", "never-playable"];
 
 /// (pack, levels folder inside it, the report's lines).
 const EXPECTED: &[(&str, &str, &[&str])] = &[
@@ -53,6 +53,9 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ]),
     ("unknown-campaign", "levels", &[
         "unknown-campaign/payouts/one.json:20:20: sponsor.campaign_id: found \"spring\"; allowed: a campaign listed in campaigns.json [unknown-campaign]",
+    ]),
+    ("never-playable", "levels", &[
+        "never-playable/levels/one.json:5:11: game: found 2 of 2 probe games over before a single move; allowed: a level the player can act on [never-playable]",
     ]),
     ("duplicate-id", "levls", &[
         "duplicate-id/levls: .: no such file or folder; did you mean duplicate-id/levels? [missing-path]",
