@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use game_core::{Level, SESSION_TICKS_MAX};
 use playproof_bots::{ladder, play, Pacing};
-use playproof_payout::PayoutBook;
+use playproof_payout::{Finish, PayoutBook};
 use serde::Serialize;
 
 use crate::stats::{mean_and_standard_error, percentile, wilson_interval};
@@ -20,6 +20,13 @@ pub const GAMES_MAX: u32 = 1_000_000;
 
 /// A bot tier "passes" a level when it wins at least this share of games.
 const TIER_PASS_RATE: f64 = 0.5;
+
+/// Difficulty boundaries on the strongest bot's pass rate (see [`Difficulty`]): spread so the
+/// shipped pack's 55% to 100% do not all land in one class.
+const MODERATE_PASS_RATE: f64 = 0.9;
+const TRICKY_PASS_RATE: f64 = 0.75;
+/// The random bot passes this often: the level plays itself.
+const TRIVIAL_PASS_RATE: f64 = 0.9;
 
 /// One level to tune: where it came from, its parsed form.
 pub struct TuneLevel {
@@ -41,7 +48,20 @@ struct GameResult {
     score: u32,
     stars: u8,
     moves: u32,
+    /// Under the level's table, `pays_on_loss` as it says.
     payout_fen: i64,
+    /// What this game would be paid if it was lost and the table paid lost games: the cost of
+    /// `pays_on_loss`, 0 for a passed game.
+    loss_payout_fen: i64,
+}
+
+/// One game's score and whether it passed, for histograms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScoredGame {
+    pub score: u32,
+    pub passed: bool,
+    /// Base payout under the level's table.
+    pub payout_fen: i64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -64,25 +84,48 @@ pub struct BotReport {
     pub moves_mean: f64,
     pub payout_mean_fen: f64,
     pub payout_standard_error_fen: f64,
-    /// Every game's score, for the histogram (not in the JSON report).
+    /// Per play, what lost games earn (the table pays on loss) or would earn (it does not):
+    /// the effect of `pays_on_loss`.
+    pub loss_payout_mean_fen: f64,
+    /// Every game's score and pass, for the histogram (not in the JSON report).
     #[serde(skip)]
-    pub scores: Vec<u32>,
+    pub games_played: Vec<ScoredGame>,
 }
 
-/// Which bot tiers pass a level at least half the time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// How hard a level is, from the random bot's and the strongest bot's pass rates: a scale of
+/// seven, weakest evidence first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Difficulty {
-    /// Even random play passes.
+    /// Random play passes at least 90% of the time.
+    Trivial,
+    /// Random play passes at least half the time.
     Easy,
-    /// A one-move thinker passes; random play does not.
-    Medium,
-    /// Only the strongest bot passes.
+    /// The strongest bot passes at least 90% of the time.
+    Moderate,
+    /// The strongest bot passes 75% to 90% of the time.
+    Tricky,
+    /// The strongest bot passes 50% to 75% of the time.
     Hard,
     /// The strongest bot passes sometimes, under half the time.
     VeryHard,
     /// No bot ever passed.
     Impossible,
+}
+
+impl Difficulty {
+    /// The class as reports print it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Difficulty::Trivial => "trivial",
+            Difficulty::Easy => "easy",
+            Difficulty::Moderate => "moderate",
+            Difficulty::Tricky => "tricky",
+            Difficulty::Hard => "hard",
+            Difficulty::VeryHard => "very hard",
+            Difficulty::Impossible => "impossible",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -92,7 +135,16 @@ pub struct LevelReport {
     pub mode: &'static str,
     pub difficulty: Difficulty,
     pub payout_budget_per_play_fen: Option<i64>,
+    /// The payout table pays lost games (`pays_on_loss`).
+    pub pays_on_loss: bool,
+    /// Score thresholds for one, two, three stars.
+    pub star_thresholds: Vec<u32>,
     pub bots: Vec<BotReport>,
+    /// Where the ladder is not monotonic (a stronger bot passing less), and whether that is
+    /// within sampling noise.
+    pub ladder_notes: Vec<String>,
+    /// Star thresholds no game of any bot reached.
+    pub unreached_stars: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -194,14 +246,18 @@ pub fn tune(
                     bot_report(name, &games)
                 })
                 .collect();
+            let table = payouts.table(&entry.level.id);
+            let star_thresholds = entry.level.game.star_thresholds().to_vec();
             LevelReport {
                 path: entry.path.clone(),
                 level_id: entry.level.id.clone(),
                 mode: entry.level.game.mode_name(),
                 difficulty: difficulty(&bots),
-                payout_budget_per_play_fen: payouts
-                    .table(&entry.level.id)
-                    .and_then(|table| table.budget_per_play_fen),
+                payout_budget_per_play_fen: table.and_then(|table| table.budget_per_play_fen),
+                pays_on_loss: table.is_some_and(|table| table.pays_on_loss),
+                ladder_notes: ladder_notes(&bots),
+                unreached_stars: unreached_stars(&bots, &star_thresholds),
+                star_thresholds,
                 bots,
             }
         })
@@ -269,9 +325,19 @@ fn play_one(
     )
     .expect("a bot's own session replays");
     let outcome = recording.outcome;
-    let payout_fen = payouts
-        .owed(&entry.level.id, outcome.score, outcome.stars)
-        .base_fen;
+    let finish = Finish {
+        score: outcome.score,
+        stars: outcome.stars,
+        passed: outcome.passed,
+    };
+    let payout_fen = payouts.owed(&entry.level.id, finish).base_fen;
+    let loss_payout_fen = match payouts.table(&entry.level.id) {
+        Some(table) if !outcome.passed => table.base_fen(Finish {
+            passed: true,
+            ..finish
+        }),
+        _ => 0,
+    };
     (
         bot.name().to_string(),
         GameResult {
@@ -280,6 +346,7 @@ fn play_one(
             stars: outcome.stars,
             moves: recording.inputs.len() as u32,
             payout_fen,
+            loss_payout_fen,
         },
     )
 }
@@ -296,6 +363,8 @@ fn bot_report(name: &str, games: &[GameResult]) -> BotReport {
     }
     let payouts: Vec<i64> = games.iter().map(|game| game.payout_fen).collect();
     let (payout_mean_fen, payout_standard_error_fen) = mean_and_standard_error(&payouts);
+    let loss_payouts: Vec<i64> = games.iter().map(|game| game.loss_payout_fen).collect();
+    let (loss_payout_mean_fen, _) = mean_and_standard_error(&loss_payouts);
     let pass_rate = if count == 0 {
         0.0
     } else {
@@ -317,21 +386,78 @@ fn bot_report(name: &str, games: &[GameResult]) -> BotReport {
             / f64::from(count.max(1)),
         payout_mean_fen,
         payout_standard_error_fen,
-        scores,
+        loss_payout_mean_fen,
+        games_played: games
+            .iter()
+            .map(|game| ScoredGame {
+                score: game.score,
+                passed: game.passed,
+                payout_fen: game.payout_fen,
+            })
+            .collect(),
     }
 }
 
-/// The weakest tier that passes at least half the time names the class (ladders run weakest
-/// first: random, then one-move thinkers, then the strongest).
+/// The class from the random bot's pass rate (ladders run weakest first) and the best pass
+/// rate of any bot (the strongest in name is not always the best; see [`ladder_notes`]).
 fn difficulty(bots: &[BotReport]) -> Difficulty {
-    let strongest = bots.last().map_or(0.0, |bot| bot.pass_rate);
-    match bots.iter().position(|bot| bot.pass_rate >= TIER_PASS_RATE) {
-        Some(0) => Difficulty::Easy,
-        Some(index) if index + 1 < bots.len() => Difficulty::Medium,
-        Some(_) => Difficulty::Hard,
-        None if strongest > 0.0 => Difficulty::VeryHard,
-        None => Difficulty::Impossible,
+    let random = bots.first().map_or(0.0, |bot| bot.pass_rate);
+    let best = bots.iter().map(|bot| bot.pass_rate).fold(0.0, f64::max);
+    match (random, best) {
+        (random, _) if random >= TRIVIAL_PASS_RATE => Difficulty::Trivial,
+        (random, _) if random >= TIER_PASS_RATE => Difficulty::Easy,
+        (_, best) if best >= MODERATE_PASS_RATE => Difficulty::Moderate,
+        (_, best) if best >= TRICKY_PASS_RATE => Difficulty::Tricky,
+        (_, best) if best >= TIER_PASS_RATE => Difficulty::Hard,
+        (_, best) if best > 0.0 => Difficulty::VeryHard,
+        _ => Difficulty::Impossible,
     }
+}
+
+/// A ladder should pass more as it climbs. Where a stronger bot passes less than the one below
+/// it, says so, and whether the gap is within sampling noise (the 95% intervals overlap) or a
+/// real weakness of the stronger bot's strategy on this level.
+fn ladder_notes(bots: &[BotReport]) -> Vec<String> {
+    bots.windows(2)
+        .filter(|pair| pair[1].pass_rate < pair[0].pass_rate)
+        .map(|pair| {
+            let (weaker, stronger) = (&pair[0], &pair[1]);
+            let why = if stronger.pass_rate_high >= weaker.pass_rate_low {
+                "within sampling noise: the 95% intervals overlap; more games would separate them"
+            } else {
+                "beyond sampling noise: the stronger bot's strategy does worse on this level"
+            };
+            format!(
+                "{} passes {:.1}%, less than {} at {:.1}%: {why}",
+                stronger.bot,
+                stronger.pass_rate * 100.0,
+                weaker.bot,
+                weaker.pass_rate * 100.0
+            )
+        })
+        .collect()
+}
+
+/// Star thresholds above every game's score, over every bot.
+fn unreached_stars(bots: &[BotReport], thresholds: &[u32]) -> Vec<String> {
+    let best = bots
+        .iter()
+        .flat_map(|bot| bot.games_played.iter().map(|game| game.score))
+        .max()
+        .unwrap_or(0);
+    let games: u32 = bots.iter().map(|bot| bot.games).sum();
+    thresholds
+        .iter()
+        .enumerate()
+        .filter(|(_, &threshold)| threshold > best)
+        .map(|(index, threshold)| {
+            format!(
+                "{} star{} ({threshold} points): no bot reached it in {games} games (best score {best})",
+                index + 1,
+                if index == 0 { "" } else { "s" }
+            )
+        })
+        .collect()
 }
 
 /// Why a level fails the level-pack gate.
@@ -399,4 +525,58 @@ pub fn gate(report: &TuneReport) -> Vec<GateFailure> {
         }
     }
     failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A bot that passed `passed` of 100 games, each scoring `best` at most.
+    fn bot(name: &str, passed: u32, best: u32) -> BotReport {
+        let games: Vec<GameResult> = (0..100)
+            .map(|game| GameResult {
+                passed: game < passed,
+                score: best * game / 99,
+                ..GameResult::default()
+            })
+            .collect();
+        bot_report(name, &games)
+    }
+
+    #[test]
+    fn difficulty_spreads_over_seven_classes() {
+        let class = |random, strongest| {
+            difficulty(&[bot("random", random, 10), bot("lookahead", strongest, 10)])
+        };
+        assert_eq!(class(95, 100), Difficulty::Trivial);
+        assert_eq!(class(60, 100), Difficulty::Easy);
+        assert_eq!(class(10, 95), Difficulty::Moderate);
+        assert_eq!(class(10, 80), Difficulty::Tricky);
+        assert_eq!(class(10, 60), Difficulty::Hard);
+        assert_eq!(class(0, 10), Difficulty::VeryHard);
+        assert_eq!(class(0, 0), Difficulty::Impossible);
+    }
+
+    #[test]
+    fn a_ladder_that_is_not_monotonic_says_why() {
+        let close = ladder_notes(&[bot("greedy", 70, 10), bot("lookahead", 65, 10)]);
+        assert_eq!(
+            close,
+            ["lookahead passes 65.0%, less than greedy at 70.0%: within sampling noise: the 95% intervals overlap; more games would separate them"]
+        );
+        let far = ladder_notes(&[bot("greedy", 90, 10), bot("lookahead", 40, 10)]);
+        assert!(far[0].ends_with(
+            "beyond sampling noise: the stronger bot's strategy does worse on this level"
+        ));
+        assert!(ladder_notes(&[bot("random", 10, 10), bot("greedy", 90, 10)]).is_empty());
+    }
+
+    #[test]
+    fn star_thresholds_above_every_score_are_named() {
+        let bots = [bot("random", 0, 900), bot("heuristic", 50, 1200)];
+        assert_eq!(
+            unreached_stars(&bots, &[300, 1000, 1500]),
+            ["3 stars (1500 points): no bot reached it in 200 games (best score 1200)"]
+        );
+    }
 }

@@ -70,6 +70,7 @@ fn the_gate_fails_a_level_whose_expected_payout_exceeds_its_budget() {
             }],
             sponsor: None,
             budget_per_play_fen: Some(1),
+            pays_on_loss: true,
         }],
         vec![],
     )

@@ -19,8 +19,8 @@ pub const LEVEL_FILE_BYTES_MAX: usize = 64 * 1024;
 /// Longest level id, in bytes.
 pub const LEVEL_ID_BYTES_MAX: usize = 64;
 
-/// Longest level display name, in bytes.
-pub const LEVEL_NAME_BYTES_MAX: usize = 120;
+/// Longest level display name, in characters (what a designer counts, whatever the script).
+pub const LEVEL_NAME_CHARS_MAX: usize = 120;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -62,9 +62,18 @@ pub struct Problem {
     pub path: String,
     pub found: String,
     pub allowed: String,
+    /// The named rule behind a check that decides whether a level can work at all (e.g.
+    /// `no-possible-swap`); `None` for a field's own range or shape.
+    pub rule: Option<&'static str>,
 }
 
 impl Problem {
+    /// Names the rule that found this problem.
+    pub fn rule(mut self, name: &'static str) -> Self {
+        self.rule = Some(name);
+        self
+    }
+
     pub fn new(
         path: impl Into<String>,
         found: impl fmt::Display,
@@ -74,6 +83,7 @@ impl Problem {
             path: path.into(),
             found: found.to_string(),
             allowed: allowed.into(),
+            rule: None,
         }
     }
 }
@@ -151,12 +161,28 @@ impl Level {
                 format!("1 to {LEVEL_ID_BYTES_MAX} characters of a-z, 0-9 and -"),
             ));
         }
-        if self.name.trim().is_empty() || self.name.len() > LEVEL_NAME_BYTES_MAX {
-            problems.push(Problem::new(
+        let name_chars = self.name.chars().count();
+        if !self.name.chars().any(is_visible) || name_chars > LEVEL_NAME_CHARS_MAX {
+            let found = if name_chars > LEVEL_NAME_CHARS_MAX {
+                format!("{name_chars} characters")
+            } else {
+                format!("{:?}", self.name)
+            };
+            let problem = Problem::new(
                 "name",
-                format!("{:?}", self.name),
-                format!("1 to {LEVEL_NAME_BYTES_MAX} bytes of visible text"),
-            ));
+                found,
+                format!("1 to {LEVEL_NAME_CHARS_MAX} characters of visible text"),
+            );
+            // Spaces alone are plainly empty; other invisible characters need the rule named.
+            let hidden = self
+                .name
+                .chars()
+                .any(|character| !character.is_whitespace());
+            problems.push(if hidden && name_chars <= LEVEL_NAME_CHARS_MAX {
+                problem.rule("name-invisible")
+            } else {
+                problem
+            });
         }
         match &self.game {
             LevelGame::Match3(spec) => spec.validate("game.match3", &mut problems),
@@ -164,6 +190,51 @@ impl Level {
         }
         problems
     }
+}
+
+impl LevelGame {
+    /// An upper bound on any session's score on this level, or `None` when the fields it is
+    /// computed from are invalid. Star thresholds and score payouts above it can never be met.
+    pub fn score_ceiling_points(&self) -> Option<u32> {
+        match self {
+            LevelGame::Match3(spec) => spec.score_ceiling_points(),
+            LevelGame::MergeDrop(spec) => spec.score_ceiling_points(),
+        }
+    }
+
+    /// The star thresholds, lowest first.
+    pub fn star_thresholds(&self) -> &[u32] {
+        match self {
+            LevelGame::Match3(spec) => &spec.stars,
+            LevelGame::MergeDrop(spec) => &spec.stars,
+        }
+    }
+}
+
+/// True for a character a player can see: not whitespace, not a control character, not an
+/// invisible format character (zero-width spaces and joiners, bidirectional marks, the BOM,
+/// the soft hyphen). A name made only of the others looks empty on screen.
+pub fn is_visible(character: char) -> bool {
+    let invisible_format = matches!(
+        character,
+        '\u{00ad}'
+            | '\u{034f}'
+            | '\u{061c}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{17b4}'
+            | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{fff0}'..='\u{fff8}'
+    );
+    !(character.is_whitespace() || character.is_control() || invisible_format)
 }
 
 /// Refuses text whose first value is not a JSON object: serde would read a level from a JSON

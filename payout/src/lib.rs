@@ -8,6 +8,8 @@
 //!   "sponsor": { "campaign_id": "spring", "boost_fen": 10 } }
 //! ```
 //! The highest tier whose `at_least` the result reaches pays; below every tier pays nothing.
+//! A lost game (objectives not met) pays nothing unless the table says `"pays_on_loss": true`:
+//! stars come from the score alone, so without the rule a failed game can earn money.
 //! `campaigns.json` in the same directory lists the campaigns and their initial budgets.
 
 use std::collections::BTreeMap;
@@ -43,7 +45,10 @@ pub enum PayoutError {
         source: serde_json::Error,
     },
     #[error("{path}: {problem}")]
-    Invalid { path: PathBuf, problem: String },
+    Invalid {
+        path: PathBuf,
+        problem: TableProblem,
+    },
     #[error("{path}: more than {PAYOUT_FILES_MAX} payout files")]
     TooManyFiles { path: PathBuf },
 }
@@ -85,6 +90,146 @@ pub struct PayoutTable {
     /// level-pack gate fails a level whose estimate exceeds it.
     #[serde(default)]
     pub budget_per_play_fen: Option<i64>,
+    /// Whether a lost game (objectives not met) is paid by its score or stars. Off by default:
+    /// stars come from the score alone, so a failed game can reach a paying tier.
+    #[serde(default)]
+    pub pays_on_loss: bool,
+}
+
+/// One thing wrong with a payout file: the field path, what was found, what is allowed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableProblem {
+    pub path: String,
+    pub found: String,
+    pub allowed: String,
+    /// The named rule, for problems beyond a field's own range (e.g. `tier-pays-less`).
+    pub rule: Option<&'static str>,
+}
+
+impl std::fmt::Display for TableProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: found {}; allowed: {}",
+            self.path, self.found, self.allowed
+        )
+    }
+}
+
+impl TableProblem {
+    pub fn new(path: impl Into<String>, found: impl ToString, allowed: impl Into<String>) -> Self {
+        TableProblem {
+            path: path.into(),
+            found: found.to_string(),
+            allowed: allowed.into(),
+            rule: None,
+        }
+    }
+}
+
+/// How a verified game ended, as far as payouts care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Finish {
+    pub score: u32,
+    pub stars: u8,
+    /// The level's objectives were met.
+    pub passed: bool,
+}
+
+impl PayoutTable {
+    /// Every problem this table has on its own (campaigns and levels are checked by whoever
+    /// holds them); empty when it is valid.
+    pub fn problems(&self) -> Vec<TableProblem> {
+        let mut problems = Vec::new();
+        if let Err(problem) = check_id(&self.level_id) {
+            problems.push(TableProblem::new(
+                "level_id",
+                format!("{:?}", self.level_id),
+                problem,
+            ));
+        }
+        if self.tiers.is_empty() || self.tiers.len() > TIERS_MAX {
+            problems.push(TableProblem::new(
+                "tiers",
+                format!("{} tiers", self.tiers.len()),
+                format!("1 to {TIERS_MAX} tiers"),
+            ));
+        }
+        for (index, tier) in self.tiers.iter().enumerate() {
+            if !(0..=TIER_PAYOUT_FEN_MAX).contains(&tier.payout_fen) {
+                problems.push(TableProblem::new(
+                    format!("tiers[{index}].payout_fen"),
+                    tier.payout_fen,
+                    format!("0 to {TIER_PAYOUT_FEN_MAX}"),
+                ));
+            }
+            let Some(previous) = index.checked_sub(1).map(|before| &self.tiers[before]) else {
+                continue;
+            };
+            if tier.at_least <= previous.at_least {
+                problems.push(TableProblem::new(
+                    format!("tiers[{index}].at_least"),
+                    tier.at_least,
+                    format!(
+                        "more than tiers[{}].at_least {} (tiers strictly increase)",
+                        index - 1,
+                        previous.at_least
+                    ),
+                ));
+            } else if tier.payout_fen < previous.payout_fen {
+                let mut problem = TableProblem::new(
+                    format!("tiers[{index}].payout_fen"),
+                    format!(
+                        "{} for a better result than tiers[{}] pays ({})",
+                        tier.payout_fen,
+                        index - 1,
+                        previous.payout_fen
+                    ),
+                    format!(
+                        "at least {} (a better result never pays less)",
+                        previous.payout_fen
+                    ),
+                );
+                problem.rule = Some("tier-pays-less");
+                problems.push(problem);
+            }
+        }
+        if let Some(budget) = self.budget_per_play_fen {
+            if !(0..=TIER_PAYOUT_FEN_MAX).contains(&budget) {
+                problems.push(TableProblem::new(
+                    "budget_per_play_fen",
+                    budget,
+                    format!("0 to {TIER_PAYOUT_FEN_MAX}"),
+                ));
+            }
+        }
+        if let Some(sponsor) = &self.sponsor {
+            if !(0..=TIER_PAYOUT_FEN_MAX).contains(&sponsor.boost_fen) {
+                problems.push(TableProblem::new(
+                    "sponsor.boost_fen",
+                    sponsor.boost_fen,
+                    format!("0 to {TIER_PAYOUT_FEN_MAX}"),
+                ));
+            }
+        }
+        problems
+    }
+
+    /// The base payout for `finish` under this table, in fen.
+    pub fn base_fen(&self, finish: Finish) -> i64 {
+        if !finish.passed && !self.pays_on_loss {
+            return 0;
+        }
+        let reached = match self.basis {
+            Basis::Score => finish.score,
+            Basis::Stars => u32::from(finish.stars),
+        };
+        self.tiers
+            .iter()
+            .rev()
+            .find(|tier| reached >= tier.at_least)
+            .map_or(0, |tier| tier.payout_fen)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -165,99 +310,67 @@ impl PayoutBook {
     }
 
     fn add_campaign(&mut self, path: &Path, campaign: Campaign) -> Result<(), PayoutError> {
-        let invalid = |problem: String| PayoutError::Invalid {
+        let invalid = |field: &str, found: String, allowed: String| PayoutError::Invalid {
             path: path.to_path_buf(),
-            problem,
+            problem: TableProblem::new(field, found, allowed),
         };
-        check_id(&campaign.id).map_err(|problem| invalid(format!("campaign id: {problem}")))?;
+        check_id(&campaign.id)
+            .map_err(|allowed| invalid("id", format!("{:?}", campaign.id), allowed))?;
         if campaign.initial_budget_fen < 0 {
-            return Err(invalid(format!(
-                "campaign {}: initial_budget_fen is {}; it must be 0 or more",
-                campaign.id, campaign.initial_budget_fen
-            )));
+            return Err(invalid(
+                "initial_budget_fen",
+                format!("{} (campaign {})", campaign.initial_budget_fen, campaign.id),
+                "0 or more".into(),
+            ));
         }
         if self.campaigns.contains_key(&campaign.id) {
-            return Err(invalid(format!("campaign {} is listed twice", campaign.id)));
+            return Err(invalid(
+                "id",
+                format!("campaign {} a second time", campaign.id),
+                "each campaign once".into(),
+            ));
         }
         self.campaigns.insert(campaign.id.clone(), campaign);
         Ok(())
     }
 
     fn add_table(&mut self, path: &Path, table: PayoutTable) -> Result<(), PayoutError> {
-        let invalid = |problem: String| PayoutError::Invalid {
+        let invalid = |problem: TableProblem| PayoutError::Invalid {
             path: path.to_path_buf(),
             problem,
         };
-        check_id(&table.level_id).map_err(|problem| invalid(format!("level_id: {problem}")))?;
-        if table.tiers.is_empty() || table.tiers.len() > TIERS_MAX {
-            return Err(invalid(format!(
-                "{} tiers; allowed 1 to {TIERS_MAX}",
-                table.tiers.len()
-            )));
-        }
-        for (index, tier) in table.tiers.iter().enumerate() {
-            if !(0..=TIER_PAYOUT_FEN_MAX).contains(&tier.payout_fen) {
-                return Err(invalid(format!(
-                    "tiers[{index}].payout_fen is {}; allowed 0 to {TIER_PAYOUT_FEN_MAX}",
-                    tier.payout_fen
-                )));
-            }
-            if index > 0 && tier.at_least <= table.tiers[index - 1].at_least {
-                return Err(invalid(format!(
-                    "tiers[{index}].at_least is {}; tiers must strictly increase",
-                    tier.at_least
-                )));
-            }
-        }
-        if let Some(budget) = table.budget_per_play_fen {
-            if !(0..=TIER_PAYOUT_FEN_MAX).contains(&budget) {
-                return Err(invalid(format!(
-                    "budget_per_play_fen is {budget}; allowed 0 to {TIER_PAYOUT_FEN_MAX}"
-                )));
-            }
+        if let Some(problem) = table.problems().into_iter().next() {
+            return Err(invalid(problem));
         }
         if let Some(sponsor) = &table.sponsor {
-            if !(0..=TIER_PAYOUT_FEN_MAX).contains(&sponsor.boost_fen) {
-                return Err(invalid(format!(
-                    "sponsor.boost_fen is {}; allowed 0 to {TIER_PAYOUT_FEN_MAX}",
-                    sponsor.boost_fen
-                )));
-            }
             if !self.campaigns.contains_key(&sponsor.campaign_id) {
-                return Err(invalid(format!(
-                    "sponsor.campaign_id {:?} is not listed in {CAMPAIGNS_FILE}",
-                    sponsor.campaign_id
+                return Err(invalid(TableProblem::new(
+                    "sponsor.campaign_id",
+                    format!("{:?}", sponsor.campaign_id),
+                    format!("a campaign listed in {CAMPAIGNS_FILE}"),
                 )));
             }
         }
         if self.tables.contains_key(&table.level_id) {
-            return Err(invalid(format!(
-                "level {} has a second payout table",
-                table.level_id
+            return Err(invalid(TableProblem::new(
+                "level_id",
+                format!("{:?}, which already has a payout table", table.level_id),
+                "one payout table per level",
             )));
         }
         self.tables.insert(table.level_id.clone(), table);
         Ok(())
     }
 
-    /// What a verified `score` / `stars` on `level_id` is owed. Levels without a table pay 0.
-    pub fn owed(&self, level_id: &str, score: u32, stars: u8) -> Owed {
+    /// What a verified game on `level_id` is owed. Levels without a table pay 0.
+    pub fn owed(&self, level_id: &str, finish: Finish) -> Owed {
         let Some(table) = self.tables.get(level_id) else {
             return Owed {
                 base_fen: 0,
                 boost: None,
             };
         };
-        let reached = match table.basis {
-            Basis::Score => score,
-            Basis::Stars => u32::from(stars),
-        };
-        let base_fen = table
-            .tiers
-            .iter()
-            .rev()
-            .find(|tier| reached >= tier.at_least)
-            .map_or(0, |tier| tier.payout_fen);
+        let base_fen = table.base_fen(finish);
         let boost = table
             .sponsor
             .as_ref()
@@ -298,12 +411,13 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, PayoutErr
     })
 }
 
-/// Ids are lowercase letters, digits and `-`, 1 to [`CAMPAIGN_ID_BYTES_MAX`] bytes.
+/// Ids are lowercase letters, digits and `-`, 1 to [`CAMPAIGN_ID_BYTES_MAX`] bytes; the error
+/// says what is allowed.
 fn check_id(id: &str) -> Result<(), String> {
     let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
     if id.is_empty() || id.len() > CAMPAIGN_ID_BYTES_MAX || !id.chars().all(allowed) {
         return Err(format!(
-            "{id:?} must be 1 to {CAMPAIGN_ID_BYTES_MAX} lowercase letters, digits or '-'"
+            "1 to {CAMPAIGN_ID_BYTES_MAX} characters of a-z, 0-9 and -"
         ));
     }
     Ok(())
@@ -312,6 +426,14 @@ fn check_id(id: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn won(score: u32, stars: u8) -> Finish {
+        Finish {
+            score,
+            stars,
+            passed: true,
+        }
+    }
 
     fn book() -> PayoutBook {
         PayoutBook::new(
@@ -334,6 +456,7 @@ mod tests {
                         boost_fen: 7,
                     }),
                     budget_per_play_fen: None,
+                    pays_on_loss: true,
                 },
                 PayoutTable {
                     level_id: "score-level".into(),
@@ -344,6 +467,7 @@ mod tests {
                     }],
                     sponsor: None,
                     budget_per_play_fen: Some(2),
+                    pays_on_loss: false,
                 },
             ],
             vec![Campaign {
@@ -358,29 +482,49 @@ mod tests {
     fn the_highest_reached_tier_pays_and_sponsors_boost_only_paying_results() {
         let book = book();
         assert_eq!(
-            book.owed("stars-level", 0, 0),
+            book.owed("stars-level", won(0, 0)),
             Owed {
                 base_fen: 0,
                 boost: None
             }
         );
         assert_eq!(
-            book.owed("stars-level", 0, 2),
+            book.owed("stars-level", won(0, 2)),
             Owed {
                 base_fen: 5,
                 boost: Some(("spring".into(), 7))
             }
         );
-        assert_eq!(book.owed("stars-level", 0, 3).base_fen, 20);
-        assert_eq!(book.owed("score-level", 999, 3).base_fen, 0);
+        assert_eq!(book.owed("stars-level", won(0, 3)).base_fen, 20);
+        assert_eq!(book.owed("score-level", won(999, 3)).base_fen, 0);
         assert_eq!(
-            book.owed("score-level", 1000, 0),
+            book.owed("score-level", won(1000, 0)),
             Owed {
                 base_fen: 3,
                 boost: None
             }
         );
-        assert_eq!(book.owed("no-table", 5000, 3).base_fen, 0);
+        assert_eq!(book.owed("no-table", won(5000, 3)).base_fen, 0);
+    }
+
+    #[test]
+    fn a_lost_game_pays_only_where_the_table_says_so() {
+        let book = book();
+        let lost = |score, stars| Finish {
+            score,
+            stars,
+            passed: false,
+        };
+        // "stars-level" pays on loss; "score-level" does not.
+        assert_eq!(book.owed("stars-level", lost(0, 2)).base_fen, 5);
+        assert_eq!(
+            book.owed("score-level", lost(5000, 3)),
+            Owed {
+                base_fen: 0,
+                boost: None
+            }
+        );
+        assert_eq!(book.owed("score-level", won(5000, 3)).base_fen, 3);
     }
 
     #[test]
@@ -391,6 +535,7 @@ mod tests {
             tiers,
             sponsor,
             budget_per_play_fen: None,
+            pays_on_loss: false,
         };
         let cases = [
             (table(vec![], None), "0 tiers"),
@@ -418,7 +563,7 @@ mod tests {
                     }],
                     None,
                 ),
-                "payout_fen is -1",
+                "tiers[0].payout_fen: found -1",
             ),
             (
                 table(
@@ -434,6 +579,22 @@ mod tests {
                 "not listed",
             ),
         ];
+        let cases = cases.into_iter().chain([(
+            table(
+                vec![
+                    Tier {
+                        at_least: 1,
+                        payout_fen: 9,
+                    },
+                    Tier {
+                        at_least: 2,
+                        payout_fen: 4,
+                    },
+                ],
+                None,
+            ),
+            "tiers[1].payout_fen: found 4 for a better result than tiers[0] pays (9)",
+        )]);
         for (table, expected) in cases {
             let error = PayoutBook::new(vec![table], vec![])
                 .unwrap_err()
@@ -457,7 +618,7 @@ mod tests {
             .tables()
             .all(|table| table.budget_per_play_fen.is_some()));
         assert_eq!(
-            book.owed("m3-05-jelly", 0, 3),
+            book.owed("m3-05-jelly", won(0, 3)),
             Owed {
                 base_fen: 30,
                 boost: Some(("launch-week".into(), 10))

@@ -1,11 +1,18 @@
-//! `playproof levels check [PATH…]` and `playproof levels schema`: the level designers' checks.
+//! `playproof levels check [PATH…]`, `levels schema` and `levels render`: the level designers'
+//! checks, the JSON Schema, and a picture of a level's start.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use playproof_designer::check::{check_file, Finding};
-use playproof_designer::files::level_paths;
+use playproof_designer::pack::{check_pack, PackOptions};
+use playproof_designer::probe::PROBE_GAMES_DEFAULT;
 use playproof_designer::schema::{level_schema_json, SCHEMA_PATH};
+
+use crate::render_cmd;
+
+/// Where the shipped levels and their payout tables live, relative to the repository root.
+const LEVELS_DIR: &str = "assets/levels";
+const PAYOUTS_DIR: &str = "assets/payouts";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -15,18 +22,42 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Command {
-    /// Check level files (or every `*.json` under directories); default: assets/levels.
-    Check { paths: Vec<PathBuf> },
+    /// Check level files (or every `*.json` under folders; default: assets/levels), the payout
+    /// tables beside them, and a few probe games per level.
+    Check(CheckArgs),
     /// Print the levels' JSON Schema, or write it to assets/schema/ with --write.
     Schema {
         #[arg(long)]
         write: bool,
     },
+    /// Draw a level's starting board (match-3) or its container and tiers (merge-drop).
+    Render(render_cmd::Args),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    paths: Vec<PathBuf>,
+    /// Payout tables' folder. Default: assets/payouts for the default levels, or the `payouts`
+    /// folder beside a single levels folder when there is one.
+    #[arg(long, conflicts_with = "no_payouts")]
+    payouts: Option<PathBuf>,
+    /// Skip the payout table checks.
+    #[arg(long)]
+    no_payouts: bool,
+    /// Probe games per level by its strongest bot (0: none).
+    #[arg(long, default_value_t = PROBE_GAMES_DEFAULT)]
+    probe: u32,
+    /// Seed of the probe games.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Exit non-zero on warnings too (for CI).
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 pub fn run(args: Args) -> Result<()> {
     match args.command {
-        Command::Check { paths } => check(paths),
+        Command::Check(args) => check(args),
         Command::Schema { write: false } => {
             print!("{}", level_schema_json());
             Ok(())
@@ -37,32 +68,63 @@ pub fn run(args: Args) -> Result<()> {
             println!("wrote {SCHEMA_PATH}");
             Ok(())
         }
+        Command::Render(args) => render_cmd::run(args),
     }
 }
 
-fn check(paths: Vec<PathBuf>) -> Result<()> {
-    let roots = if paths.is_empty() {
-        vec![PathBuf::from("assets/levels")]
+/// The payout folder for `roots` when none was named.
+fn default_payouts(roots: &[PathBuf], defaulted: bool) -> Option<PathBuf> {
+    if defaulted {
+        return Some(PathBuf::from(PAYOUTS_DIR));
+    }
+    match roots {
+        [root] if root.is_dir() => {
+            let beside = root.parent().unwrap_or(Path::new(".")).join("payouts");
+            beside.is_dir().then_some(beside)
+        }
+        _ => None,
+    }
+}
+
+fn check(args: CheckArgs) -> Result<()> {
+    let defaulted = args.paths.is_empty();
+    let roots = if defaulted {
+        vec![PathBuf::from(LEVELS_DIR)]
     } else {
-        paths
+        args.paths
     };
-    let files = level_paths(&roots).context("listing level files")?;
-    let findings: Vec<Finding> = files.iter().flat_map(|file| check_file(file)).collect();
-    for finding in &findings {
+    let payouts = match (args.no_payouts, args.payouts) {
+        (true, _) => None,
+        (false, Some(dir)) => Some(dir),
+        (false, None) => default_payouts(&roots, defaulted),
+    };
+    match &payouts {
+        Some(dir) => println!("payout tables: {}", dir.display()),
+        None => println!("payout tables: not checked (none beside the levels; --payouts DIR)"),
+    }
+    let report = check_pack(&PackOptions {
+        roots,
+        payouts,
+        probe_games: args.probe,
+        probe_seed: args.seed,
+    });
+    for finding in &report.findings {
         println!("{finding}");
     }
-    let bad_files = files
-        .iter()
-        .filter(|file| findings.iter().any(|finding| &finding.file == *file))
-        .count();
     println!(
-        "checked {} level file(s): {} with problems, {} problem(s) in all",
-        files.len(),
-        bad_files,
-        findings.len()
+        "checked {} level file(s) and {} payout table(s), {} probe game(s) per level (seed {}): {} error(s), {} warning(s)",
+        report.level_files,
+        report.payout_files,
+        args.probe,
+        args.seed,
+        report.errors(),
+        report.warnings()
     );
-    if !findings.is_empty() {
-        bail!("{} level file(s) have problems", bad_files);
+    if report.errors() > 0 {
+        bail!("{} error(s) in the level pack", report.errors());
+    }
+    if args.deny_warnings && report.warnings() > 0 {
+        bail!("{} warning(s) and --deny-warnings", report.warnings());
     }
     Ok(())
 }

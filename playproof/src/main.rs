@@ -8,6 +8,7 @@ mod ledger;
 mod levels;
 mod levels_cmd;
 mod play;
+mod render_cmd;
 mod replay_cmd;
 mod serve;
 mod session;

@@ -62,6 +62,8 @@ pub struct SessionFacts {
 pub struct Scored {
     pub score: u32,
     pub stars: u8,
+    /// The level's objectives were met (a lost game pays only where its table says so).
+    pub passed: bool,
 }
 
 /// A proof whose signatures hold: who played what, and what the judge needs.

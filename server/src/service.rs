@@ -538,9 +538,14 @@ impl Service {
             .map_err(ApiError::internal)?;
         drop(permit);
         let owed = match &verdict {
-            Ok(scored) => self
-                .payouts
-                .owed(&session.level_id, scored.score, scored.stars),
+            Ok(scored) => self.payouts.owed(
+                &session.level_id,
+                crate::payout::Finish {
+                    score: scored.score,
+                    stars: scored.stars,
+                    passed: scored.passed,
+                },
+            ),
             Err(_) => crate::payout::Owed {
                 base_fen: 0,
                 boost: None,

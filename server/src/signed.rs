@@ -159,6 +159,7 @@ impl ProofCheck for SignedProofCheck {
         Ok(Scored {
             score: accepted.score,
             stars: accepted.stars,
+            passed: accepted.passed,
         })
     }
 }

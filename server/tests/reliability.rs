@@ -240,7 +240,8 @@ fn write_assets() -> TempDir {
     std::fs::create_dir_all(assets.0.join("payouts")).unwrap();
     std::fs::write(assets.0.join("levels/test-level.json"), level_file()).unwrap();
     let table = serde_json::json!({
-        "level_id": LEVEL_ID, "basis": "score", "tiers": [{ "at_least": 0, "payout_fen": PAYOUT_FEN }]
+        "level_id": LEVEL_ID, "basis": "score", "tiers": [{ "at_least": 0, "payout_fen": PAYOUT_FEN }],
+        "pays_on_loss": true
     });
     std::fs::write(assets.0.join("payouts/test-level.json"), table.to_string()).unwrap();
     let policy = serde_json::to_string(&lenient_plausibility()).unwrap();

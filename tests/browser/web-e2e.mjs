@@ -13,8 +13,8 @@ import { newTab, pageState, playMatch3, playMergeDrop, startLevel, waitForReceip
 const MATCH3_LEVEL = 'm3-01-first-steps';
 const MERGE_LEVEL = 'md-01-classic';
 const PAYOUT_TABLES = [
-  { level_id: MATCH3_LEVEL, basis: 'score', tiers: [{ at_least: 1, payout_fen: 7 }] },
-  { level_id: MERGE_LEVEL, basis: 'score', tiers: [{ at_least: 1, payout_fen: 3 }] },
+  { level_id: MATCH3_LEVEL, basis: 'score', tiers: [{ at_least: 1, payout_fen: 7 }], pays_on_loss: true },
+  { level_id: MERGE_LEVEL, basis: 'score', tiers: [{ at_least: 1, payout_fen: 3 }], pays_on_loss: true },
 ];
 /** md-01-classic's clock is three minutes; the game ends sooner when the box overflows. */
 const MERGE_DEADLINE_MS = 200_000;

@@ -76,23 +76,27 @@ fn minigame_projects() -> Result<()> {
     )
 }
 
-/// The level-pack gate on a small game count: no shipped level impossible for its strongest
-/// bot, none paying more per play than its budget. Fixed seed, so the verdict is repeatable.
+/// The level pack's checks, then the level-pack gate on a small game count, over the whole
+/// pack. `levels check --deny-warnings`: every level file, payout table and probe game clean.
+/// The gate: no shipped level impossible for its strongest bot, none paying more per play than
+/// its budget. Fixed seeds, so the verdicts are repeatable; the time is printed because the
+/// gate must stay well inside the test command's budget (under a minute on 2 busy cores).
 fn level_pack_gate() -> Result<()> {
-    cargo(&[
-        "run",
-        "--release",
-        "--quiet",
-        "-p",
-        "playproof",
-        "--",
-        "tune",
-        "--games",
-        "40",
-        "--seed",
-        "7",
-        "--gate",
-    ])
+    let started = std::time::Instant::now();
+    let playproof = ["run", "--release", "--quiet", "-p", "playproof", "--"];
+    cargo(&[&playproof[..], &["levels", "check", "--deny-warnings"]].concat())?;
+    cargo(
+        &[
+            &playproof[..],
+            &["tune", "--games", "40", "--seed", "7", "--gate"],
+        ]
+        .concat(),
+    )?;
+    println!(
+        "level-pack checks and gate: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// game-wasm's browser API (`game-wasm/tests/web.rs`) in headless Chromium through

@@ -231,6 +231,8 @@ impl Match3Level {
     /// Pushes every problem with this level onto `problems`, each with its field path under
     /// `path` (e.g. `game.match3`).
     pub fn validate(&self, path: &str, problems: &mut Vec<Problem>) {
+        // Problems of the named whole-level rules, appended after the field problems.
+        let mut ruled = Vec::new();
         let mut push = |field: String, found: String, allowed: String| {
             problems.push(Problem::new(format!("{path}.{field}"), found, allowed));
         };
@@ -433,6 +435,15 @@ impl Match3Level {
                     "no 3 open cells in a line".into(),
                     "at least one row or column with 3 open cells in a line".into(),
                 );
+            } else if !swap_can_ever_match(board) {
+                ruled.push(
+                    Problem::new(
+                        format!("{path}.layout"),
+                        "no swap that can ever make a line (every game is lost before its first move)",
+                        "two neighbouring unlocked pieces whose swap can complete 3 open cells in a line",
+                    )
+                    .rule("no-possible-swap"),
+                );
             }
             if let Some(line) = self.fixed_line(board) {
                 push(
@@ -510,6 +521,20 @@ impl Match3Level {
                             format!("{at}.collect.count"),
                             format!("{count}"),
                             format!("1 to {COLLECT_COUNT_MAX}"),
+                        );
+                    } else if ceiling_known && u32::from(*count) > self.collect_ceiling(playable) {
+                        ruled.push(
+                            Problem::new(
+                                format!("{path}.{at}.collect.count"),
+                                count,
+                                format!(
+                                    "1 to {} (what {} move{} could plausibly collect on {playable} open cells)",
+                                    self.collect_ceiling(playable),
+                                    self.moves,
+                                    if self.moves == 1 { "" } else { "s" },
+                                ),
+                            )
+                            .rule("objective-out-of-reach"),
                         );
                     }
                 }
@@ -607,6 +632,33 @@ impl Match3Level {
                 format!("gravity_units to {units_max} (a piece moves at most one cell per tick)"),
             );
         }
+        problems.extend(ruled);
+    }
+
+    /// The most pieces of one colour `moves` could plausibly clear: every open cell, in
+    /// [`CASCADE_ROUNDS_PLAUSIBLE_MAX`] cascade rounds, on every move.
+    fn collect_ceiling(&self, playable: u32) -> u32 {
+        u32::from(self.moves.max(1))
+            .saturating_mul(playable.max(1))
+            .saturating_mul(CASCADE_ROUNDS_PLAUSIBLE_MAX)
+    }
+
+    /// The highest score this level could plausibly reach (the bound star thresholds and score
+    /// targets are checked against), or `None` when the layout is not valid.
+    pub fn score_ceiling_points(&self) -> Option<u32> {
+        let cols = self.layout.first().map_or(0, |row| row.chars().count());
+        let rows_ok =
+            (usize::from(GRID_ROWS_MIN)..=usize::from(GRID_ROWS_MAX)).contains(&self.layout.len());
+        let cols_ok = (usize::from(GRID_COLS_MIN)..=usize::from(GRID_COLS_MAX)).contains(&cols);
+        if !(rows_ok && cols_ok && problems_free_layout(&self.layout, cols)) {
+            return None;
+        }
+        let board = self.template();
+        let playable = board
+            .indices()
+            .filter(|&index| board.tile(index).is_slot())
+            .count() as u32;
+        Some(self.score_ceiling(playable))
     }
 
     /// The highest score a star threshold or score target may ask for.
@@ -724,6 +776,37 @@ fn same_kind(a: &Objective, b: &Objective) -> bool {
         (Objective::Collect { color: x, .. }, Objective::Collect { color: y, .. }) => x == y,
         _ => false,
     }
+}
+
+/// True when some swap could ever make a line, whatever colours the seeded fill chooses: a
+/// colour bomb with an unlocked neighbour, or two neighbouring unlocked cells `p`, `q` and three
+/// open cells in a line through `q` but not `p` (the fill can colour `p` and the line's other
+/// two cells alike and `q` differently). Iced cells match but cannot be swapped. Without such a
+/// pair no shuffle can give the board a legal move, so every game would end at tick 0.
+fn swap_can_ever_match(board: &Board) -> bool {
+    use crate::Direction::{Down, Left, Right, Up};
+    let free = |index: usize| board.tile(index).is_free();
+    let slot = |index: Option<usize>| index.is_some_and(|index| board.tile(index).is_slot());
+    // A line of three open cells through `q` along `axis`, avoiding `p`.
+    let line_through = |q: usize, p: usize, forward: crate::Direction, back: crate::Direction| {
+        let ahead = board.step(q, forward);
+        let ahead2 = ahead.and_then(|at| board.step(at, forward));
+        let behind = board.step(q, back);
+        let behind2 = behind.and_then(|at| board.step(at, back));
+        let avoid = |index: Option<usize>| index != Some(p);
+        let runs = [(ahead, ahead2), (behind, behind2), (behind, ahead)];
+        runs.into_iter()
+            .any(|(a, b)| slot(a) && slot(b) && avoid(a) && avoid(b))
+    };
+    board.indices().filter(|&p| free(p)).any(|p| {
+        [Up, Down, Left, Right].into_iter().any(|direction| {
+            let Some(q) = board.step(p, direction).filter(|&q| free(q)) else {
+                return false;
+            };
+            let bomb = board.piece(p) == Some(Piece::ColorBomb);
+            bomb || line_through(q, p, Right, Left) || line_through(q, p, Down, Up)
+        })
+    })
 }
 
 /// True when every layout row has `cols` known characters.

@@ -121,14 +121,18 @@ impl MergeLevel {
         let (radius_min, radius_max) = (milli_of(RADIUS_MIN), milli_of(RADIUS_MAX));
         for (index, tier) in self.tiers.iter().enumerate() {
             let at = format!("{path}.tiers[{index}]");
-            if !(radius_min..=radius_max).contains(&tier.radius_milli) {
+            let in_range = |radius: i32| (radius_min..=radius_max).contains(&radius);
+            if !in_range(tier.radius_milli) {
                 problems.push(Problem::new(
                     format!("{at}.radius_milli"),
                     tier.radius_milli,
                     format!("{radius_min} to {radius_max}"),
                 ));
             }
-            if let Some(previous) = index.checked_sub(1).map(|i| &self.tiers[i]) {
+            // An out-of-range radius is one root cause: its ordering against the previous tier
+            // is not reported on top of it.
+            let previous = index.checked_sub(1).map(|i| &self.tiers[i]);
+            if let Some(previous) = previous.filter(|_| in_range(tier.radius_milli)) {
                 if tier.radius_milli <= previous.radius_milli {
                     problems.push(Problem::new(
                         format!("{at}.radius_milli"),
@@ -310,29 +314,68 @@ impl MergeLevel {
                     self.drop_y_milli,
                     format!("above the floor {floor} and at most the top {top}"),
                 ));
-            }
-            let lowest_drop = self.drop_y_milli - self.droppable_radius_max_milli().unwrap_or(0);
-            if !(self.danger_y_milli > floor && self.danger_y_milli < lowest_drop) {
-                problems.push(Problem::new(
-                    format!("{path}.danger_y_milli"),
-                    self.danger_y_milli,
-                    format!(
-                        "above the floor {floor} and below a dropped piece's bottom {lowest_drop}"
-                    ),
-                ));
-            }
-            for tier in 0..usize::from(self.droppable_tiers).min(self.tiers.len()) {
-                let radius = self.tiers[tier].radius_milli;
-                let range = self.drop_range_milli(radius);
-                if range.is_none_or(|(low, high)| low > high) {
-                    problems.push(Problem::new(
-                        format!("{path}.tiers[{tier}].radius_milli"),
-                        radius,
-                        "a radius that fits across the container at drop_y_milli",
-                    ));
-                }
+            } else {
+                self.validate_heights(path, problems, floor);
             }
         }
+        self.validate_timing_and_stars(path, problems);
+    }
+
+    /// The danger line and every tier's fit, measured from a valid drop height: with a
+    /// misplaced drop line these would only echo that one mistake.
+    fn validate_heights(&self, path: &str, problems: &mut Vec<Problem>, floor: i32) {
+        let lowest_drop = self.drop_y_milli - self.droppable_radius_max_milli().unwrap_or(0);
+        let danger_ok = self.danger_y_milli > floor && self.danger_y_milli < lowest_drop;
+        if !danger_ok {
+            problems.push(Problem::new(
+                format!("{path}.danger_y_milli"),
+                self.danger_y_milli,
+                format!("above the floor {floor} and below a dropped piece's bottom {lowest_drop}"),
+            ));
+        }
+        let droppable = usize::from(self.droppable_tiers).min(self.tiers.len());
+        let mut droppable_fit = true;
+        for (index, tier) in self.tiers.iter().enumerate().take(droppable) {
+            let range = self.drop_range_milli(tier.radius_milli);
+            if range.is_none_or(|(low, high)| low > high) {
+                droppable_fit = false;
+                problems.push(Problem::new(
+                    format!("{path}.tiers[{index}].radius_milli"),
+                    tier.radius_milli,
+                    "a radius that fits across the container at drop_y_milli",
+                ));
+            }
+        }
+        if !(danger_ok && droppable_fit) {
+            return;
+        }
+        // Tiers made by merges must fit somewhere below the danger line, or the first one made
+        // ends the game (or wedges between the walls). Radii increase, so the first tier too
+        // wide is the one root cause; the larger ones after it are not reported again.
+        let widest = self.widest_below_milli(self.danger_y_milli);
+        let too_wide = self
+            .tiers
+            .iter()
+            .enumerate()
+            .skip(droppable)
+            .find(|(_, tier)| i64::from(tier.radius_milli) * 2 > widest);
+        if let Some((index, tier)) = too_wide {
+            let diameter = i64::from(tier.radius_milli) * 2;
+            problems.push(
+                Problem::new(
+                    format!("{path}.tiers[{index}].radius_milli"),
+                    format!(
+                        "{} (a piece {diameter} wide; the container is at most {widest} wide below the danger line)",
+                        tier.radius_milli
+                    ),
+                    format!("at most {} (half the container's widest span)", widest / 2),
+                )
+                .rule("tier-wider-than-container"),
+            );
+        }
+    }
+
+    fn validate_timing_and_stars(&self, path: &str, problems: &mut Vec<Problem>) {
         let ranges: [(&str, u32, u32, u32); 3] = [
             (
                 "danger_grace_ticks",
@@ -371,6 +414,58 @@ impl MergeLevel {
                 "three strictly increasing positive scores",
             ));
         }
+    }
+
+    /// The container's widest inside span at any height from the floor up to `y_milli`, in
+    /// milli-units. The span is piecewise linear in the height, so its maximum lies at a corner's
+    /// height or at `y_milli` itself.
+    fn widest_below_milli(&self, y_milli: i32) -> i64 {
+        self.container
+            .iter()
+            .map(|point| point[1])
+            .filter(|&y| y <= y_milli)
+            .chain([y_milli])
+            .filter_map(|y| self.span_at(y))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The distance between the leftmost and rightmost wall crossings of height `y_milli`.
+    fn span_at(&self, y_milli: i32) -> Option<i64> {
+        let y = i64::from(y_milli);
+        let crossings = self.container.windows(2).flat_map(|pair| {
+            let ([ax, ay], [bx, by]) = (pair[0].map(i64::from), pair[1].map(i64::from));
+            let spans = (ay <= y && y <= by) || (by <= y && y <= ay);
+            match (spans, ay == by) {
+                (false, _) => [None, None],
+                (true, true) => [Some(ax), Some(bx)],
+                (true, false) => [Some(ax + (y - ay) * (bx - ax) / (by - ay)), None],
+            }
+        });
+        let (low, high) = crossings
+            .flatten()
+            .fold((i64::MAX, i64::MIN), |(low, high), x| {
+                (low.min(x), high.max(x))
+            });
+        (low < high).then_some(high - low)
+    }
+
+    /// An upper bound on any session's score: every drop the clock allows merges once, each
+    /// merge scoring at most the best tier score or the top-pair bonus. `None` when the timing
+    /// fields are out of range.
+    pub fn score_ceiling_points(&self) -> Option<u32> {
+        if self.drop_cooldown_ticks == 0 {
+            return None;
+        }
+        let drops = u64::from(self.time_limit_ticks / self.drop_cooldown_ticks) + 1;
+        let best = self
+            .tiers
+            .iter()
+            .map(|tier| tier.score)
+            .chain([self.top_pair_bonus])
+            .max()
+            .unwrap_or(0);
+        u32::try_from(drops * u64::from(best)).ok()
     }
 
     fn droppable_radius_max_milli(&self) -> Option<i32> {

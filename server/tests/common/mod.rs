@@ -231,6 +231,7 @@ impl Server {
                 }],
                 sponsor,
                 budget_per_play_fen: None,
+                pays_on_loss: true,
             }],
             campaigns,
         )
