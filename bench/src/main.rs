@@ -5,6 +5,7 @@ mod levels;
 mod merge_budget;
 mod peer;
 mod physics;
+mod process;
 mod replay;
 mod scaling;
 mod serve;

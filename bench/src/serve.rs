@@ -37,7 +37,7 @@ const CHILD_ENV: &str = "PLAYPROOF_BENCH_SERVER_CHILD";
 const POSTGRES_URL_ENV: &str = "PLAYPROOF_TEST_POSTGRES_URL";
 /// Offered loads of the mix, in proofs per second (a merge-drop replay costs ~500 match-3
 /// ones, so 10% merge-drop saturates two cores at a few hundred per second).
-const OFFERED_RATES: [u32; 6] = [50, 100, 200, 300, 400, 600];
+const OFFERED_RATES: [u32; 5] = [50, 100, 200, 300, 400];
 /// How long each rate is offered, in seconds.
 const RATE_SECONDS: u32 = 4;
 /// The one-mode rows that price each mode: offered rate and seconds.
@@ -325,19 +325,9 @@ impl Drop for Server {
 }
 
 impl Server {
-    /// CPU time the server process has used so far (user + system), from `/proc/PID/stat`.
+    /// CPU time the server process has used so far (user + system).
     fn cpu_time(&self) -> Duration {
-        let stat =
-            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
-        // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
-        let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-        let fields: Vec<&str> = after_name.split_whitespace().collect();
-        let ticks: u64 = [11, 12]
-            .iter()
-            .filter_map(|&index| fields.get(index)?.parse::<u64>().ok())
-            .sum();
-        // The kernel's clock tick for these counters is 100 Hz on Linux.
-        Duration::from_millis(ticks * 10)
+        crate::process::cpu_time(&self.child.id().to_string())
     }
 
     /// Peak resident memory of the server process so far (VmHWM), in MB.
