@@ -43,7 +43,7 @@ fn replay_tick_by_tick(
         if !events.is_empty() {
             observed.push((now, events.to_vec()));
         }
-        if game.tick() % CHECKPOINT_INTERVAL_TICKS == 0 {
+        if game.tick().is_multiple_of(CHECKPOINT_INTERVAL_TICKS) {
             checkpoints.push(Checkpoint {
                 tick: game.tick(),
                 hash: game.state_hash(),
@@ -140,7 +140,7 @@ proptest! {
                 prop_assert_eq!(game.state_hash(), game.state_hash_fresh());
             }
             game.step();
-            if game.tick() % hash_every == 0 {
+            if game.tick().is_multiple_of(hash_every) {
                 prop_assert_eq!(game.state_hash(), game.state_hash_fresh(), "tick {}", game.tick());
             }
         }

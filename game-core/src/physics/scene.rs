@@ -47,6 +47,15 @@ impl Scene {
     }
 
     /// Every body, sorted by serial.
+    /// Bodies not asleep.
+    pub fn awake_count(&self) -> u32 {
+        self.world
+            .query::<&Body>()
+            .iter()
+            .filter(|body| !body.asleep)
+            .count() as u32
+    }
+
     pub fn bodies(&self) -> alloc::vec::Vec<Body> {
         let mut bodies: alloc::vec::Vec<Body> =
             self.world.query::<&Body>().iter().copied().collect();
