@@ -46,7 +46,6 @@ impl Scene {
         self.physics.step(&mut self.world);
     }
 
-    /// Every body, sorted by serial.
     /// Bodies not asleep.
     pub fn awake_count(&self) -> u32 {
         self.world
@@ -56,6 +55,7 @@ impl Scene {
             .count() as u32
     }
 
+    /// Every body, sorted by serial.
     pub fn bodies(&self) -> alloc::vec::Vec<Body> {
         let mut bodies: alloc::vec::Vec<Body> =
             self.world.query::<&Body>().iter().copied().collect();
