@@ -7,16 +7,22 @@
 //! 10 deep) and 200 in the 8-unit cup (about 25 deep, the hardest pile to put to sleep);
 //! gravity 30 units/s^2, 60 Hz ticks, restitution 0.2, friction 0.4. Rapier runs its default
 //! 4 solver sub-steps at dt = 1/60 (ours: 4 sub-steps of one soft solve and one relax pass).
-//! Both engines let the circles spin (ours carries angular velocity since the soft-step solver;
-//! rapier's rotations were locked while ours could not roll; rapier has no rolling resistance,
-//! ours uses `ROLLING_RESISTANCE`). Two phases are timed separately:
-//! `falling` (the first 300 ticks, everything awake) and `resting` (300 ticks after 900 ticks
-//! of settling, where sleeping should make both cheap). Memory is the peak heap growth while
-//! building and running a scene, from a counting allocator.
+//! Both engines let the circles spin (rapier has no rolling resistance, ours uses
+//! `ROLLING_RESISTANCE`).
+//!
+//! Sleep policy and speed cap differ between the engines (ours: asleep after 15 ticks under
+//! 0.06 u/s, capped at 24 u/s; rapier: 0.5 s under 0.05 u/s, 400 u/s), and on a falling pile
+//! they decide much of the cost. So rapier runs twice: with its defaults, and with our rules
+//! where it allows them (its sleep threshold measures the farthest point's speed, so spin
+//! counts too). Every tick is timed with its awake-body count, and three rows per scene show:
+//! the mean over ticks on which at least 90% of the bodies were awake (the solver against the
+//! solver), the first 300 ticks (`falling`), and 300 ticks after 900 of settling (`resting`),
+//! where both piles sleep and the difference is per-tick overhead, printed as microseconds,
+//! not as a speed-up. Memory is the peak heap growth while building and running a scene.
 
 use std::time::{Duration, Instant};
 
-use game_core::physics::{PhysicsConfig, Scene};
+use game_core::physics::{PhysicsConfig, Scene, SLEEP_SPEED, SLEEP_SPIN, SLEEP_TICKS, SPEED_MAX};
 use game_core::{replay, Pcg32};
 use glam::Vec2;
 use playproof_bots::merge::HeuristicBot;
@@ -92,26 +98,77 @@ fn circles(spec: SceneSpec) -> Vec<(Vec2, f32)> {
         .collect()
 }
 
-/// Time per step in each phase, and peak heap growth.
+/// How rapier is configured for a run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RapierRules {
+    /// Rapier's defaults: asleep after 0.5 s under 0.05 u/s, speed capped at 400 u/s.
+    Default,
+    /// Our rules where rapier allows them: asleep after `SLEEP_TICKS` ticks under
+    /// `SLEEP_SPEED` (rapier measures the farthest point's speed, so spin counts too), speed
+    /// capped at `SPEED_MAX` after each sub-step.
+    Ours,
+}
+
+/// Per-tick wall time and awake-body count over a whole run, plus peak heap growth.
+struct Run {
+    /// `(time, awake bodies)` of every tick, in order.
+    ticks: Vec<(Duration, u32)>,
+    bodies: u32,
+    memory_bytes: usize,
+}
+
+/// What a scene's table rows show, per engine: each the fastest of `RUNS` runs.
 struct Measurement {
+    /// Mean step over ticks with at least 90% of the bodies awake, and how many such ticks.
+    awake: (Duration, u32),
     falling: Duration,
     resting: Duration,
     memory_bytes: usize,
     /// Bodies still awake when the resting phase ends.
-    awake: usize,
+    awake_at_end: u32,
 }
 
-fn best(runs: impl Iterator<Item = Measurement>) -> Measurement {
-    runs.reduce(|a, b| Measurement {
-        falling: a.falling.min(b.falling),
-        resting: a.resting.min(b.resting),
-        memory_bytes: a.memory_bytes.max(b.memory_bytes),
-        awake: a.awake.max(b.awake),
-    })
-    .expect("at least one run")
+/// Ticks from the start to the end of the resting phase.
+const RUN_TICKS: u32 = FALLING_TICKS + SETTLE_TICKS + RESTING_TICKS;
+
+impl Run {
+    fn mean(ticks: &[(Duration, u32)]) -> Duration {
+        let total: Duration = ticks.iter().map(|(time, _)| *time).sum();
+        total / (ticks.len() as u32).max(1)
+    }
+
+    fn measurement(&self) -> Measurement {
+        // At least 90% awake: `awake * 10 >= bodies * 9`, in integers.
+        let awake: Vec<(Duration, u32)> = self
+            .ticks
+            .iter()
+            .copied()
+            .filter(|&(_, awake)| awake * 10 >= self.bodies * 9)
+            .collect();
+        let resting_from = (FALLING_TICKS + SETTLE_TICKS) as usize;
+        Measurement {
+            awake: (Self::mean(&awake), awake.len() as u32),
+            falling: Self::mean(&self.ticks[..FALLING_TICKS as usize]),
+            resting: Self::mean(&self.ticks[resting_from..]),
+            memory_bytes: self.memory_bytes,
+            awake_at_end: self.ticks.last().map_or(0, |&(_, awake)| awake),
+        }
+    }
 }
 
-fn run_ours(spec: SceneSpec) -> Measurement {
+fn best(runs: impl Iterator<Item = Run>) -> Measurement {
+    runs.map(|run| run.measurement())
+        .reduce(|a, b| Measurement {
+            awake: (a.awake.0.min(b.awake.0), a.awake.1.max(b.awake.1)),
+            falling: a.falling.min(b.falling),
+            resting: a.resting.min(b.resting),
+            memory_bytes: a.memory_bytes.max(b.memory_bytes),
+            awake_at_end: a.awake_at_end.max(b.awake_at_end),
+        })
+        .expect("at least one run")
+}
+
+fn run_ours(spec: SceneSpec) -> Run {
     let baseline = peak_reset();
     let config = PhysicsConfig {
         gravity: Vec2::new(0.0, GRAVITY_Y),
@@ -122,37 +179,30 @@ fn run_ours(spec: SceneSpec) -> Measurement {
     for (centre, radius) in circles(spec) {
         scene.spawn(centre, radius);
     }
-    let start = Instant::now();
-    for _ in 0..FALLING_TICKS {
+    let mut ticks = Vec::with_capacity(RUN_TICKS as usize);
+    for _ in 0..RUN_TICKS {
+        let start = Instant::now();
         scene.step();
+        let time = start.elapsed();
+        ticks.push((time, scene.awake_count()));
     }
-    let falling = start.elapsed() / FALLING_TICKS;
-    for _ in 0..SETTLE_TICKS {
-        scene.step();
-    }
-    let start = Instant::now();
-    for _ in 0..RESTING_TICKS {
-        scene.step();
-    }
-    let resting = start.elapsed() / RESTING_TICKS;
     std::hint::black_box(scene.state_hash());
-    let memory_bytes = peak_since(baseline);
-    Measurement {
-        falling,
-        resting,
-        memory_bytes,
-        awake: scene.bodies().iter().filter(|body| !body.asleep).count(),
+    Run {
+        ticks,
+        bodies: spec.count,
+        memory_bytes: peak_since(baseline),
     }
 }
 
-/// `locked`: rotations locked, the model our circles followed before they could roll (kept as
-/// a second peer: rolling piles take longer to settle, so locking flatters the falling phase).
-fn run_rapier(spec: SceneSpec, locked: bool) -> Measurement {
+fn run_rapier(spec: SceneSpec, rules: RapierRules) -> Run {
     let baseline = peak_reset();
     let mut world = PhysicsWorld::new();
     world.gravity = Vector::new(0.0, GRAVITY_Y);
     world.integration_parameters.dt = 1.0 / 60.0;
     world.integration_parameters.num_solver_iterations = 4;
+    if rules == RapierRules::Ours {
+        world.integration_parameters.normalized_max_linear_velocity = SPEED_MAX;
+    }
     let height = spec.cup_height();
     let half = spec.cup_width() / 2.0;
     let corners = [
@@ -171,38 +221,34 @@ fn run_rapier(spec: SceneSpec, locked: bool) -> Measurement {
             .insert_with_parent(wall, ground, &mut world.bodies);
     }
     for (centre, radius) in circles(spec) {
-        let mut body = RigidBodyBuilder::dynamic().translation(Vector::new(centre.x, centre.y));
-        if locked {
-            body = body.lock_rotations();
-        }
+        let body = RigidBodyBuilder::dynamic().translation(Vector::new(centre.x, centre.y));
         let ball = ColliderBuilder::ball(radius)
             .friction(FRICTION)
             .restitution(RESTITUTION);
-        world.insert(body, ball);
+        let (handle, _) = world.insert(body, ball);
+        if rules == RapierRules::Ours {
+            let activation = world.bodies[handle].activation_mut();
+            activation.normalized_linear_threshold = SLEEP_SPEED;
+            activation.angular_threshold = SLEEP_SPIN;
+            activation.time_until_sleep = f32::from(SLEEP_TICKS) / 60.0;
+        }
     }
-    let start = Instant::now();
-    for _ in 0..FALLING_TICKS {
+    let mut ticks = Vec::with_capacity(RUN_TICKS as usize);
+    for _ in 0..RUN_TICKS {
+        let start = Instant::now();
         world.step();
-    }
-    let falling = start.elapsed() / FALLING_TICKS;
-    for _ in 0..SETTLE_TICKS {
-        world.step();
-    }
-    let start = Instant::now();
-    for _ in 0..RESTING_TICKS {
-        world.step();
-    }
-    let resting = start.elapsed() / RESTING_TICKS;
-    let memory_bytes = peak_since(baseline);
-    Measurement {
-        falling,
-        resting,
-        memory_bytes,
-        awake: world
+        let time = start.elapsed();
+        let awake = world
             .bodies
             .iter()
             .filter(|(_, body)| body.is_dynamic() && !body.is_sleeping())
-            .count(),
+            .count();
+        ticks.push((time, awake as u32));
+    }
+    Run {
+        ticks,
+        bodies: spec.count,
+        memory_bytes: peak_since(baseline),
     }
 }
 
@@ -297,55 +343,86 @@ fn replay_session() -> anyhow::Result<()> {
 }
 
 pub fn run() -> anyhow::Result<()> {
-    println!("physics step, time per 60 Hz tick (best of {RUNS}); memory = peak heap growth");
+    println!("physics step against rapier2d (enhanced-determinism), time per 60 Hz tick, fastest of {RUNS} runs");
     println!(
-        "{:>7} | {:>5} | {:>8} | {:>10} | {:>11} | {:>7} | {:>13} | {:>8} | {:>10} | {:>12}",
+        "rapier(ours) = rapier with our sleep rule ({SLEEP_SPEED} u/s for {SLEEP_TICKS} ticks) and speed cap ({SPEED_MAX} u/s); rapier(default) = 0.05 u/s for 0.5 s, 400 u/s"
+    );
+    println!(
+        "{:>6} | {:>4} | {:<16} | {:>9} | {:>12} | {:>7} | {:>14} | {:>7} | {:>10} | {:>8} | {:>10}",
         "bodies",
         "cup",
-        "phase",
-        "ours (us)",
-        "rapier (us)",
+        "ticks",
+        "ours us",
+        "rapier(ours)",
         "ratio",
-        "locked (us)",
+        "rapier(default)",
+        "ratio",
+        "awake o/r/d",
         "ours KiB",
-        "rapier KiB",
-        "awake o/r"
+        "rapier KiB"
     );
-    println!("{}", "-".repeat(120));
+    println!("{}", "-".repeat(132));
     for spec in SCENES {
         let ours = best((0..RUNS).map(|_| run_ours(spec)));
-        let rapier = best((0..RUNS).map(|_| run_rapier(spec, false)));
-        let locked = best((0..RUNS).map(|_| run_rapier(spec, true)));
-        for (phase, mine, theirs, theirs_locked) in [
-            ("falling", ours.falling, rapier.falling, locked.falling),
-            ("resting", ours.resting, rapier.resting, locked.resting),
-        ] {
-            let awake = if phase == "resting" {
-                format!("{}/{}", ours.awake, rapier.awake)
-            } else {
-                String::new()
+        let like = best((0..RUNS).map(|_| run_rapier(spec, RapierRules::Ours)));
+        let default = best((0..RUNS).map(|_| run_rapier(spec, RapierRules::Default)));
+        let rows = [
+            (
+                ">=90% awake",
+                ours.awake.0,
+                like.awake.0,
+                default.awake.0,
+                format!("{}/{}/{}", ours.awake.1, like.awake.1, default.awake.1),
+            ),
+            (
+                "falling 0-300",
+                ours.falling,
+                like.falling,
+                default.falling,
+                String::new(),
+            ),
+            (
+                "resting 900-1200",
+                ours.resting,
+                like.resting,
+                default.resting,
+                format!(
+                    "{}/{}/{}",
+                    ours.awake_at_end, like.awake_at_end, default.awake_at_end
+                ),
+            ),
+        ];
+        for (phase, mine, like_for_like, theirs, awake) in rows {
+            // Resting: both engines mostly sleep; the difference is per-tick overhead, so it is
+            // shown as microseconds more (+) or less (-) than ours, never as a speed-up.
+            let compare = |peer: Duration| {
+                if phase.starts_with("resting") {
+                    format!("{:+.2}us", micros(peer) - micros(mine))
+                } else {
+                    format!("{:.2}x", micros(peer) / micros(mine).max(1e-3))
+                }
             };
             println!(
-                "{:>7} | {:>5} | {:>8} | {:>10.2} | {:>11.2} | {:>6.2}x | {:>6.2} {:>6.2}x | {:>8.0} | {:>10.0} | {:>12}",
+                "{:>6} | {:>4} | {:<16} | {:>9.2} | {:>12.2} | {:>7} | {:>15.2} | {:>7} | {:>10} | {:>8.0} | {:>10.0}",
                 spec.count,
                 spec.cup_width(),
                 phase,
                 micros(mine),
+                micros(like_for_like),
+                compare(like_for_like),
                 micros(theirs),
-                micros(theirs) / micros(mine).max(1e-3),
-                micros(theirs_locked),
-                micros(theirs_locked) / micros(mine).max(1e-3),
-                ours.memory_bytes as f64 / 1024.0,
-                rapier.memory_bytes as f64 / 1024.0,
+                compare(theirs),
                 awake,
+                ours.memory_bytes as f64 / 1024.0,
+                like.memory_bytes.max(default.memory_bytes) as f64 / 1024.0,
             );
         }
     }
     println!(
         "ratio = rapier time / our time (above 1: ours is faster); both simulate spinning circles"
     );
-    println!("locked = rapier with rotations locked (circles that cannot roll), and its ratio");
-    println!("awake o/r = bodies still awake after the resting phase, ours / rapier");
+    println!(">=90% awake: mean over the ticks on which at least 90% of that engine's bodies were awake; awake o/r/d = how many such ticks, ours / rapier(ours) / rapier(default)");
+    println!("resting: per-tick overhead of a (mostly) sleeping pile, shown as rapier minus ours; awake o/r/d = bodies still awake after it");
     replay_session()?;
     bot_sessions()
 }

@@ -7,6 +7,7 @@
 pub mod driver;
 pub mod match3;
 pub mod merge;
+pub mod stack;
 
 use game_core::{Action, Game, Level, LevelGame, Pcg32};
 

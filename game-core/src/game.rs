@@ -34,6 +34,10 @@ pub trait GameMode {
     fn accepts_input(&self) -> bool;
     /// True when nothing will change until the next input (used to end replays early).
     fn is_quiescent(&self) -> bool;
+    /// True when a step would change nothing but the tick count and emit no event, and every
+    /// step after it would too until the next action (match-3: a stable board). Replays skip
+    /// such ticks in O(1) ([`Game::skip_idle`]); a mode whose state moves every tick says false.
+    fn is_idle(&self) -> bool;
     fn phase(&self) -> Phase;
     fn score(&self) -> u32;
     /// Stars earned so far, 0 to 3.
@@ -119,6 +123,29 @@ impl Game {
         self.mode.rules().is_quiescent()
     }
 
+    /// True when the next steps, up to the next action, would change nothing but the tick
+    /// count and return no events: [`Game::skip_idle`] may then stand in for them.
+    pub fn is_idle(&self) -> bool {
+        let no_events_pending = self.events_stale || self.kernel.events.is_empty();
+        no_events_pending && self.mode.rules().is_idle()
+    }
+
+    /// Advances `ticks` idle ticks at once, leaving exactly the state (and the empty event
+    /// list) that `ticks` calls of [`Game::step`] would. Only valid while [`Game::is_idle`]:
+    /// the replay uses it to cross a still match-3 board in O(1) instead of tick by tick.
+    ///
+    /// Panics when the game is not idle or the skip would pass [`SESSION_TICKS_MAX`].
+    pub fn skip_idle(&mut self, ticks: u32) {
+        assert!(self.is_idle(), "skip_idle on a game that is not idle");
+        assert!(
+            ticks <= SESSION_TICKS_MAX - self.kernel.tick,
+            "session over SESSION_TICKS_MAX"
+        );
+        self.kernel.events.clear();
+        self.events_stale = true;
+        self.kernel.tick += ticks;
+    }
+
     pub fn mode(&self) -> &Mode {
         &self.mode
     }
@@ -190,14 +217,31 @@ impl Game {
         &self.kernel.events
     }
 
+    /// [`Game::state_hash`] with every word computed afresh, bypassing what a mode caches
+    /// between hashes (a still match-3 board's words): the straightforward definition the
+    /// cached path is tested against.
+    pub fn state_hash_fresh(&self) -> u64 {
+        let mut hasher = StateHasher::new();
+        hasher.write_u8(self.mode_tag());
+        self.kernel.hash_into(&mut hasher);
+        match &self.mode {
+            Mode::Match3(game) => game.hash_into_fresh(&self.kernel, &mut hasher),
+            Mode::MergeDrop(game) => game.hash_into(&self.kernel, &mut hasher),
+        }
+        hasher.finish()
+    }
+
+    fn mode_tag(&self) -> u8 {
+        match self.mode {
+            Mode::Match3(_) => MODE_TAG_MATCH3,
+            Mode::MergeDrop(_) => MODE_TAG_MERGE_DROP,
+        }
+    }
+
     /// The canonical hash of everything the future depends on.
     pub fn state_hash(&self) -> u64 {
         let mut hasher = StateHasher::new();
-        let tag = match self.mode {
-            Mode::Match3(_) => MODE_TAG_MATCH3,
-            Mode::MergeDrop(_) => MODE_TAG_MERGE_DROP,
-        };
-        hasher.write_u8(tag);
+        hasher.write_u8(self.mode_tag());
         self.kernel.hash_into(&mut hasher);
         self.mode.rules().hash_into(&self.kernel, &mut hasher);
         hasher.finish()

@@ -71,6 +71,10 @@ pub fn replay(level: &Level, seed: u64, inputs: &[Input]) -> Result<ReplayOutcom
 
 /// [`replay`], calling `observe(tick, events)` after each simulated tick that produced events.
 ///
+/// Ticks on which nothing can move (a stable match-3 board waiting for its next swap) are
+/// crossed in O(1) by [`Game::skip_idle`], up to the next input or checkpoint: the outcome,
+/// every checkpoint hash and every observed event are those of stepping tick by tick.
+///
 /// The game runs until it finishes, or until the log is exhausted and the mode is quiescent.
 /// Every input must be legal at its tick; the first one that is not ends the replay with an
 /// error, as does an input stamped after the game ended.
@@ -125,9 +129,20 @@ pub fn replay_observed(
         if now >= SESSION_TICKS_MAX {
             return Err(ReplayError::TooLong);
         }
-        let events = game.step();
-        if !events.is_empty() {
-            observe(now, events);
+        if game.is_idle() {
+            // Nothing moves before the next input: cross the still ticks at once, stopping at
+            // the next checkpoint (idle ticks have no events to observe).
+            let next_input_tick = inputs
+                .get(next_input)
+                .map_or(SESSION_TICKS_MAX, |input| input.tick);
+            let next_checkpoint = (now / CHECKPOINT_INTERVAL_TICKS + 1) * CHECKPOINT_INTERVAL_TICKS;
+            let until = next_input_tick.min(next_checkpoint).min(SESSION_TICKS_MAX);
+            game.skip_idle(until - now);
+        } else {
+            let events = game.step();
+            if !events.is_empty() {
+                observe(now, events);
+            }
         }
         if game.tick().is_multiple_of(CHECKPOINT_INTERVAL_TICKS) {
             checkpoints.push(Checkpoint {

@@ -5,7 +5,7 @@
 //! - `cargo xtask run demo`       a bot plays in the terminal
 //! - `cargo xtask minigame`       WeChat, Alipay and Douyin mini-game projects
 //! - `cargo xtask test`           every check CI runs
-//! - `cargo xtask bench SUITE`    a benchmark table (replay, physics, verify)
+//! - `cargo xtask bench SUITE`    a benchmark table (see `BENCH_SUITES`)
 //! - `cargo xtask golden record`  record golden replays (only with a new rules version)
 
 mod minigame;
@@ -32,7 +32,7 @@ fn main() -> Result<()> {
         Some("bench") => bench(&rest),
         Some("golden") => golden(&rest),
         _ => bail!(
-            "usage: cargo xtask <setup | test | run [demo] [ARGS] | minigame [--backend URL] | bench <replay|physics|verify|web> | golden record>"
+            "usage: cargo xtask <setup | test | run [demo] [ARGS] | minigame [--backend URL] | bench <{BENCH_SUITES}> | golden record>"
         ),
     }
 }
@@ -94,22 +94,28 @@ fn demo(args: &[&str]) -> Result<()> {
     cargo(&demo)
 }
 
+/// The benchmark suites, each one table: `web` runs in a browser and Node, the rest are
+/// `playproof-bench` suites.
+const BENCH_SUITES: &str = "replay|merge|scaling|physics|verify|serve|tune|web";
+
 fn bench(args: &[&str]) -> Result<()> {
-    let Some(suite) = args.first() else {
-        bail!("usage: cargo xtask bench <replay|physics|verify|web>");
+    let Some(suite) = args.first().copied() else {
+        bail!("usage: cargo xtask bench <{BENCH_SUITES}>");
     };
-    if *suite == "web" {
+    if !BENCH_SUITES.split('|').any(|known| known == suite) {
+        bail!("unknown benchmark suite {suite:?}; usage: cargo xtask bench <{BENCH_SUITES}>");
+    }
+    if suite == "web" {
         return bench_web();
     }
-    cargo(&[
-        "run",
-        "--release",
-        "--quiet",
-        "-p",
-        "playproof-bench",
-        "--",
-        suite,
-    ])
+    if suite == "serve" {
+        // The service under load on both stores: the loopback test cluster for PostgreSQL.
+        std::env::set_var(test::POSTGRES_URL_ENV, postgres::ensure()?);
+    }
+    // Options after the suite go to it (e.g. `bench serve --merge-percent 20`).
+    let mut command = vec!["run", "--release", "--quiet", "-p", "playproof-bench", "--"];
+    command.extend_from_slice(args);
+    cargo(&command)
 }
 
 /// The browser build in headless Chromium: frame time with 100 bodies, time to the first

@@ -6,7 +6,7 @@ use crate::shell::{cargo, run};
 use crate::{minigame, postgres, setup, web};
 
 /// The server's PostgreSQL tests read their database URL here; without it they skip.
-const POSTGRES_URL_ENV: &str = "PLAYPROOF_TEST_POSTGRES_URL";
+pub(crate) const POSTGRES_URL_ENV: &str = "PLAYPROOF_TEST_POSTGRES_URL";
 
 /// Randomised sessions replayed natively and in wasm. Fixed seed: the same sessions every run,
 /// printed so a failure can be reproduced.

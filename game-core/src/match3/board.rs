@@ -343,20 +343,54 @@ impl Board {
     /// Hashes every tile in canonical order, four 16-bit tile codes to a word (a checkpoint
     /// hash of a 9x9 board is 21 words, not 81).
     pub fn hash_into(&self, hasher: &mut crate::kernel::hash::StateHasher) {
-        hasher.write_u8(self.rows);
-        hasher.write_u8(self.cols);
+        self.hash_words().hash_into(hasher);
+    }
+
+    /// The words [`Board::hash_into`] writes: the grid size, then the tiles' 16-bit hash
+    /// words packed four to a word in row-major order. A still board's words never change,
+    /// so a game can keep them between checkpoints.
+    pub fn hash_words(&self) -> BoardWords {
+        let mut words = BoardWords {
+            words: [0; BOARD_WORDS_MAX],
+            len: 0,
+        };
+        let mut push = |word: u64| {
+            words.words[usize::from(words.len)] = word;
+            words.len += 1;
+        };
+        push(u64::from(self.rows));
+        push(u64::from(self.cols));
         let mut word = 0u64;
         let mut packed = 0;
         for index in self.indices() {
             word = (word << 16) | self.tiles[index].hash_word();
             packed += 1;
             if packed == 4 {
-                hasher.write_u64(word);
+                push(word);
                 word = 0;
                 packed = 0;
             }
         }
         if packed > 0 {
+            push(word);
+        }
+        words
+    }
+}
+
+/// Most words a board hashes to: the grid size, and the largest grid's tiles four to a word.
+const BOARD_WORDS_MAX: usize = 2 + CELLS_MAX.div_ceil(4);
+
+/// A board's hash words ([`Board::hash_words`]), written by [`BoardWords::hash_into`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BoardWords {
+    words: [u64; BOARD_WORDS_MAX],
+    len: u8,
+}
+
+impl BoardWords {
+    pub fn hash_into(&self, hasher: &mut crate::kernel::hash::StateHasher) {
+        for &word in &self.words[..usize::from(self.len)] {
             hasher.write_u64(word);
         }
     }

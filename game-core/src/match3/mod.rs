@@ -180,6 +180,11 @@ pub struct Match3 {
     /// The pieces in motion. Derived from the `Fall` components (those with a height above
     /// zero), so it is not hashed separately.
     falls: motion::Falls,
+    /// The board's hash words as of the last hash, while the board has not changed since: a
+    /// cache, not state. Every checkpoint on a still board would otherwise re-read all 81
+    /// tiles. Cleared by every `&mut self` entry point that can touch the board (`apply`,
+    /// `step_moving`); [`Match3::hash_into_fresh`] is the uncached path tests compare with.
+    board_words: core::cell::Cell<Option<board::BoardWords>>,
 }
 
 impl Match3 {
@@ -219,6 +224,7 @@ impl Match3 {
             chocolate_destroyed: false,
             outcome,
             falls: motion::Falls::default(),
+            board_words: core::cell::Cell::new(None),
         }
     }
 
@@ -500,6 +506,7 @@ impl Match3 {
     /// Kept out of line so the idle tick stays a compare and a return.
     #[inline(never)]
     fn step_moving(&mut self, kernel: &mut Kernel) {
+        self.board_words.set(None);
         self.slide_swap(); // swapped pieces trade places
         self.advance_falls(kernel); // falling pieces move; all landed -> resolve
         self.resolve(kernel); // detect -> create specials -> clear and trigger
@@ -508,54 +515,16 @@ impl Match3 {
     }
 }
 
-impl GameMode for Match3 {
-    fn apply(&mut self, kernel: &mut Kernel, action: Action) -> Result<(), Refusal> {
-        let Action::Swap { cell, direction } = action else {
-            return Err(Refusal::WrongMode);
-        };
-        if self.outcome.is_some() {
-            return Err(Refusal::GameOver);
-        }
-        if self.stage != Stage::Stable {
-            return Err(Refusal::BoardNotStable);
-        }
-        let (from, to) =
-            check_swap(&mut self.board, cell, direction).map_err(|blocked| match blocked {
-                Blocked::OutsideGrid => Refusal::OutsideGrid,
-                Blocked::Hole => Refusal::Hole,
-                Blocked::Immovable => Refusal::Immovable,
-                Blocked::NoMatch => Refusal::NoMatch,
-            })?;
-        self.board.swap_pieces(from, to);
-        self.swap_entities(kernel, from, to);
-        self.swap = Some(SwapInfo {
-            from,
-            to,
-            axis: Axis::of(direction),
-        });
-        self.moves_left -= 1;
-        self.round = 0;
-        self.chocolate_destroyed = false;
-        let (from, to) = (Board::cell(from), Board::cell(to));
-        self.stage = Stage::Swapping {
-            from,
-            to,
-            ticks_left: self.rules.motion.swap_ticks,
-        };
-        kernel.emit(crate::Event::Match3(Event::Swapped { from, to }));
-        Ok(())
-    }
-
-    /// One tick. A stable board costs one comparison: nothing moves until the next input.
-    #[inline]
-    fn step(&mut self, kernel: &mut Kernel) {
-        if self.stage != Stage::Stable {
-            self.step_moving(kernel);
-        }
-    }
-
-    fn hash_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
+impl Match3 {
+    /// The mode's hash, every word computed afresh (no cached board words): what
+    /// [`GameMode::hash_into`] must always equal, for tests.
+    pub fn hash_into_fresh(&self, kernel: &Kernel, hasher: &mut StateHasher) {
         self.board.hash_into(hasher);
+        self.hash_rest_into(kernel, hasher);
+    }
+
+    /// Everything after the board, in hash order.
+    fn hash_rest_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
         self.stage.hash_into(hasher);
         match self.swap {
             Some(swap) => {
@@ -602,12 +571,75 @@ impl GameMode for Match3 {
             hasher.write_i32(velocity_units);
         }
     }
+}
+
+impl GameMode for Match3 {
+    fn apply(&mut self, kernel: &mut Kernel, action: Action) -> Result<(), Refusal> {
+        let Action::Swap { cell, direction } = action else {
+            return Err(Refusal::WrongMode);
+        };
+        self.board_words.set(None);
+        if self.outcome.is_some() {
+            return Err(Refusal::GameOver);
+        }
+        if self.stage != Stage::Stable {
+            return Err(Refusal::BoardNotStable);
+        }
+        let (from, to) =
+            check_swap(&mut self.board, cell, direction).map_err(|blocked| match blocked {
+                Blocked::OutsideGrid => Refusal::OutsideGrid,
+                Blocked::Hole => Refusal::Hole,
+                Blocked::Immovable => Refusal::Immovable,
+                Blocked::NoMatch => Refusal::NoMatch,
+            })?;
+        self.board.swap_pieces(from, to);
+        self.swap_entities(kernel, from, to);
+        self.swap = Some(SwapInfo {
+            from,
+            to,
+            axis: Axis::of(direction),
+        });
+        self.moves_left -= 1;
+        self.round = 0;
+        self.chocolate_destroyed = false;
+        let (from, to) = (Board::cell(from), Board::cell(to));
+        self.stage = Stage::Swapping {
+            from,
+            to,
+            ticks_left: self.rules.motion.swap_ticks,
+        };
+        kernel.emit(crate::Event::Match3(Event::Swapped { from, to }));
+        Ok(())
+    }
+
+    /// One tick. A stable board costs one comparison: nothing moves until the next input.
+    #[inline]
+    fn step(&mut self, kernel: &mut Kernel) {
+        if self.stage != Stage::Stable {
+            self.step_moving(kernel);
+        }
+    }
+
+    fn hash_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
+        let words = self.board_words.get().unwrap_or_else(|| {
+            let words = self.board.hash_words();
+            self.board_words.set(Some(words));
+            words
+        });
+        words.hash_into(hasher);
+        self.hash_rest_into(kernel, hasher);
+    }
 
     fn accepts_input(&self) -> bool {
         self.stage == Stage::Stable && self.outcome.is_none()
     }
 
     fn is_quiescent(&self) -> bool {
+        self.stage == Stage::Stable
+    }
+
+    /// A stable board: `step` returns at once, so only the tick count moves until a swap.
+    fn is_idle(&self) -> bool {
         self.stage == Stage::Stable
     }
 

@@ -504,6 +504,12 @@ impl GameMode for MergeDrop {
         self.ended.is_some()
     }
 
+    /// Never: the session clock (and the drop cooldown, the danger timer) move every tick even
+    /// when every piece sleeps.
+    fn is_idle(&self) -> bool {
+        false
+    }
+
     fn phase(&self) -> Phase {
         match self.ended {
             None => Phase::Playing,

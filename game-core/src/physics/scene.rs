@@ -46,6 +46,15 @@ impl Scene {
         self.physics.step(&mut self.world);
     }
 
+    /// Bodies not asleep.
+    pub fn awake_count(&self) -> u32 {
+        self.world
+            .query::<&Body>()
+            .iter()
+            .filter(|body| !body.asleep)
+            .count() as u32
+    }
+
     /// Every body, sorted by serial.
     pub fn bodies(&self) -> alloc::vec::Vec<Body> {
         let mut bodies: alloc::vec::Vec<Body> =

@@ -1,0 +1,182 @@
+//! The replay's speed-ups are exact. It crosses still match-3 ticks in O(1)
+//! (`Game::skip_idle`), and a match-3 game keeps a still board's hash words between hashes.
+//! Properties: for random legal sessions with random think times, the replay computes exactly
+//! what stepping every tick computes (outcome, every checkpoint hash, the final hash, every
+//! observed event), and the cached hash equals the hash computed afresh at every tick.
+
+use game_core::{
+    replay_observed, Action, Checkpoint, Event, Game, Input, Level, Phase, ReplayOutcome,
+    CHECKPOINT_INTERVAL_TICKS, SESSION_TICKS_MAX,
+};
+use proptest::prelude::*;
+
+const LEVELS: [&str; 4] = [
+    include_str!("../../assets/levels/match3/m3-01-first-steps.json"),
+    include_str!("../../assets/levels/match3/m3-08-chocolate.json"),
+    include_str!("../../assets/levels/match3/m3-09-fireworks.json"),
+    include_str!("../../assets/levels/match3/m3-10-gauntlet.json"),
+];
+
+/// The straightforward replay: one `step` per tick, a hash at every checkpoint tick. Only for
+/// legal logs (the generator below makes nothing else).
+fn replay_tick_by_tick(
+    level: &Level,
+    seed: u64,
+    inputs: &[Input],
+) -> (ReplayOutcome, Vec<(u32, Vec<Event>)>) {
+    let mut game = Game::new(level, seed);
+    let mut observed = Vec::new();
+    let mut checkpoints = Vec::new();
+    let mut next = 0;
+    loop {
+        let now = game.tick();
+        while next < inputs.len() && inputs[next].tick == now {
+            game.apply(inputs[next].action).expect("a legal log");
+            next += 1;
+        }
+        let finished = matches!(game.phase(), Phase::Finished { .. });
+        if (finished || next == inputs.len()) && game.is_quiescent() {
+            break;
+        }
+        assert!(now < SESSION_TICKS_MAX, "the generated session ends");
+        let events = game.step();
+        if !events.is_empty() {
+            observed.push((now, events.to_vec()));
+        }
+        if game.tick().is_multiple_of(CHECKPOINT_INTERVAL_TICKS) {
+            checkpoints.push(Checkpoint {
+                tick: game.tick(),
+                hash: game.state_hash(),
+            });
+        }
+    }
+    let outcome = ReplayOutcome {
+        score: game.score(),
+        stars: game.stars(),
+        ticks: game.tick(),
+        finished: matches!(game.phase(), Phase::Finished { .. }),
+        passed: matches!(game.phase(), Phase::Finished { passed: true }),
+        final_hash: game.state_hash(),
+        checkpoints,
+    };
+    (outcome, observed)
+}
+
+/// Plays `choices` (which legal action, after how many ticks of thought) and records the log.
+fn record(level: &Level, seed: u64, choices: &[(u32, u32)]) -> Vec<Input> {
+    let mut game = Game::new(level, seed);
+    let mut inputs = Vec::new();
+    for &(choice, think_ticks) in choices {
+        for _ in 0..think_ticks {
+            if game.tick() >= SESSION_TICKS_MAX / 2 || game.phase() != Phase::Playing {
+                return inputs;
+            }
+            game.step();
+        }
+        while !game.accepts_input() {
+            if game.tick() >= SESSION_TICKS_MAX / 2 || game.phase() != Phase::Playing {
+                return inputs;
+            }
+            game.step();
+        }
+        let swaps = game.match3().unwrap().legal_swaps();
+        let (cell, direction) = swaps[choice as usize % swaps.len()];
+        let action = Action::Swap { cell, direction };
+        game.apply(action).expect("a legal action");
+        inputs.push(Input {
+            tick: game.tick(),
+            action,
+        });
+    }
+    inputs
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    #[test]
+    fn skipping_idle_ticks_replays_exactly_like_stepping_every_tick(
+        level_number in 0usize..LEVELS.len(),
+        seed in any::<u64>(),
+        // Think times from none (input on the first stable tick) to past a checkpoint interval
+        // and across several, so skips end at inputs, at checkpoints, and exactly on both.
+        choices in proptest::collection::vec((any::<u32>(), prop_oneof![
+            Just(0u32), 1u32..4, 55u32..66, 100u32..400
+        ]), 0..25),
+    ) {
+        let level = Level::from_json(LEVELS[level_number].as_bytes()).unwrap();
+        let inputs = record(&level, seed, &choices);
+        let mut observed = Vec::new();
+        let skipped = replay_observed(&level, seed, &inputs, |tick, events| {
+            observed.push((tick, events.to_vec()));
+        })
+        .unwrap();
+        let (stepped, stepped_observed) = replay_tick_by_tick(&level, seed, &inputs);
+        prop_assert_eq!(skipped, stepped);
+        prop_assert_eq!(observed, stepped_observed);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn the_cached_state_hash_equals_the_fresh_one_at_every_tick(
+        level_number in 0usize..LEVELS.len(),
+        seed in any::<u64>(),
+        choices in proptest::collection::vec((any::<u32>(), 0u32..30), 1..12),
+        // Hashing only some ticks leaves the cache filled across several changes.
+        hash_every in 1u32..8,
+    ) {
+        let level = Level::from_json(LEVELS[level_number].as_bytes()).unwrap();
+        let inputs = record(&level, seed, &choices);
+        let mut game = Game::new(&level, seed);
+        let mut next = 0;
+        let end = inputs.last().map_or(0, |input| input.tick) + 400;
+        while game.tick() < end && game.phase() == Phase::Playing {
+            while next < inputs.len() && inputs[next].tick == game.tick() {
+                game.apply(inputs[next].action).unwrap();
+                next += 1;
+                prop_assert_eq!(game.state_hash(), game.state_hash_fresh());
+            }
+            game.step();
+            if game.tick().is_multiple_of(hash_every) {
+                prop_assert_eq!(game.state_hash(), game.state_hash_fresh(), "tick {}", game.tick());
+            }
+        }
+        prop_assert_eq!(game.state_hash(), game.state_hash_fresh());
+    }
+}
+
+/// A refused swap leaves the cached hash as it was, and equal to the fresh one.
+#[test]
+fn a_refused_swap_keeps_the_hash() {
+    let level = Level::from_json(LEVELS[0].as_bytes()).unwrap();
+    let mut game = Game::new(&level, 11);
+    let before = game.state_hash();
+    let refused = game.apply(Action::Swap {
+        cell: game_core::Cell { row: 200, col: 0 },
+        direction: game_core::Direction::Right,
+    });
+    assert!(refused.is_err());
+    assert_eq!(game.state_hash(), before);
+    assert_eq!(game.state_hash_fresh(), before);
+}
+
+/// A checkpoint that falls on an input's tick is taken after the skip ends there, before the
+/// input applies: the same hash stepping gives.
+#[test]
+fn a_skip_that_ends_on_a_checkpoint_and_an_input_hashes_like_stepping() {
+    let level = Level::from_json(LEVELS[0].as_bytes()).unwrap();
+    let game = Game::new(&level, 7);
+    let swaps = game.match3().unwrap().legal_swaps();
+    let (cell, direction) = swaps[0];
+    let inputs = [Input {
+        tick: 2 * CHECKPOINT_INTERVAL_TICKS,
+        action: Action::Swap { cell, direction },
+    }];
+    let skipped = replay_observed(&level, 7, &inputs, |_, _| {}).unwrap();
+    let (stepped, _) = replay_tick_by_tick(&level, 7, &inputs);
+    assert_eq!(skipped, stepped);
+    assert_eq!(skipped.checkpoints[1].tick, 2 * CHECKPOINT_INTERVAL_TICKS);
+}
