@@ -21,7 +21,6 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tokio::net::TcpListener;
 use tower_http::cors::CorsLayer;
-use tower_http::services::ServeDir;
 
 use crate::auth::CREDENTIAL_BYTES_MAX;
 use crate::metrics::Metrics;
@@ -97,7 +96,7 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
         ));
     let mut router = Router::new().route("/health", get(health)).merge(api);
     router = match &options.static_dir {
-        Some(dir) => router.fallback_service(ServeDir::new(dir)),
+        Some(dir) => router.fallback_service(crate::static_cache::service(dir)),
         None => router.fallback(not_found),
     };
     let mut router = router

@@ -23,6 +23,7 @@ pub mod reasons;
 pub mod run;
 pub mod service;
 pub mod signed;
+pub mod static_cache;
 pub mod store;
 
 pub use service::{ApiError, Service, ServiceConfig};
