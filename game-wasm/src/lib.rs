@@ -35,7 +35,9 @@ pub mod replay_abi;
 #[cfg(all(target_arch = "wasm32", not(feature = "web")))]
 mod runtime;
 pub mod scene;
+pub mod screens;
 pub mod session;
 pub mod shaders;
+pub mod text;
 #[cfg(feature = "web")]
 pub mod web;

@@ -18,6 +18,7 @@ import vm from 'node:vm';
 import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 
+import { Canvas2dStandIn } from './canvas2d-standin.mjs';
 import { WebGlStandIn } from './webgl-standin.mjs';
 
 const FRAME_MS = 1000 / 60;
@@ -28,7 +29,12 @@ export const DEVICE = {
   windowHeight: 812,
   pixelRatio: 3,
   safeArea: { left: 0, right: 375, top: 47, bottom: 778, width: 375, height: 731 },
+  // The system language, as getSystemInfoSync reports it on WeChat, Alipay and Douyin.
+  language: 'zh_CN',
 };
+
+/** The largest canvas side the runtime accepts, in pixels (a texture must fit WebGL's limit). */
+const CANVAS_SIDE_MAX = 4096;
 
 /** Per platform: names of the objects and the shapes of their APIs. */
 export const PLATFORMS = {
@@ -74,17 +80,37 @@ export function createRuntime({ platform, root }) {
   const makeCanvas = () => {
     const onScreen = state.canvases === 0;
     state.canvases += 1;
+    let context2d = null;
+    let size = [onScreen ? DEVICE.windowWidth * DEVICE.pixelRatio : 300, onScreen ? DEVICE.windowHeight * DEVICE.pixelRatio : 150];
+    const dimension = (index, name) => ({
+      get: () => size[index],
+      set: (value) => {
+        if (!Number.isInteger(value) || value < 1 || value > CANVAS_SIDE_MAX) misuse(`canvas ${name} ${value} is not an integer in 1..${CANVAS_SIDE_MAX}`);
+        size[index] = value;
+        canvas.texts.length = 0; // resizing a canvas clears it
+      },
+    });
     const canvas = {
-      width: onScreen ? DEVICE.windowWidth * DEVICE.pixelRatio : 300,
-      height: onScreen ? DEVICE.windowHeight * DEVICE.pixelRatio : 150,
+      texts: [],
+      drawnWith2d: false,
       getContext(kind, attributes) {
-        if (kind !== 'webgl' && kind !== 'webgl2') misuse(`getContext(${kind}) is not offered`);
         if (attributes !== undefined && (typeof attributes !== 'object' || attributes === null)) misuse('context attributes must be an object');
+        if (kind === '2d') {
+          // Off-screen canvases offer a 2D context (the shim rasterises its labels there); the
+          // on-screen one is the game's WebGL canvas.
+          if (onScreen) misuse('the on-screen canvas is WebGL; draw 2D on an off-screen one');
+          context2d ??= new Canvas2dStandIn(canvas);
+          canvas.drawnWith2d = true;
+          return context2d;
+        }
+        if (kind !== 'webgl' && kind !== 'webgl2') misuse(`getContext(${kind}) is not offered`);
         if (!onScreen) misuse('the game drew into an off-screen canvas: the first createCanvas() is the one on screen');
         if (!state.gl) state.gl = new WebGlStandIn(canvas, kind === 'webgl2' ? 2 : 1);
         return state.gl;
       },
     };
+    Object.defineProperty(canvas, 'width', { ...dimension(0, 'width'), enumerable: true });
+    Object.defineProperty(canvas, 'height', { ...dimension(1, 'height'), enumerable: true });
     return canvas;
   };
 

@@ -9,6 +9,7 @@ import { TOUCH } from '../index.js';
  * the canvas for messages (optional).
  */
 export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay }) {
+  let textCanvas = null;
   return {
     async loadWasm() {
       const glue = await import(glueUrl);
@@ -23,6 +24,17 @@ export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay }) {
     canvasSize() {
       const rect = canvas.getBoundingClientRect();
       return { cssWidth: rect.width, cssHeight: rect.height, dpr: window.devicePixelRatio || 1 };
+    },
+
+    /** The player's language tag; the wasm picks Chinese unless it says English. */
+    language() {
+      return navigator.language ?? '';
+    },
+
+    /** A canvas off screen for the text texture (never shown; WebGL copies it), kept. */
+    textCanvas() {
+      textCanvas ??= typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
+      return textCanvas;
     },
 
     randomBytes(count) {

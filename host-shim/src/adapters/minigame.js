@@ -63,6 +63,7 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
   if (!webAssembly) throw new Error(`${spec.wasm} is missing: this ${platform} version cannot run WebAssembly`);
 
   let screenCanvas = null;
+  let textCanvas = null;
   const windowInfo = () => (typeof api.getWindowInfo === 'function' ? api.getWindowInfo() : api.getSystemInfoSync());
 
   /** The safe area in CSS pixels, falling back to the whole window where it is not reported. */
@@ -120,6 +121,19 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
     },
 
     safeArea: () => ({ ...area }),
+
+    /** The system language (`zh_CN`, `en`, …); the wasm picks Chinese unless it says English. */
+    language() {
+      const info = typeof api.getAppBaseInfo === 'function' ? api.getAppBaseInfo() : api.getSystemInfoSync();
+      return info?.language ?? '';
+    },
+
+    /** Every canvas after the first is off screen: the text texture is drawn on one, kept. */
+    textCanvas() {
+      adapter.canvas();
+      if (!textCanvas) textCanvas = api.createCanvas();
+      return textCanvas;
+    },
 
     /** Entropy from the platform's random API (asynchronous on every platform). */
     randomBytes(count) {
