@@ -202,19 +202,6 @@ async function main() {
     clearTimeout(designer.timer);
     pollLoop();
   });
-  if (designerPage) {
-    await showBalance();
-    page.state = 'ready';
-    setDesigner(true);
-  } else {
-    // The balance arrives when it does; the start screen does not wait for the network.
-    showBalance();
-    const first = selectedLevel() ?? levels[0];
-    levelBytes(first).catch(() => {}); // playLevel reports a failure
-    page.state = 'ready';
-    await showStart();
-    playLevel(first);
-  }
 
   /** One ticketed game of `level`, from ticket to the server's receipt. */
   const playLevel = async (level) => {
@@ -271,6 +258,20 @@ async function main() {
   $('again').addEventListener('click', () => playLevel(selectedLevel()));
   $('next').addEventListener('click', () => playLevel(levels[levels.indexOf(selectedLevel()) + 1]));
   $('stop').addEventListener('click', () => page.session?.stop());
+
+  if (designerPage) {
+    await showBalance();
+    page.state = 'ready';
+    setDesigner(true);
+  } else {
+    // The balance arrives when it does; the start screen does not wait for the network.
+    showBalance();
+    const first = selectedLevel() ?? levels[0];
+    levelBytes(first).catch(() => {}); // playLevel reports a failure
+    page.state = 'ready';
+    await showStart();
+    playLevel(first);
+  }
 }
 
 main().catch((error) => {
