@@ -18,7 +18,7 @@ use crate::layout::Layout;
 use crate::scene::{progress, Scene, Theme};
 use crate::screens::{self, StartLayout};
 use crate::session::{Session, SessionError};
-use crate::text::{Lang, TextAtlas};
+use crate::text::{Lang, Phrase, TextAtlas};
 
 /// Version of the host-facing API (both wrappers); the shim checks it at load
 /// (`SHIM_ABI_VERSION` in host-shim).
@@ -30,7 +30,7 @@ pub const TOUCHES_MAX: usize = 64;
 pub const TOUCH_FLOATS: usize = 4;
 
 /// The HUD words, in order. The shim reads the names from the API, never hard-codes them.
-pub const HUD_FIELDS: [&str; 13] = [
+pub const HUD_FIELDS: [&str; 14] = [
     "status",
     "mode",
     "score",
@@ -43,6 +43,8 @@ pub const HUD_FIELDS: [&str; 13] = [
     "inputs",
     "finished",
     "passed",
+    // `feedback::*` flags: what the player should feel and hear this frame.
+    "feedback",
     "draw_calls",
 ];
 pub const HUD_WORDS: usize = HUD_FIELDS.len();
@@ -94,7 +96,13 @@ pub struct Client {
     /// generation only moves forward.
     text: TextAtlas,
     lang: Lang,
+    /// Seconds the "resumed" banner still shows (after the app came back from hiding).
+    resumed_banner_s: f32,
 }
+
+/// How long the "resumed" banner shows, and the last part of it over which it fades.
+const RESUMED_BANNER_S: f32 = 1.2;
+const RESUMED_FADE_S: f32 = 0.4;
 
 impl Client {
     /// A client with a fresh session key made from host entropy (the platform's random API).
@@ -117,6 +125,7 @@ impl Client {
             start_screen: None,
             text: TextAtlas::default(),
             lang: Lang::Zh,
+            resumed_banner_s: 0.0,
         })
     }
 
@@ -212,6 +221,11 @@ impl Client {
         self.layout = Some(layout);
         let scene = self.scene.get_or_insert_with(|| Scene::new(session, theme));
         scene.build(session, &layout, theme, &mut self.text, alpha, dt_s as f32);
+        if self.resumed_banner_s > 0.0 {
+            let opacity = (self.resumed_banner_s / RESUMED_FADE_S).min(1.0);
+            scene.banner(&mut self.text, Phrase::Resumed, &layout, theme, opacity);
+            self.resumed_banner_s -= dt_s as f32;
+        }
         let game = &session.game;
         let (goal_current, goal_target) = progress(game, &session.level);
         let phase = game.phase();
@@ -230,6 +244,7 @@ impl Client {
             session.inputs().len() as u32,
             u32::from(matches!(phase, Phase::Finished { .. })),
             u32::from(phase == Phase::Finished { passed: true }),
+            crate::feedback::of_events(&session.frame_events),
             0,
         ];
         Ok(FrameOutput {
@@ -259,6 +274,16 @@ impl Client {
             width_px: width_px as u32,
             height_px: height_px as u32,
         })
+    }
+
+    /// The app is back after being hidden: the game shows that it resumes.
+    pub fn resumed(&mut self) {
+        self.resumed_banner_s = RESUMED_BANNER_S;
+    }
+
+    /// Whether the "resumed" banner is on screen (for tests).
+    pub fn shows_resumed(&self) -> bool {
+        self.resumed_banner_s > 0.0
     }
 
     /// The player's language, from the platform's language tag (`Lang::from_tag`).

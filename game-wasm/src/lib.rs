@@ -22,6 +22,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod client;
+pub mod feedback;
 #[cfg(feature = "web")]
 mod gl;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]

@@ -42,6 +42,8 @@ pub const TEXT_VERTEX_SHADER: u32 = 2;
 pub const TEXT_FRAGMENT_SHADER: u32 = 3;
 /// `location:name` pairs, comma-separated, bound before linking.
 pub const TEXT_ATTRIBUTES: u32 = 4;
+/// The HUD word `feedback`'s flags, `name:bit` pairs.
+pub const TEXT_FEEDBACK_FLAGS: u32 = 5;
 
 /// What the host's renderer needs each frame, at [`pp_render_ptr`]; 8 little-endian words.
 #[repr(C)]
@@ -65,7 +67,7 @@ struct State {
     client: Option<Client>,
     out: Vec<u8>,
     render: RenderBlock,
-    texts: [Vec<u8>; 5],
+    texts: [Vec<u8>; 6],
 }
 
 static STATE: HostCell<State> = HostCell::new(State {
@@ -79,7 +81,14 @@ static STATE: HostCell<State> = HostCell::new(State {
         time_s: 0.0,
         background: [0.0; 3],
     },
-    texts: [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()],
+    texts: [
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    ],
 });
 
 fn error_code(error: &ClientError) -> i32 {
@@ -145,6 +154,7 @@ fn text(which: u32) -> Option<Vec<u8>> {
     match which {
         TEXT_HUD_FIELDS => text.push_str(&HUD_FIELDS.join(",")),
         TEXT_STATUS_FLAGS => text.push_str(&crate::session::status_flags()),
+        TEXT_FEEDBACK_FLAGS => text.push_str(&crate::feedback::flag_names()),
         TEXT_VERTEX_SHADER => text.push_str(shaders::VERTEX_SHADER),
         TEXT_FRAGMENT_SHADER => text.push_str(shaders::FRAGMENT_SHADER),
         TEXT_ATTRIBUTES => {
@@ -349,6 +359,16 @@ pub unsafe extern "C" fn pp_set_language(tag: *const u8, tag_len: u32) {
     STATE.with(|state| {
         if let Some(client) = state.client.as_mut() {
             client.set_language(core::str::from_utf8(tag).unwrap_or(""));
+        }
+    });
+}
+
+/// The app is back after being hidden: the game shows that it resumes.
+#[no_mangle]
+pub extern "C" fn pp_resumed() {
+    STATE.with(|state| {
+        if let Some(client) = state.client.as_mut() {
+            client.resumed();
         }
     });
 }

@@ -59,6 +59,8 @@ pub(crate) const PIECE_SHAPES: [f32; 6] = [
 /// Seven-segment masks of the digits 0-9 (bit 0 top, then clockwise, bit 6 middle).
 const DIGIT_SEGMENTS: [u8; 10] = [63, 6, 91, 79, 102, 109, 125, 7, 127, 111];
 
+/// A banner's text as a share of the screen's smaller side.
+const BANNER_FONT_SHARE: f32 = 0.07;
 /// A digit's advance as a share of its height (its glyph is 0.54 of it wide, so digits keep a
 /// gap between them).
 const DIGIT_ADVANCE_SHARE: f32 = 0.68;
@@ -304,6 +306,42 @@ impl Scene {
         }
         self.effects(session, layout);
         self.hud(session, layout, theme, text);
+    }
+
+    /// A banner across the middle of the board: `phrase` on a band of the HUD's colour, faded
+    /// by `opacity` (0..1). Drawn last, over everything.
+    pub fn banner(
+        &mut self,
+        text: &mut TextAtlas,
+        phrase: Phrase,
+        layout: &Layout,
+        theme: &Theme,
+        opacity: f32,
+    ) {
+        let (w, h) = (layout.width_px, layout.height_px);
+        let font_px = libm::roundf((h.min(w) * BANNER_FONT_SHARE).max(18.0 * layout.dpr)) as u16;
+        let band_half_h = f32::from(line_height_px(font_px));
+        let centre_y = layout.hud_height_px + (h - layout.hud_height_px) / 2.0;
+        let mut band = theme.hud;
+        band[3] = 0.88 * opacity;
+        self.push(
+            (w / 2.0, centre_y),
+            (w / 2.0, band_half_h),
+            band,
+            shape::BOX,
+            0.0,
+            0.0,
+            0.0,
+        );
+        let label = Label {
+            phrase,
+            font_px,
+            width_px: (w * 0.9) as u16,
+            align: Align::Centre,
+        };
+        let mut color = theme.text;
+        color[3] = opacity;
+        self.label(text, label, w * 0.05, centre_y, color);
     }
 
     /// Draws `label` with its box's left edge at `left_px` and centred on `centre_y_px`, both

@@ -50,6 +50,8 @@ pub enum Phrase {
     MovesLeft,
     SecondsLeft,
     NextPiece,
+    /// Shown for a moment when the game comes back after the app was hidden.
+    Resumed,
 }
 
 /// One phrase in each language.
@@ -60,7 +62,7 @@ pub struct PhraseText {
 }
 
 /// The string table, in `Phrase` order (a test checks it).
-pub const PHRASES: [PhraseText; 6] = [
+pub const PHRASES: [PhraseText; 7] = [
     PhraseText {
         phrase: Phrase::Play,
         zh: "开始游戏",
@@ -90,6 +92,11 @@ pub const PHRASES: [PhraseText; 6] = [
         phrase: Phrase::NextPiece,
         zh: "下一个",
         en: "Next",
+    },
+    PhraseText {
+        phrase: Phrase::Resumed,
+        zh: "继续游戏",
+        en: "Resumed",
     },
 ];
 

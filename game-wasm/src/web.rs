@@ -39,6 +39,12 @@ pub fn status_flags() -> String {
     crate::session::status_flags()
 }
 
+/// The HUD word `feedback`'s flags as `name:bit` pairs (vibration and sound cues).
+#[wasm_bindgen(js_name = feedbackFlags)]
+pub fn feedback_flags() -> String {
+    crate::feedback::flag_names()
+}
+
 /// What is wrong with a level file, one line each (empty when it is valid): the core's own
 /// loader decides, so the page never judges a level itself.
 #[wasm_bindgen(js_name = checkLevel)]
@@ -183,6 +189,11 @@ impl Client {
             .map_err(js_error)?;
         self.draw(output);
         Ok(())
+    }
+
+    /// The app is back after being hidden: the game shows that it resumes.
+    pub fn resumed(&mut self) {
+        self.inner.resumed();
     }
 
     /// The player's language from the platform's tag (`navigator.language`): Simplified Chinese

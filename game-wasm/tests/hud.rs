@@ -81,3 +81,33 @@ fn hud_items_keep_apart_inside_the_band_on_every_level_and_screen() {
         }
     }
 }
+
+#[test]
+fn a_game_back_from_hiding_says_it_resumes_for_a_moment() {
+    let level = fs::read("../assets/levels/match3/m3-01-first-steps.json").unwrap();
+    let entropy: Vec<u8> = (1..=32).collect();
+    let mut client = game_wasm::client::Client::new(&entropy).unwrap();
+    client.set_theme(THEME).unwrap();
+    client.start_practice(&level, 11).unwrap();
+    let text_instances = |client: &game_wasm::client::Client| {
+        client
+            .scene()
+            .unwrap()
+            .instances
+            .chunks_exact(game_wasm::scene::INSTANCE_FLOATS)
+            .filter(|instance| instance[8] == game_wasm::scene::shape::TEXT)
+            .count()
+    };
+    client.frame(0.0, 0, 390.0, 844.0, 3.0).unwrap();
+    let playing = text_instances(&client);
+    client.resumed();
+    client.frame(0.0, 0, 390.0, 844.0, 3.0).unwrap();
+    assert!(client.shows_resumed());
+    assert_eq!(text_instances(&client), playing + 1, "the banner's label");
+    // A second and a half of frames later it is gone.
+    for _ in 0..90 {
+        client.frame(1.0 / 60.0, 0, 390.0, 844.0, 3.0).unwrap();
+    }
+    assert!(!client.shows_resumed());
+    assert_eq!(text_instances(&client), playing);
+}

@@ -25,6 +25,8 @@ export interface GameWasmApi {
   abiVersion(): number;
   hudFields(): string;
   statusFlags(): string;
+  /** The HUD word `feedback`'s flags as `name:bit` pairs. */
+  feedbackFlags?(): string;
   rulesVersion(): number;
   /** What is wrong with a level file, one line each; empty when it is valid. */
   checkLevel(levelBytes: Uint8Array): string[];
@@ -44,6 +46,8 @@ export interface GameClient {
   frame(dtS: number, touchCount: number, cssWidth: number, cssHeight: number, dpr: number, draw: boolean): number;
   /** One frame of the start screen (browser API; no session needed, attach first). */
   frameStart?(dtS: number, cssWidth: number, cssHeight: number, dpr: number): void;
+  /** The app is back after being hidden: the game shows a "resumed" banner for a moment. */
+  resumed?(): void;
   /** The player's language from a platform tag (Chinese unless it says English). */
   setLanguage?(tag: string): void;
   /** Changes when the labels on screen change; then draw `textAtlas()` and `uploadText` it. */
@@ -74,6 +78,11 @@ export interface PlatformAdapter {
   /** The on-screen canvas (a DOM canvas or a mini-game canvas). */
   canvas(): unknown;
   canvasSize(): { cssWidth: number; cssHeight: number; dpr: number };
+  /**
+   * Plays the game's feedback for one frame (`names`: the flags of the HUD word `feedback`
+   * set, e.g. `clear`, `win`) through the platform's vibration and audio; optional.
+   */
+  feedback?(names: Set<string>): void;
   /** The platform's language tag (`zh_CN`, `en-US`, …); optional. */
   language?(): string;
   /** A canvas with a 2D context, never shown, for the text texture; optional (no labels). */

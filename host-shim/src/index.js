@@ -125,6 +125,9 @@ export class GameSession {
     this.cancelled = false;
     this.hudFields = wasm.api.hudFields().split(',');
     this.flags = parseFlags(wasm.api.statusFlags());
+    // Builds without feedback flags (older wasm) simply give none.
+    this.feedbackFlags = Object.entries(parseFlags(wasm.api.feedbackFlags?.() ?? ''))
+      .filter(([name, bit]) => name && bit > 0);
     this.pending = [];
     this.pointerSlots = new Map();
     this.state = 'idle';
@@ -211,6 +214,7 @@ export class GameSession {
           this.adapter.cancelFrame(handle);
           handle = null;
         } else if (!paused && handle === null) {
+          this.client.resumed?.();
           handle = this.adapter.requestFrame(tick);
         }
       });
@@ -253,6 +257,10 @@ export class GameSession {
       this.hud[this.hudFields[index]] = views.hud[index];
     }
     this.onHud(this.hud, status);
+    if (this.hud.feedback) {
+      const names = new Set(this.feedbackFlags.filter(([, bit]) => this.hud.feedback & bit).map(([name]) => name));
+      this.adapter.feedback?.(names);
+    }
     return status;
   }
 }

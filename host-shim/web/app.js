@@ -35,6 +35,8 @@ const page = {
   state: 'loading', hud: {}, receipt: null, error: null, balanceFen: null, session: null, firstFrameMs: null,
 };
 window.playproofPage = page;
+/** Sound: off until the first tap, then the cues played (for the browser tests). */
+page.sound = () => adapter.sound();
 
 /** How often designer mode looks at the level file. */
 const DESIGNER_POLL_MS = 1000;

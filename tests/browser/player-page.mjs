@@ -10,6 +10,7 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { startBackend } from './backend.mjs';
+import { swipeOneMove } from './play.mjs';
 
 const LEVEL = 'm3-01-first-steps';
 /** The issue's phone, upright and sideways, at its device pixel ratio. */
@@ -119,13 +120,18 @@ try {
     check(near, `${name}: the play button is in the middle (colour ${pixels.centre.join(',')}, theme ${button.join(',')})`);
     check(pixels.foregroundShare > 0.03, `${name}: ${(pixels.foregroundShare * 100).toFixed(1)}% of the start screen is drawn`);
     if (screenshotDir) await tab.screenshot({ path: join(screenshotDir, `player-start-${name}.png`) });
+    const silent = await tab.evaluate(() => window.playproofPage.sound());
+    check(!silent.on, `${name}: silent until the first tap`);
     // A newcomer taps somewhere that is not the button: a game starts all the same.
     await tab.touchscreen.tap(viewport.width * 0.2, viewport.height * 0.8);
     await tab.waitForFunction(() => window.playproofPage.state !== 'ready' && (window.playproofPage.state !== 'playing' || window.playproofPage.hud.tick > 0),
       null, { timeout: 30_000 });
     const state = await tab.evaluate(() => ({ state: window.playproofPage.state, error: window.playproofPage.error }));
     check(state.state === 'playing', `${name}: a tap anywhere started a game (${state.state} ${JSON.stringify(state.error)})`);
+    await swipeOneMove(tab);
     await tab.waitForTimeout(300);
+    const sound = await tab.evaluate(() => window.playproofPage.sound());
+    check(sound.on && sound.cuesPlayed > 0, `${name}: after the tap, sound is on and the move played cues (${JSON.stringify(sound)})`);
     if (screenshotDir) await tab.screenshot({ path: join(screenshotDir, `player-game-${name}.png`) });
     await context.close();
   }

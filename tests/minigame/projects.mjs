@@ -160,6 +160,8 @@ async function playOne(platform, backend) {
   assert.ok(game.hud.tick - tickBeforeHide <= 2, `${platform}: the game ran while hidden`);
   runtime.show();
   await waitFor(`${platform}: frames after show`, () => game.hud.tick > tickBeforeHide + 5, 5_000);
+  const resumedTexts = runtime.gl().summary().texts.map((entry) => entry.text);
+  assert.ok(resumedTexts.includes('继续游戏'), `${platform}: the game said it resumed (${resumedTexts})`);
 
   const deadline = setTimeout(() => { game.session?.cancel(); }, SESSION_TIMEOUT_MS);
   if (mode === 'match3') {
@@ -190,6 +192,8 @@ async function playOne(platform, backend) {
   assert.equal(verdict.verdict, 'accepted', `${platform}: playproof verify accepts the proof: ${stdout}`);
   assert.equal(verdict.score, receipt.score, `${platform}: verify and the server agree on the score`);
   assert.equal(receipt.score, game.hud.score, `${platform}: the HUD showed the verified score`);
+  assert.ok(runtime.vibrations.length > 0 && runtime.vibrations.length < gl.draws,
+    `${platform}: clears and merges buzzed, a few times, not every frame (${runtime.vibrations.length})`);
   assert.equal(runtime.canvasCount(), 2, `${platform}: two canvases, the one on screen and one off screen for the labels`);
   const hudTexts = gl.texts.map((entry) => entry.text);
   const counterLabel = mode === 'match3' ? '剩余步数' : '剩余时间';

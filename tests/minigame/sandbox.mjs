@@ -60,12 +60,13 @@ function packageFile(root, path, { absolute = false } = {}) {
 
 /**
  * Creates the runtime for `platform` over the project folder `root`. Returns `{ context, run,
- * touch, show, hide, gl, messages, requests, canvasCount }`.
+ * touch, show, hide, gl, messages, requests, vibrations, canvasCount }`.
  */
 export function createRuntime({ platform, root }) {
   const spec = PLATFORMS[platform];
   const messages = [];
   const requests = [];
+  const vibrations = [];
   const touchHandlers = { TouchStart: new Set(), TouchMove: new Set(), TouchEnd: new Set(), TouchCancel: new Set() };
   const lifecycle = { Show: new Set(), Hide: new Set() };
   const state = { gl: null, canvases: 0, hidden: false };
@@ -122,6 +123,18 @@ export function createRuntime({ platform, root }) {
     offShow: (handler) => lifecycle.Show.delete(handler),
     onHide: (handler) => lifecycle.Hide.add(handler),
     offHide: (handler) => lifecycle.Hide.delete(handler),
+    /** A short buzz. WeChat requires its strength (`type`) since base library 2.13. */
+    vibrateShort(options) {
+      if (typeof options !== 'object' || options === null) misuse('vibrateShort takes an options object');
+      if (platform === 'wechat' && !['heavy', 'medium', 'light'].includes(options.type)) misuse(`vibrateShort: type ${options.type} is not heavy, medium or light`);
+      vibrations.push({ kind: 'short', type: options.type ?? null, atMs: performance.now() });
+      options.success?.({});
+    },
+    vibrateLong(options) {
+      if (typeof options !== 'object' || options === null) misuse('vibrateLong takes an options object');
+      vibrations.push({ kind: 'long', type: null, atMs: performance.now() });
+      options.success?.({});
+    },
     getRandomValues({ length, success, fail }) {
       if (!Number.isInteger(length) || length <= 0 || length > 1_048_576) {
         setTimeout(() => fail?.({ errMsg: 'getRandomValues:fail invalid length' }), 0);
@@ -237,6 +250,7 @@ export function createRuntime({ platform, root }) {
     gl: () => state.gl,
     messages,
     requests,
+    vibrations,
     canvasCount: () => state.canvases,
     dirname,
   };

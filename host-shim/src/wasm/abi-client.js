@@ -9,7 +9,7 @@
 
 import { WebGlRenderer } from '../render/webgl.js';
 
-const TEXT = { hudFields: 0, statusFlags: 1, vertexShader: 2, fragmentShader: 3, attributes: 4 };
+const TEXT = { hudFields: 0, statusFlags: 1, vertexShader: 2, fragmentShader: 3, attributes: 4, feedbackFlags: 5 };
 const RENDER_BLOCK_WORDS = 8;
 
 /** The exports this wrapper calls; a module without one of them is not a game-wasm build. */
@@ -20,7 +20,7 @@ export const REQUIRED_EXPORTS = [
   'pp_touch_capacity', 'pp_hud_ptr', 'pp_hud_len', 'pp_render_ptr', 'pp_instance_floats',
   'pp_instances_max', 'pp_frame', 'pp_stop', 'pp_finish', 'pp_last_refusal', 'pp_board_rect',
   'pp_body_count', 'pp_check_level', 'pp_panic_message_ptr', 'pp_panic_message_len',
-  'pp_set_language', 'pp_text_generation', 'pp_text_atlas', 'pp_frame_start',
+  'pp_set_language', 'pp_text_generation', 'pp_text_atlas', 'pp_frame_start', 'pp_resumed',
 ];
 
 /**
@@ -181,6 +181,10 @@ export function abiApi(exports, options = {}) {
       });
     }
 
+    resumed() {
+      exports.pp_resumed();
+    }
+
     setLanguage(tag) {
       withBytes([tag], (pointer, length) => exports.pp_set_language(pointer, length));
     }
@@ -230,6 +234,7 @@ export function abiApi(exports, options = {}) {
     rulesVersion: () => exports.pp_rules_version(),
     hudFields: () => text(TEXT.hudFields),
     statusFlags: () => text(TEXT.statusFlags),
+    feedbackFlags: () => text(TEXT.feedbackFlags),
     checkLevel: (bytes) => {
       const count = withBytes([bytes], (pointer, length) => exports.pp_check_level(pointer, length));
       return count === 0 ? [] : decoder.decode(out()).split('\n');
