@@ -52,53 +52,144 @@ pub enum Phrase {
     NextPiece,
     /// Shown for a moment when the game comes back after the app was hidden.
     Resumed,
+    /// The browser page's controls and receipt (the page reads them with `phrases_json`).
+    Finish,
+    Again,
+    NextLevel,
+    Verified,
+    Stars,
+    Payout,
+    Balance,
 }
 
 /// One phrase in each language.
 pub struct PhraseText {
     pub phrase: Phrase,
+    /// The name hosts look the phrase up by (`data-phrase` in the page).
+    pub name: &'static str,
     pub zh: &'static str,
     pub en: &'static str,
 }
 
 /// The string table, in `Phrase` order (a test checks it).
-pub const PHRASES: [PhraseText; 7] = [
+pub const PHRASES: [PhraseText; 14] = [
     PhraseText {
         phrase: Phrase::Play,
+        name: "play",
         zh: "开始游戏",
         en: "Play",
     },
     PhraseText {
         phrase: Phrase::TapAnywhere,
+        name: "tap_anywhere",
         zh: "点击任意位置开始",
         en: "Tap anywhere to start",
     },
     PhraseText {
         phrase: Phrase::Score,
+        name: "score",
         zh: "得分",
         en: "Score",
     },
     PhraseText {
         phrase: Phrase::MovesLeft,
+        name: "moves_left",
         zh: "剩余步数",
         en: "Moves",
     },
     PhraseText {
         phrase: Phrase::SecondsLeft,
+        name: "seconds_left",
         zh: "剩余时间",
         en: "Time",
     },
     PhraseText {
         phrase: Phrase::NextPiece,
+        name: "next_piece",
         zh: "下一个",
         en: "Next",
     },
     PhraseText {
         phrase: Phrase::Resumed,
+        name: "resumed",
         zh: "继续游戏",
         en: "Resumed",
     },
+    PhraseText {
+        phrase: Phrase::Finish,
+        name: "finish",
+        zh: "结束",
+        en: "Finish",
+    },
+    PhraseText {
+        phrase: Phrase::Again,
+        name: "again",
+        zh: "再玩一次",
+        en: "Again",
+    },
+    PhraseText {
+        phrase: Phrase::NextLevel,
+        name: "next_level",
+        zh: "下一关",
+        en: "Next level",
+    },
+    PhraseText {
+        phrase: Phrase::Verified,
+        name: "verified",
+        zh: "服务器已验证",
+        en: "Verified by the server",
+    },
+    PhraseText {
+        phrase: Phrase::Stars,
+        name: "stars",
+        zh: "星级",
+        en: "Stars",
+    },
+    PhraseText {
+        phrase: Phrase::Payout,
+        name: "payout",
+        zh: "奖励",
+        en: "Payout",
+    },
+    PhraseText {
+        phrase: Phrase::Balance,
+        name: "balance",
+        zh: "余额",
+        en: "Balance",
+    },
 ];
+
+/// Every phrase in `lang` as a JSON object by name, for pages that write words outside the
+/// canvas (the browser page's buttons and receipt).
+pub fn phrases_json(lang: Lang) -> String {
+    let mut json = String::from("{");
+    for (index, entry) in PHRASES.iter().enumerate() {
+        if index > 0 {
+            json.push(',');
+        }
+        json_string(&mut json, entry.name);
+        json.push(':');
+        json_string(&mut json, entry.phrase.text(lang));
+    }
+    json.push('}');
+    json
+}
+
+/// `text` as a JSON string literal.
+fn json_string(json: &mut String, text: &str) {
+    json.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => json.push_str("\\\""),
+            '\\' => json.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(json, "\\u{:04x}", c as u32);
+            }
+            c => json.push(c),
+        }
+    }
+    json.push('"');
+}
 
 impl Phrase {
     pub fn text(self, lang: Lang) -> &'static str {
@@ -247,20 +338,11 @@ impl TextAtlas {
             if index > 0 {
                 json.push(',');
             }
-            json.push_str(r#"{"text":""#);
-            for c in row.text.chars() {
-                match c {
-                    '"' => json.push_str("\\\""),
-                    '\\' => json.push_str("\\\\"),
-                    c if (c as u32) < 0x20 => {
-                        let _ = write!(json, "\\u{:04x}", c as u32);
-                    }
-                    c => json.push(c),
-                }
-            }
+            json.push_str(r#"{"text":"#);
+            json_string(&mut json, row.text);
             let _ = write!(
                 json,
-                r#"","font_px":{},"y":{},"width":{},"height":{},"align":"{}"}}"#,
+                r#","font_px":{},"y":{},"width":{},"height":{},"align":"{}"}}"#,
                 row.font_px,
                 row.y,
                 row.width,
@@ -295,6 +377,21 @@ mod tests {
                 entry.phrase
             );
         }
+    }
+
+    #[test]
+    fn the_page_reads_every_phrase_by_a_unique_name() {
+        let mut names: Vec<&str> = PHRASES.iter().map(|entry| entry.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), PHRASES.len());
+        let json = phrases_json(Lang::Zh);
+        assert!(
+            json.starts_with(r#"{"play":"开始游戏","tap_anywhere":"#),
+            "{json}"
+        );
+        assert!(json.ends_with(r#""balance":"余额"}"#), "{json}");
+        assert!(phrases_json(Lang::En).contains(r#""next_level":"Next level""#));
     }
 
     #[test]

@@ -39,6 +39,13 @@ pub fn status_flags() -> String {
     crate::session::status_flags()
 }
 
+/// Every phrase of the string table (`text::PHRASES`) by name, as JSON, in the language a
+/// platform tag picks: the page writes its buttons and receipt with them.
+#[wasm_bindgen(js_name = phrasesFor)]
+pub fn phrases_for(language_tag: &str) -> String {
+    crate::text::phrases_json(crate::text::Lang::from_tag(language_tag))
+}
+
 /// The HUD word `feedback`'s flags as `name:bit` pairs (vibration and sound cues).
 #[wasm_bindgen(js_name = feedbackFlags)]
 pub fn feedback_flags() -> String {

@@ -65,6 +65,12 @@ async function main() {
     fetch('levels/index.json').then((response) => response.json()),
     fetch('themes/default.json').then((response) => response.text()),
   ]);
+  // The player's words come from the game's string table, in the platform's language.
+  const phrases = JSON.parse(wasm.api.phrasesFor(navigator.language ?? ''));
+  for (const element of document.querySelectorAll('[data-phrase]')) {
+    element.textContent = phrases[element.dataset.phrase] ?? element.textContent;
+  }
+  document.documentElement.lang = phrases.play === 'Play' ? 'en' : 'zh-CN';
   for (const mode of ['match3', 'merge_drop']) {
     const group = document.createElement('optgroup');
     group.label = mode === 'match3' ? 'Match-3' : 'Merge-drop';

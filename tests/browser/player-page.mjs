@@ -15,8 +15,8 @@ import { swipeOneMove } from './play.mjs';
 const LEVEL = 'm3-01-first-steps';
 /** The issue's phone, upright and sideways, at its device pixel ratio. */
 const SCREENS = [
-  { name: 'portrait', viewport: { width: 390, height: 844 } },
-  { name: 'landscape', viewport: { width: 844, height: 390 } },
+  { name: 'portrait', viewport: { width: 390, height: 844 }, locale: 'zh-CN', finish: '结束' },
+  { name: 'landscape', viewport: { width: 844, height: 390 }, locale: 'en-US', finish: 'Finish' },
 ];
 const DPR = 3;
 
@@ -89,8 +89,8 @@ const backend = await startBackend({ playproof, webDir });
 const browser = await launchChromium();
 try {
   await checkTransport(backend.url);
-  for (const { name, viewport } of SCREENS) {
-    const context = await browser.newContext({ viewport, deviceScaleFactor: DPR, hasTouch: true, isMobile: true });
+  for (const { name, viewport, locale, finish } of SCREENS) {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: DPR, hasTouch: true, isMobile: true, locale });
     const tab = await context.newPage();
     tab.on('pageerror', (error) => console.error(`page error: ${error.message}`));
     const player = `new${name}${Date.now().toString(36)}`;
@@ -128,6 +128,8 @@ try {
       null, { timeout: 30_000 });
     const state = await tab.evaluate(() => ({ state: window.playproofPage.state, error: window.playproofPage.error }));
     check(state.state === 'playing', `${name}: a tap anywhere started a game (${state.state} ${JSON.stringify(state.error)})`);
+    const finishText = await tab.evaluate(() => document.getElementById('stop').textContent);
+    check(finishText === finish, `${name}: in ${locale} the page's words come from the game's table ("${finishText}")`);
     await swipeOneMove(tab);
     await tab.waitForTimeout(300);
     const sound = await tab.evaluate(() => window.playproofPage.sound());
