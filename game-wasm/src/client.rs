@@ -16,7 +16,9 @@ use playproof_proof::SessionKey;
 use crate::input::{Touch, TouchKind};
 use crate::layout::Layout;
 use crate::scene::{progress, Scene, Theme};
+use crate::screens::{self, StartLayout};
 use crate::session::{Session, SessionError};
+use crate::text::{Lang, Phrase, TextAtlas};
 
 /// Version of the host-facing API (both wrappers); the shim checks it at load
 /// (`SHIM_ABI_VERSION` in host-shim).
@@ -28,7 +30,7 @@ pub const TOUCHES_MAX: usize = 64;
 pub const TOUCH_FLOATS: usize = 4;
 
 /// The HUD words, in order. The shim reads the names from the API, never hard-codes them.
-pub const HUD_FIELDS: [&str; 13] = [
+pub const HUD_FIELDS: [&str; 14] = [
     "status",
     "mode",
     "score",
@@ -41,6 +43,8 @@ pub const HUD_FIELDS: [&str; 13] = [
     "inputs",
     "finished",
     "passed",
+    // `feedback::*` flags: what the player should feel and hear this frame.
+    "feedback",
     "draw_calls",
 ];
 pub const HUD_WORDS: usize = HUD_FIELDS.len();
@@ -86,7 +90,19 @@ pub struct Client {
     parsed: Vec<Touch>,
     hud: Box<[u32; HUD_WORDS]>,
     layout: Option<Layout>,
+    /// The start screen's render list, while it is shown instead of a session.
+    start_screen: Option<Scene>,
+    /// The labels on screen and their rows in the text texture; one for every screen, so its
+    /// generation only moves forward.
+    text: TextAtlas,
+    lang: Lang,
+    /// Seconds the "resumed" banner still shows (after the app came back from hiding).
+    resumed_banner_s: f32,
 }
+
+/// How long the "resumed" banner shows, and the last part of it over which it fades.
+const RESUMED_BANNER_S: f32 = 1.2;
+const RESUMED_FADE_S: f32 = 0.4;
 
 impl Client {
     /// A client with a fresh session key made from host entropy (the platform's random API).
@@ -106,6 +122,10 @@ impl Client {
             parsed: Vec::with_capacity(TOUCHES_MAX),
             hud: Box::new([0; HUD_WORDS]),
             layout: None,
+            start_screen: None,
+            text: TextAtlas::default(),
+            lang: Lang::Zh,
+            resumed_banner_s: 0.0,
         })
     }
 
@@ -135,6 +155,7 @@ impl Client {
     }
 
     fn replace_session(&mut self, session: Session) {
+        self.start_screen = None;
         self.session = Some(session);
         self.scene = None;
         self.layout = None;
@@ -178,23 +199,7 @@ impl Client {
     ) -> Result<FrameOutput, ClientError> {
         let session = self.session.as_mut().ok_or(ClientError::NoSession)?;
         let theme = self.theme.as_ref().ok_or(ClientError::NoTheme)?;
-        let dpr = if dpr.is_finite() && dpr > 0.0 {
-            dpr
-        } else {
-            1.0
-        };
-        let css_width = if css_width.is_finite() {
-            css_width
-        } else {
-            1.0
-        };
-        let css_height = if css_height.is_finite() {
-            css_height
-        } else {
-            1.0
-        };
-        let width_px = libm::roundf(css_width.max(1.0) * dpr);
-        let height_px = libm::roundf(css_height.max(1.0) * dpr);
+        let (width_px, height_px, dpr) = device_size(css_width, css_height, dpr);
         let layout = Layout::new(&session.level, &session.game, width_px, height_px, dpr);
         self.parsed.clear();
         let count = (touch_count as usize).min(TOUCHES_MAX);
@@ -215,7 +220,12 @@ impl Client {
         let (status, alpha) = session.frame(dt_s, &self.parsed, &layout);
         self.layout = Some(layout);
         let scene = self.scene.get_or_insert_with(|| Scene::new(session, theme));
-        scene.build(session, &layout, theme, alpha, dt_s as f32);
+        scene.build(session, &layout, theme, &mut self.text, alpha, dt_s as f32);
+        if self.resumed_banner_s > 0.0 {
+            let opacity = (self.resumed_banner_s / RESUMED_FADE_S).min(1.0);
+            scene.banner(&mut self.text, Phrase::Resumed, &layout, theme, opacity);
+            self.resumed_banner_s -= dt_s as f32;
+        }
         let game = &session.game;
         let (goal_current, goal_target) = progress(game, &session.level);
         let phase = game.phase();
@@ -234,6 +244,7 @@ impl Client {
             session.inputs().len() as u32,
             u32::from(matches!(phase, Phase::Finished { .. })),
             u32::from(phase == Phase::Finished { passed: true }),
+            crate::feedback::of_events(&session.frame_events),
             0,
         ];
         Ok(FrameOutput {
@@ -243,14 +254,60 @@ impl Client {
         })
     }
 
+    /// One frame of the start screen (before any session): `dt_s` seconds of animation, the
+    /// canvas's CSS size and the device pixel ratio. The whole screen is its touch target, so
+    /// the host starts a game on any tap.
+    pub fn frame_start(
+        &mut self,
+        dt_s: f64,
+        css_width: f32,
+        css_height: f32,
+        dpr: f32,
+    ) -> Result<FrameOutput, ClientError> {
+        let theme = self.theme.as_ref().ok_or(ClientError::NoTheme)?;
+        let (width_px, height_px, dpr) = device_size(css_width, css_height, dpr);
+        let scene = self.start_screen.get_or_insert_with(Scene::without_session);
+        let layout = StartLayout::new(width_px, height_px, dpr);
+        screens::start(scene, &layout, theme, &mut self.text, dt_s as f32);
+        Ok(FrameOutput {
+            status: 0,
+            width_px: width_px as u32,
+            height_px: height_px as u32,
+        })
+    }
+
+    /// The app is back after being hidden: the game shows that it resumes.
+    pub fn resumed(&mut self) {
+        self.resumed_banner_s = RESUMED_BANNER_S;
+    }
+
+    /// Whether the "resumed" banner is on screen (for tests).
+    pub fn shows_resumed(&self) -> bool {
+        self.resumed_banner_s > 0.0
+    }
+
+    /// The player's language, from the platform's language tag (`Lang::from_tag`).
+    pub fn set_language(&mut self, tag: &str) {
+        self.lang = Lang::from_tag(tag);
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The text texture's rows; the host redraws the texture when their generation changes.
+    pub fn text(&self) -> &TextAtlas {
+        &self.text
+    }
+
     /// The renderer reports how many draw calls the frame took (a HUD word, for tests).
     pub fn set_draw_calls(&mut self, draw_calls: u32) {
         self.hud[HUD_DRAW_CALLS] = draw_calls;
     }
 
-    /// The render list of the last frame.
+    /// The render list of the last frame: the start screen's until a session starts.
     pub fn scene(&self) -> Option<&Scene> {
-        self.scene.as_ref()
+        self.start_screen.as_ref().or(self.scene.as_ref())
     }
 
     /// The code of the last refused input (`no_match`, `drop_cooldown`, ...), if any.
@@ -298,4 +355,20 @@ impl Client {
                 .count() as u32
         })
     }
+}
+
+/// The drawing buffer's size in device pixels and the pixel ratio, from what the host reports
+/// (anything not finite or not positive taken as 1).
+fn device_size(css_width: f32, css_height: f32, dpr: f32) -> (f32, f32, f32) {
+    let sane = |value: f32| {
+        if value.is_finite() && value > 0.0 {
+            value
+        } else {
+            1.0
+        }
+    };
+    let dpr = sane(dpr);
+    let width_px = libm::roundf(sane(css_width).max(1.0) * dpr);
+    let height_px = libm::roundf(sane(css_height).max(1.0) * dpr);
+    (width_px, height_px, dpr)
 }

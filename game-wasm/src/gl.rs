@@ -8,7 +8,7 @@ use js_sys::{Float32Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     AngleInstancedArrays, HtmlCanvasElement, WebGl2RenderingContext, WebGlBuffer, WebGlProgram,
-    WebGlRenderingContext as Gl1, WebGlShader, WebGlUniformLocation,
+    WebGlRenderingContext as Gl1, WebGlShader, WebGlTexture, WebGlUniformLocation,
 };
 
 use alloc::format;
@@ -41,6 +41,10 @@ pub struct Renderer {
     canvas: HtmlCanvasElement,
     resolution: WebGlUniformLocation,
     time: WebGlUniformLocation,
+    text_atlas: WebGlUniformLocation,
+    text_texture: WebGlTexture,
+    /// The text atlas generation the texture holds, and its size in texels.
+    text_uploaded: Option<(u32, u32, u32)>,
     instance_buffer: WebGlBuffer,
     /// Draw calls of the last frame (at most `DRAW_CALLS_MAX` by design).
     pub draw_calls: u32,
@@ -90,6 +94,21 @@ impl Renderer {
         };
         let resolution = uniform("u_resolution")?;
         let time = uniform("u_time")?;
+        let text_atlas = uniform("u_text_atlas")?;
+        // The sampler reads texture unit 0, its default; the texture stays bound there.
+        let text_texture = gl!(context, create_texture()).ok_or_else(|| error("no texture"))?;
+        gl!(context, bind_texture(Gl1::TEXTURE_2D, Some(&text_texture)));
+        for (parameter, value) in [
+            (Gl1::TEXTURE_MIN_FILTER, Gl1::LINEAR),
+            (Gl1::TEXTURE_MAG_FILTER, Gl1::LINEAR),
+            (Gl1::TEXTURE_WRAP_S, Gl1::CLAMP_TO_EDGE),
+            (Gl1::TEXTURE_WRAP_T, Gl1::CLAMP_TO_EDGE),
+        ] {
+            gl!(
+                context,
+                tex_parameteri(Gl1::TEXTURE_2D, parameter, value as i32)
+            );
+        }
         // The unit quad, as a triangle strip.
         let corners: [f32; 8] = [-1.0, -1.0, 1.0, -1.0, -1.0, 1.0, 1.0, 1.0];
         let corner_buffer = gl!(context, create_buffer()).ok_or_else(|| error("no buffer"))?;
@@ -141,6 +160,9 @@ impl Renderer {
             canvas,
             resolution,
             time,
+            text_atlas,
+            text_texture,
+            text_uploaded: None,
             instance_buffer,
             draw_calls: 0,
             webgl2,
@@ -157,7 +179,45 @@ impl Renderer {
         }
     }
 
-    pub fn draw(&mut self, scene: &Scene, background: Rgba) {
+    /// Uploads the text canvas the host drew for atlas `generation` (any object WebGL takes as
+    /// a texture source: a DOM canvas, an `OffscreenCanvas`).
+    pub fn upload_text(
+        &mut self,
+        canvas: JsValue,
+        generation: u32,
+        width_px: u32,
+        height_px: u32,
+    ) -> Result<(), JsValue> {
+        let canvas: HtmlCanvasElement = canvas.unchecked_into();
+        let context = &self.context;
+        gl!(
+            context,
+            bind_texture(Gl1::TEXTURE_2D, Some(&self.text_texture))
+        );
+        let (target, format, kind) = (Gl1::TEXTURE_2D, Gl1::RGBA, Gl1::UNSIGNED_BYTE);
+        match context {
+            Context::Gl1(gl, _) => gl.tex_image_2d_with_u32_and_u32_and_canvas(
+                target,
+                0,
+                format as i32,
+                format,
+                kind,
+                &canvas,
+            )?,
+            Context::Gl2(gl) => gl.tex_image_2d_with_u32_and_u32_and_html_canvas_element(
+                target,
+                0,
+                format as i32,
+                format,
+                kind,
+                &canvas,
+            )?,
+        }
+        self.text_uploaded = Some((generation, width_px, height_px));
+        Ok(())
+    }
+
+    pub fn draw(&mut self, scene: &Scene, background: Rgba, text_generation: u32) {
         let (width, height) = (self.canvas.width(), self.canvas.height());
         let context = &self.context;
         gl!(context, viewport(0, 0, width as i32, height as i32));
@@ -171,6 +231,22 @@ impl Renderer {
             uniform2f(Some(&self.resolution), width as f32, height as f32)
         );
         gl!(context, uniform1f(Some(&self.time), scene.time_s));
+        let (width_texels, height_texels, ready) = match self.text_uploaded {
+            Some((generation, width, height)) => (
+                width as f32,
+                height as f32,
+                if generation == text_generation {
+                    1.0
+                } else {
+                    0.0
+                },
+            ),
+            None => (1.0, 1.0, 0.0),
+        };
+        gl!(
+            context,
+            uniform3f(Some(&self.text_atlas), width_texels, height_texels, ready)
+        );
         let count = scene.instance_count() as i32;
         self.draw_calls = 0;
         if count == 0 {

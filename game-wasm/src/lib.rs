@@ -22,6 +22,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod client;
+pub mod feedback;
 #[cfg(feature = "web")]
 mod gl;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
@@ -35,7 +36,9 @@ pub mod replay_abi;
 #[cfg(all(target_arch = "wasm32", not(feature = "web")))]
 mod runtime;
 pub mod scene;
+pub mod screens;
 pub mod session;
 pub mod shaders;
+pub mod text;
 #[cfg(feature = "web")]
 pub mod web;

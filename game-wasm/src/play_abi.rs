@@ -42,6 +42,8 @@ pub const TEXT_VERTEX_SHADER: u32 = 2;
 pub const TEXT_FRAGMENT_SHADER: u32 = 3;
 /// `location:name` pairs, comma-separated, bound before linking.
 pub const TEXT_ATTRIBUTES: u32 = 4;
+/// The HUD word `feedback`'s flags, `name:bit` pairs.
+pub const TEXT_FEEDBACK_FLAGS: u32 = 5;
 
 /// What the host's renderer needs each frame, at [`pp_render_ptr`]; 8 little-endian words.
 #[repr(C)]
@@ -65,7 +67,7 @@ struct State {
     client: Option<Client>,
     out: Vec<u8>,
     render: RenderBlock,
-    texts: [Vec<u8>; 5],
+    texts: [Vec<u8>; 6],
 }
 
 static STATE: HostCell<State> = HostCell::new(State {
@@ -79,7 +81,14 @@ static STATE: HostCell<State> = HostCell::new(State {
         time_s: 0.0,
         background: [0.0; 3],
     },
-    texts: [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()],
+    texts: [
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    ],
 });
 
 fn error_code(error: &ClientError) -> i32 {
@@ -145,6 +154,7 @@ fn text(which: u32) -> Option<Vec<u8>> {
     match which {
         TEXT_HUD_FIELDS => text.push_str(&HUD_FIELDS.join(",")),
         TEXT_STATUS_FLAGS => text.push_str(&crate::session::status_flags()),
+        TEXT_FEEDBACK_FLAGS => text.push_str(&crate::feedback::flag_names()),
         TEXT_VERTEX_SHADER => text.push_str(shaders::VERTEX_SHADER),
         TEXT_FRAGMENT_SHADER => text.push_str(shaders::FRAGMENT_SHADER),
         TEXT_ATTRIBUTES => {
@@ -337,6 +347,99 @@ pub extern "C" fn pp_instances_max() -> u32 {
     INSTANCES_MAX as u32
 }
 
+/// The player's language from the platform's tag (UTF-8, e.g. `zh_CN`): Simplified Chinese
+/// unless it says English.
+///
+/// # Safety
+/// See [`bytes`].
+#[no_mangle]
+pub unsafe extern "C" fn pp_set_language(tag: *const u8, tag_len: u32) {
+    // SAFETY: forwarded from the caller.
+    let tag = unsafe { bytes(tag, tag_len) };
+    STATE.with(|state| {
+        if let Some(client) = state.client.as_mut() {
+            client.set_language(core::str::from_utf8(tag).unwrap_or(""));
+        }
+    });
+}
+
+/// The app is back after being hidden: the game shows that it resumes.
+#[no_mangle]
+pub extern "C" fn pp_resumed() {
+    STATE.with(|state| {
+        if let Some(client) = state.client.as_mut() {
+            client.resumed();
+        }
+    });
+}
+
+/// The text atlas's generation (`text::TextAtlas::generation`): when it moves, the host draws
+/// [`pp_text_atlas`]'s rows and uploads them as the text texture.
+#[no_mangle]
+pub extern "C" fn pp_text_generation() -> u32 {
+    STATE.with(|state| {
+        state
+            .client
+            .as_ref()
+            .map_or(0, |client| client.text().generation())
+    })
+}
+
+/// The text atlas as JSON (`text::TextAtlas::describe_json`) into the out buffer; returns its
+/// length.
+#[no_mangle]
+pub extern "C" fn pp_text_atlas() -> i32 {
+    STATE.with(|state| {
+        let json = state
+            .client
+            .as_ref()
+            .map(|client| client.text().describe_json(client.lang()))
+            .unwrap_or_default();
+        state.out = json.into_bytes();
+        state.out.len() as i32
+    })
+}
+
+/// One frame of the start screen (see `client::Client::frame_start`; no session needed):
+/// returns 0 or an error code; the render block then describes it.
+#[no_mangle]
+pub extern "C" fn pp_frame_start(dt_s: f64, css_width: f32, css_height: f32, dpr: f32) -> i32 {
+    STATE.with(|state| {
+        let mut render = RenderBlock::default();
+        let status = state.client_call(|client| {
+            let output = client.frame_start(dt_s, css_width, css_height, dpr)?;
+            render = render_block(client, output)?;
+            Ok(0)
+        });
+        state.render = render;
+        status
+    })
+}
+
+/// The render block of the frame `output` describes.
+fn render_block(
+    client: &mut Client,
+    output: crate::client::FrameOutput,
+) -> Result<RenderBlock, ClientError> {
+    let scene = client.scene().ok_or(ClientError::NoSession)?;
+    let theme = client.theme().ok_or(ClientError::NoTheme)?;
+    let count = scene.instance_count() as u32;
+    let render = RenderBlock {
+        width_px: output.width_px,
+        height_px: output.height_px,
+        instances_ptr: scene.instances.as_ptr() as u32,
+        instance_count: count,
+        time_s: scene.time_s,
+        background: [
+            theme.background[0],
+            theme.background[1],
+            theme.background[2],
+        ],
+    };
+    client.set_draw_calls(u32::from(count > 0));
+    Ok(render)
+}
+
 /// One frame (see `client::Client::frame`): returns the status flags or an error code. The
 /// render block then describes one instanced draw of the scene, which the HUD's `draw_calls`
 /// word counts.
@@ -352,22 +455,7 @@ pub extern "C" fn pp_frame(
         let mut render = RenderBlock::default();
         let status = state.client_call(|client| {
             let output = client.frame(dt_s, touch_count, css_width, css_height, dpr)?;
-            let scene = client.scene().ok_or(ClientError::NoSession)?;
-            let theme = client.theme().ok_or(ClientError::NoTheme)?;
-            let count = scene.instance_count() as u32;
-            render = RenderBlock {
-                width_px: output.width_px,
-                height_px: output.height_px,
-                instances_ptr: scene.instances.as_ptr() as u32,
-                instance_count: count,
-                time_s: scene.time_s,
-                background: [
-                    theme.background[0],
-                    theme.background[1],
-                    theme.background[2],
-                ],
-            };
-            client.set_draw_calls(u32::from(count > 0));
+            render = render_block(client, output)?;
             Ok(output.status as i32)
         });
         state.render = render;

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::layout::Layout;
 use crate::session::Session;
+use crate::text::{line_height_px, Align, Label, Phrase, TextAtlas};
 
 /// Floats per instance: centre x, y; half width, half height (device px); colour r, g, b, a
 /// (straight alpha); shape kind, parameter, flags, rotation (radians).
@@ -33,6 +34,8 @@ pub mod shape {
     pub const RING: f32 = 6.0;
     pub const BOMB: f32 = 7.0;
     pub const DIGIT: f32 = 8.0;
+    /// A row of the text texture (`text.rs`); the parameter is the row's top in texels.
+    pub const TEXT: f32 = 9.0;
 }
 
 /// Shape flags (sums of powers of two; the shader tests them with `mod`).
@@ -44,7 +47,7 @@ pub mod flag {
 }
 
 /// Match-3 colours' shapes, so colour-blind players can tell pieces apart.
-const PIECE_SHAPES: [f32; 6] = [
+pub(crate) const PIECE_SHAPES: [f32; 6] = [
     shape::CIRCLE,
     shape::BOX,
     shape::DIAMOND,
@@ -56,11 +59,33 @@ const PIECE_SHAPES: [f32; 6] = [
 /// Seven-segment masks of the digits 0-9 (bit 0 top, then clockwise, bit 6 middle).
 const DIGIT_SEGMENTS: [u8; 10] = [63, 6, 91, 79, 102, 109, 125, 7, 127, 111];
 
+/// A banner's text as a share of the screen's smaller side.
+const BANNER_FONT_SHARE: f32 = 0.07;
+/// A digit's advance as a share of its height (its glyph is 0.54 of it wide, so digits keep a
+/// gap between them).
+const DIGIT_ADVANCE_SHARE: f32 = 0.68;
+/// Space kept between the HUD's slots and at its edges, as a share of the band's height.
+const HUD_SLOT_PAD_SHARE: f32 = 0.3;
+/// Distance between the HUD stars' centres, in star half-sizes (2 would make them touch).
+const HUD_STAR_SPACING: f32 = 2.4;
+/// The HUD band's rows, as shares of its height: labels on top, values under them, the goal
+/// bar at the bottom (0.86 +- 0.05). A label's line is 4/3 of its font, so the label row ends
+/// at 0.2 + 0.17 * 2/3 = 0.31, above the values' top (0.55 - 0.2 = 0.35 for the stars, the
+/// largest), and the values end at 0.75, above the bar's top (0.81).
+const HUD_LABEL_Y_SHARE: f32 = 0.2;
+const HUD_LABEL_FONT_SHARE: f32 = 0.17;
+const HUD_VALUE_Y_SHARE: f32 = 0.55;
+const HUD_DIGIT_SHARE: f32 = 0.36;
+const HUD_PREVIEW_RADIUS_SHARE: f32 = 0.18;
+
 /// Effects older than this are dropped; effects beyond `FX_MAX` replace nothing (a big cascade
 /// simply shows fewer sparks).
 const FX_MAX: usize = 160;
 
 pub type Rgba = [f32; 4];
+
+/// A box on screen: centre and half size, in device pixels.
+pub type ScreenBox = ((f32, f32), (f32, f32));
 
 /// Colours of the game, from `assets/themes/*.json`.
 #[derive(Clone, Debug, Deserialize)]
@@ -184,6 +209,7 @@ pub struct Scene {
     fx: Vec<Fx>,
     pub time_s: f32,
     merge_colors: Vec<Rgba>,
+    hud_boxes: Vec<ScreenBox>,
 }
 
 impl Scene {
@@ -204,7 +230,32 @@ impl Scene {
             fx: Vec::with_capacity(FX_MAX),
             time_s: 0.0,
             merge_colors,
+            hud_boxes: Vec::new(),
         }
+    }
+
+    /// A scene for screens that show no session (the start screen).
+    pub fn without_session() -> Scene {
+        Scene {
+            instances: Vec::with_capacity(INSTANCES_MAX * INSTANCE_FLOATS),
+            fx: Vec::new(),
+            time_s: 0.0,
+            merge_colors: Vec::new(),
+            hud_boxes: Vec::new(),
+        }
+    }
+
+    /// Starts a frame of a screen: an empty list, the clock moved on by `dt_s`.
+    pub(crate) fn begin_screen(&mut self, dt_s: f32) {
+        self.instances.clear();
+        self.time_s += dt_s;
+    }
+
+    /// The instances as rectangles `(centre, half size)` in device pixels, for layout checks.
+    pub fn rects(&self) -> impl Iterator<Item = ScreenBox> + '_ {
+        self.instances
+            .chunks_exact(INSTANCE_FLOATS)
+            .map(|instance| ((instance[0], instance[1]), (instance[2], instance[3])))
     }
 
     pub fn instance_count(&self) -> usize {
@@ -212,7 +263,7 @@ impl Scene {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push(
+    pub(crate) fn push(
         &mut self,
         centre: (f32, f32),
         half: (f32, f32),
@@ -238,6 +289,7 @@ impl Scene {
         session: &Session,
         layout: &Layout,
         theme: &Theme,
+        text: &mut TextAtlas,
         alpha: f32,
         dt_s: f32,
     ) {
@@ -253,7 +305,65 @@ impl Scene {
             game_core::game::Mode::MergeDrop(_) => self.merge(session, layout, theme, alpha),
         }
         self.effects(session, layout);
-        self.hud(session, layout, theme);
+        self.hud(session, layout, theme, text);
+    }
+
+    /// A banner across the middle of the board: `phrase` on a band of the HUD's colour, faded
+    /// by `opacity` (0..1). Drawn last, over everything.
+    pub fn banner(
+        &mut self,
+        text: &mut TextAtlas,
+        phrase: Phrase,
+        layout: &Layout,
+        theme: &Theme,
+        opacity: f32,
+    ) {
+        let (w, h) = (layout.width_px, layout.height_px);
+        let font_px = libm::roundf((h.min(w) * BANNER_FONT_SHARE).max(18.0 * layout.dpr)) as u16;
+        let band_half_h = f32::from(line_height_px(font_px));
+        let centre_y = layout.hud_height_px + (h - layout.hud_height_px) / 2.0;
+        let mut band = theme.hud;
+        band[3] = 0.88 * opacity;
+        self.push(
+            (w / 2.0, centre_y),
+            (w / 2.0, band_half_h),
+            band,
+            shape::BOX,
+            0.0,
+            0.0,
+            0.0,
+        );
+        let label = Label {
+            phrase,
+            font_px,
+            width_px: (w * 0.9) as u16,
+            align: Align::Centre,
+        };
+        let mut color = theme.text;
+        color[3] = opacity;
+        self.label(text, label, w * 0.05, centre_y, color);
+    }
+
+    /// Draws `label` with its box's left edge at `left_px` and centred on `centre_y_px`, both
+    /// rounded to whole pixels so the text's texels meet the screen's pixels one to one.
+    /// Returns the box.
+    pub(crate) fn label(
+        &mut self,
+        text: &mut TextAtlas,
+        label: Label,
+        left_px: f32,
+        centre_y_px: f32,
+        color: Rgba,
+    ) -> ScreenBox {
+        let row_y = text.place(label);
+        let width = f32::from(label.width_px);
+        let height = f32::from(line_height_px(label.font_px));
+        let left = libm::roundf(left_px);
+        let top = libm::roundf(centre_y_px - height / 2.0);
+        let centre = (left + width / 2.0, top + height / 2.0);
+        let half = (width / 2.0, height / 2.0);
+        self.push(centre, half, color, shape::TEXT, f32::from(row_y), 0.0, 0.0);
+        (centre, half)
     }
 
     fn collect_fx(&mut self, session: &Session, theme: &Theme) {
@@ -661,8 +771,14 @@ impl Scene {
         self.fx = fx_list;
     }
 
-    fn hud(&mut self, session: &Session, layout: &Layout, theme: &Theme) {
+    /// The HUD band: score in the left third, stars in the middle third, the counter (moves or
+    /// seconds left) at the right edge with merge-drop's next piece beside it, and the goal's
+    /// progress bar along the bottom. Each item is fitted into its own slot, so no value, however
+    /// many digits it grows to, reaches its neighbour; [`Scene::hud_boxes`] records the slots'
+    /// contents for the tests that check it.
+    fn hud(&mut self, session: &Session, layout: &Layout, theme: &Theme, text: &mut TextAtlas) {
         let (w, h) = (layout.width_px, layout.hud_height_px);
+        self.hud_boxes.clear();
         self.push(
             (w / 2.0, h / 2.0),
             (w / 2.0, h / 2.0),
@@ -672,18 +788,45 @@ impl Scene {
             0.0,
             0.0,
         );
-        let digit_h = h * 0.42;
-        let margin = h * 0.3;
-        let row_y = h * 0.42;
-        // Score, left.
-        self.number(
+        let pad = h * HUD_SLOT_PAD_SHARE;
+        let third = w / 3.0;
+        let label_y = h * HUD_LABEL_Y_SHARE;
+        let font_px = libm::roundf(h * HUD_LABEL_FONT_SHARE) as u16;
+        let row_y = h * HUD_VALUE_Y_SHARE;
+        let digit_h = h * HUD_DIGIT_SHARE;
+        let mut label = |scene: &mut Scene, phrase, left_px: f32, width_px: f32, align| {
+            let label = Label {
+                phrase,
+                font_px,
+                width_px: width_px.max(1.0) as u16,
+                align,
+            };
+            let placed = scene.label(text, label, left_px, label_y, theme.text);
+            scene.hud_boxes.push(placed);
+        };
+        // Score, left third.
+        label(self, Phrase::Score, pad, third - 2.0 * pad, Align::Left);
+        self.number_fitted(
             session.game.score(),
-            (margin, row_y),
+            (pad, row_y),
             digit_h,
+            third - 2.0 * pad,
             theme.text,
             false,
         );
-        // Moves left (match-3) or seconds left (merge-drop), right.
+        // Stars, middle third.
+        let stars = session.game.stars();
+        let star_half = (h * 0.2).min((third - 2.0 * pad) / (2.0 + 2.0 * HUD_STAR_SPACING));
+        for index in 0..3u8 {
+            let x = w / 2.0 + (f32::from(index) - 1.0) * star_half * HUD_STAR_SPACING;
+            let color = if index < stars {
+                theme.star_on
+            } else {
+                theme.star_off
+            };
+            self.push_hud((x, row_y), (star_half, star_half), color, shape::STAR, 0.0);
+        }
+        // Moves left (match-3) or seconds left (merge-drop), right edge of the right third.
         let counter = if let Some(match3) = session.game.match3() {
             u32::from(match3.moves_left())
         } else if let Some(merge) = session.game.merge_drop() {
@@ -691,25 +834,56 @@ impl Scene {
         } else {
             0
         };
-        self.number(counter, (w - margin, row_y), digit_h, theme.text, true);
-        // Stars, centre.
-        let stars = session.game.stars();
-        let star_half = h * 0.2;
-        for index in 0..3u8 {
-            let x = w / 2.0 + (f32::from(index) - 1.0) * star_half * 2.4;
-            let color = if index < stars {
-                theme.star_on
-            } else {
-                theme.star_off
-            };
-            self.push(
+        let merge = session.game.merge_drop();
+        // Merge-drop shares the right third: the counter's half at the edge, the next piece's
+        // half beside it.
+        let counter_w = if merge.is_some() {
+            third / 2.0 - 2.0 * pad
+        } else {
+            third - 2.0 * pad
+        };
+        let counter_phrase = if merge.is_some() {
+            Phrase::SecondsLeft
+        } else {
+            Phrase::MovesLeft
+        };
+        label(
+            self,
+            counter_phrase,
+            w - pad - counter_w,
+            counter_w,
+            Align::Right,
+        );
+        if merge.is_some() {
+            let slot_w = third / 2.0 - 2.0 * pad;
+            label(
+                self,
+                Phrase::NextPiece,
+                w - third + pad,
+                slot_w,
+                Align::Centre,
+            );
+        }
+        self.number_fitted(
+            counter,
+            (w - pad, row_y),
+            digit_h,
+            counter_w,
+            theme.text,
+            true,
+        );
+        if let Some(merge) = merge {
+            let tier = merge.preview_tier();
+            let radius = (merge.radius(tier) * layout.world_scale_px)
+                .min(h * HUD_PREVIEW_RADIUS_SHARE)
+                .min(third / 4.0 - pad);
+            let x = w - third * 0.75;
+            self.push_hud(
                 (x, row_y),
-                (star_half, star_half),
-                color,
-                shape::STAR,
-                0.0,
-                0.0,
-                0.0,
+                (radius, radius),
+                self.merge_color(tier),
+                shape::CIRCLE,
+                flag::GLOSS,
             );
         }
         // Goal progress along the bottom of the band.
@@ -728,6 +902,8 @@ impl Scene {
             0.0,
             0.0,
         );
+        self.hud_boxes
+            .push(((w / 2.0, bar_y), (bar_half_w, bar_half_h)));
         let share = if target == 0 {
             1.0
         } else {
@@ -745,21 +921,48 @@ impl Scene {
                 0.0,
             );
         }
-        // Merge-drop: the next piece, beside the counter.
-        if let Some(merge) = session.game.merge_drop() {
-            let tier = merge.preview_tier();
-            let radius = (merge.radius(tier) * layout.world_scale_px).min(h * 0.22);
-            let x = w - margin - digit_h * 0.6 * 4.0 - radius;
-            self.push(
-                (x, row_y),
-                (radius, radius),
-                self.merge_color(tier),
-                shape::CIRCLE,
-                0.0,
-                flag::GLOSS,
-                0.0,
-            );
-        }
+    }
+
+    /// One HUD item that is its own box.
+    fn push_hud(
+        &mut self,
+        centre: (f32, f32),
+        half: (f32, f32),
+        color: Rgba,
+        kind: f32,
+        flags: f32,
+    ) {
+        self.push(centre, half, color, kind, 0.0, flags, 0.0);
+        self.hud_boxes.push((centre, half));
+    }
+
+    /// The HUD items of the last frame, each as `(centre, half size)` in device pixels: each
+    /// number as one box, each star, the next piece, the progress bar.
+    pub fn hud_boxes(&self) -> &[ScreenBox] {
+        &self.hud_boxes
+    }
+
+    /// A number no wider than `width_max`: digits `digit_h` tall, smaller when there are many.
+    fn number_fitted(
+        &mut self,
+        value: u32,
+        anchor: (f32, f32),
+        digit_h: f32,
+        width_max: f32,
+        color: Rgba,
+        from_right: bool,
+    ) {
+        let count = decimal_digits(value) as f32;
+        let digit_h = digit_h.min(width_max.max(0.0) / (count * DIGIT_ADVANCE_SHARE));
+        let width = count * DIGIT_ADVANCE_SHARE * digit_h;
+        let left = if from_right {
+            anchor.0 - width
+        } else {
+            anchor.0
+        };
+        self.number(value, anchor, digit_h, color, from_right);
+        self.hud_boxes
+            .push(((left + width / 2.0, anchor.1), (width / 2.0, digit_h / 2.0)));
     }
 
     /// A number as seven-segment digits; `from_right` aligns its right edge at `anchor`.
@@ -784,7 +987,7 @@ impl Scene {
         }
         let half_h = digit_h / 2.0;
         let half_w = digit_h * 0.27;
-        let advance = digit_h * 0.68;
+        let advance = digit_h * DIGIT_ADVANCE_SHARE;
         for position in 0..count {
             // position 0 is the leftmost digit on screen.
             let digit = digits[count - 1 - position];
@@ -804,6 +1007,11 @@ impl Scene {
             );
         }
     }
+}
+
+/// How many decimal digits `value` is written with.
+fn decimal_digits(value: u32) -> u32 {
+    value.checked_ilog10().map_or(1, |log| log + 1)
 }
 
 /// Shape and flags of a match-3 piece.
@@ -842,4 +1050,36 @@ fn smoothstep(t: f32) -> f32 {
 /// Rendering only (never the simulation): a cheap sine for pulsing effects.
 fn libm_sin(x: f32) -> f32 {
     libm::sinf(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fitted_number_never_grows_past_its_slot() {
+        for (value, digits) in [(0, 1), (9, 1), (10, 2), (999_999, 6), (u32::MAX, 10)] {
+            assert_eq!(decimal_digits(value), digits, "{value}");
+            let mut scene = Scene::without_session();
+            let (slot_w, digit_h) = (300.0, 120.0);
+            scene.number_fitted(value, (1000.0, 50.0), digit_h, slot_w, [1.0; 4], true);
+            let ((x, _), (half_w, half_h)) = scene.hud_boxes()[0];
+            assert!(
+                half_w * 2.0 <= slot_w + 1e-3,
+                "{value}: {} px wide",
+                half_w * 2.0
+            );
+            assert!(
+                (x + half_w - 1000.0).abs() < 1e-3,
+                "{value}: right-aligned at the anchor"
+            );
+            assert!(half_h * 2.0 <= digit_h);
+            // Every digit's glyph stays inside the number's box.
+            for ((glyph_x, _), (glyph_half_w, _)) in scene.rects() {
+                assert!(glyph_x - glyph_half_w >= x - half_w - 1e-3, "{value}");
+                assert!(glyph_x + glyph_half_w <= x + half_w + 1e-3, "{value}");
+            }
+            assert_eq!(scene.instance_count(), digits as usize);
+        }
+    }
 }

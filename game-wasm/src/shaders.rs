@@ -37,6 +37,11 @@ precision highp float;
 precision mediump float;
 #endif
 uniform float u_time;
+// The text texture (`text.rs`): white glyphs on transparent, one label per row.
+uniform sampler2D u_text;
+// Its width and height in texels, and 1 when it holds the rows the scene names (a host that
+// has not drawn them yet, or cannot, leaves it 0 and labels are simply not drawn).
+uniform vec3 u_text_atlas;
 varying vec2 v_local;
 varying vec2 v_half;
 varying vec4 v_color;
@@ -99,8 +104,19 @@ float digit_sd(vec2 p, vec2 half_size, float mask) {
 vec3 hue(float h) {
   return clamp(abs(mod(h * 6.0 + vec3(0.0, 4.0, 2.0), 6.0) - 3.0) - 1.0, 0.0, 1.0);
 }
+// A label: the quad's pixels map one to one onto its row of the text texture.
+vec4 text_color(vec2 p) {
+  if (u_text_atlas.z < 0.5 || abs(p.x) > v_half.x || abs(p.y) > v_half.y) return vec4(0.0);
+  vec2 uv = (p + v_half + vec2(0.0, v_shape.y)) / u_text_atlas.xy;
+  float alpha = texture2D(u_text, uv).a * v_color.a;
+  return vec4(v_color.rgb * alpha, alpha);
+}
 void main() {
   vec2 p = v_local;
+  if (v_shape.x > 8.5) {
+    gl_FragColor = text_color(p);
+    return;
+  }
   float r = min(v_half.x, v_half.y);
   float kind = v_shape.x;
   float parameter = v_shape.y;

@@ -3,7 +3,8 @@
 //!
 //! Lifecycle: `new Client(entropy)` (32 bytes from `crypto.getRandomValues`) -> `publicKeyHex()`
 //! goes into the ticket request -> `start(ticket, level)` -> `attach(canvas, theme)` -> one
-//! `frame(...)` per animation frame -> `finish()` returns the signed proof bytes.
+//! `frame(...)` per animation frame -> `finish()` returns the signed proof bytes. Before any
+//! session, an attached client draws the start screen with `frameStart(...)`.
 //!
 //! In steady state a frame is one call. Touches travel the other way through linear memory: the
 //! host writes them into the buffer at `touchBufferPtr()` and passes their count; the HUD comes
@@ -36,6 +37,19 @@ pub fn hud_fields() -> String {
 #[wasm_bindgen(js_name = statusFlags)]
 pub fn status_flags() -> String {
     crate::session::status_flags()
+}
+
+/// Every phrase of the string table (`text::PHRASES`) by name, as JSON, in the language a
+/// platform tag picks: the page writes its buttons and receipt with them.
+#[wasm_bindgen(js_name = phrasesFor)]
+pub fn phrases_for(language_tag: &str) -> String {
+    crate::text::phrases_json(crate::text::Lang::from_tag(language_tag))
+}
+
+/// The HUD word `feedback`'s flags as `name:bit` pairs (vibration and sound cues).
+#[wasm_bindgen(js_name = feedbackFlags)]
+pub fn feedback_flags() -> String {
+    crate::feedback::flag_names()
 }
 
 /// What is wrong with a level file, one line each (empty when it is valid): the core's own
@@ -160,18 +174,68 @@ impl Client {
             .inner
             .frame(dt_s, touch_count, css_width, css_height, dpr)
             .map_err(js_error)?;
-        if let (true, Some(renderer), Some(scene), Some(theme)) = (
-            draw,
-            self.renderer.as_mut(),
-            self.inner.scene(),
-            self.inner.theme(),
-        ) {
-            renderer.resize(output.width_px, output.height_px);
-            renderer.draw(scene, theme.background);
-            let draw_calls = renderer.draw_calls;
-            self.inner.set_draw_calls(draw_calls);
+        if draw {
+            self.draw(output);
         }
         Ok(output.status)
+    }
+
+    /// One frame of the start screen (attach first; no session needed): animates and draws it.
+    /// The whole screen is the play button: the host starts a game on any tap.
+    #[wasm_bindgen(js_name = frameStart)]
+    pub fn frame_start(
+        &mut self,
+        dt_s: f64,
+        css_width: f32,
+        css_height: f32,
+        dpr: f32,
+    ) -> Result<(), JsError> {
+        let output = self
+            .inner
+            .frame_start(dt_s, css_width, css_height, dpr)
+            .map_err(js_error)?;
+        self.draw(output);
+        Ok(())
+    }
+
+    /// The app is back after being hidden: the game shows that it resumes.
+    pub fn resumed(&mut self) {
+        self.inner.resumed();
+    }
+
+    /// The player's language from the platform's tag (`navigator.language`): Simplified Chinese
+    /// unless it says English.
+    #[wasm_bindgen(js_name = setLanguage)]
+    pub fn set_language(&mut self, tag: &str) {
+        self.inner.set_language(tag);
+    }
+
+    /// The text atlas's generation: when it differs from the last one drawn, the host draws
+    /// `textAtlas()` into a canvas and hands it to `uploadText`.
+    #[wasm_bindgen(js_name = textGeneration)]
+    pub fn text_generation(&self) -> u32 {
+        self.inner.text().generation()
+    }
+
+    /// The rows of the text texture as JSON: `{ generation, width, height, rows: [{ text,
+    /// font_px, y, width, height, align }] }`, all in texels.
+    #[wasm_bindgen(js_name = textAtlas)]
+    pub fn text_atlas(&self) -> String {
+        self.inner.text().describe_json(self.inner.lang())
+    }
+
+    /// The canvas the host drew the atlas of `generation` into; labels show from the next
+    /// frame on.
+    #[wasm_bindgen(js_name = uploadText)]
+    pub fn upload_text(&mut self, canvas: JsValue, generation: u32) -> Result<(), JsError> {
+        let (width, height) = self.inner.text().size_px();
+        let renderer = self
+            .renderer
+            .as_mut()
+            .ok_or_else(|| JsError::new("no renderer: attach a canvas first"))?;
+        renderer
+            .upload_text(canvas, generation, u32::from(width), u32::from(height))
+            .map_err(|error| JsError::new(&format!("{error:?}")))
     }
 
     /// The code of the last refused input (`no_match`, `drop_cooldown`, ...), if any.
@@ -206,5 +270,21 @@ impl Client {
     #[wasm_bindgen(js_name = bodyCount)]
     pub fn body_count(&self) -> u32 {
         self.inner.body_count()
+    }
+}
+
+impl Client {
+    /// Draws the last frame's scene at the frame's size.
+    fn draw(&mut self, output: client::FrameOutput) {
+        if let (Some(renderer), Some(scene), Some(theme)) = (
+            self.renderer.as_mut(),
+            self.inner.scene(),
+            self.inner.theme(),
+        ) {
+            renderer.resize(output.width_px, output.height_px);
+            renderer.draw(scene, theme.background, self.inner.text().generation());
+            let draw_calls = renderer.draw_calls;
+            self.inner.set_draw_calls(draw_calls);
+        }
     }
 }

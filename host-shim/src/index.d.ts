@@ -25,6 +25,8 @@ export interface GameWasmApi {
   abiVersion(): number;
   hudFields(): string;
   statusFlags(): string;
+  /** The HUD word `feedback`'s flags as `name:bit` pairs. */
+  feedbackFlags?(): string;
   rulesVersion(): number;
   /** What is wrong with a level file, one line each; empty when it is valid. */
   checkLevel(levelBytes: Uint8Array): string[];
@@ -42,6 +44,17 @@ export interface GameClient {
   touchCapacity(): number;
   hudPtr(): number;
   frame(dtS: number, touchCount: number, cssWidth: number, cssHeight: number, dpr: number, draw: boolean): number;
+  /** One frame of the start screen (browser API; no session needed, attach first). */
+  frameStart?(dtS: number, cssWidth: number, cssHeight: number, dpr: number): void;
+  /** The app is back after being hidden: the game shows a "resumed" banner for a moment. */
+  resumed?(): void;
+  /** The player's language from a platform tag (Chinese unless it says English). */
+  setLanguage?(tag: string): void;
+  /** Changes when the labels on screen change; then draw `textAtlas()` and `uploadText` it. */
+  textGeneration?(): number;
+  /** JSON: { generation, width, height, rows: [{ text, font_px, y, width, height, align }] }. */
+  textAtlas?(): string;
+  uploadText?(canvas: unknown, generation: number): void;
   stop(): void;
   finish(): Uint8Array;
   lastRefusal(): string | undefined;
@@ -65,6 +78,15 @@ export interface PlatformAdapter {
   /** The on-screen canvas (a DOM canvas or a mini-game canvas). */
   canvas(): unknown;
   canvasSize(): { cssWidth: number; cssHeight: number; dpr: number };
+  /**
+   * Plays the game's feedback for one frame (`names`: the flags of the HUD word `feedback`
+   * set, e.g. `clear`, `win`) through the platform's vibration and audio; optional.
+   */
+  feedback?(names: Set<string>): void;
+  /** The platform's language tag (`zh_CN`, `en-US`, …); optional. */
+  language?(): string;
+  /** A canvas with a 2D context, never shown, for the text texture; optional (no labels). */
+  textCanvas?(): unknown;
   /** Cryptographically random bytes for the session key (mini-game APIs answer later). */
   randomBytes(count: number): Uint8Array | Promise<Uint8Array>;
   /** Subscribes to pointer events in CSS pixels from the canvas's corner; returns unsubscribe. */
@@ -146,3 +168,15 @@ export class GameSession {
   /** Ends the game early: no more moves; it finishes once the board is at rest. */
   stop(): void;
 }
+
+export interface StartScreenOptions {
+  wasm: LoadedWasm;
+  adapter: PlatformAdapter;
+  themeJson: string;
+  preserveDrawingBuffer?: boolean;
+  /** Called after each drawn frame with its animation-frame time. */
+  onFrame?: (nowMs: number) => void;
+}
+
+/** Draws the start screen until the player taps anywhere (resolves when the finger lifts). */
+export function startScreen(options: StartScreenOptions): Promise<void>;

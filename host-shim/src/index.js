@@ -4,6 +4,7 @@
 // game-wasm. Everything platform-specific sits behind the adapter (see index.d.ts).
 
 import { Backend, PlayerError, PLAYER_ERRORS } from './backend.js';
+import { drawTextAtlas } from './render/text.js';
 
 export { Backend, PlayerError, PLAYER_ERRORS };
 
@@ -37,6 +38,41 @@ export async function loadWasm(adapter) {
       `game-wasm speaks API ${api.abiVersion()}, this shim ${SHIM_ABI_VERSION}`);
   }
   return { api, memory };
+}
+
+/**
+ * Keeps the wasm's text texture drawn: when the labels on screen change (their atlas
+ * generation moves), draws them with the platform's fonts into the adapter's text canvas and
+ * hands it back to the wasm's renderer. Clients without text (or adapters without a text
+ * canvas) draw no labels.
+ */
+class TextSync {
+  constructor(client, adapter) {
+    this.client = client;
+    this.adapter = adapter;
+    this.generation = null;
+    this.canvas = null;
+  }
+
+  update() {
+    const generation = this.client.textGeneration?.();
+    if (generation === undefined || generation === this.generation) return;
+    this.generation = generation;
+    this.canvas ??= this.adapter.textCanvas?.() ?? null;
+    if (this.canvas === null) return;
+    const atlas = JSON.parse(this.client.textAtlas());
+    drawTextAtlas(this.canvas, atlas);
+    this.client.uploadText(this.canvas, atlas.generation);
+  }
+}
+
+/** A client with a fresh session key, speaking the platform's language. */
+async function newClient(wasm, adapter) {
+  const entropy = await adapter.randomBytes(32);
+  const client = new wasm.api.Client(entropy);
+  entropy.fill(0);
+  client.setLanguage?.(adapter.language?.() ?? '');
+  return client;
 }
 
 /**
@@ -89,6 +125,9 @@ export class GameSession {
     this.cancelled = false;
     this.hudFields = wasm.api.hudFields().split(',');
     this.flags = parseFlags(wasm.api.statusFlags());
+    // Builds without feedback flags (older wasm) simply give none.
+    this.feedbackFlags = Object.entries(parseFlags(wasm.api.feedbackFlags?.() ?? ''))
+      .filter(([name, bit]) => name && bit > 0);
     this.pending = [];
     this.pointerSlots = new Map();
     this.state = 'idle';
@@ -106,9 +145,7 @@ export class GameSession {
     try {
       this.state = 'ticket';
       // Mini-game random APIs answer asynchronously; the browser's synchronously.
-      const entropy = await this.adapter.randomBytes(32);
-      this.client = new this.wasm.api.Client(entropy);
-      entropy.fill(0);
+      this.client = await newClient(this.wasm, this.adapter);
       if (this.practice) {
         const seedBytes = await this.adapter.randomBytes(8);
         const seed = new DataView(seedBytes.buffer, seedBytes.byteOffset, 8).getBigUint64(0, true);
@@ -119,6 +156,7 @@ export class GameSession {
         this.client.start(ticket.ticket, this.levelBytes);
       }
       this.client.attach(this.adapter.canvas(), this.themeJson, this.preserveDrawingBuffer);
+      this.text = new TextSync(this.client, this.adapter);
       this.views = new MemoryViews(this.wasm.memory, this.client, this.hudFields.length);
       this.state = 'playing';
       await this.runFrames();
@@ -176,6 +214,7 @@ export class GameSession {
           this.adapter.cancelFrame(handle);
           handle = null;
         } else if (!paused && handle === null) {
+          this.client.resumed?.();
           handle = this.adapter.requestFrame(tick);
         }
       });
@@ -212,11 +251,71 @@ export class GameSession {
     this.pending.splice(0, count * TOUCH_FLOATS);
     const size = this.adapter.canvasSize();
     const status = this.client.frame(dtS, count, size.cssWidth, size.cssHeight, size.dpr, true);
+    this.text.update();
     views.refresh();
     for (let index = 0; index < this.hudFields.length; index += 1) {
       this.hud[this.hudFields[index]] = views.hud[index];
     }
     this.onHud(this.hud, status);
+    if (this.hud.feedback) {
+      const names = new Set(this.feedbackFlags.filter(([, bit]) => this.hud.feedback & bit).map(([name]) => name));
+      this.adapter.feedback?.(names);
+    }
     return status;
   }
+}
+
+/**
+ * The start screen until the player taps anywhere: a client with no session draws it (game-wasm's
+ * `frameStart`) once per animation frame. Resolves when the finger lifts, before the game
+ * listens, so the tap that starts a game never plays in it. `onFrame(nowMs)` follows each drawn
+ * frame (the page times its first one).
+ *
+ * `options`: { wasm, adapter, themeJson, preserveDrawingBuffer?, onFrame? }
+ */
+export async function startScreen({ wasm, adapter, themeJson, preserveDrawingBuffer, onFrame }) {
+  const client = await newClient(wasm, adapter);
+  client.attach(adapter.canvas(), themeJson, Boolean(preserveDrawingBuffer));
+  const text = new TextSync(client, adapter);
+  return new Promise((resolve, reject) => {
+    let lastMs = null;
+    let handle = null;
+    const stop = () => {
+      offPointer();
+      offVisibility();
+      if (handle !== null) adapter.cancelFrame(handle);
+      handle = null;
+      client.free?.();
+    };
+    const tick = (nowMs) => {
+      handle = null;
+      try {
+        const dtS = lastMs === null ? 0 : Math.min((nowMs - lastMs) / 1000, FRAME_DT_MAX_S);
+        lastMs = nowMs;
+        const size = adapter.canvasSize();
+        client.frameStart(dtS, size.cssWidth, size.cssHeight, size.dpr);
+        text.update();
+        onFrame?.(nowMs);
+        handle = adapter.requestFrame(tick);
+      } catch (error) {
+        stop();
+        reject(error);
+      }
+    };
+    const offPointer = adapter.onPointer((kind) => {
+      if (kind !== TOUCH.up) return;
+      stop();
+      resolve();
+    });
+    const offVisibility = adapter.onVisibility((visible) => {
+      lastMs = null;
+      if (!visible && handle !== null) {
+        adapter.cancelFrame(handle);
+        handle = null;
+      } else if (visible && handle === null) {
+        handle = adapter.requestFrame(tick);
+      }
+    });
+    handle = adapter.requestFrame(tick);
+  });
 }

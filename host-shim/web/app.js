@@ -1,25 +1,42 @@
-// The playable page: pick a level, play it in the browser, see what the server verified and paid.
-// Player identity is the backend's dev mode (`X-PlayProof-Dev-Player`); `?player=NAME` picks one.
+// The playable page. A player sees the game full-screen: the start screen (drawn by the wasm),
+// and a tap anywhere plays the level (`?level=ID`, else the first); after the server's receipt,
+// Again or Next level. Player identity is the backend's dev mode (`X-PlayProof-Dev-Player`);
+// `?player=NAME` picks one.
 //
-// Designer mode (the checkbox, or `?designer`): the selected level's file is fetched about once a
-// second; when its bytes change, the core (through the wasm's `checkLevel`) validates them and the
-// page either lists the problems instead of a game or restarts the level as local practice on the
-// new data. Practice has no ticket, proof or payout: the server only tickets the levels it loaded.
+// Under `?designer` the page is a designer's: a header with the level picker, Play, and designer
+// mode, which is on: the selected level's file is fetched about once a second; when its bytes
+// change, the core (through the wasm's `checkLevel`) validates them and the page either lists
+// the problems instead of a game or restarts the level as local practice on the new data.
+// Practice has no ticket, proof or payout: the server only tickets the levels it loaded.
 
-import { Backend, GameSession, loadWasm } from './shim/index.js';
+import { Backend, GameSession, loadWasm, startScreen } from './shim/index.js';
 import { browserAdapter } from './shim/adapters/browser.js';
+import { WASM_FILE } from './pkg/build.js';
 
 const $ = (id) => document.getElementById(id);
 const canvas = $('game');
 const params = new URLSearchParams(location.search);
 const player = params.get('player') ?? 'web';
+const designerPage = params.has('designer');
 
-const adapter = browserAdapter({ canvas, glueUrl: new URL('./pkg/game_wasm.js', import.meta.url).href, overlay: $('message') });
+const adapter = browserAdapter({
+  canvas,
+  glueUrl: new URL('./pkg/game_wasm.js', import.meta.url).href,
+  wasmUrl: new URL(`./pkg/${WASM_FILE}`, import.meta.url).href,
+  overlay: $('message'),
+});
 const backend = new Backend(adapter, { identity: { 'x-playproof-dev-player': player } });
 
-/** What the page is doing, for people reading the console and for the browser tests. */
-const page = { state: 'loading', hud: {}, receipt: null, error: null, balanceFen: null, session: null };
+/**
+ * What the page is doing, for people reading the console and for the browser tests.
+ * `firstFrameMs`: when the start screen's first frame was drawn, in ms since navigation began.
+ */
+const page = {
+  state: 'loading', hud: {}, receipt: null, error: null, balanceFen: null, session: null, firstFrameMs: null,
+};
 window.playproofPage = page;
+/** Sound: off until the first tap, then the cues played (for the browser tests). */
+page.sound = () => adapter.sound();
 
 /** How often designer mode looks at the level file. */
 const DESIGNER_POLL_MS = 1000;
@@ -41,11 +58,19 @@ async function showBalance() {
 }
 
 async function main() {
+  $('dev').hidden = !designerPage;
+  document.body.classList.toggle('designer', designerPage);
   const [wasm, levels, themeJson] = await Promise.all([
     loadWasm(adapter),
     fetch('levels/index.json').then((response) => response.json()),
     fetch('themes/default.json').then((response) => response.text()),
   ]);
+  // The player's words come from the game's string table, in the platform's language.
+  const phrases = JSON.parse(wasm.api.phrasesFor(navigator.language ?? ''));
+  for (const element of document.querySelectorAll('[data-phrase]')) {
+    element.textContent = phrases[element.dataset.phrase] ?? element.textContent;
+  }
+  document.documentElement.lang = phrases.play === 'Play' ? 'en' : 'zh-CN';
   for (const mode of ['match3', 'merge_drop']) {
     const group = document.createElement('optgroup');
     group.label = mode === 'match3' ? 'Match-3' : 'Merge-drop';
@@ -57,9 +82,32 @@ async function main() {
   }
   if (params.get('level')) $('level').value = params.get('level');
   page.levels = levels;
-  page.state = 'ready';
-  await showBalance();
+  $('loading').hidden = true;
   const selectedLevel = () => levels.find((entry) => entry.id === $('level').value);
+  const preserveDrawingBuffer = params.has('preserve');
+
+  /** Level files by id, fetched once a page (the next one while the player looks at a screen). */
+  const levelFiles = new Map();
+  const levelBytes = (level) => {
+    if (!levelFiles.has(level.id)) {
+      const bytes = fetch(level.path).then(async (response) => {
+        if (!response.ok) throw new Error(`${level.path}: HTTP ${response.status}`);
+        return new Uint8Array(await response.arrayBuffer());
+      });
+      bytes.catch(() => levelFiles.delete(level.id));
+      levelFiles.set(level.id, bytes);
+    }
+    return levelFiles.get(level.id);
+  };
+
+  /** The start screen, until a tap; resolves then. */
+  const showStart = async () => {
+    $('result').hidden = true;
+    await startScreen({
+      wasm, adapter, themeJson, preserveDrawingBuffer,
+      onFrame: () => { page.firstFrameMs ??= performance.now(); },
+    });
+  };
 
   const showProblems = (level, problems) => {
     $('problems-title').textContent = `${level.path} is not a valid level (${problems.length} problem${problems.length === 1 ? '' : 's'})`;
@@ -162,27 +210,18 @@ async function main() {
     clearTimeout(designer.timer);
     pollLoop();
   });
-  if (params.has('designer')) setDesigner(true);
 
-  $('play').addEventListener('click', async () => {
-    const level = selectedLevel();
-    if (designer.on) {
-      // Restart: the next look at the file starts the level afresh.
-      designer.bytes = null;
-      clearTimeout(designer.timer);
-      pollLoop();
-      return;
-    }
+  /** One ticketed game of `level`, from ticket to the server's receipt. */
+  const playLevel = async (level) => {
+    $('level').value = level.id;
     $('play').disabled = true;
     $('result').hidden = true;
     adapter.clearMessage();
     Object.assign(page, { state: 'playing', receipt: null, error: null, hud: {} });
     $('stop').hidden = level.mode !== 'match3';
     try {
-      const levelBytes = new Uint8Array(await (await fetch(level.path)).arrayBuffer());
       const session = new GameSession({
-        wasm, adapter, backend, levelId: level.id, levelBytes, themeJson,
-        preserveDrawingBuffer: params.has('preserve'),
+        wasm, adapter, backend, levelId: level.id, levelBytes: await levelBytes(level), themeJson, preserveDrawingBuffer,
         onHud: (hud) => { page.hud = hud; },
       });
       page.session = session;
@@ -194,20 +233,57 @@ async function main() {
       $('result-stars').textContent = '★'.repeat(receipt.stars) + '☆'.repeat(3 - receipt.stars);
       $('result-payout').textContent = yuan(receipt.payout_fen + receipt.boost_fen) + (receipt.capped ? ' (capped)' : '');
       $('result-balance').textContent = yuan(receipt.balance_fen);
+      const next = levels[levels.indexOf(level) + 1];
+      $('next').hidden = next === undefined;
+      if (next) levelBytes(next).catch(() => {});
       $('result').hidden = false;
       await showBalance();
     } catch (error) {
       page.error = { code: error.code ?? 'client', reason: error.reason ?? null, message: error.message };
       page.state = 'error';
+      if (!designerPage) {
+        // The message stays up over the start screen; a tap anywhere tries again.
+        await showStart();
+        adapter.clearMessage();
+        playLevel(level);
+      }
     } finally {
       $('play').disabled = false;
       if (!designer.on) $('stop').hidden = true;
     }
+  };
+
+  $('play').addEventListener('click', () => {
+    if (designer.on) {
+      // Restart: the next look at the file starts the level afresh.
+      designer.bytes = null;
+      clearTimeout(designer.timer);
+      pollLoop();
+      return;
+    }
+    playLevel(selectedLevel());
   });
+  $('again').addEventListener('click', () => playLevel(selectedLevel()));
+  $('next').addEventListener('click', () => playLevel(levels[levels.indexOf(selectedLevel()) + 1]));
   $('stop').addEventListener('click', () => page.session?.stop());
+
+  if (designerPage) {
+    await showBalance();
+    page.state = 'ready';
+    setDesigner(true);
+  } else {
+    // The balance arrives when it does; the start screen does not wait for the network.
+    showBalance();
+    const first = selectedLevel() ?? levels[0];
+    levelBytes(first).catch(() => {}); // playLevel reports a failure
+    page.state = 'ready';
+    await showStart();
+    playLevel(first);
+  }
 }
 
 main().catch((error) => {
+  $('loading').hidden = true;
   page.state = 'error';
   page.error = { code: 'client', message: String(error?.message ?? error) };
   adapter.showMessage('error', `The game could not load: ${page.error.message}`);

@@ -29,7 +29,6 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tokio::net::TcpListener;
 use tower_http::cors::CorsLayer;
-use tower_http::services::ServeDir;
 
 use crate::auth::{CREDENTIAL_BYTES_MAX, PROVIDER_RETRY_AFTER_MS};
 use crate::logging::{self, Refusal};
@@ -168,7 +167,7 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
         .route_layer(middleware::from_fn(logging::record_route));
     router = match &options.static_dir {
         Some(dir) => {
-            let files = ServeDir::new(dir);
+            let files = crate::static_cache::service(dir);
             router.fallback(move |request: Request| serve_static(files.clone(), request))
         }
         None => router.fallback(not_found),
@@ -500,12 +499,11 @@ async fn ready(service: AppState, wait: Duration) -> ApiResult<Json<serde_json::
 /// A static file, if the path names one the page build produces: no segment may start with a
 /// dot (no dotfiles, no `..`, no `.playproof/` database), and the name must have one of
 /// [`STATIC_EXTENSIONS`] (or name a directory, for its `index.html`).
-async fn serve_static(files: ServeDir, request: Request) -> Response {
+async fn serve_static(files: Router, request: Request) -> Response {
     if !static_path_allowed(request.uri().path()) {
         return not_found().await.into_response();
     }
-    let mut files = files;
-    match tower::Service::call(&mut files, request).await {
+    match tower::ServiceExt::oneshot(files, request).await {
         Ok(response) => response.into_response(),
         Err(never) => match never {},
     }

@@ -31,6 +31,7 @@ pub mod run;
 pub mod secrets;
 pub mod service;
 pub mod signed;
+pub mod static_cache;
 pub mod store;
 pub mod transport;
 

@@ -85,7 +85,11 @@ const page = `<!doctype html><meta charset="utf-8"><title>bench</title>
   window.result = { tick, firstFrameMs, bodiesStart, bodiesEnd: client.bodyCount(), prepare, withDraw, webgl2: client.isWebgl2(), ticks: frame };
 </script>`;
 
-const wasmPath = join(webDir, 'pkg/game_wasm_bg.wasm');
+// The web build names the wasm by its content hash; its generated module `pkg/build.js` says
+// which (read as text: it is a browser module, not one Node loads from a folder without
+// a package.json).
+const wasmFile = /WASM_FILE = '([^']+)'/.exec(readFileSync(join(webDir, 'pkg/build.js'), 'utf8'))[1];
+const wasmPath = join(webDir, 'pkg', wasmFile);
 const server = await serve({
   '/': { body: page, type: 'text/html; charset=utf-8' },
   '/pkg/game_wasm.js': join(webDir, 'pkg/game_wasm.js'),

@@ -24,15 +24,29 @@ export const pageState = (tab) => tab.evaluate(() => {
   return { state: page.state, hud: { ...page.hud }, receipt: page.receipt, error: page.error, balanceFen: page.balanceFen };
 });
 
-/** Opens the page on `level` and presses Play; resolves once frames run. */
+/**
+ * Opens the player's page on `level`, waits for the start screen's first frame and taps the
+ * middle of the screen, as a newcomer would; resolves once the game's frames run.
+ */
 export async function startLevel(tab, url, { player, level, preserve = false }) {
-  await tab.goto(`${url}/?player=${player}&level=${level}${preserve ? '&preserve' : ''}`);
-  await tab.waitForFunction(() => window.playproofPage?.state === 'ready', null, { timeout: 30_000 });
-  await tab.click('#play');
+  await openStartScreen(tab, url, { player, level, preserve });
+  await tapToStart(tab);
   await tab.waitForFunction(() => window.playproofPage.state !== 'playing' || window.playproofPage.hud.tick > 0,
     null, { timeout: 30_000 });
   const { state, error } = await pageState(tab);
   if (state !== 'playing') throw new Error(`the game did not start: ${JSON.stringify(error)}`);
+}
+
+/** Opens the player's page and waits until the start screen is drawn. */
+export async function openStartScreen(tab, url, { player, level, preserve = false }) {
+  await tab.goto(`${url}/?player=${player}&level=${level}${preserve ? '&preserve' : ''}`);
+  await tab.waitForFunction(() => window.playproofPage?.firstFrameMs != null, null, { timeout: 30_000 });
+}
+
+/** A tap in the middle of the viewport (the start screen's whole surface is its button). */
+export async function tapToStart(tab) {
+  const { width, height } = tab.viewportSize();
+  await tab.touchscreen.tap(width / 2, height / 2);
 }
 
 const boardRect = (tab) => tab.evaluate(() => Array.from(window.playproofPage.session.client.boardRect()));

@@ -77,6 +77,11 @@ try {
 
   // Resize (a phone turned sideways): the buffer follows and the board is redrawn.
   await tab.setViewportSize({ width: 760, height: 420 });
+  // A few frames at the new size (frames are slow on a loaded machine's software WebGL).
+  await tab.waitForFunction((dpr) => {
+    const canvas = document.getElementById('game');
+    return canvas.width === Math.round(canvas.getBoundingClientRect().width * dpr);
+  }, DEVICE_SCALE_FACTOR, { timeout: 15_000 }).catch(() => {});
   await tab.waitForTimeout(400);
   const resized = await measure(tab, pieces);
   const cssResized = await tab.evaluate(() => {

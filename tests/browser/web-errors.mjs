@@ -8,7 +8,7 @@
 // usage: node web-errors.mjs PLAYPROOF_BIN WEB_DIR [SCREENSHOT_DIR]
 import { launchChromium } from './chromium.mjs';
 import { startBackend } from './backend.mjs';
-import { newTab, pageState, startLevel, swipeOneMove } from './play.mjs';
+import { newTab, openStartScreen, pageState, startLevel, swipeOneMove, tapToStart } from './play.mjs';
 
 const LEVEL = 'm3-01-first-steps';
 const [playproof, webDir, screenshotDir] = process.argv.slice(2);
@@ -74,10 +74,9 @@ try {
   await tab.unroute('**/v1/proofs');
 
   // Offline: the ticket request cannot leave the browser.
-  await tab.goto(`${backend.url}/?player=${player}&level=${LEVEL}`);
-  await tab.waitForFunction(() => window.playproofPage?.state === 'ready', null, { timeout: 30_000 });
+  await openStartScreen(tab, backend.url, { player, level: LEVEL });
   await tab.context().setOffline(true);
-  await tab.click('#play');
+  await tapToStart(tab);
   await tab.waitForFunction(() => window.playproofPage.state === 'error', null, { timeout: 30_000 });
   const offline = await pageState(tab);
   check(offline.error?.code === 'offline', `offline: the page reports ${JSON.stringify(offline.error)}`);

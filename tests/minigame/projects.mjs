@@ -133,6 +133,17 @@ async function playOne(platform, backend) {
   const root = projectCopy(platform, backend.url, level);
   const runtime = createRuntime({ platform, root: resolve(root) });
   runtime.run();
+  // The start screen, drawn by the wasm with its labels; a tap anywhere plays.
+  await waitFor(`${platform}: the start screen`, () => {
+    const game = runtime.global.playproofGame;
+    if (game?.state === 'failed') throw new Error(`${platform}: boot failed: ${game.error.message}`);
+    return game?.state === 'start' && game.startFrames > 3 ? game : null;
+  }, BOOT_TIMEOUT_MS);
+  const startTexts = runtime.gl().summary().texts.map((entry) => entry.text);
+  assert.ok(startTexts.includes('开始游戏'), `${platform}: the start screen's title was rasterised in Chinese (${startTexts})`);
+  assert.ok(runtime.gl().summary().textDraws > 0, `${platform}: labels were drawn from the text texture`);
+  runtime.touch('down', [[5, 40, 700]]);
+  runtime.touch('up', [[5, 40, 700]]);
   const game = await waitFor(`${platform}: the game to start`, () => {
     const game = runtime.global.playproofGame;
     if (game?.state === 'failed') throw new Error(`${platform}: boot failed: ${game.error.message}`);
@@ -149,6 +160,8 @@ async function playOne(platform, backend) {
   assert.ok(game.hud.tick - tickBeforeHide <= 2, `${platform}: the game ran while hidden`);
   runtime.show();
   await waitFor(`${platform}: frames after show`, () => game.hud.tick > tickBeforeHide + 5, 5_000);
+  const resumedTexts = runtime.gl().summary().texts.map((entry) => entry.text);
+  assert.ok(resumedTexts.includes('继续游戏'), `${platform}: the game said it resumed (${resumedTexts})`);
 
   const deadline = setTimeout(() => { game.session?.cancel(); }, SESSION_TIMEOUT_MS);
   if (mode === 'match3') {
@@ -179,7 +192,13 @@ async function playOne(platform, backend) {
   assert.equal(verdict.verdict, 'accepted', `${platform}: playproof verify accepts the proof: ${stdout}`);
   assert.equal(verdict.score, receipt.score, `${platform}: verify and the server agree on the score`);
   assert.equal(receipt.score, game.hud.score, `${platform}: the HUD showed the verified score`);
-  assert.equal(runtime.canvasCount(), 1, `${platform}: one canvas, the on-screen one`);
+  assert.ok(runtime.vibrations.length > 0 && runtime.vibrations.length < gl.draws,
+    `${platform}: clears and merges buzzed, a few times, not every frame (${runtime.vibrations.length})`);
+  assert.equal(runtime.canvasCount(), 2, `${platform}: two canvases, the one on screen and one off screen for the labels`);
+  const hudTexts = gl.texts.map((entry) => entry.text);
+  const counterLabel = mode === 'match3' ? '剩余步数' : '剩余时间';
+  assert.ok(hudTexts.includes('得分') && hudTexts.includes(counterLabel),
+    `${platform}: the HUD's labels were rasterised in the system language (${hudTexts})`);
   // Device pixels: the canvas covers the window; the game is drawn inside the safe area (GL's
   // viewport counts from the bottom edge).
   const { pixelRatio: dpr, windowWidth, windowHeight, safeArea } = DEVICE;

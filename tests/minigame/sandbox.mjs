@@ -18,6 +18,7 @@ import vm from 'node:vm';
 import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 
+import { Canvas2dStandIn } from './canvas2d-standin.mjs';
 import { WebGlStandIn } from './webgl-standin.mjs';
 
 const FRAME_MS = 1000 / 60;
@@ -28,7 +29,12 @@ export const DEVICE = {
   windowHeight: 812,
   pixelRatio: 3,
   safeArea: { left: 0, right: 375, top: 47, bottom: 778, width: 375, height: 731 },
+  // The system language, as getSystemInfoSync reports it on WeChat, Alipay and Douyin.
+  language: 'zh_CN',
 };
+
+/** The largest canvas side the runtime accepts, in pixels (a texture must fit WebGL's limit). */
+const CANVAS_SIDE_MAX = 4096;
 
 /** Per platform: names of the objects and the shapes of their APIs. */
 export const PLATFORMS = {
@@ -54,12 +60,13 @@ function packageFile(root, path, { absolute = false } = {}) {
 
 /**
  * Creates the runtime for `platform` over the project folder `root`. Returns `{ context, run,
- * touch, show, hide, gl, messages, requests, canvasCount }`.
+ * touch, show, hide, gl, messages, requests, vibrations, canvasCount }`.
  */
 export function createRuntime({ platform, root }) {
   const spec = PLATFORMS[platform];
   const messages = [];
   const requests = [];
+  const vibrations = [];
   const touchHandlers = { TouchStart: new Set(), TouchMove: new Set(), TouchEnd: new Set(), TouchCancel: new Set() };
   const lifecycle = { Show: new Set(), Hide: new Set() };
   const state = { gl: null, canvases: 0, hidden: false };
@@ -74,17 +81,37 @@ export function createRuntime({ platform, root }) {
   const makeCanvas = () => {
     const onScreen = state.canvases === 0;
     state.canvases += 1;
+    let context2d = null;
+    let size = [onScreen ? DEVICE.windowWidth * DEVICE.pixelRatio : 300, onScreen ? DEVICE.windowHeight * DEVICE.pixelRatio : 150];
+    const dimension = (index, name) => ({
+      get: () => size[index],
+      set: (value) => {
+        if (!Number.isInteger(value) || value < 1 || value > CANVAS_SIDE_MAX) misuse(`canvas ${name} ${value} is not an integer in 1..${CANVAS_SIDE_MAX}`);
+        size[index] = value;
+        canvas.texts.length = 0; // resizing a canvas clears it
+      },
+    });
     const canvas = {
-      width: onScreen ? DEVICE.windowWidth * DEVICE.pixelRatio : 300,
-      height: onScreen ? DEVICE.windowHeight * DEVICE.pixelRatio : 150,
+      texts: [],
+      drawnWith2d: false,
       getContext(kind, attributes) {
-        if (kind !== 'webgl' && kind !== 'webgl2') misuse(`getContext(${kind}) is not offered`);
         if (attributes !== undefined && (typeof attributes !== 'object' || attributes === null)) misuse('context attributes must be an object');
+        if (kind === '2d') {
+          // Off-screen canvases offer a 2D context (the shim rasterises its labels there); the
+          // on-screen one is the game's WebGL canvas.
+          if (onScreen) misuse('the on-screen canvas is WebGL; draw 2D on an off-screen one');
+          context2d ??= new Canvas2dStandIn(canvas);
+          canvas.drawnWith2d = true;
+          return context2d;
+        }
+        if (kind !== 'webgl' && kind !== 'webgl2') misuse(`getContext(${kind}) is not offered`);
         if (!onScreen) misuse('the game drew into an off-screen canvas: the first createCanvas() is the one on screen');
         if (!state.gl) state.gl = new WebGlStandIn(canvas, kind === 'webgl2' ? 2 : 1);
         return state.gl;
       },
     };
+    Object.defineProperty(canvas, 'width', { ...dimension(0, 'width'), enumerable: true });
+    Object.defineProperty(canvas, 'height', { ...dimension(1, 'height'), enumerable: true });
     return canvas;
   };
 
@@ -96,6 +123,18 @@ export function createRuntime({ platform, root }) {
     offShow: (handler) => lifecycle.Show.delete(handler),
     onHide: (handler) => lifecycle.Hide.add(handler),
     offHide: (handler) => lifecycle.Hide.delete(handler),
+    /** A short buzz. WeChat requires its strength (`type`) since base library 2.13. */
+    vibrateShort(options) {
+      if (typeof options !== 'object' || options === null) misuse('vibrateShort takes an options object');
+      if (platform === 'wechat' && !['heavy', 'medium', 'light'].includes(options.type)) misuse(`vibrateShort: type ${options.type} is not heavy, medium or light`);
+      vibrations.push({ kind: 'short', type: options.type ?? null, atMs: performance.now() });
+      options.success?.({});
+    },
+    vibrateLong(options) {
+      if (typeof options !== 'object' || options === null) misuse('vibrateLong takes an options object');
+      vibrations.push({ kind: 'long', type: null, atMs: performance.now() });
+      options.success?.({});
+    },
     getRandomValues({ length, success, fail }) {
       if (!Number.isInteger(length) || length <= 0 || length > 1_048_576) {
         setTimeout(() => fail?.({ errMsg: 'getRandomValues:fail invalid length' }), 0);
@@ -211,6 +250,7 @@ export function createRuntime({ platform, root }) {
     gl: () => state.gl,
     messages,
     requests,
+    vibrations,
     canvasCount: () => state.canvases,
     dirname,
   };

@@ -9,6 +9,9 @@ const GL = {
   SRC_ALPHA: 0x0302, ONE_MINUS_SRC_ALPHA: 0x0303, COLOR_BUFFER_BIT: 0x4000,
   DEPTH_BUFFER_BIT: 0x0100, VERTEX_SHADER: 0x8b31, FRAGMENT_SHADER: 0x8b30,
   COMPILE_STATUS: 0x8b81, LINK_STATUS: 0x8b82, MAX_VERTEX_ATTRIBS: 16,
+  TEXTURE_2D: 0x0de1, TEXTURE_MIN_FILTER: 0x2801, TEXTURE_MAG_FILTER: 0x2800, TEXTURE_WRAP_S: 0x2802,
+  TEXTURE_WRAP_T: 0x2803, LINEAR: 0x2601, NEAREST: 0x2600, CLAMP_TO_EDGE: 0x812f, RGBA: 0x1908,
+  UNSIGNED_BYTE: 0x1401, MAX_TEXTURE_SIZE: 4096,
 };
 
 class Handle {
@@ -32,7 +35,11 @@ export class WebGlStandIn {
     this.program = null;
     this.attributes = new Map();
     this.viewportRect = null;
-    this.frames = { clears: 0, draws: 0, instancesDrawn: 0, instancesMax: 0 };
+    this.textures = new Map();
+    this.boundTexture = null;
+    /** The last `u_text_atlas` value: texture width, height, and 1 when labels are drawn. */
+    this.textAtlas = null;
+    this.frames = { clears: 0, draws: 0, instancesDrawn: 0, instancesMax: 0, textDraws: 0 };
   }
 
   record(name) {
@@ -165,6 +172,52 @@ export class WebGlStandIn {
     this.uniform('uniform1f', location, 'float', [x]);
   }
 
+  uniform3f(location, x, y, z) {
+    this.uniform('uniform3f', location, 'vec3', [x, y, z]);
+    if (location.name === 'u_text_atlas') {
+      if (!(x > 0 && y > 0) || (z !== 0 && z !== 1)) this.fail(`uniform3f: text atlas ${x}x${y} ready ${z}`);
+      this.textAtlas = [x, y, z];
+    }
+  }
+
+  createTexture() {
+    this.record('createTexture');
+    const texture = new Handle('texture', this.nextId++);
+    this.textures.set(texture, { image: null });
+    return texture;
+  }
+
+  bindTexture(target, texture) {
+    this.record('bindTexture');
+    if (target !== GL.TEXTURE_2D) this.fail(`bindTexture: unexpected target ${target}`);
+    this.boundTexture = texture === null ? null : this.textures.get(this.handle('texture', texture, 'bindTexture'));
+  }
+
+  texParameteri(target, name, value) {
+    this.record('texParameteri');
+    if (target !== GL.TEXTURE_2D || !this.boundTexture) this.fail('texParameteri: no texture bound');
+    const allowed = {
+      [GL.TEXTURE_MIN_FILTER]: [GL.LINEAR, GL.NEAREST], [GL.TEXTURE_MAG_FILTER]: [GL.LINEAR, GL.NEAREST],
+      [GL.TEXTURE_WRAP_S]: [GL.CLAMP_TO_EDGE], [GL.TEXTURE_WRAP_T]: [GL.CLAMP_TO_EDGE],
+    };
+    // Non-power-of-two textures need clamping and no mipmaps in WebGL1: only those are offered.
+    if (!allowed[name]?.includes(value)) this.fail(`texParameteri: ${name} = ${value} is not allowed here`);
+  }
+
+  /** The six-argument form only: a canvas as the source (what the text texture uses). */
+  texImage2D(target, level, internalFormat, format, type, source, ...rest) {
+    this.record('texImage2D');
+    if (rest.length > 0) this.fail('texImage2D: only the (target, level, internalformat, format, type, source) form is used');
+    if (target !== GL.TEXTURE_2D || !this.boundTexture) this.fail('texImage2D: no texture bound');
+    this.integer('texImage2D level', level, 0, 0);
+    if (internalFormat !== GL.RGBA || format !== GL.RGBA || type !== GL.UNSIGNED_BYTE) this.fail('texImage2D: expected RGBA / UNSIGNED_BYTE');
+    if (!source?.drawnWith2d) this.fail('texImage2D: the source is not a canvas drawn with a 2D context');
+    this.integer('texImage2D width', source.width, 1, GL.MAX_TEXTURE_SIZE);
+    this.integer('texImage2D height', source.height, 1, GL.MAX_TEXTURE_SIZE);
+    this.boundTexture.image = { width: source.width, height: source.height, texts: [...source.texts] };
+    this.uploadedTexts = this.boundTexture.image.texts;
+  }
+
   uniform2f(location, x, y) {
     this.uniform('uniform2f', location, 'vec2', [x, y]);
     if (!(x > 0 && y > 0)) this.fail(`uniform2f: resolution ${x}x${y} is not positive`);
@@ -284,6 +337,14 @@ export class WebGlStandIn {
       const written = state.divisor === 1 ? state.buffer.lastWrite ?? 0 : state.buffer.size;
       if (needed > written) this.fail(`drawArraysInstanced: ${name} reads ${needed} bytes, ${written} were written`);
     }
+    if (this.textAtlas?.[2] === 1) {
+      const image = this.boundTexture?.image;
+      if (!image) this.fail('drawArraysInstanced: labels drawn with no text texture');
+      if (image.width !== this.textAtlas[0] || image.height !== this.textAtlas[1]) {
+        this.fail(`drawArraysInstanced: u_text_atlas says ${this.textAtlas[0]}x${this.textAtlas[1]}, the texture is ${image.width}x${image.height}`);
+      }
+      this.frames.textDraws += 1;
+    }
     this.frames.draws += 1;
     this.frames.instancesDrawn += instances;
     this.frames.instancesMax = Math.max(this.frames.instancesMax, instances);
@@ -300,6 +361,7 @@ export class WebGlStandIn {
       calls: Object.fromEntries(this.calls),
       canvas: { width: this.canvas.width, height: this.canvas.height },
       viewport: this.viewportRect,
+      texts: this.uploadedTexts ?? [],
       ...this.frames,
     };
   }

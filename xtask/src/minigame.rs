@@ -221,7 +221,8 @@ fn check_module(wasm: &[u8], path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
+/// Brotli at its best ratio (the web build's precompressed siblings use it too).
+pub(crate) fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut compressed = Vec::new();
     {
         // Quality 11 (the smallest output), a 4 MiB window (wider than the module).

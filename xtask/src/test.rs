@@ -123,9 +123,10 @@ fn wasm_bindgen_tests() -> Result<()> {
 /// Where the browser tests leave their screenshots, for people to look at.
 const SCREENSHOT_DIR: &str = "target/browser-screenshots";
 
-/// The game in a real browser against the real backend: pixels on the canvas, then a match-3
-/// and a merge-drop game played with synthetic touches, verified and paid by `playproof serve`,
-/// the errors players see, and designer mode reloading an edited level file.
+/// The game in a real browser against the real backend: pixels on the canvas, the player's page
+/// (start screen, tap anywhere, compressed and cached wasm), then a match-3 and a merge-drop game
+/// played with synthetic touches, verified and paid by `playproof serve`, the errors players
+/// see, and designer mode reloading an edited level file.
 fn web_browser() -> Result<()> {
     run("node", &["--test", "host-shim/test/"])?;
     wasm_bindgen_tests()?;
@@ -137,6 +138,15 @@ fn web_browser() -> Result<()> {
         "node",
         &[
             "tests/browser/screenshot.mjs",
+            playproof,
+            &web,
+            SCREENSHOT_DIR,
+        ],
+    )?;
+    run(
+        "node",
+        &[
+            "tests/browser/player-page.mjs",
             playproof,
             &web,
             SCREENSHOT_DIR,

@@ -4,18 +4,35 @@
 //! The level folders are links to `assets/levels/<mode>` (on Unix), so the page always reads the
 //! live files: designer mode reloads a level when its file changes. Only the picker's
 //! `index.json` is written at build time.
+//!
+//! For the network: the wasm gets its content hash in its name (`pkg/game_wasm_bg.<hash>.wasm`,
+//! named to the page by the generated `pkg/build.js`), so the server may let browsers cache it
+//! for good; every file worth compressing gets `.br` and `.gz` siblings, which the server sends
+//! to browsers that accept them (`server/src/static_cache.rs`). Level files stay uncompressed:
+//! they are live, and a sibling would go stale.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use sha2::{Digest, Sha256};
 
-use crate::setup;
 use crate::shell::{cargo, run};
+use crate::{minigame, setup};
 
 /// Where the built page lives.
 pub const WEB_DIR: &str = "target/web";
 const WASM: &str = "target/wasm32-unknown-unknown/release/game_wasm.wasm";
+/// The module wasm-bindgen writes beside its glue, before it gets its content hash.
+const BINDGEN_WASM: &str = "game_wasm_bg.wasm";
+/// Hex digits of the content hash in a file name: the server's
+/// `static_cache::CONTENT_HASH_HEX_DIGITS`, which decides that such a file never changes.
+const CONTENT_HASH_HEX_DIGITS: usize = 16;
+/// Extensions of the files that get precompressed siblings (text and wasm compress well;
+/// level files are live and so left alone).
+const COMPRESSED_EXTENSIONS: [&str; 6] = ["wasm", "js", "mjs", "css", "html", "json"];
+/// Smaller files are sent as they are: a compressed copy would save less than a packet.
+const COMPRESS_BYTES_MIN: u64 = 1024;
 
 /// Builds the page into [`WEB_DIR`] and returns its path.
 pub fn build() -> Result<PathBuf> {
@@ -45,11 +62,69 @@ pub fn build() -> Result<PathBuf> {
             WASM,
         ],
     )?;
+    hash_wasm_name(&web.join("pkg"))?;
     copy_dir(Path::new("host-shim/web"), &web)?;
     copy_dir(Path::new("host-shim/src"), &web.join("shim"))?;
     copy_dir(Path::new("assets/themes"), &web.join("themes"))?;
+    precompress(&web)?;
     levels(&web.join("levels"))?;
     Ok(web)
+}
+
+/// Renames the wasm to `game_wasm_bg.<hash>.wasm` and writes `pkg/build.js`, the module that
+/// tells the page (and the benchmark) that name.
+fn hash_wasm_name(pkg: &Path) -> Result<()> {
+    let from = pkg.join(BINDGEN_WASM);
+    let bytes = fs::read(&from).with_context(|| format!("reading {}", from.display()))?;
+    let hash: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let name = format!("game_wasm_bg.{}.wasm", &hash[..CONTENT_HASH_HEX_DIGITS]);
+    fs::rename(&from, pkg.join(&name))?;
+    fs::write(
+        pkg.join("build.js"),
+        format!(
+            "// Written by `cargo xtask` (xtask/src/web.rs): this build's content-hashed file names.\n\
+             export const WASM_FILE = '{name}';\n"
+        ),
+    )?;
+    Ok(())
+}
+
+/// Writes `.br` and `.gz` siblings of every compressible file under `dir` (links not followed).
+fn precompress(dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        let meta = fs::symlink_metadata(&path)?;
+        if meta.is_dir() {
+            precompress(&path)?;
+            continue;
+        }
+        let extension = path.extension().and_then(|ext| ext.to_str()).unwrap_or("");
+        if !meta.is_file()
+            || meta.len() < COMPRESS_BYTES_MIN
+            || !COMPRESSED_EXTENSIONS.contains(&extension)
+        {
+            continue;
+        }
+        let bytes = fs::read(&path)?;
+        let sibling = |suffix: &str| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            PathBuf::from(name)
+        };
+        fs::write(sibling(".br"), minigame::brotli(&bytes)?)?;
+        fs::write(sibling(".gz"), gzip(&bytes)?)?;
+    }
+    Ok(())
+}
+
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?)
 }
 
 /// A shipped level file, as the level pickers list it.

@@ -5,10 +5,57 @@
 import { TOUCH } from '../index.js';
 
 /**
+ * The sound of each feedback flag: notes of `[frequency Hz, start s, length s]`, synthesised
+ * (the page ships no audio files). The first flag present in this order plays.
+ */
+const CUES = [
+  ['win', [[523, 0, 0.12], [659, 0.12, 0.12], [784, 0.24, 0.3]]],
+  ['end', [[330, 0, 0.2], [247, 0.18, 0.35]]],
+  ['special', [[880, 0, 0.08], [1320, 0.06, 0.12]]],
+  ['clear', [[660, 0, 0.07]]],
+  ['move', [[440, 0, 0.04]]],
+];
+/** Loudness of a note's peak (0..1): cues sit under whatever else the player listens to. */
+const CUE_GAIN = 0.06;
+/** Buzzes closer together than this are dropped: a cascade should feel like one. */
+const VIBRATE_INTERVAL_MS_MIN = 120;
+const VIBRATE_MS = 12;
+
+/**
  * `canvas`: the <canvas>; `glueUrl`: wasm-bindgen's `game_wasm.js`; `overlay`: an element over
  * the canvas for messages (optional).
  */
 export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay }) {
+  let textCanvas = null;
+  // Browsers let a page make sound only after a tap: the audio context is made at the first
+  // one, so the game is silent until then.
+  let audio = null;
+  let lastVibrationMs = -Infinity;
+  let cuesPlayed = 0;
+  const unlockAudio = () => {
+    if (audio === null && typeof AudioContext === 'function') {
+      try {
+        audio = new AudioContext();
+      } catch {
+        audio = undefined; // no audio device: the game stays silent
+      }
+    }
+    if (audio?.state === 'suspended') audio.resume();
+  };
+  const play = (notes) => {
+    const start = audio.currentTime;
+    for (const [frequency, at, length] of notes) {
+      const oscillator = audio.createOscillator();
+      const gain = audio.createGain();
+      oscillator.type = 'triangle';
+      oscillator.frequency.value = frequency;
+      gain.gain.setValueAtTime(CUE_GAIN, start + at);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + at + length);
+      oscillator.connect(gain).connect(audio.destination);
+      oscillator.start(start + at);
+      oscillator.stop(start + at + length);
+    }
+  };
   return {
     async loadWasm() {
       const glue = await import(glueUrl);
@@ -25,6 +72,17 @@ export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay }) {
       return { cssWidth: rect.width, cssHeight: rect.height, dpr: window.devicePixelRatio || 1 };
     },
 
+    /** The player's language tag; the wasm picks Chinese unless it says English. */
+    language() {
+      return navigator.language ?? '';
+    },
+
+    /** A canvas off screen for the text texture (never shown; WebGL copies it), kept. */
+    textCanvas() {
+      textCanvas ??= typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
+      return textCanvas;
+    },
+
     randomBytes(count) {
       const bytes = new Uint8Array(count);
       crypto.getRandomValues(bytes);
@@ -39,6 +97,7 @@ export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay }) {
       };
       const handlers = {
         pointerdown: (event) => {
+          unlockAudio();
           canvas.setPointerCapture?.(event.pointerId);
           callback(TOUCH.down, event.pointerId, ...at(event));
           event.preventDefault();
@@ -55,6 +114,24 @@ export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay }) {
         for (const [name, handler] of Object.entries(handlers)) canvas.removeEventListener(name, handler);
       };
     },
+
+    /** The game's feedback (the flags the wasm set this frame): a sound, and a buzz on phones. */
+    feedback(names) {
+      const now = performance.now();
+      if ((names.has('clear') || names.has('special')) && navigator.vibrate && now - lastVibrationMs >= VIBRATE_INTERVAL_MS_MIN) {
+        lastVibrationMs = now;
+        navigator.vibrate(VIBRATE_MS);
+      }
+      if (!audio || audio.state !== 'running') return;
+      const cue = CUES.find(([name]) => names.has(name));
+      if (cue) {
+        play(cue[1]);
+        cuesPlayed += 1;
+      }
+    },
+
+    /** Whether sound is on (after the first tap), and how many cues played; for tests. */
+    sound: () => ({ on: audio?.state === 'running', cuesPlayed }),
 
     requestFrame: (callback) => requestAnimationFrame(callback),
     cancelFrame: (handle) => cancelAnimationFrame(handle),

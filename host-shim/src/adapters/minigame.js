@@ -13,17 +13,24 @@ export const PLATFORMS = {
   wechat: {
     api: 'wx', wasm: 'WXWebAssembly', wasmPath: 'game.wasm.br',
     requestHeaders: 'header', responseStatus: 'statusCode',
+    // WeChat asks for the buzz's strength (base library 2.13 and later).
+    vibrateShort: { type: 'light' },
   },
   alipay: {
     // MYWebAssembly takes an absolute package path.
     api: 'my', wasm: 'MYWebAssembly', wasmPath: '/game.wasm.br',
     requestHeaders: 'headers', responseStatus: 'status',
+    vibrateShort: {},
   },
   douyin: {
     api: 'tt', wasm: 'TTWebAssembly', wasmPath: 'game.wasm.br',
     requestHeaders: 'header', responseStatus: 'statusCode',
+    vibrateShort: {},
   },
 };
+
+/** Buzzes closer together than this are dropped: a cascade should feel like one. */
+const VIBRATE_INTERVAL_MS_MIN = 120;
 
 const TOUCH_EVENTS = [
   ['TouchStart', TOUCH.down], ['TouchMove', TOUCH.move], ['TouchEnd', TOUCH.up], ['TouchCancel', TOUCH.cancel],
@@ -63,6 +70,8 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
   if (!webAssembly) throw new Error(`${spec.wasm} is missing: this ${platform} version cannot run WebAssembly`);
 
   let screenCanvas = null;
+  let textCanvas = null;
+  let lastVibrationMs = -Infinity;
   const windowInfo = () => (typeof api.getWindowInfo === 'function' ? api.getWindowInfo() : api.getSystemInfoSync());
 
   /** The safe area in CSS pixels, falling back to the whole window where it is not reported. */
@@ -120,6 +129,32 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
     },
 
     safeArea: () => ({ ...area }),
+
+    /** The system language (`zh_CN`, `en`, …); the wasm picks Chinese unless it says English. */
+    language() {
+      const info = typeof api.getAppBaseInfo === 'function' ? api.getAppBaseInfo() : api.getSystemInfoSync();
+      return info?.language ?? '';
+    },
+
+    /**
+     * Plays the game's feedback (`names`: the flags the wasm set this frame): a short buzz for
+     * clears and specials, a long one for a win. Sound needs audio files in the package, which
+     * the mini-games do not ship yet.
+     */
+    feedback(names) {
+      const now = Date.now();
+      const buzz = names.has('win') ? 'vibrateLong' : (names.has('clear') || names.has('special') ? 'vibrateShort' : null);
+      if (buzz === null || typeof api[buzz] !== 'function' || now - lastVibrationMs < VIBRATE_INTERVAL_MS_MIN) return;
+      lastVibrationMs = now;
+      api[buzz](buzz === 'vibrateShort' ? { ...spec.vibrateShort } : {});
+    },
+
+    /** Every canvas after the first is off screen: the text texture is drawn on one, kept. */
+    textCanvas() {
+      adapter.canvas();
+      if (!textCanvas) textCanvas = api.createCanvas();
+      return textCanvas;
+    },
 
     /** Entropy from the platform's random API (asynchronous on every platform). */
     randomBytes(count) {

@@ -2,10 +2,11 @@
 // ticketed game whose proof the backend verifies and pays. `cargo xtask minigame` bundles this
 // file (with the shim) into each project's `playproof.js`; the project's `game.js` calls `boot`.
 //
-// The mini-game has no DOM: the board and HUD are drawn by the wasm; receipts and errors are
-// shown with the platform's modal dialogs, and a tap starts the next game.
+// The mini-game has no DOM: the start screen, the board and the HUD are drawn by the wasm (a tap
+// anywhere on the start screen plays); receipts and errors are shown with the platform's modal
+// dialogs, and a tap starts the next game.
 
-import { Backend, GameSession, loadWasm, TOUCH } from '../index.js';
+import { Backend, GameSession, loadWasm, startScreen, TOUCH } from '../index.js';
 import { minigameAdapter } from '../adapters/minigame.js';
 
 const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
@@ -69,6 +70,9 @@ export async function boot({ platform, global, config }) {
     const levels = config.levels;
     if (!Array.isArray(levels) || levels.length === 0) throw new Error('config.js lists no levels');
     let index = Math.max(0, levels.findIndex((level) => level.id === config.firstLevel));
+    game.state = 'start';
+    game.startFrames = 0;
+    await startScreen({ wasm, adapter, themeJson, onFrame: () => { game.startFrames += 1; } });
     for (;;) {
       const level = levels[index % levels.length];
       game.levelId = level.id;

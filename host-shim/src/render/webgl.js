@@ -17,6 +17,15 @@ const GL = {
   FRAGMENT_SHADER: 0x8b30,
   COMPILE_STATUS: 0x8b81,
   LINK_STATUS: 0x8b82,
+  TEXTURE_2D: 0x0de1,
+  TEXTURE_MIN_FILTER: 0x2801,
+  TEXTURE_MAG_FILTER: 0x2800,
+  TEXTURE_WRAP_S: 0x2802,
+  TEXTURE_WRAP_T: 0x2803,
+  LINEAR: 0x2601,
+  CLAMP_TO_EDGE: 0x812f,
+  RGBA: 0x1908,
+  UNSIGNED_BYTE: 0x1401,
 };
 
 /** The attributes' byte offsets within one instance (rect, colour, shape: 4 floats each). */
@@ -84,7 +93,17 @@ export class WebGlRenderer {
     gl.useProgram(linked);
     this.resolution = gl.getUniformLocation(linked, 'u_resolution');
     this.time = gl.getUniformLocation(linked, 'u_time');
-    if (!this.resolution || !this.time) throw new Error('the shader program lacks its uniforms');
+    this.textAtlas = gl.getUniformLocation(linked, 'u_text_atlas');
+    if (!this.resolution || !this.time || !this.textAtlas) throw new Error('the shader program lacks its uniforms');
+    // The text texture, on unit 0 where the sampler reads by default; it stays bound there.
+    this.textTexture = gl.createTexture();
+    gl.bindTexture(GL.TEXTURE_2D, this.textTexture);
+    for (const [parameter, value] of [[GL.TEXTURE_MIN_FILTER, GL.LINEAR], [GL.TEXTURE_MAG_FILTER, GL.LINEAR],
+      [GL.TEXTURE_WRAP_S, GL.CLAMP_TO_EDGE], [GL.TEXTURE_WRAP_T, GL.CLAMP_TO_EDGE]]) {
+      gl.texParameteri(GL.TEXTURE_2D, parameter, value);
+    }
+    /** `{ generation, width, height }` of the text canvas last uploaded, or null. */
+    this.textUploaded = null;
 
     const corner = program.attributes.get('a_corner');
     gl.bindBuffer(GL.ARRAY_BUFFER, gl.createBuffer());
@@ -106,9 +125,18 @@ export class WebGlRenderer {
     gl.blendFunc(GL.ONE, GL.ONE_MINUS_SRC_ALPHA);
   }
 
+  /** Uploads the text canvas drawn for atlas `generation` (`width` x `height` texels). */
+  uploadText(canvas, { generation, width, height }) {
+    const { gl } = this;
+    gl.bindTexture(GL.TEXTURE_2D, this.textTexture);
+    gl.texImage2D(GL.TEXTURE_2D, 0, GL.RGBA, GL.RGBA, GL.UNSIGNED_BYTE, canvas);
+    this.textUploaded = { generation, width, height };
+  }
+
   /**
    * Draws one frame: `frame` is `{ widthPx, heightPx, instances (Float32Array view), timeS,
-   * background: [r, g, b], dpr }`. Returns the draw calls made.
+   * background: [r, g, b], dpr, textGeneration }`. Labels show only while the uploaded text
+   * canvas is the one for `textGeneration`. Returns the draw calls made.
    */
   draw(frame) {
     const { gl } = this;
@@ -127,6 +155,9 @@ export class WebGlRenderer {
     gl.clear(GL.COLOR_BUFFER_BIT);
     gl.uniform2f(this.resolution, frame.widthPx, frame.heightPx);
     gl.uniform1f(this.time, frame.timeS);
+    const text = this.textUploaded;
+    const ready = text !== null && text.generation === frame.textGeneration;
+    gl.uniform3f(this.textAtlas, text?.width ?? 1, text?.height ?? 1, ready ? 1 : 0);
     const count = frame.instances.length / this.instanceFloats;
     if (count === 0) return 0;
     gl.bindBuffer(GL.ARRAY_BUFFER, this.instances);

@@ -9,7 +9,7 @@
 
 import { WebGlRenderer } from '../render/webgl.js';
 
-const TEXT = { hudFields: 0, statusFlags: 1, vertexShader: 2, fragmentShader: 3, attributes: 4 };
+const TEXT = { hudFields: 0, statusFlags: 1, vertexShader: 2, fragmentShader: 3, attributes: 4, feedbackFlags: 5 };
 const RENDER_BLOCK_WORDS = 8;
 
 /** The exports this wrapper calls; a module without one of them is not a game-wasm build. */
@@ -20,6 +20,7 @@ export const REQUIRED_EXPORTS = [
   'pp_touch_capacity', 'pp_hud_ptr', 'pp_hud_len', 'pp_render_ptr', 'pp_instance_floats',
   'pp_instances_max', 'pp_frame', 'pp_stop', 'pp_finish', 'pp_last_refusal', 'pp_board_rect',
   'pp_body_count', 'pp_check_level', 'pp_panic_message_ptr', 'pp_panic_message_len',
+  'pp_set_language', 'pp_text_generation', 'pp_text_atlas', 'pp_frame_start', 'pp_resumed',
 ];
 
 /**
@@ -153,20 +154,53 @@ export function abiApi(exports, options = {}) {
 
     frame(dtS, touchCount, cssWidth, cssHeight, dpr, draw) {
       const status = check(call(() => exports.pp_frame(dtS, touchCount, cssWidth, cssHeight, dpr)));
-      if (draw && this.renderer) {
-        const block = exports.pp_render_ptr();
-        const words = new Uint32Array(memory.buffer, block, RENDER_BLOCK_WORDS);
-        const floats = new Float32Array(memory.buffer, block, RENDER_BLOCK_WORDS);
-        this.renderer.draw({
-          widthPx: words[0],
-          heightPx: words[1],
-          instances: new Float32Array(memory.buffer, words[2], words[3] * program.instanceFloats),
-          timeS: floats[4],
-          background: [floats[5], floats[6], floats[7]],
-          dpr: Number.isFinite(dpr) && dpr > 0 ? dpr : 1,
-        });
-      }
+      if (draw) this.draw(dpr);
       return status;
+    }
+
+    /** One frame of the start screen (no session needed; attach first). */
+    frameStart(dtS, cssWidth, cssHeight, dpr) {
+      check(call(() => exports.pp_frame_start(dtS, cssWidth, cssHeight, dpr)));
+      this.draw(dpr);
+    }
+
+    /** Draws what the render block describes. */
+    draw(dpr) {
+      if (!this.renderer) return;
+      const block = exports.pp_render_ptr();
+      const words = new Uint32Array(memory.buffer, block, RENDER_BLOCK_WORDS);
+      const floats = new Float32Array(memory.buffer, block, RENDER_BLOCK_WORDS);
+      this.renderer.draw({
+        widthPx: words[0],
+        heightPx: words[1],
+        instances: new Float32Array(memory.buffer, words[2], words[3] * program.instanceFloats),
+        timeS: floats[4],
+        background: [floats[5], floats[6], floats[7]],
+        dpr: Number.isFinite(dpr) && dpr > 0 ? dpr : 1,
+        textGeneration: exports.pp_text_generation(),
+      });
+    }
+
+    resumed() {
+      exports.pp_resumed();
+    }
+
+    setLanguage(tag) {
+      withBytes([tag], (pointer, length) => exports.pp_set_language(pointer, length));
+    }
+
+    textGeneration() {
+      return exports.pp_text_generation();
+    }
+
+    textAtlas() {
+      call(() => exports.pp_text_atlas());
+      return decoder.decode(out());
+    }
+
+    /** The canvas drawn from `textAtlas()` (sized to the atlas) for `generation`. */
+    uploadText(canvas, generation) {
+      this.renderer?.uploadText(canvas, { generation, width: canvas.width, height: canvas.height });
     }
 
     lastRefusal() {
@@ -200,6 +234,7 @@ export function abiApi(exports, options = {}) {
     rulesVersion: () => exports.pp_rules_version(),
     hudFields: () => text(TEXT.hudFields),
     statusFlags: () => text(TEXT.statusFlags),
+    feedbackFlags: () => text(TEXT.feedbackFlags),
     checkLevel: (bytes) => {
       const count = withBytes([bytes], (pointer, length) => exports.pp_check_level(pointer, length));
       return count === 0 ? [] : decoder.decode(out()).split('\n');

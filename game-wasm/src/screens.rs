@@ -1,0 +1,235 @@
+//! Screens the game draws when no session is on the board, into the same render list and with
+//! the same shader as the game itself, so every host shows them alike.
+//!
+//! The start screen: the theme's pieces circling a round play button. The whole screen is one
+//! touch target (a newcomer's first tap anywhere starts a game), so it reads without words.
+
+use core::f32::consts::TAU;
+
+use crate::scene::{flag, shape, Scene, Theme, PIECE_SHAPES};
+use crate::text::{line_height_px, Align, Label, Phrase, TextAtlas};
+
+/// The smallest touch target, in CSS pixels (Apple's Human Interface Guidelines; Android's
+/// 48 dp is close). A button's diameter never falls below it.
+pub const TOUCH_TARGET_CSS_MIN: f32 = 44.0;
+
+/// The play button's radius as a share of the screen's smaller side.
+const BUTTON_RADIUS_SHARE: f32 = 0.15;
+/// The circle the pieces move on, as a share of the smaller side; with the pieces' own radius
+/// (`PIECE_RADIUS_SHARE` of it) the ring stays inside the screen: 0.34 * 1.2 < 0.5.
+const RING_RADIUS_SHARE: f32 = 0.34;
+const PIECE_RADIUS_SHARE: f32 = 0.2;
+const RING_PIECES: usize = 8;
+/// The title under the button, as a share of the smaller side, and never under this many CSS
+/// pixels (legible on the smallest phones).
+const TITLE_FONT_SHARE: f32 = 0.06;
+const TITLE_FONT_CSS_MIN: f32 = 18.0;
+/// The hint at the bottom, as a share of the title's size.
+const HINT_FONT_SHARE: f32 = 0.6;
+/// Seconds per turn of the ring: slow enough to read as calm, fast enough to read as alive.
+const RING_TURN_S: f32 = 30.0;
+/// The button's halo breathes at this rate (radians per second).
+const HALO_RATE: f32 = 2.4;
+
+/// Where the start screen's play button is, in device pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StartLayout {
+    pub centre: (f32, f32),
+    pub button_radius_px: f32,
+    pub ring_radius_px: f32,
+    /// The title's font size and the centre of its line (under the ring).
+    pub title_font_px: u16,
+    pub title_y_px: f32,
+    /// The hint's, near the bottom edge.
+    pub hint_font_px: u16,
+    pub hint_y_px: f32,
+    pub width_px: f32,
+}
+
+impl StartLayout {
+    pub fn new(width_px: f32, height_px: f32, dpr: f32) -> StartLayout {
+        let side = width_px.min(height_px).max(1.0);
+        let button_min_px = TOUCH_TARGET_CSS_MIN / 2.0 * dpr;
+        let ring_radius_px = side * RING_RADIUS_SHARE;
+        let title_font_px =
+            libm::roundf((side * TITLE_FONT_SHARE).max(TITLE_FONT_CSS_MIN * dpr)) as u16;
+        let hint_font_px = libm::roundf(f32::from(title_font_px) * HINT_FONT_SHARE) as u16;
+        let title_line = f32::from(line_height_px(title_font_px));
+        let hint_line = f32::from(line_height_px(hint_font_px));
+        let button_radius_px = (side * BUTTON_RADIUS_SHARE)
+            .max(button_min_px)
+            .min(side / 2.0);
+        // Under the ring where there is room (portrait); else just under the button's halo,
+        // over the ring's lower part (a landscape phone has no room below the ring), and never
+        // into the hint's line.
+        let below_ring = height_px / 2.0 + ring_radius_px * (1.0 + PIECE_RADIUS_SHARE);
+        let below_button = height_px / 2.0 + button_radius_px * 1.25;
+        let title_y_px = (below_ring + title_line)
+            .min(height_px - hint_line * 1.5 - title_line / 2.0)
+            .max(below_button + title_line / 2.0);
+        StartLayout {
+            centre: (width_px / 2.0, height_px / 2.0),
+            button_radius_px,
+            ring_radius_px,
+            title_font_px,
+            title_y_px,
+            hint_font_px,
+            hint_y_px: height_px - hint_line,
+            width_px,
+        }
+    }
+}
+
+/// Builds the start screen into `scene` (cleared first); `dt_s` moves its animation on.
+pub fn start(
+    scene: &mut Scene,
+    layout: &StartLayout,
+    theme: &Theme,
+    text: &mut TextAtlas,
+    dt_s: f32,
+) {
+    scene.begin_screen(dt_s);
+    let time_s = scene.time_s;
+    let (cx, cy) = layout.centre;
+    let piece_px = layout.ring_radius_px * PIECE_RADIUS_SHARE;
+    let turn = time_s / RING_TURN_S * TAU;
+    for index in 0..RING_PIECES {
+        let angle = turn + index as f32 / RING_PIECES as f32 * TAU;
+        let centre = (
+            cx + layout.ring_radius_px * libm::cosf(angle),
+            cy + layout.ring_radius_px * libm::sinf(angle),
+        );
+        let color = theme.pieces[index % theme.pieces.len()];
+        let kind = PIECE_SHAPES[index % PIECE_SHAPES.len()];
+        scene.push(
+            centre,
+            (piece_px, piece_px),
+            color,
+            kind,
+            0.3,
+            flag::GLOSS,
+            0.0,
+        );
+    }
+    let radius = layout.button_radius_px;
+    let breath = 0.5 + 0.5 * libm::sinf(time_s * HALO_RATE);
+    let mut halo = theme.progress;
+    halo[3] = 0.25 + 0.2 * breath;
+    let halo_px = radius * (1.12 + 0.06 * breath);
+    scene.push(
+        (cx, cy),
+        (halo_px, halo_px),
+        halo,
+        shape::RING,
+        0.12,
+        0.0,
+        0.0,
+    );
+    scene.push(
+        (cx, cy),
+        (radius, radius),
+        theme.progress,
+        shape::CIRCLE,
+        0.0,
+        flag::GLOSS,
+        0.0,
+    );
+    // The triangle's shape points up; a quarter turn points it right, "play". Its centroid sits
+    // a little left of its box's centre, so the box moves right to look centred.
+    let arrow = radius * 0.5;
+    scene.push(
+        (cx + arrow * 0.12, cy),
+        (arrow, arrow),
+        theme.text,
+        shape::TRIANGLE,
+        0.0,
+        0.0,
+        TAU / 4.0,
+    );
+    let line_w = layout.width_px * 0.9;
+    let left = layout.width_px * 0.05;
+    let title = Label {
+        phrase: Phrase::Play,
+        font_px: layout.title_font_px,
+        width_px: line_w as u16,
+        align: Align::Centre,
+    };
+    scene.label(text, title, left, layout.title_y_px, theme.text);
+    let hint = Label {
+        phrase: Phrase::TapAnywhere,
+        font_px: layout.hint_font_px,
+        ..title
+    };
+    let mut hint_color = theme.text;
+    hint_color[3] = 0.7;
+    scene.label(text, hint, left, layout.hint_y_px, hint_color);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::ScreenBox;
+    use alloc::vec::Vec;
+
+    const THEME: &str = include_str!("../../assets/themes/default.json");
+
+    /// Portrait and landscape phones at 3x, a small old phone both ways, a desktop window.
+    const SCREENS: [(f32, f32, f32); 5] = [
+        (390.0, 844.0, 3.0),
+        (844.0, 390.0, 3.0),
+        (320.0, 480.0, 2.0),
+        (480.0, 320.0, 2.0),
+        (1280.0, 720.0, 1.0),
+    ];
+
+    fn overlap(a: ScreenBox, b: ScreenBox) -> bool {
+        let (((ax, ay), (aw, ah)), ((bx, by), (bw, bh))) = (a, b);
+        (ax - bx).abs() < aw + bw && (ay - by).abs() < ah + bh
+    }
+
+    #[test]
+    fn the_start_screen_stays_on_screen_and_its_button_is_a_full_touch_target() {
+        let theme = Theme::from_json(THEME).unwrap();
+        for (css_w, css_h, dpr) in SCREENS {
+            let (w, h) = (css_w * dpr, css_h * dpr);
+            let layout = StartLayout::new(w, h, dpr);
+            let mut scene = Scene::without_session();
+            let mut text = TextAtlas::default();
+            // Several moments of the animation, the ring a fraction of a turn further each.
+            for _ in 0..5 {
+                start(&mut scene, &layout, &theme, &mut text, 3.7);
+                // The pieces, the halo, the button, its arrow, the title and the hint.
+                assert_eq!(scene.instance_count(), RING_PIECES + 5);
+                for ((x, y), (half_w, half_h)) in scene.rects() {
+                    let inside = x - half_w >= 0.0
+                        && y - half_h >= 0.0
+                        && x + half_w <= w
+                        && y + half_h <= h;
+                    assert!(
+                        inside,
+                        "{css_w}x{css_h}@{dpr}: ({x}, {y}) ± ({half_w}, {half_h})"
+                    );
+                }
+                // The button's halo, the title and the hint keep apart.
+                let rects: Vec<ScreenBox> = scene.rects().collect();
+                let halo = rects[RING_PIECES];
+                let (title, hint) = (rects[RING_PIECES + 3], rects[RING_PIECES + 4]);
+                for (a, b, what) in [
+                    (halo, title, "button and title"),
+                    (halo, hint, "button and hint"),
+                    (title, hint, "title and hint"),
+                ] {
+                    assert!(
+                        !overlap(a, b),
+                        "{css_w}x{css_h}@{dpr}: {what} overlap: {a:?} {b:?}"
+                    );
+                }
+            }
+            assert!(
+                layout.button_radius_px * 2.0 >= TOUCH_TARGET_CSS_MIN * dpr,
+                "{css_w}x{css_h}@{dpr}: button {} px across",
+                layout.button_radius_px * 2.0
+            );
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! Words on screen. The game decides what is written, where and how big; the host only
+//! rasterises it, because fonts (Chinese ones above all) live in the platform, not in a 150 KB
+//! wasm.
+//!
+//! - [`PHRASES`] is every string a player reads, Simplified Chinese and English side by side:
+//!   the one table a translator edits. [`Lang::from_tag`] picks the language from the
+//!   platform's (Chinese unless the platform says English).
+//! - A [`Label`] is one line of a phrase in a box of whole device pixels. The [`TextAtlas`]
+//!   gives each label in use a row of a texture; its [`TextAtlas::generation`] changes when
+//!   the rows do. The host then reads [`TextAtlas::describe`], draws each row's text with its
+//!   platform's 2D canvas at that size (white on transparent, so the game tints it) and
+//!   uploads the canvas as the texture.
+//! - The scene draws a label as a quad of the `TEXT` shape whose pixels map one to one onto
+//!   its row, so text is as crisp as the screen at any pixel ratio.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+/// The languages a player can read the game in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// Simplified Chinese, the default.
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The language for a platform's language tag (`zh_CN`, `zh-Hans`, `en-US`, ...): English
+    /// when the tag says English, Simplified Chinese otherwise.
+    pub fn from_tag(tag: &str) -> Lang {
+        let primary = tag.split(['-', '_']).next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+}
+
+/// Everything the game writes, by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phrase {
+    /// Under the start screen's play button.
+    Play,
+    /// The start screen's hint that the whole screen is the button.
+    TapAnywhere,
+    /// HUD labels.
+    Score,
+    MovesLeft,
+    SecondsLeft,
+    NextPiece,
+    /// Shown for a moment when the game comes back after the app was hidden.
+    Resumed,
+    /// The browser page's controls and receipt (the page reads them with `phrases_json`).
+    Finish,
+    Again,
+    NextLevel,
+    Verified,
+    Stars,
+    Payout,
+    Balance,
+}
+
+/// One phrase in each language.
+pub struct PhraseText {
+    pub phrase: Phrase,
+    /// The name hosts look the phrase up by (`data-phrase` in the page).
+    pub name: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+/// The string table, in `Phrase` order (a test checks it).
+pub const PHRASES: [PhraseText; 14] = [
+    PhraseText {
+        phrase: Phrase::Play,
+        name: "play",
+        zh: "开始游戏",
+        en: "Play",
+    },
+    PhraseText {
+        phrase: Phrase::TapAnywhere,
+        name: "tap_anywhere",
+        zh: "点击任意位置开始",
+        en: "Tap anywhere to start",
+    },
+    PhraseText {
+        phrase: Phrase::Score,
+        name: "score",
+        zh: "得分",
+        en: "Score",
+    },
+    PhraseText {
+        phrase: Phrase::MovesLeft,
+        name: "moves_left",
+        zh: "剩余步数",
+        en: "Moves",
+    },
+    PhraseText {
+        phrase: Phrase::SecondsLeft,
+        name: "seconds_left",
+        zh: "剩余时间",
+        en: "Time",
+    },
+    PhraseText {
+        phrase: Phrase::NextPiece,
+        name: "next_piece",
+        zh: "下一个",
+        en: "Next",
+    },
+    PhraseText {
+        phrase: Phrase::Resumed,
+        name: "resumed",
+        zh: "继续游戏",
+        en: "Resumed",
+    },
+    PhraseText {
+        phrase: Phrase::Finish,
+        name: "finish",
+        zh: "结束",
+        en: "Finish",
+    },
+    PhraseText {
+        phrase: Phrase::Again,
+        name: "again",
+        zh: "再玩一次",
+        en: "Again",
+    },
+    PhraseText {
+        phrase: Phrase::NextLevel,
+        name: "next_level",
+        zh: "下一关",
+        en: "Next level",
+    },
+    PhraseText {
+        phrase: Phrase::Verified,
+        name: "verified",
+        zh: "服务器已验证",
+        en: "Verified by the server",
+    },
+    PhraseText {
+        phrase: Phrase::Stars,
+        name: "stars",
+        zh: "星级",
+        en: "Stars",
+    },
+    PhraseText {
+        phrase: Phrase::Payout,
+        name: "payout",
+        zh: "奖励",
+        en: "Payout",
+    },
+    PhraseText {
+        phrase: Phrase::Balance,
+        name: "balance",
+        zh: "余额",
+        en: "Balance",
+    },
+];
+
+/// Every phrase in `lang` as a JSON object by name, for pages that write words outside the
+/// canvas (the browser page's buttons and receipt).
+pub fn phrases_json(lang: Lang) -> String {
+    let mut json = String::from("{");
+    for (index, entry) in PHRASES.iter().enumerate() {
+        if index > 0 {
+            json.push(',');
+        }
+        json_string(&mut json, entry.name);
+        json.push(':');
+        json_string(&mut json, entry.phrase.text(lang));
+    }
+    json.push('}');
+    json
+}
+
+/// `text` as a JSON string literal.
+fn json_string(json: &mut String, text: &str) {
+    json.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => json.push_str("\\\""),
+            '\\' => json.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(json, "\\u{:04x}", c as u32);
+            }
+            c => json.push(c),
+        }
+    }
+    json.push('"');
+}
+
+impl Phrase {
+    pub fn text(self, lang: Lang) -> &'static str {
+        let entry = &PHRASES[self as usize];
+        match lang {
+            Lang::Zh => entry.zh,
+            Lang::En => entry.en,
+        }
+    }
+}
+
+/// Where a label's text sits in its box.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Centre,
+    Right,
+}
+
+impl Align {
+    pub fn name(self) -> &'static str {
+        match self {
+            Align::Left => "left",
+            Align::Centre => "centre",
+            Align::Right => "right",
+        }
+    }
+}
+
+/// One line of a phrase: font size and box in whole device pixels (the atlas's key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub phrase: Phrase,
+    pub font_px: u16,
+    pub width_px: u16,
+    pub align: Align,
+}
+
+/// A line's height for its font size: room for CJK ascenders and Latin descenders.
+pub fn line_height_px(font_px: u16) -> u16 {
+    font_px + font_px.div_ceil(3)
+}
+
+/// The atlas texture's width in pixels: a full-width label on a 3x phone in landscape
+/// (844 x 3 = 2532) is wider than any HUD or screen label needs; labels are clamped to it.
+pub const ATLAS_WIDTH_PX: u16 = 2048;
+/// Its height bound: 2048 rows of pixels is what every WebGL device supports
+/// (`MAX_TEXTURE_SIZE` is at least 2048 on the phones mini-games run on).
+pub const ATLAS_HEIGHT_PX_MAX: u16 = 2048;
+/// Empty pixel rows between atlas rows, so linear filtering never bleeds a neighbour in.
+const ROW_GAP_PX: u16 = 2;
+
+/// The labels in use and their rows in the text texture.
+#[derive(Debug, Default)]
+pub struct TextAtlas {
+    rows: Vec<(Label, u16)>,
+    height_px: u16,
+    generation: u32,
+}
+
+/// What the host draws into the text canvas: one entry per row.
+pub struct AtlasDescription<'a> {
+    pub generation: u32,
+    pub width: u16,
+    pub height: u16,
+    pub rows: Vec<RowDescription<'a>>,
+}
+
+pub struct RowDescription<'a> {
+    pub text: &'a str,
+    pub font_px: u16,
+    pub y: u16,
+    pub width: u16,
+    pub height: u16,
+    pub align: Align,
+}
+
+impl TextAtlas {
+    /// The top of `label`'s row, adding the row when the label is new. When the texture is
+    /// full it starts again from empty (the labels of the next frames come back at once).
+    pub fn place(&mut self, label: Label) -> u16 {
+        let label = Label {
+            width_px: label.width_px.clamp(1, ATLAS_WIDTH_PX),
+            ..label
+        };
+        if let Some(&(_, y)) = self.rows.iter().find(|(row, _)| *row == label) {
+            return y;
+        }
+        let height = line_height_px(label.font_px);
+        if self.height_px + height > ATLAS_HEIGHT_PX_MAX {
+            self.rows.clear();
+            self.height_px = 0;
+        }
+        let y = self.height_px;
+        self.rows.push((label, y));
+        self.height_px = (y + height + ROW_GAP_PX).min(ATLAS_HEIGHT_PX_MAX);
+        self.generation = self.generation.wrapping_add(1);
+        y
+    }
+
+    /// Changes whenever the rows change; the host redraws the texture then.
+    pub fn generation(&self) -> u32 {
+        self.generation
+    }
+
+    /// The texture's size in pixels (at least 1 x 1).
+    pub fn size_px(&self) -> (u16, u16) {
+        (ATLAS_WIDTH_PX, self.height_px.max(1))
+    }
+
+    /// The rows, with their text in `lang`, for the host to rasterise.
+    pub fn describe(&self, lang: Lang) -> AtlasDescription<'static> {
+        let (width, height) = self.size_px();
+        AtlasDescription {
+            generation: self.generation,
+            width,
+            height,
+            rows: self
+                .rows
+                .iter()
+                .map(|&(label, y)| RowDescription {
+                    text: label.phrase.text(lang),
+                    font_px: label.font_px,
+                    y,
+                    width: label.width_px,
+                    height: line_height_px(label.font_px),
+                    align: label.align,
+                })
+                .collect(),
+        }
+    }
+
+    /// [`TextAtlas::describe`] as JSON, for hosts that take strings or bytes: `{ generation,
+    /// width, height, rows: [{ text, font_px, y, width, height, align }] }`. Written by hand:
+    /// serde's serialiser would cost the mini-game artifact more than these lines.
+    pub fn describe_json(&self, lang: Lang) -> String {
+        let description = self.describe(lang);
+        let mut json = String::new();
+        // Writing to a String cannot fail.
+        let _ = write!(
+            json,
+            r#"{{"generation":{},"width":{},"height":{},"rows":["#,
+            description.generation, description.width, description.height
+        );
+        for (index, row) in description.rows.iter().enumerate() {
+            if index > 0 {
+                json.push(',');
+            }
+            json.push_str(r#"{"text":"#);
+            json_string(&mut json, row.text);
+            let _ = write!(
+                json,
+                r#","font_px":{},"y":{},"width":{},"height":{},"align":"{}"}}"#,
+                row.font_px,
+                row.y,
+                row.width,
+                row.height,
+                row.align.name()
+            );
+        }
+        json.push_str("]}");
+        json
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_in_phrase_order_and_complete_in_both_languages() {
+        for (index, entry) in PHRASES.iter().enumerate() {
+            assert_eq!(entry.phrase as usize, index, "{:?}", entry.phrase);
+            assert!(
+                !entry.zh.is_empty() && !entry.en.is_empty(),
+                "{:?}",
+                entry.phrase
+            );
+            assert!(
+                entry
+                    .zh
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{:?} has Chinese text",
+                entry.phrase
+            );
+        }
+    }
+
+    #[test]
+    fn the_page_reads_every_phrase_by_a_unique_name() {
+        let mut names: Vec<&str> = PHRASES.iter().map(|entry| entry.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), PHRASES.len());
+        let json = phrases_json(Lang::Zh);
+        assert!(
+            json.starts_with(r#"{"play":"开始游戏","tap_anywhere":"#),
+            "{json}"
+        );
+        assert!(json.ends_with(r#""balance":"余额"}"#), "{json}");
+        assert!(phrases_json(Lang::En).contains(r#""next_level":"Next level""#));
+    }
+
+    #[test]
+    fn the_platform_language_picks_english_only_when_it_says_english() {
+        for (tag, lang) in [
+            ("zh_CN", Lang::Zh),
+            ("zh-Hans-CN", Lang::Zh),
+            ("zh-TW", Lang::Zh),
+            ("en", Lang::En),
+            ("en-US", Lang::En),
+            ("EN_gb", Lang::En),
+            ("fr-FR", Lang::Zh),
+            ("", Lang::Zh),
+        ] {
+            assert_eq!(Lang::from_tag(tag), lang, "{tag:?}");
+        }
+    }
+
+    #[test]
+    fn a_label_gets_one_row_and_keeps_it() {
+        let mut atlas = TextAtlas::default();
+        let score = Label {
+            phrase: Phrase::Score,
+            font_px: 36,
+            width_px: 300,
+            align: Align::Left,
+        };
+        let moves = Label {
+            phrase: Phrase::MovesLeft,
+            ..score
+        };
+        assert_eq!(atlas.place(score), 0);
+        assert_eq!(atlas.place(moves), line_height_px(36) + ROW_GAP_PX);
+        let generation = atlas.generation();
+        assert_eq!(atlas.place(score), 0, "the same label, the same row");
+        assert_eq!(atlas.generation(), generation, "nothing new to draw");
+        let description = atlas.describe(Lang::En);
+        assert_eq!(description.rows.len(), 2);
+        assert_eq!(description.rows[1].text, "Moves");
+        assert_eq!(description.height, 2 * (line_height_px(36) + ROW_GAP_PX));
+        let height = line_height_px(36);
+        let second = height + ROW_GAP_PX;
+        assert_eq!(
+            atlas.describe_json(Lang::Zh),
+            alloc::format!(
+                r#"{{"generation":2,"width":2048,"height":{},"rows":[{{"text":"得分","font_px":36,"y":0,"width":300,"height":{height},"align":"left"}},{{"text":"剩余步数","font_px":36,"y":{second},"width":300,"height":{height},"align":"left"}}]}}"#,
+                2 * second
+            )
+        );
+    }
+
+    #[test]
+    fn a_full_atlas_starts_again_and_says_so() {
+        let mut atlas = TextAtlas::default();
+        let label = |width_px| Label {
+            phrase: Phrase::Play,
+            font_px: 200,
+            width_px,
+            align: Align::Centre,
+        };
+        let mut width_px = 1;
+        while atlas.size_px().1 + line_height_px(200) <= ATLAS_HEIGHT_PX_MAX {
+            atlas.place(label(width_px));
+            width_px += 1;
+        }
+        let generation = atlas.generation();
+        assert_eq!(atlas.place(label(width_px)), 0);
+        assert_ne!(atlas.generation(), generation);
+        assert_eq!(atlas.describe(Lang::Zh).rows.len(), 1);
+    }
+}

@@ -1,0 +1,149 @@
+// The player's page as a newcomer meets it, on a phone upright (390x844 at 3x) and sideways:
+// - the start screen is drawn by the wasm, full-screen, with no designer or dev controls; the
+//   time from navigation to its first frame is printed (a figure, not a pass mark);
+// - a tap anywhere starts a ticketed game;
+// - the wasm travels compressed (brotli or gzip, whichever the client offers) under its
+//   content-hashed name with a year of immutable caching, while index.html is revalidated.
+// usage: node player-page.mjs PLAYPROOF_BIN WEB_DIR [SCREENSHOT_DIR]
+import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import { launchChromium } from './chromium.mjs';
+import { startBackend } from './backend.mjs';
+import { swipeOneMove } from './play.mjs';
+
+const LEVEL = 'm3-01-first-steps';
+/** The issue's phone, upright and sideways, at its device pixel ratio. */
+const SCREENS = [
+  { name: 'portrait', viewport: { width: 390, height: 844 }, locale: 'zh-CN', finish: '结束' },
+  { name: 'landscape', viewport: { width: 844, height: 390 }, locale: 'en-US', finish: 'Finish' },
+];
+const DPR = 3;
+
+const [playproof, webDir, screenshotDir] = process.argv.slice(2);
+if (!playproof || !webDir) {
+  console.error('usage: node player-page.mjs PLAYPROOF_BIN WEB_DIR [SCREENSHOT_DIR]');
+  process.exit(2);
+}
+const theme = JSON.parse(readFileSync(join(webDir, 'themes/default.json'), 'utf8'));
+const rgb = (hex) => [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
+const wasmFile = /WASM_FILE = '([^']+)'/.exec(readFileSync(join(webDir, 'pkg/build.js'), 'utf8'))[1];
+
+const failures = [];
+const check = (ok, message) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
+  if (!ok) failures.push(message);
+};
+
+/** One raw GET (no decompression): status, headers and the bytes as sent. */
+function rawGet(url, headers) {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, bytes: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+async function checkTransport(url) {
+  const wasmUrl = `${url}/pkg/${wasmFile}`;
+  const raw = readFileSync(join(webDir, 'pkg', wasmFile)).length;
+  for (const encoding of ['br', 'gzip']) {
+    const answer = await rawGet(wasmUrl, { 'accept-encoding': encoding });
+    const sibling = readFileSync(join(webDir, 'pkg', `${wasmFile}.${encoding === 'br' ? 'br' : 'gz'}`));
+    check(answer.status === 200 && answer.headers['content-encoding'] === encoding && answer.bytes.equals(sibling),
+      `wasm over ${encoding}: ${answer.bytes.length} bytes sent for ${raw} (${answer.headers['content-encoding']})`);
+    check(answer.headers['cache-control'] === 'public, max-age=31536000, immutable',
+      `wasm over ${encoding}: Cache-Control "${answer.headers['cache-control']}"`);
+  }
+  const plain = await rawGet(wasmUrl, {});
+  check(plain.status === 200 && plain.headers['content-encoding'] === undefined && plain.bytes.length === raw,
+    `wasm to a client without compression: ${plain.bytes.length} bytes as they are`);
+  const index = await rawGet(`${url}/`, { 'accept-encoding': 'gzip' });
+  check(index.status === 200 && index.headers['cache-control'] === 'no-cache',
+    `index.html: Cache-Control "${index.headers['cache-control']}"`);
+}
+
+/** Share of the canvas that is not background, and the colour at its centre. */
+function canvasPixels(tab) {
+  return tab.evaluate(({ background }) => {
+    const canvas = document.getElementById('game');
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext('2d');
+    context.drawImage(canvas, 0, 0);
+    const { data } = context.getImageData(0, 0, copy.width, copy.height);
+    let foreground = 0;
+    for (let at = 0; at < data.length; at += 4) {
+      if (Math.abs(data[at] - background[0]) + Math.abs(data[at + 1] - background[1]) + Math.abs(data[at + 2] - background[2]) > 9) foreground += 1;
+    }
+    // A little left of the centre: the play button's face, beside its arrow.
+    const at = (Math.floor(copy.height / 2) * copy.width + Math.floor(copy.width * 0.44)) * 4;
+    return { width: canvas.width, height: canvas.height, foregroundShare: foreground / (data.length / 4), centre: [data[at], data[at + 1], data[at + 2]] };
+  }, { background: rgb(theme.background) });
+}
+
+const backend = await startBackend({ playproof, webDir });
+const browser = await launchChromium();
+try {
+  await checkTransport(backend.url);
+  for (const { name, viewport, locale, finish } of SCREENS) {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: DPR, hasTouch: true, isMobile: true, locale });
+    const tab = await context.newPage();
+    tab.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    const player = `new${name}${Date.now().toString(36)}`;
+    await tab.goto(`${backend.url}/?player=${player}&level=${LEVEL}&preserve`);
+    await tab.waitForFunction(() => window.playproofPage?.firstFrameMs != null, null, { timeout: 30_000 });
+    const firstFrameMs = await tab.evaluate(() => window.playproofPage.firstFrameMs);
+    console.log(`${name}: first frame of the start screen ${firstFrameMs.toFixed(0)} ms after navigation began (goal: within 1000 ms)`);
+    const layout = await tab.evaluate(() => ({
+      devHidden: document.getElementById('dev').hidden,
+      visibleButtons: [...document.querySelectorAll('button, select, input')].filter((element) => element.offsetParent !== null).map((element) => element.id),
+      canvas: (({ width, height }) => [width, height])(document.getElementById('game').getBoundingClientRect()),
+      wasm: performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('.wasm'))
+        .map((entry) => ({ transfer: entry.transferSize, decoded: entry.decodedBodySize }))[0],
+    }));
+    check(layout.devHidden && layout.visibleButtons.length === 0,
+      `${name}: no designer or dev controls on the player's page (visible controls: ${JSON.stringify(layout.visibleButtons)})`);
+    check(layout.canvas[0] === viewport.width && layout.canvas[1] === viewport.height,
+      `${name}: the canvas fills the screen (${layout.canvas.join('x')})`);
+    check(layout.wasm && layout.wasm.transfer < layout.wasm.decoded * 0.6,
+      `${name}: the browser received the wasm compressed (${layout.wasm?.transfer} bytes on the wire for ${layout.wasm?.decoded})`);
+    await tab.waitForTimeout(300);
+    const pixels = await canvasPixels(tab);
+    const button = rgb(theme.progress);
+    const near = pixels.centre.every((channel, index) => Math.abs(channel - button[index]) <= 48);
+    check(pixels.width === viewport.width * DPR && pixels.height === viewport.height * DPR,
+      `${name}: the start screen is drawn at ${pixels.width}x${pixels.height} device pixels`);
+    check(near, `${name}: the play button is in the middle (colour ${pixels.centre.join(',')}, theme ${button.join(',')})`);
+    check(pixels.foregroundShare > 0.03, `${name}: ${(pixels.foregroundShare * 100).toFixed(1)}% of the start screen is drawn`);
+    if (screenshotDir) await tab.screenshot({ path: join(screenshotDir, `player-start-${name}.png`) });
+    const silent = await tab.evaluate(() => window.playproofPage.sound());
+    check(!silent.on, `${name}: silent until the first tap`);
+    // A newcomer taps somewhere that is not the button: a game starts all the same.
+    await tab.touchscreen.tap(viewport.width * 0.2, viewport.height * 0.8);
+    await tab.waitForFunction(() => window.playproofPage.state !== 'ready' && (window.playproofPage.state !== 'playing' || window.playproofPage.hud.tick > 0),
+      null, { timeout: 30_000 });
+    const state = await tab.evaluate(() => ({ state: window.playproofPage.state, error: window.playproofPage.error }));
+    check(state.state === 'playing', `${name}: a tap anywhere started a game (${state.state} ${JSON.stringify(state.error)})`);
+    const finishText = await tab.evaluate(() => document.getElementById('stop').textContent);
+    check(finishText === finish, `${name}: in ${locale} the page's words come from the game's table ("${finishText}")`);
+    await swipeOneMove(tab);
+    await tab.waitForTimeout(300);
+    const sound = await tab.evaluate(() => window.playproofPage.sound());
+    check(sound.on && sound.cuesPlayed > 0, `${name}: after the tap, sound is on and the move played cues (${JSON.stringify(sound)})`);
+    if (screenshotDir) await tab.screenshot({ path: join(screenshotDir, `player-game-${name}.png`) });
+    await context.close();
+  }
+} catch (error) {
+  failures.push(String(error?.stack ?? error));
+  console.error(error);
+  console.error(backend.log());
+} finally {
+  await browser.close();
+  backend.stop();
+}
+console.log(`player page: ${failures.length === 0 ? 'passed' : `${failures.length} failed`}`);
+process.exit(failures.length === 0 ? 0 : 1);
