@@ -9,6 +9,7 @@ use playproof_bots::{ladder, standard_bot, Pacing};
 
 use crate::board_text::draw;
 use crate::session::{check_replay, load_level, run_to_rest, run_until_input};
+use crate::output::{out, outln};
 
 /// Levels played when none are named: one of each game mode.
 const DEFAULT_LEVELS: [&str; 2] = [
@@ -61,13 +62,13 @@ fn demo_level(path: &std::path::Path, args: &Args) -> Result<()> {
                 })?
         }
     };
-    println!(
+    outln!(
         "== {} ({}), seed {}, {} bot",
         level.name,
         level.id,
         args.seed,
         bot.name()
-    );
+    )?;
     let mut game = Game::new(&level, args.seed);
     let mut rng = Pcg32::new(args.seed, 0xde70);
     let mut inputs: Vec<Input> = Vec::new();
@@ -91,8 +92,8 @@ fn demo_level(path: &std::path::Path, args: &Args) -> Result<()> {
             break;
         };
         if inputs.len().is_multiple_of(every) {
-            print!("{}", draw(&game));
-            println!("action {}: {action:?}\n", inputs.len() + 1);
+            out!("{}", draw(&game))?;
+            outln!("action {}: {action:?}\n", inputs.len() + 1)?;
         }
         game.apply(action)
             .with_context(|| format!("the bot chose an illegal action {action:?}"))?;
@@ -102,8 +103,8 @@ fn demo_level(path: &std::path::Path, args: &Args) -> Result<()> {
         });
     }
     run_to_rest(&mut game);
-    print!("{}", draw(&game));
+    out!("{}", draw(&game))?;
     check_replay(&level, args.seed, &inputs, &game)?;
-    println!();
+    outln!()?;
     Ok(())
 }

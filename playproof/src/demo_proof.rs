@@ -10,6 +10,7 @@ use playproof_bots::{play, standard_bot, Pacing};
 use playproof_proof::{level_hash, ProofBody, SessionId, SessionKey, TicketBody};
 
 use crate::keys::KeyFile;
+use crate::output::{outln};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -99,7 +100,7 @@ pub fn run(args: Args) -> Result<()> {
         .sign_proof(&body)
         .context("encoding the proof")?;
     std::fs::write(&args.out, &proof).with_context(|| format!("writing {}", args.out.display()))?;
-    println!(
+    outln!(
         "wrote {} ({} bytes): level {}, seed {seed}, bot seed {bot_seed}, session {}, \
          {} inputs, score {}, {} ticks, key {}",
         args.out.display(),
@@ -110,7 +111,7 @@ pub fn run(args: Args) -> Result<()> {
         outcome.score,
         outcome.ticks,
         server.id(),
-    );
+    )?;
     Ok(())
 }
 

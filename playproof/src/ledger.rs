@@ -6,6 +6,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use playproof_server::metrics::Metrics;
 use playproof_server::store::{LedgerRules, Store, StoreConfig};
+use crate::output::{outln};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -63,12 +64,12 @@ pub fn run(args: Args) -> Result<()> {
             .await
             .context("checking the ledger")
     })?;
-    println!(
+    outln!(
         "{} accounts, {} transfers ({} fen moved), {} sessions ({} paid)",
         report.accounts, report.transfers, report.volume_fen, report.sessions, report.paid_sessions
-    );
+    )?;
     if report.is_ok() {
-        println!("ledger check: every invariant holds");
+        outln!("ledger check: every invariant holds")?;
         return Ok(());
     }
     for problem in &report.problems {

@@ -7,6 +7,7 @@ mod keys;
 mod ledger;
 mod levels;
 mod levels_cmd;
+mod output;
 mod play;
 mod render_cmd;
 mod replay_cmd;
@@ -14,6 +15,8 @@ mod serve;
 mod session;
 mod tune_cmd;
 mod verify;
+
+use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -53,8 +56,20 @@ enum Command {
     Ledger(ledger::Args),
 }
 
-fn main() -> Result<()> {
-    match Cli::parse().command {
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader stopped reading (`playproof replay … | head`): that ends the command.
+        Err(error) if output::is_closed_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("Error: {error:?}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<()> {
+    match command {
         Command::Play(args) => play::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Keys(args) => keys::run(args),

@@ -12,6 +12,7 @@ use game_core::{Action, Cell, Direction, Game, Input, Phase, SESSION_TICKS_MAX, 
 
 use crate::board_text::draw;
 use crate::session::{check_replay, load_level, run_to_rest, run_until_input};
+use crate::output::{out, outln};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -26,21 +27,21 @@ pub fn run(args: Args) -> Result<()> {
     let level = load_level(&args.level)?;
     let mut game = Game::new(&level, args.seed);
     let merge_drop = game.merge_drop().is_some();
-    println!("{} ({}), seed {}", level.name, level.id, args.seed);
-    println!(
+    outln!("{} ({}), seed {}", level.name, level.id, args.seed)?;
+    outln!(
         "{}",
         if merge_drop {
             "type a drop x in world units (e.g. -1.25), w to wait a second, q to quit"
         } else {
             "type ROW COL DIRECTION to swap (direction u, d, l or r; e.g. 3 4 r), q to quit"
         }
-    );
+    )?;
     let mut inputs = Vec::new();
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     run_until_input(&mut game);
     while game.phase() == Phase::Playing && game.tick() < SESSION_TICKS_MAX {
-        print!("{}> ", draw(&game));
+        out!("{}> ", draw(&game))?;
         std::io::stdout().flush()?;
         let Some(line) = lines.next().transpose().context("reading standard input")? else {
             break;
@@ -58,7 +59,7 @@ pub fn run(args: Args) -> Result<()> {
         let action = match parse_action(line, merge_drop) {
             Ok(action) => action,
             Err(error) => {
-                println!("{error}");
+                outln!("{error}")?;
                 continue;
             }
         };
@@ -68,7 +69,7 @@ pub fn run(args: Args) -> Result<()> {
                 action,
             }),
             Err(refusal) => {
-                println!("refused: {refusal}");
+                outln!("refused: {refusal}")?;
                 continue;
             }
         }
@@ -76,7 +77,7 @@ pub fn run(args: Args) -> Result<()> {
         run_until_input(&mut game);
     }
     run_to_rest(&mut game);
-    print!("{}", draw(&game));
+    out!("{}", draw(&game))?;
     check_replay(&level, args.seed, &inputs, &game)
 }
 

@@ -11,6 +11,7 @@ use game_core::{replay_observed, Action, Event, Input, TICK_HZ};
 use playproof_proof::{decode_proof, Proof};
 
 use crate::keys::hex;
+use crate::output::{out, outln};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -28,31 +29,31 @@ pub fn run(args: Args) -> Result<()> {
         .with_context(|| format!("{}: not a valid proof", args.proof.display()))?;
     let levels = crate::levels::load_catalogue(&args.levels)?;
     let ticket = &proof.ticket.body;
-    println!(
+    outln!(
         "proof      {} ({} bytes)",
         args.proof.display(),
         bytes.len()
-    );
-    println!("session    {}", ticket.session_id);
-    println!("player     {}", ticket.player_id);
-    println!(
+    )?;
+    outln!("session    {}", ticket.session_id)?;
+    outln!("player     {}", ticket.player_id)?;
+    outln!(
         "level      {} (sha256 {})",
         ticket.level_id,
         hex(&ticket.level_hash)
-    );
-    println!("seed       {}", ticket.seed);
-    println!("rules      version {}", ticket.rules_version);
-    println!(
+    )?;
+    outln!("seed       {}", ticket.seed)?;
+    outln!("rules      version {}", ticket.rules_version)?;
+    outln!(
         "issued     {} ms, expires {} ms, key id {}",
         ticket.issued_at_ms, ticket.expires_at_ms, proof.ticket.key_id
-    );
-    println!(
+    )?;
+    outln!(
         "claims     score {}, final tick {}, final hash {:016x}, {} checkpoint hashes",
         proof.claimed_score,
         proof.final_tick,
         proof.final_hash,
         proof.checkpoint_hashes.len()
-    );
+    )?;
     let level = levels.get(&ticket.level_hash).with_context(|| {
         format!(
             "no level under {} has the ticket's content hash {}",
@@ -60,20 +61,20 @@ pub fn run(args: Args) -> Result<()> {
             hex(&ticket.level_hash)
         )
     })?;
-    println!();
+    outln!()?;
 
     let mut events_by_tick: Vec<(u32, Vec<Event>)> = Vec::new();
     let result = replay_observed(level, ticket.seed, &proof.inputs, |tick, events| {
         events_by_tick.push((tick, events.to_vec()));
     });
     let scores = scores_after_moves(&proof, &events_by_tick);
-    print!("{}", timeline(&proof, &events_by_tick, &scores));
-    println!();
+    out!("{}", timeline(&proof, &events_by_tick, &scores))?;
+    outln!()?;
     match result {
-        Err(error) => println!("replay stopped: {} ({error})", error.code()),
+        Err(error) => outln!("replay stopped: {} ({error})", error.code())?,
         Ok(outcome) => {
             let mark = |same: bool| if same { "ok" } else { "DIFFERS" };
-            println!(
+            outln!(
                 "replay     score {} ({}), final tick {} ({}), final hash {:016x} ({}), stars {}, {}{}",
                 outcome.score,
                 mark(outcome.score == proof.claimed_score),
@@ -84,26 +85,26 @@ pub fn run(args: Args) -> Result<()> {
                 outcome.stars,
                 if outcome.finished { "game over" } else { "game not finished" },
                 if outcome.passed { ", level passed" } else { "" },
-            );
-            println!("checkpoints");
+            )?;
+            outln!("checkpoints")?;
             for (index, checkpoint) in outcome.checkpoints.iter().enumerate() {
                 let claimed = match proof.checkpoint_hashes.get(index) {
                     None => "not claimed".to_string(),
                     Some(&hash) if hash == checkpoint.hash => "claimed, ok".to_string(),
                     Some(&hash) => format!("claimed {hash:016x}, DIFFERS"),
                 };
-                println!(
+                outln!(
                     "  {} tick {:>6}  {:016x}  {claimed}",
                     clock(checkpoint.tick),
                     checkpoint.tick,
                     checkpoint.hash
-                );
+                )?;
             }
             if proof.checkpoint_hashes.len() > outcome.checkpoints.len() {
-                println!(
+                outln!(
                     "  the proof claims {} more checkpoint hashes than the replay passes",
                     proof.checkpoint_hashes.len() - outcome.checkpoints.len()
-                );
+                )?;
             }
         }
     }

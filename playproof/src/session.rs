@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use game_core::{replay, Game, Input, Level, Phase, SESSION_TICKS_MAX};
+use crate::output::{outln};
 
 pub fn load_level(path: &Path) -> Result<Level> {
     let bytes =
@@ -31,14 +32,14 @@ pub fn run_to_rest(game: &mut Game) {
 pub fn check_replay(level: &Level, seed: u64, inputs: &[Input], live: &Game) -> Result<()> {
     let outcome = replay(level, seed, inputs).context("replaying the recorded inputs")?;
     let live_hash = live.state_hash();
-    println!(
+    outln!(
         "replay: {} inputs, {} ticks, score {}, {} star(s), final hash {:016x}",
         inputs.len(),
         outcome.ticks,
         outcome.score,
         outcome.stars,
         outcome.final_hash
-    );
+    )?;
     if (outcome.score, outcome.ticks, outcome.final_hash) != (live.score(), live.tick(), live_hash)
     {
         bail!(
@@ -47,6 +48,6 @@ pub fn check_replay(level: &Level, seed: u64, inputs: &[Input], live: &Game) -> 
             live.tick()
         );
     }
-    println!("replay: identical to the live game (this is what the server will compute)");
+    outln!("replay: identical to the live game (this is what the server will compute)")?;
     Ok(())
 }

@@ -143,3 +143,60 @@ fn verify_accepts_a_demo_proof_and_rejects_it_truncated() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs the command with its standard output already closed, as `playproof … | head` leaves it
+/// once `head` has read enough; returns the exit status and what it wrote to standard error.
+fn playproof_into_closed_pipe(args: &[&str]) -> (std::process::ExitStatus, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_playproof"))
+        .args(args)
+        .current_dir(repo_root())
+        .env("RUST_BACKTRACE", "0")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("playproof starts");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("playproof finishes");
+    (output.status, text(&output.stderr))
+}
+
+#[test]
+fn replay_into_a_closed_pipe_stops_quietly_without_a_panic() {
+    let dir = std::env::temp_dir().join(format!("playproof-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let keys = dir.join("keys.json");
+    let proof = dir.join("proof.bin");
+    let path = |path: &Path| path.to_str().unwrap().to_string();
+    assert!(playproof(&["keys", "new", "--out", &path(&keys)], "")
+        .status
+        .success());
+    let made = playproof(
+        &[
+            "demo-proof",
+            "--keys",
+            &path(&keys),
+            "--level",
+            "assets/levels/match3/m3-01-first-steps.json",
+            "--seed",
+            "3",
+            "--out",
+            &path(&proof),
+        ],
+        "",
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+
+    let (status, stderr) =
+        playproof_into_closed_pipe(&["replay", &path(&proof), "--levels", "assets/levels"]);
+    assert_eq!(stderr, "");
+    assert!(status.success(), "{status}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn demo_into_a_closed_pipe_stops_quietly_without_a_panic() {
+    let (status, stderr) = playproof_into_closed_pipe(&["demo", "--every", "1000"]);
+    assert_eq!(stderr, "");
+    assert!(status.success(), "{status}");
+}
