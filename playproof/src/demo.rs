@@ -8,8 +8,8 @@ use game_core::{Game, Input, Pcg32, Phase, SESSION_TICKS_MAX};
 use playproof_bots::{ladder, standard_bot, Pacing};
 
 use crate::board_text::draw;
-use crate::session::{check_replay, load_level, run_to_rest, run_until_input};
 use crate::output::{out, outln};
+use crate::session::{check_replay, load_level, run_to_rest, run_until_input};
 
 /// Levels played when none are named: one of each game mode.
 const DEFAULT_LEVELS: [&str; 2] = [

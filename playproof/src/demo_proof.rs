@@ -10,7 +10,7 @@ use playproof_bots::{play, standard_bot, Pacing};
 use playproof_proof::{level_hash, ProofBody, SessionId, SessionKey, TicketBody};
 
 use crate::keys::KeyFile;
-use crate::output::{outln};
+use crate::output::outln;
 
 #[derive(clap::Args)]
 pub struct Args {

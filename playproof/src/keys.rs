@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::output::outln;
 use anyhow::{bail, Context, Result};
 use playproof_proof::{KeyId, Keyring};
 pub use playproof_server::secrets::KeyFile;
@@ -47,22 +48,22 @@ pub fn run(args: Args) -> Result<()> {
                 );
             }
             KeyFile::generate()?.save(&out)?;
-            println!("wrote {} with active key 1", out.display());
+            outln!("wrote {} with active key 1", out.display())?;
         }
         Command::Rotate { keys } => {
             let mut file = KeyFile::load(&keys)?;
             let id = file.rotate()?;
             file.save(&keys)?;
-            println!(
+            outln!(
                 "added active key {id} to {}; it now issues tickets",
                 keys.display()
-            );
+            )?;
         }
         Command::Retire { keys, id } => {
             let mut file = KeyFile::load(&keys)?;
             file.retire(&keys, id)?;
             file.save(&keys)?;
-            println!("retired key {id} in {}", keys.display());
+            outln!("retired key {id} in {}", keys.display())?;
         }
     }
     Ok(())

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
+use crate::output::outln;
 use anyhow::{bail, Context, Result};
 use playproof_server::metrics::Metrics;
 use playproof_server::store::{LedgerRules, Store, StoreConfig};
-use crate::output::{outln};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -66,7 +66,11 @@ pub fn run(args: Args) -> Result<()> {
     })?;
     outln!(
         "{} accounts, {} transfers ({} fen moved), {} sessions ({} paid)",
-        report.accounts, report.transfers, report.volume_fen, report.sessions, report.paid_sessions
+        report.accounts,
+        report.transfers,
+        report.volume_fen,
+        report.sessions,
+        report.paid_sessions
     )?;
     if report.is_ok() {
         outln!("ledger check: every invariant holds")?;

@@ -8,6 +8,7 @@ use playproof_designer::pack::{check_pack, PackOptions};
 use playproof_designer::probe::PROBE_GAMES_DEFAULT;
 use playproof_designer::schema::{level_schema_json, SCHEMA_PATH};
 
+use crate::output::{out, outln};
 use crate::render_cmd;
 
 /// Where the shipped levels and their payout tables live, relative to the repository root.
@@ -59,13 +60,13 @@ pub fn run(args: Args) -> Result<()> {
     match args.command {
         Command::Check(args) => check(args),
         Command::Schema { write: false } => {
-            print!("{}", level_schema_json());
+            out!("{}", level_schema_json())?;
             Ok(())
         }
         Command::Schema { write: true } => {
             std::fs::write(SCHEMA_PATH, level_schema_json())
                 .with_context(|| format!("writing {SCHEMA_PATH}"))?;
-            println!("wrote {SCHEMA_PATH}");
+            outln!("wrote {SCHEMA_PATH}")?;
             Ok(())
         }
         Command::Render(args) => render_cmd::run(args),
@@ -99,8 +100,8 @@ fn check(args: CheckArgs) -> Result<()> {
         (false, None) => default_payouts(&roots, defaulted),
     };
     match &payouts {
-        Some(dir) => println!("payout tables: {}", dir.display()),
-        None => println!("payout tables: not checked (none beside the levels; --payouts DIR)"),
+        Some(dir) => outln!("payout tables: {}", dir.display())?,
+        None => outln!("payout tables: not checked (none beside the levels; --payouts DIR)")?,
     }
     let report = check_pack(&PackOptions {
         roots,
@@ -109,9 +110,9 @@ fn check(args: CheckArgs) -> Result<()> {
         probe_seed: args.seed,
     });
     for finding in &report.findings {
-        println!("{finding}");
+        outln!("{finding}")?;
     }
-    println!(
+    outln!(
         "checked {} level file(s) and {} payout table(s), {} probe game(s) per level (seed {}): {} error(s), {} warning(s)",
         report.level_files,
         report.payout_files,
@@ -119,7 +120,7 @@ fn check(args: CheckArgs) -> Result<()> {
         args.seed,
         report.errors(),
         report.warnings()
-    );
+    )?;
     if report.errors() > 0 {
         bail!("{} error(s) in the level pack", report.errors());
     }

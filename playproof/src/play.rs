@@ -11,8 +11,8 @@ use anyhow::{bail, Context, Result};
 use game_core::{Action, Cell, Direction, Game, Input, Phase, SESSION_TICKS_MAX, TICK_HZ};
 
 use crate::board_text::draw;
-use crate::session::{check_replay, load_level, run_to_rest, run_until_input};
 use crate::output::{out, outln};
+use crate::session::{check_replay, load_level, run_to_rest, run_until_input};
 
 #[derive(clap::Args)]
 pub struct Args {

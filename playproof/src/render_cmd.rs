@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use playproof_designer::render::{picture, png, svg, Theme};
 
+use crate::output::outln;
 use crate::tune_cmd::load_checked_level;
 
 #[derive(clap::Args)]
@@ -44,13 +45,13 @@ pub fn run(args: Args) -> Result<()> {
         _ => png(&drawn),
     };
     std::fs::write(&args.out, bytes).with_context(|| format!("writing {}", args.out.display()))?;
-    println!(
+    outln!(
         "wrote {} ({}x{} px, {} shapes): {}",
         args.out.display(),
         drawn.width,
         drawn.height,
         drawn.shapes.len(),
         drawn.title
-    );
+    )?;
     Ok(())
 }

@@ -45,7 +45,9 @@ pub fn run(args: Args) -> Result<()> {
     outln!("rules      version {}", ticket.rules_version)?;
     outln!(
         "issued     {} ms, expires {} ms, key id {}",
-        ticket.issued_at_ms, ticket.expires_at_ms, proof.ticket.key_id
+        ticket.issued_at_ms,
+        ticket.expires_at_ms,
+        proof.ticket.key_id
     )?;
     outln!(
         "claims     score {}, final tick {}, final hash {:016x}, {} checkpoint hashes",

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
+use crate::output::outln;
 use anyhow::{bail, Context, Result};
 use game_core::{replay, Game, Input, Level, Phase, SESSION_TICKS_MAX};
-use crate::output::{outln};
 
 pub fn load_level(path: &Path) -> Result<Level> {
     let bytes =

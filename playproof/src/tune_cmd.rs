@@ -13,6 +13,7 @@ use playproof_designer::tune::{gate, tune, TuneConfig, TuneLevel, TuneReport, GA
 use playproof_designer::tune_report::{compare, json, markdown, svg, table};
 use playproof_payout::PayoutBook;
 
+use crate::output::{out, outln};
 use game_core::Level;
 use playproof_designer::check::{parse_bytes, rule_findings};
 
@@ -91,21 +92,21 @@ pub fn run(args: Args) -> Result<()> {
     }
     let payouts = load_payouts(&args)?;
     let report = run_tune(&args, &levels, &payouts);
-    print!("{}", table(&report));
+    out!("{}", table(&report))?;
     let games: usize = report
         .levels
         .iter()
         .map(|level| level.bots.len())
         .sum::<usize>()
         * args.games as usize;
-    println!(
+    outln!(
         "\nplayed {games} games in {:.2} s on {} thread(s): {:.0} games/s",
         report.elapsed.as_secs_f64(),
         report.threads,
         games as f64 / report.elapsed.as_secs_f64().max(1e-9)
-    );
+    )?;
     for (bot, rate) in &report.throughput {
-        println!("  {bot}: {rate:.0} games/s");
+        outln!("  {bot}: {rate:.0} games/s")?;
     }
     if let Some(path) = &args.json {
         std::fs::write(path, json(&report))
@@ -137,22 +138,22 @@ pub fn run(args: Args) -> Result<()> {
             bot_index: 1,
             seed: args.seed,
         };
-        println!();
-        print!("{}", summary(&simulate(&report, config), &config));
+        outln!()?;
+        out!("{}", summary(&simulate(&report, config), &config))?;
     }
     if args.gate {
         let failures = gate(&report);
         for failure in &failures {
-            println!("gate: {failure}");
+            outln!("gate: {failure}")?;
         }
         if !failures.is_empty() {
             bail!("{} level-pack gate failure(s)", failures.len());
         }
-        println!(
+        outln!(
             "gate: every level is passable and within its payout budget ({} levels in {:.1} s)",
             report.levels.len(),
             report.elapsed.as_secs_f64()
-        );
+        )?;
     }
     Ok(())
 }
@@ -215,7 +216,7 @@ fn run_compare(args: &Args, files: &[PathBuf]) -> Result<()> {
         }];
         reports.push(run_tune(args, &levels, &payouts));
     }
-    print!("{}", compare(&reports[0].levels[0], &reports[1].levels[0]));
+    out!("{}", compare(&reports[0].levels[0], &reports[1].levels[0]))?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use playproof_proof::{MemorySessionStore, PlausibilityPolicy, Verdict, Verifier}
 use serde_json::json;
 
 use crate::keys::{hex, keyring, KeyFile};
+use crate::output::outln;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -53,12 +54,22 @@ pub fn run(args: Args) -> Result<()> {
         Ok(verdict) => verdict,
         Err(never) => match never {},
     };
-    if args.json {
-        println!("{}", verdict_json(&verdict));
+    let printed = print_verdict(&verdict, args.json);
+    if !verdict.is_accepted() {
+        // A rejection is an answer, not an error: the verdict is printed (unless the reader has
+        // gone), the status says no either way.
+        std::process::exit(1);
+    }
+    printed
+}
+
+fn print_verdict(verdict: &Verdict, json: bool) -> Result<()> {
+    if json {
+        outln!("{}", verdict_json(verdict))?;
     } else {
-        match &verdict {
+        match verdict {
             Verdict::Accepted(accepted) => {
-                println!(
+                outln!(
                 "accepted: player {} scored {} ({} stars) on level {} in {} ticks{}{}; session {}",
                 accepted.player_id,
                 accepted.score,
@@ -68,14 +79,10 @@ pub fn run(args: Args) -> Result<()> {
                 if accepted.finished { ", game over" } else { ", game not finished" },
                 if accepted.passed { ", level passed" } else { "" },
                 accepted.session_id,
-            )
+            )?
             }
-            Verdict::Rejected(rejection) => println!("rejected: {rejection}"),
+            Verdict::Rejected(rejection) => outln!("rejected: {rejection}")?,
         }
-    }
-    if !verdict.is_accepted() {
-        // A rejection is an answer, not an error: the verdict is printed, the status says no.
-        std::process::exit(1);
     }
     Ok(())
 }

@@ -136,7 +136,10 @@ impl From<StoreError> for ApiError {
         };
         // Database errors name tables, constraints and hosts: the client gets the code only.
         tracing::error!(code, %error, "storage");
-        ApiError::coded(code, "the database did not answer in time or failed; nothing was acknowledged")
+        ApiError::coded(
+            code,
+            "the database did not answer in time or failed; nothing was acknowledged",
+        )
     }
 }
 
