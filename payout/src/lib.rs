@@ -576,7 +576,7 @@ mod tests {
                         boost_fen: 1,
                     }),
                 ),
-                "not listed",
+                "a campaign listed in",
             ),
         ];
         let cases = cases.into_iter().chain([(

@@ -130,16 +130,18 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        let code = match error {
-            StoreError::WriteTimedOut { .. } | StoreError::ReadTimedOut { .. } => "storage_timeout",
-            _ => "storage_unavailable",
-        };
         // Database errors name tables, constraints and hosts: the client gets the code only.
-        tracing::error!(code, %error, "storage");
-        ApiError::coded(
-            code,
-            "the database did not answer in time or failed; nothing was acknowledged",
-        )
+        tracing::error!(%error, "storage");
+        match error {
+            StoreError::WriteTimedOut { .. } | StoreError::ReadTimedOut { .. } => ApiError::coded(
+                "storage_timeout",
+                "the database did not answer in time; the outcome is unknown and a retry is safe",
+            ),
+            _ => ApiError::coded(
+                "storage_unavailable",
+                "the database is unavailable; nothing was acknowledged",
+            ),
+        }
     }
 }
 

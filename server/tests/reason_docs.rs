@@ -138,6 +138,10 @@ const SERVICE_PATHS: &[(&str, &str, &str)] = &[
     ("not_found", "api.rs", "bad_requests_get_a_reason_and_write_nothing"),
     ("method_not_allowed", "api.rs", "bad_requests_get_a_reason_and_write_nothing"),
     ("storage_unavailable", "security.rs", "storage_failures_tell_the_client_nothing_of_the_database"),
+    ("storage_timeout", "hardening.rs", "a_blocked_database_makes_readiness_and_writes_answer_503_quickly_and_writes_nothing"),
+    ("request_timeout", "hardening.rs", "a_request_over_the_whole_request_timeout_is_answered_503_and_writes_nothing"),
+    ("body_timeout", "hardening.rs", "a_body_that_trickles_in_is_answered_408_and_the_connection_closed"),
+    ("overloaded", "hardening.rs", "past_the_connection_cap_only_health_is_served_and_then_connections_are_closed"),
     ("internal", "", "a bug (a panicked verifier thread); never produced on purpose"),
 ];
 

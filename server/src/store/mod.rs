@@ -401,10 +401,19 @@ impl Store {
 
     /// The verdict recorded for `session_id`, if its session was consumed. A read outside the
     /// writer: a `None` may be stale by the time a verdict is written, which the writer's
-    /// primary key settles.
+    /// primary key settles. It precedes a write on the proof path, so it waits no longer than a
+    /// write may (`write_wait`): a locked table answers `storage_timeout`, never a hung request.
     pub async fn decided(&self, session_id: &str) -> Result<Option<VerdictRecord>, StoreError> {
-        let mut connection = self.pool.acquire().await?;
-        Ok(writer::stored_verdict(&mut connection, session_id).await?)
+        let read = async {
+            let mut connection = self.pool.acquire().await?;
+            Ok(writer::stored_verdict(&mut connection, session_id).await?)
+        };
+        match tokio::time::timeout(self.write_wait, read).await {
+            Ok(result) => result,
+            Err(_) => Err(StoreError::ReadTimedOut {
+                waited_ms: self.write_wait.as_millis() as u64,
+            }),
+        }
     }
 
     /// Counts of rows, for tests and the operator: `(transfers, sessions, withdrawals)`.
