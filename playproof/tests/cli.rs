@@ -81,31 +81,36 @@ fn a_malformed_level_file_is_named_with_the_reason_and_exits_non_zero() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-#[test]
-fn verify_accepts_a_demo_proof_and_rejects_it_truncated() {
-    let dir = std::env::temp_dir().join(format!("playproof-verify-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+/// A new key ring and a bot's signed proof on m3-01 (seed 3) in `dir`: `(keys.json, proof.bin)`.
+fn demo_proof_in(dir: &Path) -> (PathBuf, PathBuf) {
     let keys = dir.join("keys.json");
     let proof = dir.join("proof.bin");
-    let path = |path: &Path| path.to_str().unwrap().to_string();
-    assert!(playproof(&["keys", "new", "--out", &path(&keys)], "")
-        .status
-        .success());
+    let made = playproof(&["keys", "new", "--out", keys.to_str().unwrap()], "");
+    assert!(made.status.success(), "{}", text(&made.stderr));
     let made = playproof(
         &[
             "demo-proof",
             "--keys",
-            &path(&keys),
+            keys.to_str().unwrap(),
             "--level",
             "assets/levels/match3/m3-01-first-steps.json",
             "--seed",
             "3",
             "--out",
-            &path(&proof),
+            proof.to_str().unwrap(),
         ],
         "",
     );
     assert!(made.status.success(), "{}", text(&made.stderr));
+    (keys, proof)
+}
+
+#[test]
+fn verify_accepts_a_demo_proof_and_rejects_it_truncated() {
+    let dir = std::env::temp_dir().join(format!("playproof-verify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (keys, proof) = demo_proof_in(&dir);
+    let path = |path: &Path| path.to_str().unwrap().to_string();
 
     let accepted = playproof(
         &[
@@ -162,35 +167,30 @@ fn playproof_into_closed_pipe(args: &[&str]) -> (std::process::ExitStatus, Strin
 }
 
 #[test]
-fn replay_into_a_closed_pipe_stops_quietly_without_a_panic() {
+fn replay_and_verify_into_a_closed_pipe_stop_quietly_without_a_panic() {
     let dir = std::env::temp_dir().join(format!("playproof-pipe-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let keys = dir.join("keys.json");
-    let proof = dir.join("proof.bin");
+    let (keys, proof) = demo_proof_in(&dir);
     let path = |path: &Path| path.to_str().unwrap().to_string();
-    assert!(playproof(&["keys", "new", "--out", &path(&keys)], "")
-        .status
-        .success());
-    let made = playproof(
-        &[
-            "demo-proof",
-            "--keys",
-            &path(&keys),
-            "--level",
-            "assets/levels/match3/m3-01-first-steps.json",
-            "--seed",
-            "3",
-            "--out",
-            &path(&proof),
-        ],
-        "",
-    );
-    assert!(made.status.success(), "{}", text(&made.stderr));
 
     let (status, stderr) =
         playproof_into_closed_pipe(&["replay", &path(&proof), "--levels", "assets/levels"]);
     assert_eq!(stderr, "");
     assert!(status.success(), "{status}");
+
+    // A rejection still says no through the exit status when nobody reads the verdict.
+    let bytes = std::fs::read(&proof).unwrap();
+    std::fs::write(&proof, &bytes[..bytes.len() - 1]).unwrap();
+    let (status, stderr) = playproof_into_closed_pipe(&[
+        "verify",
+        &path(&proof),
+        "--keys",
+        &path(&keys),
+        "--levels",
+        "assets/levels",
+    ]);
+    assert_eq!(stderr, "");
+    assert_eq!(status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
