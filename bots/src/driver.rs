@@ -46,6 +46,21 @@ pub fn play(
     bot_seed: u64,
     ticks_max: u32,
 ) -> Result<Recording, ReplayError> {
+    let (_, inputs) = play_live(level, seed, bot, pacing, bot_seed, ticks_max);
+    let outcome = replay(level, seed, &inputs)?;
+    Ok(Recording { inputs, outcome })
+}
+
+/// [`play`] without the replay: the live game as the bot left it, and its input log. For
+/// tools that only read the outcome (the level probe), at half the cost of a recording.
+pub fn play_live(
+    level: &Level,
+    seed: u64,
+    bot: &mut dyn Bot,
+    pacing: Pacing,
+    bot_seed: u64,
+    ticks_max: u32,
+) -> (Game, Vec<Input>) {
     assert!(pacing.think_ticks_min <= pacing.think_ticks_max);
     let ticks_max = ticks_max.min(SESSION_TICKS_MAX);
     let mut game = Game::new(level, seed);
@@ -71,6 +86,5 @@ pub fn play(
         }
         game.step();
     }
-    let outcome = replay(level, seed, &inputs)?;
-    Ok(Recording { inputs, outcome })
+    (game, inputs)
 }
