@@ -8,7 +8,13 @@ use playproof_designer::pack::{check_pack, PackOptions};
 /// Probe games per level in the packs that test the probe: enough to see a level no bot
 /// passes. The others skip it (a debug-build lookahead game takes a while).
 const PROBE_GAMES: u32 = 2;
-const PROBED_PACKS: &[&str] = &["never-passed", "never-playable"];
+const PROBED_PACKS: &[&str] = &[
+    "never-passed",
+    "never-playable",
+    "star-out-of-reach",
+    "star-out-of-reach-merge",
+    "stars-within-margin",
+];
 
 /// (pack, levels folder inside it, the report's lines).
 const EXPECTED: &[(&str, &str, &[&str])] = &[
@@ -57,6 +63,14 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ("never-playable", "levels", &[
         "never-playable/levels/one.json:5:11: game: found 2 of 2 probe games over before a single move; allowed: a level the player can act on [never-playable]",
     ]),
+    ("star-out-of-reach", "levels", &[
+        "star-out-of-reach/levels/one.json:24:9: warning: game.match3.stars[2]: found 6000, more than 50% above the best score of the lookahead bot in 2 probe games (660); allowed: at most 990, or run `playproof tune` to see whether any bot reaches it [star-out-of-reach]",
+    ]),
+    ("star-out-of-reach-merge", "levels", &[
+        "star-out-of-reach-merge/levels/one.json:72:25: warning: game.merge_drop.stars[2]: found 3000, more than 50% above the best score of the heuristic bot in 2 probe games (35, acting every 0.5 to 6 s like a person); allowed: at most 52, or run `playproof tune` to see whether any bot reaches it [star-out-of-reach]",
+    ]),
+    // The top threshold is 1.44 times the best probe score: hard, not out of reach.
+    ("stars-within-margin", "levels", &[]),
     ("duplicate-id", "levls", &[
         "duplicate-id/levls: .: no such file or folder; did you mean duplicate-id/levels? [missing-path]",
     ]),

@@ -103,6 +103,7 @@ fn check(args: CheckArgs) -> Result<()> {
         Some(dir) => outln!("payout tables: {}", dir.display())?,
         None => outln!("payout tables: not checked (none beside the levels; --payouts DIR)")?,
     }
+    let started = std::time::Instant::now();
     let report = check_pack(&PackOptions {
         roots,
         payouts,
@@ -113,13 +114,14 @@ fn check(args: CheckArgs) -> Result<()> {
         outln!("{finding}")?;
     }
     outln!(
-        "checked {} level file(s) and {} payout table(s), {} probe game(s) per level (seed {}): {} error(s), {} warning(s)",
+        "checked {} level file(s) and {} payout table(s), {} probe game(s) per level (seed {}): {} error(s), {} warning(s) in {:.1} s",
         report.level_files,
         report.payout_files,
         args.probe,
         args.seed,
         report.errors(),
-        report.warnings()
+        report.warnings(),
+        started.elapsed().as_secs_f64()
     )?;
     if report.errors() > 0 {
         bail!("{} error(s) in the level pack", report.errors());
