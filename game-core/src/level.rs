@@ -88,13 +88,19 @@ impl Problem {
     }
 }
 
+/// `path: found …; allowed: …`, then the rule's name in brackets as `levels check` prints it,
+/// e.g. `[no-possible-swap]`: the designer page lists problems in these words.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}: found {}; allowed: {}",
             self.path, self.found, self.allowed
-        )
+        )?;
+        match self.rule {
+            Some(rule) => write!(f, " [{rule}]"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -128,21 +134,27 @@ impl fmt::Display for ProblemList<'_> {
 impl Level {
     /// Parses and validates a level file.
     pub fn from_json(bytes: &[u8]) -> Result<Level, LevelError> {
-        if bytes.len() > LEVEL_FILE_BYTES_MAX {
-            return Err(LevelError::TooLarge { bytes: bytes.len() });
-        }
-        require_object(bytes)?;
-        let level: Level = serde_json::from_slice(bytes).map_err(|error| LevelError::Syntax {
-            line: error.line(),
-            column: error.column(),
-            message: strip_position(&error.to_string()),
-        })?;
+        let level = Level::parse(bytes)?;
         let problems = level.problems();
         if problems.is_empty() {
             Ok(level)
         } else {
             Err(LevelError::Invalid { problems })
         }
+    }
+
+    /// Reads a level file's syntax and types without validating it, for tools that show an
+    /// invalid level (the designer's preview). A game only ever starts from [`Level::from_json`].
+    pub fn parse(bytes: &[u8]) -> Result<Level, LevelError> {
+        if bytes.len() > LEVEL_FILE_BYTES_MAX {
+            return Err(LevelError::TooLarge { bytes: bytes.len() });
+        }
+        require_object(bytes)?;
+        serde_json::from_slice(bytes).map_err(|error| LevelError::Syntax {
+            line: error.line(),
+            column: error.column(),
+            message: strip_position(&error.to_string()),
+        })
     }
 
     /// Every semantic problem with this level; empty when it is valid.

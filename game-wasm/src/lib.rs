@@ -5,7 +5,8 @@
 //!   preparation, the HUD. Tested natively.
 //! - [`shaders`] is the GPU program both hosts' renderers compile.
 //! - Three host boundaries wrap them:
-//!   - `web` (feature `web`): the wasm-bindgen API and the WebGL renderer, for browsers;
+//!   - `web` (feature `web`): the wasm-bindgen API and the WebGL renderer, for browsers, with
+//!     `designer` for the designer page (level problems, the level's preview as SVG);
 //!   - `play_abi`: the same game over a glue-free C ABI, for mini-game containers, built
 //!     `no_std` for `wasm32v1-none` (MVP wasm, see `cargo xtask minigame`);
 //!   - `replay_abi`: the core's replay entry point over a C ABI, for the cross-target checks.
@@ -22,6 +23,8 @@ extern crate alloc;
 extern crate std;
 
 pub mod client;
+#[cfg(feature = "web")]
+pub mod designer;
 pub mod feedback;
 #[cfg(feature = "web")]
 mod gl;

@@ -52,13 +52,6 @@ pub fn feedback_flags() -> String {
     crate::feedback::flag_names()
 }
 
-/// What is wrong with a level file, one line each (empty when it is valid): the core's own
-/// loader decides, so the page never judges a level itself.
-#[wasm_bindgen(js_name = checkLevel)]
-pub fn check_level(bytes: &[u8]) -> Vec<String> {
-    crate::session::level_problems(bytes)
-}
-
 #[wasm_bindgen(js_name = rulesVersion)]
 pub fn rules_version() -> u32 {
     u32::from(game_core::RULES_VERSION)
