@@ -30,6 +30,11 @@ export interface GameWasmApi {
   rulesVersion(): number;
   /** What is wrong with a level file, one line each; empty when it is valid. */
   checkLevel(levelBytes: Uint8Array): string[];
+  /**
+   * Browser build only (the designer page): the level's start as SVG text, as `playproof levels
+   * render` draws it; throws an Error saying why there is no preview.
+   */
+  levelPreviewSvg?(levelBytes: Uint8Array, seed: bigint, themeJson: string): string;
   Client: new (entropy: Uint8Array) => GameClient;
 }
 

@@ -6,7 +6,10 @@
 // Under `?designer` the page is a designer's: a header with the level picker, Play, and designer
 // mode, which is on: the selected level's file is fetched about once a second; when its bytes
 // change, the core (through the wasm's `checkLevel`) validates them and the page either lists
-// the problems instead of a game or restarts the level as local practice on the new data.
+// the problems instead of a game or restarts the level as local practice on the new data. A
+// side panel shows the level's start beside the problems, drawn by the wasm with the same code
+// as `playproof levels render` (`levelPreviewSvg`), for a valid level and for one that breaks
+// only a named rule (e.g. `[no-possible-swap]`).
 // Practice has no ticket, proof or payout: the server only tickets the levels it loaded.
 
 import { Backend, GameSession, loadWasm, startScreen } from './shim/index.js';
@@ -41,8 +44,19 @@ page.sound = () => adapter.sound();
 /** How often designer mode looks at the level file. */
 const DESIGNER_POLL_MS = 1000;
 
-/** Designer mode's state, also for the browser tests. */
-const designer = { on: false, levelId: null, bytes: null, problems: [], loads: 0, timer: null };
+/**
+ * The preview's game seed: the one `playproof levels render` uses without `--seed`, so the page
+ * and the command draw the same board.
+ */
+const PREVIEW_SEED = 1n;
+
+/**
+ * Designer mode's state, also for the browser tests. `preview`: the drawing's SVG element
+ * count, or why there is none.
+ */
+const designer = {
+  on: false, levelId: null, bytes: null, problems: [], loads: 0, timer: null, preview: null,
+};
 page.designer = designer;
 
 const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
@@ -124,6 +138,27 @@ async function main() {
     canvas.style.visibility = '';
   };
 
+  /**
+   * The level's start, drawn by the wasm with the same code as `playproof levels render`, in
+   * the panel beside the problems; for a file with no preview, the wasm's reason instead.
+   */
+  const showPreview = (level, bytes) => {
+    let drawing = null;
+    let caption;
+    try {
+      const svgText = wasm.api.levelPreviewSvg(bytes, PREVIEW_SEED, themeJson);
+      drawing = new DOMParser().parseFromString(svgText, 'image/svg+xml').documentElement;
+      caption = `${level.path}: the start with seed ${PREVIEW_SEED}, as \`playproof levels render\` draws it`;
+    } catch (error) {
+      caption = String(error?.message ?? error);
+    }
+    $('preview-drawing').replaceChildren(...(drawing ? [document.importNode(drawing, true)] : []));
+    $('preview-caption').textContent = caption;
+    designer.preview = drawing
+      ? { shapes: drawing.querySelectorAll('rect, circle, line').length }
+      : { reason: caption };
+  };
+
   /** Ends whatever game runs, without a proof. */
   const cancelGame = () => {
     page.session?.cancel();
@@ -178,6 +213,7 @@ async function main() {
     designer.bytes = bytes;
     designer.loads += 1;
     designer.problems = problems ?? wasm.api.checkLevel(bytes);
+    showPreview(level, bytes);
     if (designer.problems.length > 0) {
       cancelGame();
       adapter.clearMessage();
@@ -194,6 +230,7 @@ async function main() {
   };
   const setDesigner = (on) => {
     designer.on = on;
+    $('designer-panel').hidden = !on;
     $('designer').checked = on;
     $('play').textContent = on ? 'Restart' : 'Play';
     clearTimeout(designer.timer);
