@@ -194,6 +194,7 @@ mod tests {
                 bots: vec![bot],
                 ladder_notes: vec![],
                 unreached_stars: vec![],
+                rare_stars: vec![],
             }],
             elapsed: std::time::Duration::ZERO,
             threads: 1,

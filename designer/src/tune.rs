@@ -13,6 +13,7 @@ use playproof_bots::{ladder, play, Pacing};
 use playproof_payout::{Finish, PayoutBook};
 use serde::Serialize;
 
+use crate::probe::STAR_REACH_MARGIN_PERCENT;
 use crate::stats::{mean_and_standard_error, percentile, wilson_interval};
 
 /// Most games per level and bot one run may ask for.
@@ -143,8 +144,12 @@ pub struct LevelReport {
     /// Where the ladder is not monotonic (a stronger bot passing less), and whether that is
     /// within sampling noise.
     pub ladder_notes: Vec<String>,
-    /// Star thresholds no game of any bot reached.
+    /// Star thresholds no game of any bot reached and more than
+    /// [`STAR_REACH_MARGIN_PERCENT`] above the best score: out of reach, as `levels check` says.
     pub unreached_stars: Vec<String>,
+    /// Star thresholds no game reached but within that margin of the best score: rare, which
+    /// more games would measure, rather than out of reach.
+    pub rare_stars: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -256,7 +261,8 @@ pub fn tune(
                 payout_budget_per_play_fen: table.and_then(|table| table.budget_per_play_fen),
                 pays_on_loss: table.is_some_and(|table| table.pays_on_loss),
                 ladder_notes: ladder_notes(&bots),
-                unreached_stars: unreached_stars(&bots, &star_thresholds),
+                unreached_stars: unreached_stars(&bots, &star_thresholds, true),
+                rare_stars: unreached_stars(&bots, &star_thresholds, false),
                 star_thresholds,
                 bots,
             }
@@ -444,21 +450,29 @@ fn ladder_notes(bots: &[BotReport]) -> Vec<String> {
         .collect()
 }
 
-/// Star thresholds above every game's score, over every bot.
-fn unreached_stars(bots: &[BotReport], thresholds: &[u32]) -> Vec<String> {
+/// Star thresholds above every game's score, over every bot: those more than the probe's margin
+/// above the best (`beyond_margin`), or those within it.
+fn unreached_stars(bots: &[BotReport], thresholds: &[u32], beyond_margin: bool) -> Vec<String> {
     let best = bots
         .iter()
         .flat_map(|bot| bot.games_played.iter().map(|game| game.score))
         .max()
         .unwrap_or(0);
     let games: u32 = bots.iter().map(|bot| bot.games).sum();
+    let reach_max = u64::from(best) * u64::from(100 + STAR_REACH_MARGIN_PERCENT) / 100;
+    let verdict = if beyond_margin {
+        format!("more than {STAR_REACH_MARGIN_PERCENT}% above it: out of reach")
+    } else {
+        format!("within {STAR_REACH_MARGIN_PERCENT}% of it: rare rather than out of reach, which more games would measure")
+    };
     thresholds
         .iter()
         .enumerate()
         .filter(|(_, &threshold)| threshold > best)
+        .filter(|(_, &threshold)| (u64::from(threshold) > reach_max) == beyond_margin)
         .map(|(index, threshold)| {
             format!(
-                "{} star{} ({threshold} points): no bot reached it in {games} games (best score {best})",
+                "{} star{} ({threshold} points): no bot reached it in {games} games (best score {best}), {verdict}",
                 index + 1,
                 if index == 0 { "" } else { "s" }
             )
@@ -578,11 +592,15 @@ mod tests {
     }
 
     #[test]
-    fn star_thresholds_above_every_score_are_named() {
+    fn star_thresholds_above_every_score_are_named_out_of_reach_or_rare() {
         let bots = [bot("random", 0, 900), bot("heuristic", 50, 1200)];
         assert_eq!(
-            unreached_stars(&bots, &[300, 1000, 1500]),
-            ["3 stars (1500 points): no bot reached it in 200 games (best score 1200)"]
+            unreached_stars(&bots, &[300, 1500, 1900], true),
+            ["3 stars (1900 points): no bot reached it in 200 games (best score 1200), more than 50% above it: out of reach"]
+        );
+        assert_eq!(
+            unreached_stars(&bots, &[300, 1500, 1900], false),
+            ["2 stars (1500 points): no bot reached it in 200 games (best score 1200), within 50% of it: rare rather than out of reach, which more games would measure"]
         );
     }
 }

@@ -105,12 +105,13 @@ pub fn table(report: &TuneReport) -> String {
     text + &notes(report)
 }
 
-/// Per level, what a designer should look at: a ladder that is not monotonic (a note) and star
-/// thresholds no bot reached (a warning: the stars may be out of any player's reach).
+/// Per level, what a designer should look at: a ladder that is not monotonic and star
+/// thresholds no bot reached but close to the best score (notes), and star thresholds far
+/// above every score (a warning: out of any player's reach, as `levels check` warns too).
 pub fn notes(report: &TuneReport) -> String {
     let mut text = String::new();
     for level in &report.levels {
-        for note in &level.ladder_notes {
+        for note in level.ladder_notes.iter().chain(&level.rare_stars) {
             let _ = writeln!(text, "note: {}: {note}", level.level_id);
         }
         for warning in &level.unreached_stars {
