@@ -137,6 +137,7 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
             "/v1/withdrawals",
             post(request_withdrawal).layer(json_limit),
         )
+        .route("/v1/withdrawals/{withdrawal_id}", get(withdrawal))
         .route(
             "/v1/operator/withdrawals/{withdrawal_id}/paid",
             post(withdrawal_paid),
@@ -670,6 +671,16 @@ async fn request_withdrawal(
         StatusCode::OK
     };
     Ok((status, Json(withdrawal)))
+}
+
+/// The player's own withdrawal and its payout state (what a client polls).
+async fn withdrawal(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+    Path(withdrawal_id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let player = player(&service, &headers)?;
+    Ok(Json(service.withdrawal(&player, &withdrawal_id).await?))
 }
 
 async fn settle(

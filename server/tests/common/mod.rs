@@ -155,6 +155,8 @@ pub struct Options {
     pub plausibility: PlausibilityPolicy,
     /// The ticket key ring; `None` is one key, id 1, from [`TICKET_SECRET`].
     pub ticket_keys: Option<LoadedRing>,
+    /// How withdrawals are paid; `None` is the manual rail with its default limits.
+    pub payout_rail: Option<playproof_server::rails::RailConfig>,
 }
 
 /// Bots play instantly and tests submit at once, so game time runs ahead of the wall clock:
@@ -179,6 +181,7 @@ impl Default for Options {
             wechat_base: None,
             plausibility: lenient_plausibility(),
             ticket_keys: None,
+            payout_rail: None,
         }
     }
 }
@@ -206,6 +209,9 @@ impl Server {
         config.address_rate = options.address_rate;
         config.dev_identity_header = true;
         config.operator_token = Some(OPERATOR_TOKEN.into());
+        if let Some(rail) = &options.payout_rail {
+            config.payout_rail = rail.clone();
+        }
         let store = Store::open(&database.config, config.rules, metrics.clone())
             .await
             .expect("store opens");
