@@ -405,6 +405,7 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
         .fund_initial_campaigns()
         .await
         .map_err(|error| RunError::Config(format!("funding campaigns: {error}")))?;
+    crate::rails::outbox::spawn_for(&service).map_err(RunError::Config)?;
     let bind = |address: SocketAddr| async move {
         TcpListener::bind(address)
             .await

@@ -699,6 +699,24 @@ impl Service {
         }
     }
 
+    /// A payout provider's notification, answered in the provider's format (`rails::notify`).
+    pub async fn payout_notification(
+        &self,
+        rail: crate::rails::RailKind,
+        headers: &axum::http::HeaderMap,
+        body: &[u8],
+    ) -> crate::rails::notify::NotifyAnswer {
+        crate::rails::notify::handle(
+            &self.store,
+            &self.config.payout_rail,
+            self.now_ms(),
+            rail,
+            headers,
+            body,
+        )
+        .await
+    }
+
     /// Operator: the withdrawal was paid out (money leaves the ledger) or failed (money returns
     /// to the player). Repeating the same settlement is a no-op; the other one is refused.
     pub async fn settle_withdrawal(

@@ -26,6 +26,9 @@ pub mod config;
 pub mod keys;
 pub mod limits;
 pub mod manual;
+pub mod notify;
+pub mod outbox;
+pub mod provider;
 pub mod wechat;
 
 use std::path::PathBuf;
@@ -257,6 +260,19 @@ impl Evidence {
             fields,
         }
     }
+}
+
+/// 128 random bits as 32 hex digits: request nonces.
+pub(crate) fn random_token() -> String {
+    let mut bytes = [0u8; 16];
+    // Without the OS's random source nothing can be signed safely; a nonce only needs to be
+    // unique, which the clock still gives.
+    if getrandom::fill(&mut bytes).is_err() {
+        bytes = crate::clock::unix_ms_now().to_le_bytes().repeat(2)[..16]
+            .try_into()
+            .unwrap_or([0; 16]);
+    }
+    crate::hex::encode(&bytes)
 }
 
 /// The configured rail with its limits and, for provider rails, its loaded credentials.

@@ -765,7 +765,9 @@ async fn withdraw(
     if let Err(rejection) = policy::admit_withdrawal(rules, write.amount_fen, balance_fen) {
         return Ok(Err(rejection));
     }
-    let id = format!("w_{}", random_hex());
+    // The id is the bill number at the provider: WeChat Pay's `out_bill_no` takes at most 32
+    // letters and digits, so `w` and 30 hex digits (120 random bits).
+    let id = format!("w{}", &random_hex()[..30]);
     sqlx::query(
         "INSERT INTO withdrawals (id, player_id, idempotency_key, amount_fen, status, requested_at_ms, rail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",

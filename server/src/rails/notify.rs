@@ -1,0 +1,159 @@
+//! Provider notifications (`POST /v1/payouts/{rail}/notify`): verified, decrypted, matched to
+//! the withdrawal they name, and recorded as a transition, or refused and logged having
+//! changed nothing.
+//!
+//! ```text
+//!   signed headers ─► key id ─► timestamp window ─► signature ─► decrypt ─► our bill?
+//!        ─► same amount, same rail ─► transition (a repeat is a no-op) ─► answer
+//! ```
+//!
+//! The answer is in the provider's format: WeChat Pay takes 204 with no body as received and
+//! retries anything else; Alipay takes the body `success` and retries anything else. A refused
+//! notification is answered as a failure, so a genuine one refused by a passing fault (the
+//! database down) is sent again; a forged one is only logged.
+
+use super::wechat::{self, SignedHeaders};
+use super::{Credentials, RailConfig, RailKind, Source};
+use crate::store::{AdvanceWrite, LedgerRejection, Store, WriteError};
+
+/// An answer in the provider's own format.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotifyAnswer {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+impl NotifyAnswer {
+    fn wechat_received() -> Self {
+        NotifyAnswer {
+            status: 204,
+            content_type: "application/json",
+            body: Vec::new(),
+        }
+    }
+
+    fn wechat_failed(status: u16, message: &str) -> Self {
+        NotifyAnswer {
+            status,
+            content_type: "application/json",
+            body: serde_json::json!({ "code": "FAIL", "message": message })
+                .to_string()
+                .into_bytes(),
+        }
+    }
+}
+
+/// Why a notification was not recorded.
+#[derive(Debug, thiserror::Error)]
+enum Refused {
+    #[error("no {0} rail is configured")]
+    NotConfigured(RailKind),
+    #[error(transparent)]
+    Wechat(#[from] wechat::Refusal),
+    #[error("no withdrawal {0:?}")]
+    UnknownBill(String),
+    #[error("withdrawal {id:?}: {field} is {found}, ours is {expected}")]
+    Mismatch {
+        id: String,
+        field: &'static str,
+        found: String,
+        expected: String,
+    },
+}
+
+pub async fn handle(
+    store: &Store,
+    rail_config: &RailConfig,
+    now_ms: u64,
+    rail: RailKind,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> NotifyAnswer {
+    match rail {
+        RailKind::Wechat => wechat_notification(store, rail_config, now_ms, headers, body).await,
+        RailKind::Alipay | RailKind::Manual => {
+            tracing::warn!(%rail, "payout notification for a rail that takes none here");
+            NotifyAnswer::wechat_failed(404, "no such rail")
+        }
+    }
+}
+
+async fn wechat_notification(
+    store: &Store,
+    rail_config: &RailConfig,
+    now_ms: u64,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> NotifyAnswer {
+    let verified = async {
+        let Credentials::Wechat(credentials) = &rail_config.credentials else {
+            return Err(Refused::NotConfigured(RailKind::Wechat));
+        };
+        let signed = SignedHeaders::from_headers(headers)?;
+        let (bill, plain) = wechat::read_notification(credentials, &signed, body, now_ms)?;
+        let record = store
+            .withdrawal(&bill.out_bill_no)
+            .await
+            .ok()
+            .flatten()
+            .ok_or_else(|| Refused::UnknownBill(bill.out_bill_no.clone()))?;
+        let mismatch = |field, found: String, expected: String| Refused::Mismatch {
+            id: record.id.clone(),
+            field,
+            found,
+            expected,
+        };
+        if record.rail != RailKind::Wechat.as_str() {
+            return Err(mismatch("rail", "wechat".into(), record.rail.clone()));
+        }
+        if let Some(amount_fen) = bill.transfer_amount {
+            if amount_fen != record.amount_fen {
+                return Err(mismatch(
+                    "transfer_amount",
+                    amount_fen.to_string(),
+                    record.amount_fen.to_string(),
+                ));
+            }
+        }
+        Ok(bill.report(Source::Callback, &plain, false))
+    }
+    .await;
+    let report = match verified {
+        Ok(report) => report,
+        Err(refused) => {
+            tracing::warn!(rail = "wechat", reason = %refused, "payout notification refused; nothing changed");
+            return NotifyAnswer::wechat_failed(401, "refused");
+        }
+    };
+    let Some(to) = report.to else {
+        return NotifyAnswer::wechat_received();
+    };
+    let withdrawal_id = report.evidence.fields["out_bill_no"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let write = AdvanceWrite {
+        withdrawal_id: withdrawal_id.clone(),
+        to,
+        evidence: report.evidence,
+        now_ms: now_ms as i64,
+    };
+    match store.advance_withdrawal(write).await {
+        Ok(record) => {
+            if record.created {
+                tracing::info!(withdrawal = %withdrawal_id, state = %to, "payout notification recorded");
+            }
+            NotifyAnswer::wechat_received()
+        }
+        // Authentic but out of order (the outcome was recorded before): nothing to retry.
+        Err(WriteError::Rejected(rejection @ LedgerRejection::TransitionRefused { .. })) => {
+            tracing::warn!(withdrawal = %withdrawal_id, %rejection, "payout notification out of order; nothing changed");
+            NotifyAnswer::wechat_received()
+        }
+        Err(error) => {
+            tracing::error!(withdrawal = %withdrawal_id, %error, "payout notification not recorded; the provider will retry");
+            NotifyAnswer::wechat_failed(500, "not recorded; retry")
+        }
+    }
+}
