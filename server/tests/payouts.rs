@@ -403,3 +403,42 @@ fn rail_credentials_are_checked_at_start_up_naming_the_option_and_the_file() {
         "{low}"
     );
 }
+
+on_both_stores!(a_hundred_concurrent_withdrawals_of_one_player_never_overdraw);
+async fn a_hundred_concurrent_withdrawals_of_one_player_never_overdraw(backend: Backend) {
+    let database = Database::new(&backend);
+    let options = Options {
+        withdrawal_min_fen: 10,
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let earned = earn(&server, "kai", 4).await;
+    let requests = (0..100).map(|index| {
+        let server = &server;
+        async move { withdraw(server, "kai", 10, &format!("k{index}")).await }
+    });
+    let answers = futures_util::future::join_all(requests).await;
+    let mut counts = std::collections::BTreeMap::new();
+    for (status, body) in &answers {
+        let outcome = if *status == 201 {
+            "created"
+        } else {
+            error_code(body)
+        };
+        *counts.entry(outcome.to_string()).or_insert(0) += 1;
+    }
+    let expected: std::collections::BTreeMap<String, i32> = [
+        ("created".to_string(), (earned / 10) as i32),
+        (
+            "insufficient_balance".to_string(),
+            100 - (earned / 10) as i32,
+        ),
+    ]
+    .into();
+    assert_eq!(counts, expected);
+    let balance_end = balance(&server.client, &server.base, "kai").await;
+    assert_eq!(balance_end["balance_fen"], 0);
+    assert_eq!(balance_end["pending_withdrawal_fen"], earned);
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
