@@ -241,6 +241,26 @@ impl WechatSim {
             .map(|bill| bill.view(&self.inner.config.mchid))
     }
 
+    /// The merchant-transfer statement of every bill, as the merchant console's CSV download:
+    /// a header row, one row per bill with backtick-prefixed fields, amounts in yuan, then a
+    /// blank line and a summary.
+    pub fn statement_csv(&self) -> String {
+        let bills = self.bills();
+        let mut text = String::from("转账时间,商家单号,微信单号,转账金额(元),转账状态\n");
+        for bill in &bills {
+            text.push_str(&format!(
+                "`2026-01-01 00:00:00,`{},`{},`{}.{:02},`{}\n",
+                bill.out_bill_no,
+                bill.transfer_bill_no,
+                bill.amount_fen / 100,
+                bill.amount_fen % 100,
+                bill.state
+            ));
+        }
+        text.push_str(&format!("\n总笔数,{}\n", bills.len()));
+        text
+    }
+
     /// Sends the notifications held under [`Faults::reorder`], newest first.
     pub async fn release_held(&self) {
         let held: Vec<_> = std::mem::take(&mut *lock(&self.inner.held));

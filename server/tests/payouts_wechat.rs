@@ -18,7 +18,7 @@ use playproof_paysim::wechat::{Faults, WechatConfig, WechatSim};
 use playproof_server::clock::SystemClock;
 use playproof_server::rails::outbox::{Outbox, OutboxConfig, PassSummary};
 use playproof_server::rails::wechat::WechatProvider;
-use playproof_server::rails::{Credentials, RailArgs, RailConfig, RailKind};
+use playproof_server::rails::{reconcile, Credentials, RailArgs, RailConfig, RailKind};
 use playproof_server::ratelimit::RateLimit;
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
@@ -49,6 +49,8 @@ struct Rig {
     server: Server,
     sim: WechatSim,
     outbox: Outbox,
+    /// A second client, as `playproof ledger reconcile --query` makes.
+    query_provider: WechatProvider,
     _keys: TempDir,
 }
 
@@ -119,6 +121,8 @@ async fn rig(database: &Database) -> Rig {
         ..Options::default()
     };
     let server = Server::start(database, options).await;
+    let query_provider =
+        WechatProvider::new(credentials.clone(), Arc::new(SystemClock), CALL_TIMEOUT).unwrap();
     let provider = WechatProvider::new(credentials, Arc::new(SystemClock), CALL_TIMEOUT).unwrap();
     let outbox = Outbox::new(
         server.service.store().clone(),
@@ -138,6 +142,7 @@ async fn rig(database: &Database) -> Rig {
         server,
         sim,
         outbox,
+        query_provider,
         _keys: keys,
     }
 }
@@ -275,6 +280,40 @@ async fn a_wechat_withdrawal_waits_for_the_player_and_settles_on_the_verified_no
     rig.outbox.pass().await.unwrap();
 
     assert_eq!(sim.bills_created(), 3);
+
+    // Reconciliation: the day's withdrawals agree with the queries and the statement; a
+    // statement missing a paid bill, or reporting another amount, is listed.
+    let today = store
+        .withdrawals_requested_between(RailKind::Wechat, 0, i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(today.len(), 3);
+    let queried = reconcile::query_all(&rig.query_provider, &today)
+        .await
+        .unwrap();
+    assert_eq!(reconcile::compare(&today, &queried), vec![]);
+    let statement = reconcile::read_wechat_statement(&sim.statement_csv()).unwrap();
+    assert_eq!(reconcile::compare(&today, &statement), vec![]);
+    let tampered: String = sim
+        .statement_csv()
+        .lines()
+        .filter(|line| !line.contains(&id))
+        .map(|line| line.replace("`0.20,", "`0.21,") + "\n")
+        .collect();
+    let differences: Vec<String> = reconcile::compare(
+        &today,
+        &reconcile::read_wechat_statement(&tampered).unwrap(),
+    )
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(
+        differences,
+        vec![
+            format!("{id}: succeeded in the ledger; the provider does not report it"),
+            format!("{failing}: 20 fen in the ledger, 21 fen at the provider"),
+        ]
+    );
     let balance_end = balance(&server.client, &server.base, "hana").await;
     assert_eq!(balance_end["balance_fen"], earned - 30);
     assert_eq!(balance_end["pending_withdrawal_fen"], 0);

@@ -29,6 +29,7 @@ pub mod manual;
 pub mod notify;
 pub mod outbox;
 pub mod provider;
+pub mod reconcile;
 pub mod wechat;
 
 use std::path::PathBuf;

@@ -257,6 +257,17 @@ impl Store {
         payouts::transitions(&mut connection, withdrawal_id).await
     }
 
+    /// Withdrawals on `rail` requested in `[start_ms, end_ms)` with their payout states.
+    pub async fn withdrawals_requested_between(
+        &self,
+        rail: crate::rails::RailKind,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<WithdrawalRecord>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        payouts::requested_between(&mut connection, rail, start_ms, end_ms).await
+    }
+
     /// Withdrawals on `rail` not yet in a terminal state, oldest first.
     pub async fn open_withdrawals(
         &self,

@@ -268,6 +268,36 @@ pub(super) async fn transitions(
         .collect()
 }
 
+/// Withdrawals on `rail` requested in `[start_ms, end_ms)`, with their payout state, oldest
+/// first: the ledger's side of a day's reconciliation.
+pub(super) async fn requested_between(
+    connection: &mut AnyConnection,
+    rail: RailKind,
+    start_ms: i64,
+    end_ms: i64,
+) -> Result<Vec<WithdrawalRecord>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {WITHDRAWAL_COLUMNS} FROM withdrawals \
+         WHERE rail = $1 AND requested_at_ms >= $2 AND requested_at_ms < $3 \
+         ORDER BY requested_at_ms, id"
+    ))
+    .bind(rail.as_str())
+    .bind(start_ms)
+    .bind(end_ms)
+    .fetch_all(&mut *connection)
+    .await?;
+    let mut records = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut record = withdrawal_from_row(row, false)?;
+        record.state = current_state(connection, &record)
+            .await?
+            .as_str()
+            .to_string();
+        records.push(record);
+    }
+    Ok(records)
+}
+
 /// Withdrawals on `rail` still pending in the ledger (not yet in a terminal state), oldest
 /// first, at most `limit`.
 pub(super) async fn open_withdrawals(
