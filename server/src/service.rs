@@ -274,6 +274,18 @@ pub struct WithdrawalResponse {
     /// Its payout state: `requested`, `submitted`, `awaiting_confirmation`, `succeeded`,
     /// `failed`, `cancelled` or `expired`.
     pub state: String,
+    /// While a WeChat bill waits for the player: what the client passes to
+    /// `wx.requestMerchantTransfer`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<Confirmation>,
+}
+
+/// The arguments of `wx.requestMerchantTransfer({mchId, appId, package})`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Confirmation {
+    pub mch_id: String,
+    pub app_id: String,
+    pub package: String,
 }
 
 impl From<WithdrawalRecord> for WithdrawalResponse {
@@ -286,6 +298,7 @@ impl From<WithdrawalRecord> for WithdrawalResponse {
             requested_at_ms: record.requested_at_ms,
             rail: record.rail,
             state: record.state,
+            confirmation: None,
         }
     }
 }
@@ -690,13 +703,32 @@ impl Service {
         player_id: &str,
         withdrawal_id: &str,
     ) -> Result<WithdrawalResponse, ApiError> {
-        match self.store.withdrawal(withdrawal_id).await? {
-            Some(record) if record.player_id == player_id => Ok(record.into()),
-            _ => Err(ApiError::coded(
-                "withdrawal_not_found",
-                format!("no withdrawal {withdrawal_id:?}"),
-            )),
+        let record = match self.store.withdrawal(withdrawal_id).await? {
+            Some(record) if record.player_id == player_id => record,
+            _ => {
+                return Err(ApiError::coded(
+                    "withdrawal_not_found",
+                    format!("no withdrawal {withdrawal_id:?}"),
+                ))
+            }
+        };
+        let waiting = record.state == crate::rails::PayoutState::AwaitingConfirmation.as_str();
+        let mut response = WithdrawalResponse::from(record);
+        if let (true, crate::rails::Credentials::Wechat(credentials)) =
+            (waiting, &self.config.payout_rail.credentials)
+        {
+            let transitions = self.store.withdrawal_transitions(withdrawal_id).await?;
+            let package = transitions
+                .iter()
+                .rev()
+                .find_map(|transition| transition.fields.get("package_info")?.as_str());
+            response.confirmation = package.map(|package| Confirmation {
+                mch_id: credentials.mchid.clone(),
+                app_id: credentials.app_id.clone(),
+                package: package.to_string(),
+            });
         }
+        Ok(response)
     }
 
     /// A payout provider's notification, answered in the provider's format (`rails::notify`).

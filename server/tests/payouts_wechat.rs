@@ -244,6 +244,11 @@ async fn a_wechat_withdrawal_waits_for_the_player_and_settles_on_the_verified_no
         transitions.last().unwrap().fields["package_info"],
         json!(bill.package_info)
     );
+    // What the client hands to wx.requestMerchantTransfer.
+    assert_eq!(
+        waiting["confirmation"],
+        json!({ "mch_id": MCHID, "app_id": WECHAT_APP_ID, "package": bill.package_info })
+    );
     // Querying while the player has not confirmed changes nothing.
     rig.outbox.pass().await.unwrap();
     assert_eq!(store.account_balance("settled").await.unwrap(), 0);
@@ -256,6 +261,7 @@ async fn a_wechat_withdrawal_waits_for_the_player_and_settles_on_the_verified_no
     assert!(sim.confirm(&id).await);
     let paid = until_state(server, "hana", &id, "succeeded").await;
     assert_eq!(paid["status"], "paid");
+    assert!(paid.get("confirmation").is_none());
     assert!(sim.resend(&id).await);
     rig.outbox.pass().await.unwrap();
     assert_eq!(store.account_balance("settled").await.unwrap(), 30);
