@@ -1,11 +1,12 @@
 //! `paysim`: the WeChat Pay stand-in as a process, for `cargo xtask run`.
 //!
-//! It reads the merchant's public key, writes its own public key where the service will read
-//! it, and confirms each bill on the player's behalf after `--confirm-after-ms` (a browser has
-//! no `wx.requestMerchantTransfer`), so a withdrawal runs to `succeeded` on one machine.
+//! In `--dir` it keeps a stand-in merchant key pair (made on first use, the private half mode
+//! 0600; the service signs its requests with it) and writes its own public key for the service.
+//! It confirms each bill on the player's behalf after `--confirm-after-ms` (a browser has no
+//! `wx.requestMerchantTransfer`), so a withdrawal runs to `succeeded` on one machine.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,28 +14,30 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use playproof_paysim::clock::SimClock;
 use playproof_paysim::wechat::{WechatConfig, WechatSim};
-use rsa::pkcs8::{DecodePublicKey, EncodePublicKey, LineEnding};
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::RsaPrivateKey;
+
+/// Files in `--dir`.
+pub const MERCHANT_KEY_FILE: &str = "standin-merchant-key.pem";
+pub const PLATFORM_PUBLIC_KEY_FILE: &str = "standin-wechatpay-public-key.pem";
 
 #[derive(Parser)]
 #[command(about = "Loopback WeChat Pay merchant-transfer stand-in")]
 struct Args {
     #[arg(long, default_value = "127.0.0.1:8091")]
     listen: SocketAddr,
+    /// Where the stand-in merchant key and the stand-in's public key live.
+    #[arg(long)]
+    dir: PathBuf,
     #[arg(long)]
     mchid: String,
     #[arg(long)]
     app_id: String,
     #[arg(long)]
     merchant_serial: String,
-    /// The merchant's public key (PEM), which verifies the service's requests.
-    #[arg(long)]
-    merchant_public_key: PathBuf,
-    /// Where to write the stand-in's own public key (PEM) for the service.
-    #[arg(long)]
-    write_platform_public_key: PathBuf,
     #[arg(long)]
     platform_key_id: String,
-    /// Confirm each bill this long after it was made (0: never; the test confirms).
+    /// Confirm each bill this long after it was made (0: never).
     #[arg(long, default_value_t = 3_000)]
     confirm_after_ms: u64,
 }
@@ -48,19 +51,14 @@ async fn main() -> Result<()> {
         .as_bytes()
         .try_into()
         .context("PLAYPROOF_WECHAT_PAY_APIV3_KEY must be 32 bytes")?;
-    let pem = std::fs::read_to_string(&args.merchant_public_key)
-        .with_context(|| format!("reading {}", args.merchant_public_key.display()))?;
-    let merchant_key = rsa::RsaPublicKey::from_public_key_pem(&pem).with_context(|| {
-        format!(
-            "{}: not a PEM public key",
-            args.merchant_public_key.display()
-        )
-    })?;
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("creating {}", args.dir.display()))?;
+    let merchant = merchant_key(&args.dir.join(MERCHANT_KEY_FILE))?;
     let config = WechatConfig {
         mchid: args.mchid,
         app_id: args.app_id,
         merchant_serial: args.merchant_serial,
-        merchant_key,
+        merchant_key: merchant.to_public_key(),
         apiv3_key,
         platform_key_id: args.platform_key_id,
     };
@@ -68,17 +66,18 @@ async fn main() -> Result<()> {
     let public_pem = sim
         .platform_public_key()
         .to_public_key_pem(LineEnding::LF)?;
-    std::fs::write(&args.write_platform_public_key, public_pem)
-        .with_context(|| format!("writing {}", args.write_platform_public_key.display()))?;
+    let public_path = args.dir.join(PLATFORM_PUBLIC_KEY_FILE);
+    std::fs::write(&public_path, public_pem)
+        .with_context(|| format!("writing {}", public_path.display()))?;
     println!("paysim: WeChat Pay stand-in on {}", sim.base_url);
-    if args.confirm_after_ms == 0 {
-        return Ok(tokio::signal::ctrl_c().await?);
-    }
     let mut seen = std::collections::BTreeMap::new();
     loop {
         tokio::select! {
             _ = tokio::signal::ctrl_c() => return Ok(()),
             _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+        }
+        if args.confirm_after_ms == 0 {
+            continue;
         }
         let now = std::time::Instant::now();
         for bill in sim.bills() {
@@ -91,4 +90,27 @@ async fn main() -> Result<()> {
             }
         }
     }
+}
+
+/// The stand-in merchant key: read, or made and written with mode 0600 on first use. It signs
+/// nothing but requests to this stand-in.
+fn merchant_key(path: &Path) -> Result<RsaPrivateKey> {
+    if path.exists() {
+        let pem =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        return RsaPrivateKey::from_pkcs8_pem(&pem)
+            .with_context(|| format!("{}: not a PKCS#8 PEM key", path.display()));
+    }
+    let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048)?;
+    let pem = key.to_pkcs8_pem(LineEnding::LF)?;
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(pem.as_bytes())?;
+    Ok(key)
 }
