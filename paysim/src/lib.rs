@@ -5,9 +5,13 @@
 //! - [`wechat`]: WeChat Pay's merchant transfer (`/v3/fund-app/mch-transfer/transfer-bills`),
 //!   request signatures checked, answers signed, encrypted `MCHTRANSFER.BILL.FINISHED`
 //!   notifications, with fault controls and a test-controlled clock for the 24-hour expiry.
+//! - [`alipay`]: Alipay's gateway for `alipay.fund.trans.uni.transfer` and
+//!   `alipay.fund.trans.order.query`, RSA2 both ways, signed `alipay.fund.trans.order.changed`
+//!   notifications, with fault controls.
 //!
 //! They hold no money and no real keys: each makes its own key pair when it starts.
 
+pub mod alipay;
 pub mod clock;
 pub mod wechat;
 

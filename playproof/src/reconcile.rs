@@ -9,6 +9,8 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use playproof_server::clock::SystemClock;
 use playproof_server::metrics::Metrics;
+use playproof_server::rails::alipay::AlipayProvider;
+use playproof_server::rails::provider::Provider;
 use playproof_server::rails::reconcile::{self, Difference, ProviderLine};
 use playproof_server::rails::wechat::{WechatProvider, CALL_TIMEOUT_S};
 use playproof_server::rails::{Credentials, RailArgs, RailKind};
@@ -142,16 +144,18 @@ async fn query(
     let config = credentials
         .load(10, None, apiv3_key.as_deref())
         .context("the rail's credentials")?;
-    let Credentials::Wechat(credentials) = config.credentials else {
-        bail!("--query: the Alipay provider calls are not built yet");
+    let timeout = Duration::from_secs(CALL_TIMEOUT_S);
+    let provider: Box<dyn Provider> = match config.credentials {
+        Credentials::Wechat(credentials) => Box::new(
+            WechatProvider::new(credentials, Arc::new(SystemClock), timeout)
+                .context("the HTTP client")?,
+        ),
+        Credentials::Alipay(credentials) => {
+            Box::new(AlipayProvider::new(credentials, timeout).context("the HTTP client")?)
+        }
+        Credentials::Manual => bail!("the manual rail has no provider to query"),
     };
-    let provider = WechatProvider::new(
-        credentials,
-        Arc::new(SystemClock),
-        Duration::from_secs(CALL_TIMEOUT_S),
-    )
-    .context("the HTTP client")?;
-    reconcile::query_all(&provider, ledger)
+    reconcile::query_all(provider.as_ref(), ledger)
         .await
-        .context("querying WeChat Pay")
+        .with_context(|| format!("querying the {rail} provider"))
 }

@@ -72,9 +72,79 @@ pub async fn handle(
 ) -> NotifyAnswer {
     match rail {
         RailKind::Wechat => wechat_notification(store, rail_config, now_ms, headers, body).await,
-        RailKind::Alipay | RailKind::Manual => {
+        RailKind::Alipay => alipay_notification(store, rail_config, now_ms, body).await,
+        RailKind::Manual => {
             tracing::warn!(%rail, "payout notification for a rail that takes none here");
             NotifyAnswer::wechat_failed(404, "no such rail")
+        }
+    }
+}
+
+/// Alipay takes the body `success` as received and sends again on anything else. Its
+/// notifications keep their first `utc_timestamp` across retries, so no time window applies:
+/// a replay of a genuine notification is a repeat the state machine ignores.
+async fn alipay_notification(
+    store: &Store,
+    rail_config: &RailConfig,
+    now_ms: u64,
+    body: &[u8],
+) -> NotifyAnswer {
+    let answer = |text: &str| NotifyAnswer {
+        status: 200,
+        content_type: "text/plain",
+        body: text.as_bytes().to_vec(),
+    };
+    let verified = async {
+        let Credentials::Alipay(credentials) = &rail_config.credentials else {
+            return Err(Refused::NotConfigured(RailKind::Alipay).to_string());
+        };
+        let (bill_no, amount_fen, report) = super::alipay::read_notification(credentials, body)?;
+        let record = store
+            .withdrawal(&bill_no)
+            .await
+            .ok()
+            .flatten()
+            .ok_or_else(|| Refused::UnknownBill(bill_no.clone()).to_string())?;
+        if record.rail != RailKind::Alipay.as_str() {
+            return Err(format!(
+                "withdrawal {bill_no:?} is on the {} rail",
+                record.rail
+            ));
+        }
+        if amount_fen.is_some_and(|amount_fen| amount_fen != record.amount_fen) {
+            return Err(format!(
+                "withdrawal {bill_no:?}: trans_amount {amount_fen:?} fen, ours is {}",
+                record.amount_fen
+            ));
+        }
+        Ok((bill_no, report))
+    }
+    .await;
+    let (withdrawal_id, report) = match verified {
+        Ok(verified) => verified,
+        Err(reason) => {
+            tracing::warn!(rail = "alipay", %reason, "payout notification refused; nothing changed");
+            return answer("fail");
+        }
+    };
+    let Some(to) = report.to else {
+        return answer("success");
+    };
+    let write = AdvanceWrite {
+        withdrawal_id: withdrawal_id.clone(),
+        to,
+        evidence: report.evidence,
+        now_ms: now_ms as i64,
+    };
+    match store.advance_withdrawal(write).await {
+        Ok(_) => answer("success"),
+        Err(WriteError::Rejected(rejection @ LedgerRejection::TransitionRefused { .. })) => {
+            tracing::warn!(withdrawal = %withdrawal_id, %rejection, "payout notification out of order; nothing changed");
+            answer("success")
+        }
+        Err(error) => {
+            tracing::error!(withdrawal = %withdrawal_id, %error, "payout notification not recorded; the provider will retry");
+            answer("fail")
         }
     }
 }

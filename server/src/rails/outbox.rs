@@ -74,13 +74,13 @@ pub fn spawn_for(service: &crate::Service) -> Result<(), String> {
             )
             .map_err(|error| format!("payout rail wechat: HTTP client: {error}"))?,
         ),
-        super::Credentials::Alipay(_) => {
-            return Err(
-                "payout rail alipay: the Alipay provider calls are not built yet; \
-                        use --payout-rail manual or wechat"
-                    .into(),
+        super::Credentials::Alipay(credentials) => Arc::new(
+            super::alipay::AlipayProvider::new(
+                credentials.clone(),
+                Duration::from_secs(super::wechat::CALL_TIMEOUT_S),
             )
-        }
+            .map_err(|error| format!("payout rail alipay: HTTP client: {error}"))?,
+        ),
     };
     let outbox = Outbox::new(
         service.store().clone(),
