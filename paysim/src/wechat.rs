@@ -39,6 +39,9 @@ pub const TRANSFER_MIN_FEN: i64 = 10;
 /// From this amount a real name (`user_name`) is required: 2,000 yuan.
 pub const REAL_NAME_FROM_FEN: i64 = 200_000;
 const BILLS_PATH: &str = "/v3/fund-app/mch-transfer/transfer-bills";
+/// Not WeChat Pay's API: the stand-in's side of WeChat's confirmation page, which a test's
+/// `wx.requestMerchantTransfer` posts `{"package": …}` to when the player confirms.
+pub const CONFIRM_PATH: &str = "/standin/confirm";
 
 /// Who the stand-in serves.
 #[derive(Clone)]
@@ -154,6 +157,7 @@ impl WechatSim {
         });
         let router = Router::new()
             .route(BILLS_PATH, post(create))
+            .route(CONFIRM_PATH, post(confirm_page))
             .route(&format!("{BILLS_PATH}/out-bill-no/{{no}}"), get(query))
             .route(
                 &format!("{BILLS_PATH}/out-bill-no/{{no}}/cancel"),
@@ -634,6 +638,25 @@ async fn cancel(
     };
     notify(&inner, &bill).await;
     answer(&inner, StatusCode::OK, bill.view(&inner.config.mchid))
+}
+
+/// The player confirmed the bill whose `package_info` the client was given.
+async fn confirm_page(State(inner): State<Arc<Inner>>, body: Bytes) -> Response {
+    let package: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let package = package["package"].as_str().unwrap_or_default();
+    let bill = {
+        let mut bills = lock(&inner.bills);
+        let Some(bill) = bills
+            .values_mut()
+            .find(|bill| bill.package_info == package && bill.state == "WAIT_USER_CONFIRM")
+        else {
+            return StatusCode::NOT_FOUND.into_response();
+        };
+        bill.state = "SUCCESS".into();
+        bill.clone()
+    };
+    notify(&inner, &bill).await;
+    StatusCode::NO_CONTENT.into_response()
 }
 
 fn random_digits(count: usize) -> String {
