@@ -447,3 +447,43 @@ async fn an_unknown_create_outcome_is_resolved_by_querying_never_by_a_new_bill(b
     assert_ledger_ok(&server.check_ledger().await);
     rig.server.stop().await;
 }
+
+on_both_stores!(a_lost_notification_is_made_up_for_by_the_outboxs_query);
+async fn a_lost_notification_is_made_up_for_by_the_outboxs_query(backend: Backend) {
+    let database = Database::new(&backend);
+    let mut rig = rig(&database).await;
+    let (server, sim) = (&rig.server, rig.sim.clone());
+    earn(server, "nora", 2).await;
+    let id = withdraw(server, "nora", 50, "w1").await;
+    rig.outbox.pass().await.unwrap();
+    // Every notification is lost, and the stand-in answers slowly.
+    sim.set_faults(Faults {
+        drop: true,
+        delay_ms: 200,
+        ..Faults::default()
+    });
+    assert!(sim.confirm(&id).await);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        state(server, "nora", &id).await["state"],
+        "awaiting_confirmation"
+    );
+    let summary = rig.outbox.pass().await.unwrap();
+    assert_eq!((summary.calls, summary.advanced), (1, 1));
+    let paid = state(server, "nora", &id).await;
+    assert_eq!(
+        (paid["state"].as_str(), paid["status"].as_str()),
+        (Some("succeeded"), Some("paid"))
+    );
+    let last = server
+        .service
+        .store()
+        .withdrawal_transitions(&id)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(last.source, "query");
+    assert_ledger_ok(&server.check_ledger().await);
+    rig.server.stop().await;
+}
