@@ -53,6 +53,11 @@ enum Refused {
     Wechat(#[from] wechat::Refusal),
     #[error("no withdrawal {0:?}")]
     UnknownBill(String),
+    #[error("{0}")]
+    Alipay(String),
+    /// Not a refusal: the ledger could not be read, so the provider must send it again.
+    #[error("the ledger could not be read: {0}")]
+    Storage(String),
     #[error("withdrawal {id:?}: {field} is {found}, ours is {expected}")]
     Mismatch {
         id: String,
@@ -96,32 +101,36 @@ async fn alipay_notification(
     };
     let verified = async {
         let Credentials::Alipay(credentials) = &rail_config.credentials else {
-            return Err(Refused::NotConfigured(RailKind::Alipay).to_string());
+            return Err(Refused::NotConfigured(RailKind::Alipay));
         };
-        let (bill_no, amount_fen, report) = super::alipay::read_notification(credentials, body)?;
+        let (bill_no, amount_fen, report) =
+            super::alipay::read_notification(credentials, body).map_err(Refused::Alipay)?;
         let record = store
             .withdrawal(&bill_no)
             .await
-            .ok()
-            .flatten()
-            .ok_or_else(|| Refused::UnknownBill(bill_no.clone()).to_string())?;
+            .map_err(|error| Refused::Storage(error.to_string()))?
+            .ok_or_else(|| Refused::UnknownBill(bill_no.clone()))?;
         if record.rail != RailKind::Alipay.as_str() {
-            return Err(format!(
+            return Err(Refused::Alipay(format!(
                 "withdrawal {bill_no:?} is on the {} rail",
                 record.rail
-            ));
+            )));
         }
         if amount_fen.is_some_and(|amount_fen| amount_fen != record.amount_fen) {
-            return Err(format!(
+            return Err(Refused::Alipay(format!(
                 "withdrawal {bill_no:?}: trans_amount {amount_fen:?} fen, ours is {}",
                 record.amount_fen
-            ));
+            )));
         }
         Ok((bill_no, report))
     }
     .await;
     let (withdrawal_id, report) = match verified {
         Ok(verified) => verified,
+        Err(Refused::Storage(error)) => {
+            tracing::error!(rail = "alipay", %error, "payout notification not read; the provider will retry");
+            return answer("fail");
+        }
         Err(reason) => {
             tracing::warn!(rail = "alipay", %reason, "payout notification refused; nothing changed");
             return answer("fail");
@@ -165,8 +174,7 @@ async fn wechat_notification(
         let record = store
             .withdrawal(&bill.out_bill_no)
             .await
-            .ok()
-            .flatten()
+            .map_err(|error| Refused::Storage(error.to_string()))?
             .ok_or_else(|| Refused::UnknownBill(bill.out_bill_no.clone()))?;
         let mismatch = |field, found: String, expected: String| Refused::Mismatch {
             id: record.id.clone(),
@@ -191,6 +199,10 @@ async fn wechat_notification(
     .await;
     let report = match verified {
         Ok(report) => report,
+        Err(Refused::Storage(error)) => {
+            tracing::error!(rail = "wechat", %error, "payout notification not read; the provider will retry");
+            return NotifyAnswer::wechat_failed(500, "not recorded; retry");
+        }
         Err(refused) => {
             tracing::warn!(rail = "wechat", reason = %refused, "payout notification refused; nothing changed");
             return NotifyAnswer::wechat_failed(401, "refused");
