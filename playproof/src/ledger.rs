@@ -1,5 +1,6 @@
 //! `playproof ledger check`: verifies every ledger invariant and exits non-zero, listing each
-//! violation, if any fails.
+//! violation, if any fails. `playproof ledger reconcile` compares a rail's withdrawals of one
+//! day with what the provider reports.
 
 use std::sync::Arc;
 
@@ -19,6 +20,10 @@ enum LedgerCommand {
     /// Every transfer balances, no balance is negative, balances equal the sum of transfers,
     /// no session is paid twice, daily earnings and pending withdrawals add up.
     Check(CheckArgs),
+    /// A payout rail's withdrawals requested on one local day against the provider: its
+    /// answers to queries (`--query`) and its statement file (`--statement`); lists every
+    /// difference and exits 1 if there is any.
+    Reconcile(Box<crate::reconcile::ReconcileArgs>),
 }
 
 #[derive(clap::Args)]
@@ -35,7 +40,10 @@ struct CheckArgs {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let LedgerCommand::Check(args) = args.command;
+    let args = match args.command {
+        LedgerCommand::Check(args) => args,
+        LedgerCommand::Reconcile(args) => return crate::reconcile::run(*args),
+    };
     if let Some(path) = args.db.strip_prefix("sqlite:") {
         // Checking must not create an empty ledger and call it healthy.
         if !std::path::Path::new(path).exists() {

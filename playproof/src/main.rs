@@ -9,6 +9,7 @@ mod levels;
 mod levels_cmd;
 mod output;
 mod play;
+mod reconcile;
 mod render_cmd;
 mod replay_cmd;
 mod serve;
@@ -52,7 +53,7 @@ enum Command {
     Replay(replay_cmd::Args),
     /// Run the verification service (tickets, proofs, payouts, withdrawals).
     Serve(Box<serve::Args>),
-    /// Ledger operations: `playproof ledger check`.
+    /// Ledger operations: `playproof ledger check`, `playproof ledger reconcile`.
     Ledger(ledger::Args),
 }
 

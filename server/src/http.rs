@@ -137,6 +137,12 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
             "/v1/withdrawals",
             post(request_withdrawal).layer(json_limit),
         )
+        .route("/v1/withdrawals/{withdrawal_id}", get(withdrawal))
+        .route(
+            "/v1/payouts/{rail}/notify",
+            post(payout_notification)
+                .layer(DefaultBodyLimit::max(crate::rails::wechat::BODY_BYTES_MAX)),
+        )
         .route(
             "/v1/operator/withdrawals/{withdrawal_id}/paid",
             post(withdrawal_paid),
@@ -670,6 +676,35 @@ async fn request_withdrawal(
         StatusCode::OK
     };
     Ok((status, Json(withdrawal)))
+}
+
+/// A payout provider's notification; answered in the provider's format, never as `ApiError`.
+async fn payout_notification(
+    State(service): State<AppState>,
+    Path(rail): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(rail) = crate::rails::RailKind::parse(&rail) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let answer = service.payout_notification(rail, &headers, &body).await;
+    (
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        [(axum::http::header::CONTENT_TYPE, answer.content_type)],
+        answer.body,
+    )
+        .into_response()
+}
+
+/// The player's own withdrawal and its payout state (what a client polls).
+async fn withdrawal(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+    Path(withdrawal_id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let player = player(&service, &headers)?;
+    Ok(Json(service.withdrawal(&player, &withdrawal_id).await?))
 }
 
 async fn settle(

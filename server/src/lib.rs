@@ -12,6 +12,8 @@
 //! - [`transport`]: connections under timeouts, a cap and a bounded graceful shutdown;
 //!   [`logging`]: the request and error logs.
 //! - [`payout`]: payout tables and sponsor campaigns from data files.
+//! - [`rails`]: how withdrawals reach players (manual, WeChat Pay, Alipay): the payout state
+//!   machine, per-rail limits, credentials.
 //!
 //! Money is integer fen everywhere; no float touches it.
 
@@ -25,6 +27,7 @@ pub mod metrics;
 /// Payout tables live in their own crate so designer tools can price levels without the service.
 pub use playproof_payout as payout;
 pub mod pseudonym;
+pub mod rails;
 pub mod ratelimit;
 pub mod reasons;
 pub mod run;

@@ -120,6 +120,27 @@ pub const SERVICE: &[(&str, u16, &str)] = &[
         409,
         "the withdrawal was already paid or failed",
     ),
+    // Payout rails (`crate::rails`): per-rail limits and who may settle.
+    (
+        "real_name_required",
+        422,
+        "the amount needs the payee's verified real name, which is not collected",
+    ),
+    (
+        "above_transfer_maximum",
+        422,
+        "withdrawal above the rail's largest single transfer",
+    ),
+    (
+        "above_daily_withdrawal_maximum",
+        422,
+        "withdrawal would pass the player's daily withdrawal maximum",
+    ),
+    (
+        "withdrawal_on_provider_rail",
+        409,
+        "the withdrawal is paid by a provider and settles only on its verified result",
+    ),
     ("unknown_campaign", 404, "no such campaign"),
     (
         "operator_disabled",

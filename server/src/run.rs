@@ -138,6 +138,9 @@ pub struct ServeArgs {
     /// PLAYPROOF_LOG (e.g. `info`, `playproof_server=debug`).
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormat>,
+    /// How withdrawals are paid (`--payout-rail`) and that rail's limits and credentials.
+    #[command(flatten)]
+    pub rail: crate::rails::RailArgs,
 }
 
 impl ServeArgs {
@@ -343,6 +346,16 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
     {
         return Err(RunError::Config("rate limits must be positive".into()));
     }
+    config.payout_rail = args
+        .rail
+        .load(
+            args.withdrawal_min_fen,
+            args.wechat_app_id.as_deref(),
+            std::env::var(crate::rails::config::WECHAT_PAY_APIV3_KEY_ENV)
+                .ok()
+                .as_deref(),
+        )
+        .map_err(|error| RunError::Config(error.to_string()))?;
     let mut authenticators: Vec<Arc<dyn Authenticator>> = Vec::new();
     if args.dev {
         authenticators.push(Arc::new(DevAuthenticator));
@@ -392,6 +405,7 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
         .fund_initial_campaigns()
         .await
         .map_err(|error| RunError::Config(format!("funding campaigns: {error}")))?;
+    crate::rails::outbox::spawn_for(&service).map_err(RunError::Config)?;
     let bind = |address: SocketAddr| async move {
         TcpListener::bind(address)
             .await

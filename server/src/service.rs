@@ -13,6 +13,7 @@ use crate::clock::{earning_day, Clock};
 use crate::metrics::{Metrics, ProofResult};
 use crate::payout::PayoutBook;
 use crate::pseudonym::Pseudonyms;
+use crate::rails::RailConfig;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::store::{
     FundWrite, LedgerRejection, LedgerRules, SettleWrite, Store, StoreError, VerdictRecord,
@@ -46,8 +47,8 @@ pub const ADDRESS_RATE_DEFAULT: RateLimit = RateLimit {
 };
 /// Default daily earning cap per player, in fen (20 CNY).
 pub const DAILY_CAP_FEN_DEFAULT: i64 = 2_000;
-/// Default smallest withdrawal, in fen (1 CNY, WeChat Pay's transfer minimum... and ours).
-pub const WITHDRAWAL_MIN_FEN_DEFAULT: i64 = 100;
+/// Default smallest withdrawal, in fen: the payout providers' own minimum, 0.1 CNY.
+pub const WITHDRAWAL_MIN_FEN_DEFAULT: i64 = crate::rails::limits::PROVIDER_MIN_FEN;
 /// Default earning-day offset: China Standard Time, UTC+8.
 pub const UTC_OFFSET_MINUTES_DEFAULT: i32 = 8 * 60;
 
@@ -64,6 +65,8 @@ pub struct ServiceConfig {
     pub operator_token: Option<String>,
     /// Secret of the login tokens; instances that share it accept each other's tokens.
     pub token_secret: [u8; 32],
+    /// How withdrawals are paid, and their limits (the minimum is `rules.withdrawal_min_fen`).
+    pub payout_rail: RailConfig,
 }
 
 impl ServiceConfig {
@@ -79,6 +82,7 @@ impl ServiceConfig {
             dev_identity_header: false,
             operator_token: None,
             token_secret,
+            payout_rail: RailConfig::manual(),
         }
     }
 }
@@ -159,13 +163,17 @@ impl From<AuthError> for ApiError {
 
 impl From<LedgerRejection> for ApiError {
     fn from(rejection: LedgerRejection) -> Self {
-        let code = match rejection {
+        let code = match &rejection {
             LedgerRejection::InsufficientBalance { .. } => "insufficient_balance",
             LedgerRejection::BelowWithdrawalMin { .. } => "below_withdrawal_minimum",
             LedgerRejection::IdempotencyKeyReused { .. } => "idempotency_key_reused",
             LedgerRejection::WithdrawalNotFound(_) => "withdrawal_not_found",
             LedgerRejection::WithdrawalSettled { .. } => "withdrawal_already_settled",
             LedgerRejection::NonPositiveAmount(_) => "invalid_amount",
+            LedgerRejection::Limit(limit) => limit.code(),
+            LedgerRejection::WrongRail { .. } => "withdrawal_on_provider_rail",
+            // Only provider reports are refused this way; the outcome was decided before.
+            LedgerRejection::TransitionRefused { .. } => "withdrawal_already_settled",
         };
         ApiError::coded(code, rejection.to_string())
     }
@@ -261,6 +269,23 @@ pub struct WithdrawalResponse {
     pub amount_fen: i64,
     pub status: String,
     pub requested_at_ms: i64,
+    /// The rail that pays it: `manual`, `wechat` or `alipay`.
+    pub rail: String,
+    /// Its payout state: `requested`, `submitted`, `awaiting_confirmation`, `succeeded`,
+    /// `failed`, `cancelled` or `expired`.
+    pub state: String,
+    /// While a WeChat bill waits for the player: what the client passes to
+    /// `wx.requestMerchantTransfer`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<Confirmation>,
+}
+
+/// The arguments of `wx.requestMerchantTransfer({mchId, appId, package})`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Confirmation {
+    pub mch_id: String,
+    pub app_id: String,
+    pub package: String,
 }
 
 impl From<WithdrawalRecord> for WithdrawalResponse {
@@ -271,6 +296,9 @@ impl From<WithdrawalRecord> for WithdrawalResponse {
             amount_fen: record.amount_fen,
             status: record.status,
             requested_at_ms: record.requested_at_ms,
+            rail: record.rail,
+            state: record.state,
+            confirmation: None,
         }
     }
 }
@@ -646,13 +674,20 @@ impl Service {
         idempotency_key: &str,
     ) -> Result<(WithdrawalResponse, bool), ApiError> {
         check_idempotency_key(idempotency_key)?;
+        let now_ms = self.now_ms();
+        let day = earning_day(now_ms, self.config.utc_offset_minutes);
+        let day_start_ms =
+            day * crate::clock::DAY_MS as i64 - i64::from(self.config.utc_offset_minutes) * 60_000;
         let record = self
             .store
             .request_withdrawal(WithdrawWrite {
                 player_id: player_id.to_string(),
                 idempotency_key: idempotency_key.to_string(),
                 amount_fen,
-                now_ms: self.now_ms() as i64,
+                now_ms: now_ms as i64,
+                rail: self.config.payout_rail.kind,
+                limits: self.config.payout_rail.limits,
+                day_start_ms,
             })
             .await?;
         if record.created {
@@ -660,6 +695,58 @@ impl Service {
         }
         let created = record.created;
         Ok((record.into(), created))
+    }
+
+    /// A player's own withdrawal with its payout state; another player's is "not found".
+    pub async fn withdrawal(
+        &self,
+        player_id: &str,
+        withdrawal_id: &str,
+    ) -> Result<WithdrawalResponse, ApiError> {
+        let record = match self.store.withdrawal(withdrawal_id).await? {
+            Some(record) if record.player_id == player_id => record,
+            _ => {
+                return Err(ApiError::coded(
+                    "withdrawal_not_found",
+                    format!("no withdrawal {withdrawal_id:?}"),
+                ))
+            }
+        };
+        let waiting = record.state == crate::rails::PayoutState::AwaitingConfirmation.as_str();
+        let mut response = WithdrawalResponse::from(record);
+        if let (true, crate::rails::Credentials::Wechat(credentials)) =
+            (waiting, &self.config.payout_rail.credentials)
+        {
+            let transitions = self.store.withdrawal_transitions(withdrawal_id).await?;
+            let package = transitions
+                .iter()
+                .rev()
+                .find_map(|transition| transition.fields.get("package_info")?.as_str());
+            response.confirmation = package.map(|package| Confirmation {
+                mch_id: credentials.mchid.clone(),
+                app_id: credentials.app_id.clone(),
+                package: package.to_string(),
+            });
+        }
+        Ok(response)
+    }
+
+    /// A payout provider's notification, answered in the provider's format (`rails::notify`).
+    pub async fn payout_notification(
+        &self,
+        rail: crate::rails::RailKind,
+        headers: &axum::http::HeaderMap,
+        body: &[u8],
+    ) -> crate::rails::notify::NotifyAnswer {
+        crate::rails::notify::handle(
+            &self.store,
+            &self.config.payout_rail,
+            self.now_ms(),
+            rail,
+            headers,
+            body,
+        )
+        .await
     }
 
     /// Operator: the withdrawal was paid out (money leaves the ledger) or failed (money returns

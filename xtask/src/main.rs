@@ -9,6 +9,7 @@
 //! - `cargo xtask golden record`  record golden replays (only with a new rules version)
 
 mod minigame;
+mod paysim;
 mod postgres;
 mod setup;
 mod shell;
@@ -72,6 +73,15 @@ fn run(args: &[&str]) -> Result<()> {
     // Any free port, so a second server on the machine does not collide on the default.
     if !args.contains(&"--metrics-listen") {
         serve.extend_from_slice(&["--metrics-listen", "127.0.0.1:0"]);
+    }
+    // Withdrawals go to the WeChat Pay stand-in unless the command line picks a rail.
+    let _paysim;
+    let rail;
+    if !args.iter().any(|arg| arg.starts_with("--payout-rail")) {
+        let standin = paysim::start(listen)?;
+        rail = standin.serve_args();
+        _paysim = standin;
+        serve.extend(rail.iter().map(String::as_str));
     }
     serve.extend_from_slice(args);
     shell::run(PLAYPROOF_RELEASE, &serve)

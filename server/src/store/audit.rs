@@ -108,6 +108,28 @@ const INVARIANTS: &[Invariant] = &[
                          WHERE status = 'pending' GROUP BY player_id) w ON a.id = 'pending:' || w.player_id \
               WHERE a.kind = 'pending' AND a.balance_fen <> COALESCE(w.total, 0)",
     },
+    // Payout rails (schema 3).
+    Invariant {
+        name: "each withdrawal's payout state agrees with its ledger status",
+        sql: "SELECT w.id, w.status || ' in the ledger, payout state ' || l.state FROM withdrawals w \
+              JOIN payout_transitions l ON l.withdrawal_id = w.id \
+              WHERE l.seq = (SELECT MAX(seq) FROM payout_transitions WHERE withdrawal_id = w.id) \
+                AND NOT ((w.status = 'pending' AND l.state IN ('requested', 'submitted', 'awaiting_confirmation')) \
+                      OR (w.status = 'paid' AND l.state = 'succeeded') \
+                      OR (w.status = 'failed' AND l.state IN ('failed', 'cancelled', 'expired')))",
+    },
+    Invariant {
+        name: "each settled withdrawal moved its amount out of pending exactly once, the way it ended",
+        sql: "SELECT w.id, w.status || ': ' || CAST(COUNT(t.id) AS TEXT) || ' settlement transfers' \
+              FROM withdrawals w \
+              LEFT JOIN transfers t ON t.id IN ('withdraw-paid:' || w.id, 'withdraw-returned:' || w.id) \
+              GROUP BY w.id, w.status, w.amount_fen \
+              HAVING (w.status = 'pending' AND COUNT(t.id) <> 0) \
+                  OR (w.status <> 'pending' AND COUNT(t.id) <> 1) \
+                  OR (w.status = 'paid' AND MAX(t.id) <> 'withdraw-paid:' || w.id) \
+                  OR (w.status = 'failed' AND MAX(t.id) <> 'withdraw-returned:' || w.id) \
+                  OR MAX(t.amount_fen) <> w.amount_fen",
+    },
 ];
 
 pub(crate) async fn check(

@@ -9,6 +9,7 @@
 //! processes on one PostgreSQL stay exactly-once.
 
 mod audit;
+mod payouts;
 mod policy;
 mod schema;
 mod writer;
@@ -21,6 +22,7 @@ use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Row};
 use tokio::sync::{mpsc, oneshot};
 
 pub use audit::LedgerReport;
+pub use payouts::{AdvanceWrite, TransitionView};
 pub use writer::{
     FundWrite, LedgerRejection, SettleWrite, VerdictRecord, VerdictWrite, WithdrawWrite,
     WithdrawalRecord, WriteError,
@@ -237,6 +239,45 @@ impl Store {
         self.submit(|reply| writer::Job::Settle(write, reply)).await
     }
 
+    /// Moves a withdrawal along the payout state machine on a provider's report.
+    pub async fn advance_withdrawal(
+        &self,
+        write: AdvanceWrite,
+    ) -> Result<WithdrawalRecord, WriteError> {
+        self.submit(|reply| writer::Job::Advance(write, reply))
+            .await
+    }
+
+    /// A withdrawal's payout transitions, in order.
+    pub async fn withdrawal_transitions(
+        &self,
+        withdrawal_id: &str,
+    ) -> Result<Vec<TransitionView>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        payouts::transitions(&mut connection, withdrawal_id).await
+    }
+
+    /// Withdrawals on `rail` requested in `[start_ms, end_ms)` with their payout states.
+    pub async fn withdrawals_requested_between(
+        &self,
+        rail: crate::rails::RailKind,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<Vec<WithdrawalRecord>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        payouts::requested_between(&mut connection, rail, start_ms, end_ms).await
+    }
+
+    /// Withdrawals on `rail` not yet in a terminal state, oldest first.
+    pub async fn open_withdrawals(
+        &self,
+        rail: crate::rails::RailKind,
+        limit: i64,
+    ) -> Result<Vec<WithdrawalRecord>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        payouts::open_withdrawals(&mut connection, rail, limit.clamp(1, PAGE_ROWS_MAX)).await
+    }
+
     /// Moves money from the sponsor into a campaign's budget, once per `(campaign, key)`.
     /// Returns the campaign's balance.
     pub async fn fund_campaign(&self, write: FundWrite) -> Result<i64, WriteError> {
@@ -388,15 +429,25 @@ impl Store {
             .collect()
     }
 
+    /// A withdrawal with its current payout state.
     pub async fn withdrawal(&self, id: &str) -> Result<Option<WithdrawalRecord>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, player_id, amount_fen, status, requested_at_ms FROM withdrawals WHERE id = $1",
-        )
+        let mut connection = self.pool.acquire().await?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM withdrawals WHERE id = $1",
+            payouts::WITHDRAWAL_COLUMNS
+        ))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *connection)
         .await?;
-        row.map(|row| writer::withdrawal_from_row(&row, false))
-            .transpose()
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let mut record = writer::withdrawal_from_row(&row, false)?;
+        record.state = payouts::current_state(&mut connection, &record)
+            .await?
+            .as_str()
+            .to_string();
+        Ok(Some(record))
     }
 
     /// The verdict recorded for `session_id`, if its session was consumed. A read outside the
@@ -555,10 +606,13 @@ async fn migrate_locked(
     )
     .execute(&mut *connection)
     .await?;
-    let current: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-        .fetch_one(&mut *connection)
+    let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
+        .fetch_all(&mut *connection)
         .await?
-        .try_get(0)?;
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let current = applied.iter().copied().max().unwrap_or(0);
     let known = schema::MIGRATIONS.last().map_or(0, |migration| migration.0);
     if current > known {
         return Err(StoreError::SchemaTooNew {
@@ -567,7 +621,9 @@ async fn migrate_locked(
         });
     }
     for &(version, sqlite, postgres) in schema::MIGRATIONS {
-        if version <= current {
+        // Each version not yet applied runs, even below the highest applied: numbers are
+        // reserved by independent changes, which may land in any order.
+        if applied.contains(&version) {
             continue;
         }
         let text = schema::migration_text(dialect, sqlite, postgres);

@@ -9,7 +9,14 @@ use super::Dialect;
 /// the ledger and are the only accounts whose balance may be negative; `settled` holds money paid
 /// out; `player:<id>`, `pending:<id>` and `campaign:<id>` are per player and per campaign. A
 /// balance is credits minus debits, so the balances of all accounts always sum to zero.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, SQLITE_V1, POSTGRES_V1)];
+///
+/// Version 3 (payout rails): each withdrawal names its rail, and `payout_transitions` holds
+/// its walk through the payout state machine (`crate::rails`), one append-only row per state
+/// with what the provider said. `withdrawals.status` stays the ledger's view (`pending` until a
+/// terminal state, then `paid` or `failed`), so the operator path and `ledger check` of
+/// version 1 keep their meaning.
+pub const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, SQLITE_V1, POSTGRES_V1), (3, SQLITE_V3, POSTGRES_V3)];
 
 const SQLITE_V1: &str = r#"
 CREATE TABLE accounts (
@@ -125,6 +132,50 @@ CREATE TABLE withdrawals (
 );
 INSERT INTO accounts (id, kind, balance_fen) VALUES
     ('house', 'house', 0), ('sponsor', 'sponsor', 0), ('settled', 'settled', 0);
+"#;
+
+const SQLITE_V3: &str = r#"
+ALTER TABLE withdrawals ADD COLUMN rail TEXT NOT NULL DEFAULT 'manual'
+    CHECK (rail IN ('manual', 'wechat', 'alipay'));
+CREATE INDEX withdrawals_open ON withdrawals (status, rail, requested_at_ms);
+CREATE TABLE payout_transitions (
+    seq INTEGER PRIMARY KEY,
+    withdrawal_id TEXT NOT NULL REFERENCES withdrawals (id),
+    state TEXT NOT NULL CHECK (state IN ('requested', 'submitted', 'awaiting_confirmation',
+        'succeeded', 'failed', 'cancelled', 'expired')),
+    source TEXT NOT NULL,
+    provider_state TEXT,
+    payload_sha256 TEXT,
+    fields TEXT NOT NULL,
+    at_ms BIGINT NOT NULL,
+    UNIQUE (withdrawal_id, state)
+);
+CREATE TRIGGER payout_transitions_no_update BEFORE UPDATE ON payout_transitions
+    BEGIN SELECT RAISE(ABORT, 'payout transitions are append-only'); END;
+CREATE TRIGGER payout_transitions_no_delete BEFORE DELETE ON payout_transitions
+    BEGIN SELECT RAISE(ABORT, 'payout transitions are append-only'); END;
+"#;
+
+const POSTGRES_V3: &str = r#"
+ALTER TABLE withdrawals ADD COLUMN rail TEXT NOT NULL DEFAULT 'manual'
+    CHECK (rail IN ('manual', 'wechat', 'alipay'));
+CREATE INDEX withdrawals_open ON withdrawals (status, rail, requested_at_ms);
+CREATE TABLE payout_transitions (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    withdrawal_id TEXT NOT NULL REFERENCES withdrawals (id),
+    state TEXT NOT NULL CHECK (state IN ('requested', 'submitted', 'awaiting_confirmation',
+        'succeeded', 'failed', 'cancelled', 'expired')),
+    source TEXT NOT NULL,
+    provider_state TEXT,
+    payload_sha256 TEXT,
+    fields TEXT NOT NULL,
+    at_ms BIGINT NOT NULL,
+    UNIQUE (withdrawal_id, state)
+);
+CREATE FUNCTION payout_transitions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'payout transitions are append-only'; END $$;
+CREATE TRIGGER payout_transitions_append_only BEFORE UPDATE OR DELETE ON payout_transitions
+    FOR EACH ROW EXECUTE FUNCTION payout_transitions_append_only();
 "#;
 
 pub fn migration_text(

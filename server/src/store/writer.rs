@@ -23,9 +23,9 @@ use sqlx::any::{AnyConnectOptions, AnyRow};
 use sqlx::{AnyConnection, Row};
 use tokio::sync::{mpsc, oneshot};
 
+use super::payouts::{self, Actor, AdvanceWrite, WITHDRAWAL_COLUMNS};
 use super::policy::{
-    self, campaign_account, pending_account, player_account, transfer_id, Settlement, HOUSE,
-    PENDING, SETTLED, SPONSOR,
+    self, campaign_account, pending_account, player_account, transfer_id, HOUSE, PENDING, SPONSOR,
 };
 use super::{
     connect, Dialect, LedgerRules, StoreConfig, StoreError, WRITE_BATCH_MAX, WRITE_RETRIES_MAX,
@@ -33,6 +33,7 @@ use super::{
 use crate::check::{Rejection, Scored, SessionFacts};
 use crate::metrics::Metrics;
 use crate::payout::Owed;
+use crate::rails::{self, Evidence, LimitRejection, PayoutState, RailKind, RailLimits, Source};
 
 /// Pause before retrying a failed batch, in milliseconds, doubled per attempt.
 const RETRY_BACKOFF_MS: u64 = 2;
@@ -73,6 +74,11 @@ pub struct WithdrawWrite {
     pub idempotency_key: String,
     pub amount_fen: i64,
     pub now_ms: i64,
+    /// The rail that will pay it and that rail's limits.
+    pub rail: RailKind,
+    pub limits: RailLimits,
+    /// Start of the player's current earning day, for the daily withdrawal maximum.
+    pub day_start_ms: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -100,6 +106,10 @@ pub struct WithdrawalRecord {
     pub requested_at_ms: i64,
     /// False when an earlier request with the same key (or the same settlement) already did it.
     pub created: bool,
+    /// The rail that pays it (`rails::RailKind`).
+    pub rail: String,
+    /// Its payout state (`rails::PayoutState`).
+    pub state: String,
 }
 
 /// A request the ledger refuses; nothing was written for it.
@@ -117,6 +127,18 @@ pub enum LedgerRejection {
     WithdrawalSettled { id: String, status: String },
     #[error("amount must be positive, got {0} fen")]
     NonPositiveAmount(i64),
+    #[error(transparent)]
+    Limit(#[from] LimitRejection),
+    /// The operator tried to settle a provider's withdrawal, or a provider reported on a
+    /// withdrawal of another rail.
+    #[error("withdrawal {id:?} is paid through the {rail} rail")]
+    WrongRail { id: String, rail: String },
+    /// A provider's report the state machine refuses (late, reordered, contradicting).
+    #[error("withdrawal {id:?}: {refused}")]
+    TransitionRefused {
+        id: String,
+        refused: rails::TransitionRefused,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -133,6 +155,8 @@ pub(crate) enum Job {
     Verdict(VerdictWrite, Reply<VerdictRecord>),
     Withdraw(WithdrawWrite, Reply<WithdrawalRecord>),
     Settle(SettleWrite, Reply<WithdrawalRecord>),
+    /// A provider's report moves a withdrawal along the payout state machine.
+    Advance(AdvanceWrite, Reply<WithdrawalRecord>),
     Fund(FundWrite, Reply<i64>),
     /// Readiness: commits an empty transaction.
     Ping(Reply<()>),
@@ -145,6 +169,7 @@ impl Job {
             Job::Verdict(write, _) => &write.session.player_id,
             Job::Withdraw(write, _) => &write.player_id,
             Job::Settle(write, _) => &write.withdrawal_id,
+            Job::Advance(write, _) => &write.withdrawal_id,
             Job::Fund(write, _) => &write.campaign_id,
             Job::Ping(_) => "",
         }
@@ -154,7 +179,9 @@ impl Job {
     fn abandoned(&self) -> bool {
         match self {
             Job::Verdict(_, reply) => reply.is_closed(),
-            Job::Withdraw(_, reply) | Job::Settle(_, reply) => reply.is_closed(),
+            Job::Withdraw(_, reply) | Job::Settle(_, reply) | Job::Advance(_, reply) => {
+                reply.is_closed()
+            }
             Job::Fund(_, reply) => reply.is_closed(),
             Job::Ping(reply) => reply.is_closed(),
         }
@@ -180,7 +207,10 @@ impl Job {
             (Job::Verdict(_, reply), Ok(Done::Verdict(result))) => {
                 let _ = reply.send(result.map_err(WriteError::from));
             }
-            (Job::Withdraw(_, reply) | Job::Settle(_, reply), Ok(Done::Withdrawal(result))) => {
+            (
+                Job::Withdraw(_, reply) | Job::Settle(_, reply) | Job::Advance(_, reply),
+                Ok(Done::Withdrawal(result)),
+            ) => {
                 let _ = reply.send(result.map_err(WriteError::from));
             }
             (Job::Fund(_, reply), Ok(Done::Funded(result))) => {
@@ -198,7 +228,9 @@ impl Job {
         let error = WriteError::Store(error);
         match self {
             Job::Verdict(_, reply) => drop(reply.send(Err(error))),
-            Job::Withdraw(_, reply) | Job::Settle(_, reply) => drop(reply.send(Err(error))),
+            Job::Withdraw(_, reply) | Job::Settle(_, reply) | Job::Advance(_, reply) => {
+                drop(reply.send(Err(error)))
+            }
             Job::Fund(_, reply) => drop(reply.send(Err(error))),
             Job::Ping(reply) => drop(reply.send(Err(error))),
         }
@@ -323,8 +355,8 @@ fn is_transient(error: &sqlx::Error) -> bool {
 }
 
 /// Per-transaction state: the house account's change, applied once before commit.
-struct Batch {
-    dialect: Dialect,
+pub(super) struct Batch {
+    pub(super) dialect: Dialect,
     house_delta_fen: i64,
 }
 
@@ -358,6 +390,9 @@ async fn run_transaction(
                 Done::Withdrawal(withdraw(connection, &mut state, rules, write).await?)
             }
             Job::Settle(write, _) => Done::Withdrawal(settle(connection, &mut state, write).await?),
+            Job::Advance(write, _) => Done::Withdrawal(
+                payouts::advance(connection, &mut state, write, Actor::Provider).await?,
+            ),
             Job::Fund(write, _) => Done::Funded(fund(connection, &mut state, write).await?),
             Job::Ping(_) => {
                 ping(connection, dialect).await?;
@@ -397,7 +432,7 @@ async fn ping(connection: &mut AnyConnection, dialect: Dialect) -> Result<(), sq
 /// new, in the same statement that credits it. The database's CHECK refuses a balance that would
 /// go negative (outside `house` and `sponsor`), which fails the transaction: callers check first.
 #[allow(clippy::too_many_arguments)]
-async fn transfer(
+pub(super) async fn transfer(
     connection: &mut AnyConnection,
     state: &mut Batch,
     id: &str,
@@ -668,10 +703,13 @@ pub(crate) fn withdrawal_from_row(
         status: row.try_get(3)?,
         requested_at_ms: row.try_get(4)?,
         created,
+        rail: row.try_get(5)?,
+        // The ledger's view until the payout transitions are read.
+        state: PayoutState::from_ledger_status(&row.try_get::<String, _>(3)?)
+            .map_or("", PayoutState::as_str)
+            .to_string(),
     })
 }
-
-const WITHDRAWAL_COLUMNS: &str = "id, player_id, amount_fen, status, requested_at_ms";
 
 async fn withdraw(
     connection: &mut AnyConnection,
@@ -703,22 +741,36 @@ async fn withdraw(
     .fetch_optional(&mut *connection)
     .await?;
     if let Some(row) = existing {
-        let record = withdrawal_from_row(&row, false).map_err(store_to_sqlx)?;
+        let mut record = withdrawal_from_row(&row, false).map_err(store_to_sqlx)?;
         if record.amount_fen != write.amount_fen {
             return Ok(Err(LedgerRejection::IdempotencyKeyReused {
                 key: write.idempotency_key.clone(),
                 amount_fen: record.amount_fen,
             }));
         }
+        record.state = payouts::current_state(connection, &record)
+            .await?
+            .as_str()
+            .to_string();
         return Ok(Ok(record));
+    }
+    // The rail's limits before the balance: an amount no rail could pay is refused as such
+    // whatever the player holds. Under the player's balance lock, every withdrawal of this
+    // player today is counted.
+    let withdrawn_today_fen =
+        payouts::withdrawn_since(connection, &write.player_id, write.day_start_ms).await?;
+    if let Err(rejection) = write.limits.admit(write.amount_fen, withdrawn_today_fen) {
+        return Ok(Err(rejection.into()));
     }
     if let Err(rejection) = policy::admit_withdrawal(rules, write.amount_fen, balance_fen) {
         return Ok(Err(rejection));
     }
-    let id = format!("w_{}", random_hex());
+    // The id is the bill number at the provider: WeChat Pay's `out_bill_no` takes at most 32
+    // letters and digits, so `w` and 30 hex digits (120 random bits).
+    let id = format!("w{}", &random_hex()[..30]);
     sqlx::query(
-        "INSERT INTO withdrawals (id, player_id, idempotency_key, amount_fen, status, requested_at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO withdrawals (id, player_id, idempotency_key, amount_fen, status, requested_at_ms, rail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
     .bind(&write.player_id)
@@ -726,7 +778,16 @@ async fn withdraw(
     .bind(write.amount_fen)
     .bind(PENDING)
     .bind(write.now_ms)
+    .bind(write.rail.as_str())
     .execute(&mut *connection)
+    .await?;
+    payouts::append(
+        connection,
+        &id,
+        PayoutState::Requested,
+        &Evidence::bare(Source::Request),
+        write.now_ms,
+    )
     .await?;
     let pending = pending_account(&write.player_id);
     transfer(
@@ -748,63 +809,25 @@ async fn withdraw(
         status: PENDING.into(),
         requested_at_ms: write.now_ms,
         created: true,
+        rail: write.rail.as_str().into(),
+        state: PayoutState::Requested.as_str().into(),
     }))
 }
 
+/// The operator's settlement of a manual withdrawal: the manual rail's transition.
 async fn settle(
     connection: &mut AnyConnection,
     state: &mut Batch,
     write: &SettleWrite,
 ) -> Result<Result<WithdrawalRecord, LedgerRejection>, sqlx::Error> {
-    let row = sqlx::query(&format!(
-        "SELECT {WITHDRAWAL_COLUMNS} FROM withdrawals WHERE id = $1{}",
-        state.dialect.for_update()
-    ))
-    .bind(&write.withdrawal_id)
-    .fetch_optional(&mut *connection)
-    .await?;
-    let Some(row) = row else {
-        return Ok(Err(LedgerRejection::WithdrawalNotFound(
-            write.withdrawal_id.clone(),
-        )));
+    let (to, evidence) = rails::manual::operator_settlement(write.paid);
+    let advance = AdvanceWrite {
+        withdrawal_id: write.withdrawal_id.clone(),
+        to,
+        evidence,
+        now_ms: write.now_ms,
     };
-    let mut record = withdrawal_from_row(&row, false).map_err(store_to_sqlx)?;
-    let target = match policy::settle(&record.id, &record.status, write.paid) {
-        Ok(Settlement::Repeat) => return Ok(Ok(record)),
-        Ok(Settlement::Move { to }) => to,
-        Err(rejection) => return Ok(Err(rejection)),
-    };
-    let pending = pending_account(&record.player_id);
-    let (credit, kind, credit_kind) = if write.paid {
-        (SETTLED.to_string(), "withdrawal_paid", "settled")
-    } else {
-        (
-            player_account(&record.player_id),
-            "withdrawal_failed",
-            "player",
-        )
-    };
-    transfer(
-        connection,
-        state,
-        &transfer_id::settlement(&record.id, write.paid),
-        &pending,
-        (&credit, credit_kind),
-        record.amount_fen,
-        kind,
-        None,
-        write.now_ms,
-    )
-    .await?;
-    sqlx::query("UPDATE withdrawals SET status = $1, settled_at_ms = $2 WHERE id = $3")
-        .bind(target)
-        .bind(write.now_ms)
-        .bind(&record.id)
-        .execute(&mut *connection)
-        .await?;
-    record.status = target.into();
-    record.created = true;
-    Ok(Ok(record))
+    payouts::advance(connection, state, &advance, Actor::Operator).await
 }
 
 async fn fund(

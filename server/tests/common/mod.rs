@@ -155,6 +155,11 @@ pub struct Options {
     pub plausibility: PlausibilityPolicy,
     /// The ticket key ring; `None` is one key, id 1, from [`TICKET_SECRET`].
     pub ticket_keys: Option<LoadedRing>,
+    /// How withdrawals are paid; `None` is the manual rail with its default limits.
+    pub payout_rail: Option<playproof_server::rails::RailConfig>,
+    /// The loopback port to listen on (for stand-ins that must know the notify URL first);
+    /// `None` is any free port.
+    pub listen_port: Option<u16>,
 }
 
 /// Bots play instantly and tests submit at once, so game time runs ahead of the wall clock:
@@ -179,6 +184,8 @@ impl Default for Options {
             wechat_base: None,
             plausibility: lenient_plausibility(),
             ticket_keys: None,
+            payout_rail: None,
+            listen_port: None,
         }
     }
 }
@@ -206,6 +213,9 @@ impl Server {
         config.address_rate = options.address_rate;
         config.dev_identity_header = true;
         config.operator_token = Some(OPERATOR_TOKEN.into());
+        if let Some(rail) = &options.payout_rail {
+            config.payout_rail = rail.clone();
+        }
         let store = Store::open(&database.config, config.rules, metrics.clone())
             .await
             .expect("store opens");
@@ -268,7 +278,10 @@ impl Server {
             .fund_initial_campaigns()
             .await
             .expect("campaigns funded");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener =
+            tokio::net::TcpListener::bind(("127.0.0.1", options.listen_port.unwrap_or(0)))
+                .await
+                .unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let router = http::router(
             service.clone(),

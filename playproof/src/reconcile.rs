@@ -1,0 +1,161 @@
+//! `playproof ledger reconcile --rail R --date D`: the ledger's withdrawals on rail R requested
+//! on local day D against the provider's answers to queries and its statement file; every
+//! difference is listed, and any makes the exit status 1.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use playproof_server::clock::SystemClock;
+use playproof_server::metrics::Metrics;
+use playproof_server::rails::alipay::AlipayProvider;
+use playproof_server::rails::provider::Provider;
+use playproof_server::rails::reconcile::{self, Difference, ProviderLine};
+use playproof_server::rails::wechat::{WechatProvider, CALL_TIMEOUT_S};
+use playproof_server::rails::{Credentials, RailArgs, RailKind};
+use playproof_server::store::{LedgerRules, Store, StoreConfig};
+
+use crate::output::outln;
+
+#[derive(clap::Args)]
+pub struct ReconcileArgs {
+    /// Database: `sqlite:PATH` or `postgres://…`.
+    #[arg(long, default_value = "sqlite:.playproof/ledger.sqlite")]
+    db: String,
+    #[arg(long)]
+    pg_schema: Option<String>,
+    /// The rail: `wechat` (or `alipay`, statement files not yet read).
+    #[arg(long)]
+    rail: String,
+    /// The local day, `YYYY-MM-DD`.
+    #[arg(long)]
+    date: String,
+    /// The day starts at local midnight this many minutes east of UTC.
+    #[arg(long, default_value_t = 480, allow_hyphen_values = true)]
+    utc_offset_minutes: i32,
+    /// The provider's statement of the day (WeChat Pay's merchant-transfer bill, CSV).
+    #[arg(long, value_name = "FILE")]
+    statement: Option<PathBuf>,
+    /// Also query the provider for each withdrawal (needs the rail's credential options, as
+    /// for `serve`).
+    #[arg(long)]
+    query: bool,
+    #[command(flatten)]
+    credentials: RailArgs,
+}
+
+pub fn run(args: ReconcileArgs) -> Result<()> {
+    let rail = RailKind::parse(&args.rail)
+        .filter(|rail| rail.has_provider())
+        .with_context(|| format!("--rail {:?}: expected wechat or alipay", args.rail))?;
+    let (start_ms, end_ms) = reconcile::local_day_span_ms(&args.date, args.utc_offset_minutes)
+        .with_context(|| format!("--date {:?}: expected YYYY-MM-DD", args.date))?;
+    if args.statement.is_none() && !args.query {
+        bail!("nothing to compare with: give --statement FILE, --query, or both");
+    }
+    let statement = match &args.statement {
+        None => None,
+        Some(path) if rail == RailKind::Wechat => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Some(
+                reconcile::read_wechat_statement(&text)
+                    .with_context(|| format!("{}", path.display()))?,
+            )
+        }
+        Some(path) => bail!(
+            "{}: reading Alipay statements is not supported yet; use --query",
+            path.display()
+        ),
+    };
+    if let Some(path) = args.db.strip_prefix("sqlite:") {
+        if !std::path::Path::new(path).exists() {
+            bail!("no ledger at {path}");
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let config = StoreConfig {
+            url: args.db.clone(),
+            postgres_schema: args.pg_schema.clone(),
+        };
+        // Reconciling writes nothing; the rules only matter for writes.
+        let rules = LedgerRules {
+            daily_cap_fen: 0,
+            withdrawal_min_fen: 1,
+        };
+        let store = Store::open(&config, rules, Arc::new(Metrics::default()))
+            .await
+            .with_context(|| format!("opening {}", args.db))?;
+        let ledger = store
+            .withdrawals_requested_between(rail, start_ms, end_ms)
+            .await
+            .context("reading the day's withdrawals")?;
+        outln!(
+            "reconcile {rail} {}: {} withdrawals in the ledger",
+            args.date,
+            ledger.len()
+        )?;
+        let mut differences = 0;
+        if let Some(lines) = &statement {
+            differences += report("statement", &ledger, lines)?;
+        }
+        if args.query {
+            let lines = query(&args, rail, &ledger).await?;
+            differences += report("queries", &ledger, &lines)?;
+        }
+        if differences > 0 {
+            bail!("reconcile: {differences} differences");
+        }
+        outln!("reconcile: the ledger and the provider agree")?;
+        Ok(())
+    })
+}
+
+fn report(
+    source: &str,
+    ledger: &[playproof_server::store::WithdrawalRecord],
+    lines: &[ProviderLine],
+) -> Result<usize> {
+    let differences: Vec<Difference> = reconcile::compare(ledger, lines);
+    outln!(
+        "{source}: {} bills, {} differences",
+        lines.len(),
+        differences.len()
+    )?;
+    for difference in &differences {
+        outln!("  {source}: {difference}")?;
+    }
+    Ok(differences.len())
+}
+
+async fn query(
+    args: &ReconcileArgs,
+    rail: RailKind,
+    ledger: &[playproof_server::store::WithdrawalRecord],
+) -> Result<Vec<ProviderLine>> {
+    let mut credentials = args.credentials.clone();
+    credentials.payout_rail = rail.as_str().to_string();
+    let apiv3_key = std::env::var(playproof_server::rails::config::WECHAT_PAY_APIV3_KEY_ENV).ok();
+    let config = credentials
+        .load(10, None, apiv3_key.as_deref())
+        .context("the rail's credentials")?;
+    let timeout = Duration::from_secs(CALL_TIMEOUT_S);
+    let provider: Box<dyn Provider> = match config.credentials {
+        Credentials::Wechat(credentials) => Box::new(
+            WechatProvider::new(credentials, Arc::new(SystemClock), timeout)
+                .context("the HTTP client")?,
+        ),
+        Credentials::Alipay(credentials) => {
+            Box::new(AlipayProvider::new(credentials, timeout).context("the HTTP client")?)
+        }
+        Credentials::Manual => bail!("the manual rail has no provider to query"),
+    };
+    reconcile::query_all(provider.as_ref(), ledger)
+        .await
+        .with_context(|| format!("querying the {rail} provider"))
+}

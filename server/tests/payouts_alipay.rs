@@ -1,0 +1,242 @@
+//! The Alipay rail end to end against the loopback gateway stand-in (`playproof-paysim`), which
+//! checks the service's RSA2 request signatures and signs its responses and notifications: a
+//! transfer numbered by the withdrawal id settles on its verified answer or notification;
+//! unknown outcomes are queried, never re-numbered; forged or mismatched notifications change
+//! nothing.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use common::*;
+use playproof_paysim::alipay::{AlipayConfig, AlipayFaults, AlipaySim};
+use playproof_server::clock::SystemClock;
+use playproof_server::rails::alipay::AlipayProvider;
+use playproof_server::rails::outbox::{Outbox, OutboxConfig};
+use playproof_server::rails::{Credentials, RailArgs, RailKind};
+use playproof_server::ratelimit::RateLimit;
+use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::RsaPrivateKey;
+use serde_json::{json, Value};
+
+const DEV_PLAYER_HEADER: &str = "x-playproof-dev-player";
+const APP_ID: &str = "2021000000000000";
+const CALL_TIMEOUT: Duration = Duration::from_millis(1_500);
+
+fn write_file(path: &Path, text: &str, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[derive(Parser)]
+struct Serve {
+    #[command(flatten)]
+    rail: RailArgs,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn withdraw(server: &Server, amount_fen: i64, key: &str) -> String {
+    let response = server
+        .client
+        .post(format!("{}/v1/withdrawals", server.base))
+        .header(DEV_PLAYER_HEADER, "mona")
+        .header("idempotency-key", key)
+        .json(&json!({ "amount_fen": amount_fen }))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(response).await;
+    assert_eq!(status, 201, "{body}");
+    body["withdrawal_id"].as_str().unwrap().to_string()
+}
+
+async fn state(server: &Server, id: &str) -> Value {
+    let response = server
+        .client
+        .get(format!("{}/v1/withdrawals/{id}", server.base))
+        .header(DEV_PLAYER_HEADER, "mona")
+        .send()
+        .await
+        .unwrap();
+    answer(response).await.1
+}
+
+async fn until_state(server: &Server, id: &str, expected: &str) {
+    for _ in 0..100 {
+        if state(server, id).await["state"] == expected {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{id} never reached {expected}: {}", state(server, id).await);
+}
+
+async fn notify(server: &Server, body: Vec<u8>) -> String {
+    server
+        .client
+        .post(format!("{}/v1/payouts/alipay/notify", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+on_both_stores!(an_alipay_transfer_settles_on_its_verified_answer_or_notification_once);
+async fn an_alipay_transfer_settles_on_its_verified_answer_or_notification_once(backend: Backend) {
+    let database = Database::new(&backend);
+    let keys = TempDir::new("alipay-rail");
+    let app = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+    let app_key = keys.0.join("app_private_key.pem");
+    write_file(&app_key, &app.to_pkcs8_pem(LineEnding::LF).unwrap(), 0o600);
+    let sim = AlipaySim::start(
+        AlipayConfig {
+            app_id: APP_ID.into(),
+            app_key: app.to_public_key(),
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let alipay_key = keys.0.join("alipay_public_key.pem");
+    let pem = sim
+        .alipay_public_key()
+        .to_public_key_pem(LineEnding::LF)
+        .unwrap();
+    write_file(&alipay_key, &pem, 0o644);
+    let port = free_port();
+    let rail = Serve::try_parse_from([
+        "serve".to_string(),
+        "--payout-rail=alipay".into(),
+        format!("--alipay-app-id={APP_ID}"),
+        format!("--alipay-key={}", app_key.display()),
+        format!("--alipay-public-key={}", alipay_key.display()),
+        format!("--alipay-gateway={}", sim.gateway),
+        format!("--payout-notify-base=http://127.0.0.1:{port}"),
+    ])
+    .unwrap()
+    .rail
+    .load(10, None, None)
+    .unwrap();
+    let Credentials::Alipay(credentials) = rail.credentials.clone() else {
+        unreachable!("the alipay rail loads Alipay credentials")
+    };
+    let options = Options {
+        withdrawal_min_fen: 10,
+        payout_rail: Some(rail),
+        listen_port: Some(port),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let store = server.service.store().clone();
+    let mut outbox = Outbox::new(
+        store.clone(),
+        RailKind::Alipay,
+        Arc::new(AlipayProvider::new(credentials, CALL_TIMEOUT).unwrap()),
+        Arc::new(SystemClock),
+        OutboxConfig {
+            calls: RateLimit {
+                per_s: 1_000.0,
+                burst: 1_000,
+            },
+            poll_interval_ms: 50,
+            requery_after_ms: 0,
+        },
+    );
+    for bot_seed in 0..6 {
+        let session = session(&server.client, &server.base, "mona", bot_seed).await;
+        assert_eq!(submit(&server.client, &server.base, &session).await.0, 200);
+    }
+    let earned = 6 * PAYOUT_FEN;
+
+    // A direct transfer succeeds in its answer.
+    let direct = withdraw(&server, 30, "direct").await;
+    outbox.pass().await.unwrap();
+    assert_eq!(state(&server, &direct).await["state"], "succeeded");
+    let order = sim.order(&direct).unwrap();
+    assert_eq!((order.amount_fen, order.payee.as_str()), (30, "dev-mona"));
+
+    // Outcomes that come later arrive as signed notifications, duplicated here.
+    sim.set_faults(AlipayFaults {
+        defer_outcome: true,
+        duplicate: 1,
+        ..AlipayFaults::default()
+    });
+    let later = withdraw(&server, 20, "later").await;
+    let failing = withdraw(&server, 15, "failing").await;
+    outbox.pass().await.unwrap();
+    assert_eq!(state(&server, &later).await["state"], "submitted");
+
+    // Forged and mismatched notifications change nothing.
+    let mut success = sim.order_view(&later).unwrap();
+    success["status"] = json!("SUCCESS");
+    let forger = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+    assert_eq!(
+        notify(&server, sim.signed_notification(&success, Some(&forger))).await,
+        "fail"
+    );
+    let mut wrong_amount = success.clone();
+    wrong_amount["trans_amount"] = json!("20.00");
+    assert_eq!(
+        notify(&server, sim.signed_notification(&wrong_amount, None)).await,
+        "fail"
+    );
+    let mut tampered = sim.signed_notification(&success, None);
+    let at = tampered.len() / 2;
+    tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
+    assert_eq!(notify(&server, tampered).await, "fail");
+    assert_eq!(state(&server, &later).await["state"], "submitted");
+
+    assert!(sim.complete(&later).await);
+    until_state(&server, &later, "succeeded").await;
+    assert!(sim.fail(&failing).await);
+    until_state(&server, &failing, "failed").await;
+    assert!(sim.resend(&failing).await);
+
+    // A transfer whose answer never came is queried, not sent again under a new number.
+    sim.set_faults(AlipayFaults {
+        hang_after_create_ms: 3_000,
+        ..AlipayFaults::default()
+    });
+    let unknown = withdraw(&server, 10, "unknown").await;
+    let summary = outbox.pass().await.unwrap();
+    assert_eq!(summary.unknown, 1);
+    sim.set_faults(AlipayFaults::default());
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    outbox.pass().await.unwrap();
+    assert_eq!(state(&server, &unknown).await["state"], "succeeded");
+
+    // A definite refusal fails the withdrawal and returns the money.
+    sim.set_faults(AlipayFaults {
+        refuse_creates: Some("PAYEE_NOT_EXIST".into()),
+        ..AlipayFaults::default()
+    });
+    let refused = withdraw(&server, 10, "refused").await;
+    outbox.pass().await.unwrap();
+    assert_eq!(state(&server, &refused).await["state"], "failed");
+
+    assert_eq!(sim.orders_created(), 4);
+    assert_eq!(
+        store.account_balance("settled").await.unwrap(),
+        30 + 20 + 10
+    );
+    let balance_end = balance(&server.client, &server.base, "mona").await;
+    assert_eq!(balance_end["balance_fen"], earned - 60);
+    assert_eq!(balance_end["pending_withdrawal_fen"], 0);
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
