@@ -71,9 +71,10 @@ pub fn replay(level: &Level, seed: u64, inputs: &[Input]) -> Result<ReplayOutcom
 
 /// [`replay`], calling `observe(tick, events)` after each simulated tick that produced events.
 ///
-/// Ticks on which nothing can move (a stable match-3 board waiting for its next swap) are
-/// crossed in O(1) by [`Game::skip_idle`], up to the next input or checkpoint: the outcome,
-/// every checkpoint hash and every observed event are those of stepping tick by tick.
+/// Quiet ticks (a stable match-3 board waiting for its next swap, the countdowns of a swap and
+/// a clear, pieces falling before the last one lands) are crossed at once by
+/// [`Game::skip_quiet`], up to the next input or checkpoint: the outcome, every checkpoint hash
+/// and every observed event are those of stepping tick by tick.
 ///
 /// The game runs until it finishes, or until the log is exhausted and the mode is quiescent.
 /// Every input must be legal at its tick; the first one that is not ends the replay with an
@@ -129,15 +130,16 @@ pub fn replay_observed(
         if now >= SESSION_TICKS_MAX {
             return Err(ReplayError::TooLong);
         }
-        if game.is_idle() {
-            // Nothing moves before the next input: cross the still ticks at once, stopping at
-            // the next checkpoint (idle ticks have no events to observe).
+        let quiet = game.quiet_ticks();
+        if quiet > 0 {
+            // Nothing happens but counters and closed-form falls: cross the quiet ticks at
+            // once, stopping at the next input or checkpoint (quiet ticks have no events).
             let next_input_tick = inputs
                 .get(next_input)
                 .map_or(SESSION_TICKS_MAX, |input| input.tick);
             let next_checkpoint = (now / CHECKPOINT_INTERVAL_TICKS + 1) * CHECKPOINT_INTERVAL_TICKS;
             let until = next_input_tick.min(next_checkpoint).min(SESSION_TICKS_MAX);
-            game.skip_idle(until - now);
+            game.skip_quiet((until - now).min(quiet));
         } else {
             let events = game.step();
             if !events.is_empty() {

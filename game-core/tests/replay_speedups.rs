@@ -1,9 +1,13 @@
-//! The replay's speed-ups are exact. It crosses still match-3 ticks in O(1)
-//! (`Game::skip_idle`), and a match-3 game keeps a still board's hash words between hashes.
+//! The replay's speed-ups are exact. It crosses quiet match-3 ticks at once
+//! (`Game::skip_quiet`: a still board, a swap's and a clear's countdown, falling pieces in
+//! closed form), and a match-3 game keeps a still board's hash words between hashes.
 //! Properties: for random legal sessions with random think times, the replay computes exactly
 //! what stepping every tick computes (outcome, every checkpoint hash, the final hash, every
-//! observed event), and the cached hash equals the hash computed afresh at every tick.
+//! observed event); skipping any number of quiet ticks leaves the state stepping leaves; a
+//! falling piece's closed form is its tick-by-tick motion; and the cached hash equals the hash
+//! computed afresh at every tick.
 
+use game_core::match3::{Fall, Motion, CELL_UNITS};
 use game_core::{
     replay_observed, Action, Checkpoint, Event, Game, Input, Level, Phase, ReplayOutcome,
     CHECKPOINT_INTERVAL_TICKS, SESSION_TICKS_MAX,
@@ -95,7 +99,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(40))]
 
     #[test]
-    fn skipping_idle_ticks_replays_exactly_like_stepping_every_tick(
+    fn skipping_quiet_ticks_replays_exactly_like_stepping_every_tick(
         level_number in 0usize..LEVELS.len(),
         seed in any::<u64>(),
         // Think times from none (input on the first stable tick) to past a checkpoint interval
@@ -179,4 +183,103 @@ fn a_skip_that_ends_on_a_checkpoint_and_an_input_hashes_like_stepping() {
     let (stepped, _) = replay_tick_by_tick(&level, 7, &inputs);
     assert_eq!(skipped, stepped);
     assert_eq!(skipped.checkpoints[1].tick, 2 * CHECKPOINT_INTERVAL_TICKS);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// From any tick of a random session, skipping any number of the quiet ticks ahead leaves
+    /// the hash (computed afresh), tick, score and events that as many steps leave.
+    #[test]
+    fn skipping_quiet_ticks_leaves_the_state_stepping_leaves(
+        level_number in 0usize..LEVELS.len(),
+        seed in any::<u64>(),
+        choices in proptest::collection::vec((any::<u32>(), 0u32..30), 1..8),
+        stop_after in 0u32..400,
+        skip_share in 1u32..=100,
+    ) {
+        let level = Level::from_json(LEVELS[level_number].as_bytes()).unwrap();
+        let inputs = record(&level, seed, &choices);
+        let mut game = Game::new(&level, seed);
+        let mut next = 0;
+        let stop = inputs.first().map_or(0, |input| input.tick) + stop_after;
+        while game.tick() < stop && game.phase() == Phase::Playing {
+            while next < inputs.len() && inputs[next].tick == game.tick() {
+                game.apply(inputs[next].action).unwrap();
+                next += 1;
+            }
+            game.step();
+        }
+        // Bounded so the stepped twin stays quick on a still board.
+        let quiet = game.quiet_ticks().min(500);
+        let ticks = (quiet * skip_share).div_ceil(100);
+        let mut stepped = Game::new(&level, seed);
+        let mut next = 0;
+        while stepped.tick() < game.tick() {
+            while next < inputs.len() && inputs[next].tick == stepped.tick() {
+                stepped.apply(inputs[next].action).unwrap();
+                next += 1;
+            }
+            stepped.step();
+        }
+        for _ in 0..ticks {
+            prop_assert!(stepped.step().is_empty(), "a quiet tick has no events");
+        }
+        game.skip_quiet(ticks);
+        prop_assert_eq!(game.tick(), stepped.tick());
+        prop_assert_eq!(game.score(), stepped.score());
+        prop_assert!(game.events().is_empty());
+        prop_assert_eq!(game.state_hash_fresh(), stepped.state_hash_fresh());
+        prop_assert_eq!(game.state_hash(), stepped.state_hash());
+        // What a renderer reads: every piece's motion.
+        let (skipped_board, stepped_board) = (game.match3().unwrap(), stepped.match3().unwrap());
+        for row in 0..skipped_board.rows() {
+            for col in 0..skipped_board.cols() {
+                let cell = game_core::Cell { row, col };
+                prop_assert_eq!(
+                    skipped_board.fall(game.kernel(), cell),
+                    stepped_board.fall(stepped.kernel(), cell)
+                );
+            }
+        }
+    }
+
+    /// `Fall::advanced` and `Fall::ticks_to_land` are what `Fall::step` does tick by tick,
+    /// up to the landing and past it, for every motion a level may set and every height a
+    /// piece can fall from.
+    #[test]
+    fn a_falling_piece_in_closed_form_moves_as_stepped(
+        gravity_units in 1u16..=CELL_UNITS as u16,
+        speed_share in 0u32..=100,
+        offset_units in 1i32..=20 * CELL_UNITS,
+        velocity_share in 0u32..=100,
+    ) {
+        let speed_max = u32::from(gravity_units)
+            + (CELL_UNITS as u32 - u32::from(gravity_units)) * speed_share / 100;
+        let motion = Motion {
+            gravity_units,
+            fall_speed_max_units: speed_max as u16,
+            ..Motion::default()
+        };
+        let start = Fall {
+            offset_units,
+            velocity_units: (speed_max * velocity_share / 100) as i32,
+        };
+        let mut fall = start;
+        let mut ticks = 0;
+        while fall.offset_units > 0 {
+            fall = fall.step(&motion);
+            ticks += 1;
+            prop_assert_eq!(start.advanced(ticks, &motion), fall, "after {} ticks", ticks);
+        }
+        prop_assert_eq!(start.ticks_to_land(&motion), ticks);
+        prop_assert_eq!(fall, Fall::default());
+        prop_assert_eq!(start.advanced(ticks + 1, &motion), Fall::default());
+        prop_assert_eq!(start.advanced(0, &motion), start);
+    }
+}
+
+#[test]
+fn a_resting_piece_needs_no_ticks_to_land() {
+    assert_eq!(Fall::default().ticks_to_land(&Motion::default()), 0);
 }

@@ -270,7 +270,8 @@ impl Match3 {
     /// The motion of the piece at `cell`: zero at rest.
     pub fn fall(&self, kernel: &Kernel, cell: Cell) -> Option<Fall> {
         let entity = self.entities[self.board.index(cell)?]?;
-        kernel.world.get::<&Fall>(entity).ok().map(|fall| *fall)
+        let fall = *kernel.world.get::<&Fall>(entity).ok()?;
+        Some(self.falls.current(fall, &self.rules.motion))
     }
 
     pub fn stage(&self) -> Stage {
@@ -424,6 +425,7 @@ impl Match3 {
         let entities = &mut self.entities;
         let world = &mut kernel.world;
         let falls = &mut self.falls;
+        let motion = &self.rules.motion;
         gravity::fall(&mut self.board, |from, to| {
             entities[to] = entities[from].take();
             if let Some(entity) = entities[to] {
@@ -431,7 +433,7 @@ impl Match3 {
                     slot.0 = Board::cell(to);
                     let rows = ((to - from) / board::STRIDE) as i32;
                     fall.offset_units += rows * CELL_UNITS;
-                    falls.start(entity);
+                    falls.start(entity, *fall, motion);
                 }
             }
         });
@@ -448,7 +450,7 @@ impl Match3 {
                 };
                 let entity = world.spawn((Slot(Board::cell(index)), fall));
                 entities[index] = Some(entity);
-                falls.start(entity);
+                falls.start(entity, fall, motion);
                 events.push(crate::Event::Match3(Event::Spawned {
                     cell: Board::cell(index),
                     piece,
@@ -559,6 +561,11 @@ impl Match3 {
             ) else {
                 continue;
             };
+            // Pieces that landed during a replay's skip have stopped, as stepping would show.
+            let fall = self.falls.current(*fall, &self.rules.motion);
+            if fall.offset_units == 0 {
+                continue;
+            }
             let index = self.board.index(slot.0).expect("a slot inside the grid");
             moving[count] = (index as u8, fall.offset_units, fall.velocity_units);
             count += 1;
@@ -638,9 +645,38 @@ impl GameMode for Match3 {
         self.stage == Stage::Stable
     }
 
-    /// A stable board: `step` returns at once, so only the tick count moves until a swap.
-    fn is_idle(&self) -> bool {
-        self.stage == Stage::Stable
+    /// A stable board: `step` returns at once, so only the tick count moves until a swap. A
+    /// swap's countdown and a clear's pause are counters; falling pieces follow a closed form
+    /// ([`Fall::advanced`]) until the last one lands, and that tick resolves the next wave.
+    fn quiet_ticks(&self) -> u32 {
+        match self.stage {
+            Stage::Stable => u32::MAX,
+            // The tick that ends the countdown resolves the first wave.
+            Stage::Swapping { ticks_left, .. } => u32::from(ticks_left.saturating_sub(1)),
+            Stage::Clearing { ticks_left } => u32::from(ticks_left),
+            Stage::Falling => self.falls.ticks_before_landing(),
+            Stage::Resolving | Stage::EndOfMove => 0,
+        }
+    }
+
+    /// The board does not change, so its cached hash words stay valid.
+    fn skip_quiet(&mut self, ticks: u32) {
+        if ticks == 0 {
+            return;
+        }
+        match &mut self.stage {
+            Stage::Stable => {}
+            Stage::Swapping { ticks_left, .. } => {
+                assert!(u32::from(*ticks_left) > ticks, "skip_quiet past the swap");
+                *ticks_left -= ticks as u16;
+            }
+            Stage::Clearing { ticks_left } => {
+                assert!(u32::from(*ticks_left) >= ticks, "skip_quiet past the clear");
+                *ticks_left -= ticks as u16;
+            }
+            Stage::Falling => self.falls.advance_by(ticks),
+            Stage::Resolving | Stage::EndOfMove => panic!("skip_quiet on a resolving board"),
+        }
     }
 
     fn phase(&self) -> Phase {

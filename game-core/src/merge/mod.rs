@@ -504,10 +504,14 @@ impl GameMode for MergeDrop {
         self.ended.is_some()
     }
 
-    /// Never: the session clock (and the drop cooldown, the danger timer) move every tick even
+    /// None: the session clock (and the drop cooldown, the danger timer) move every tick even
     /// when every piece sleeps.
-    fn is_idle(&self) -> bool {
-        false
+    fn quiet_ticks(&self) -> u32 {
+        0
+    }
+
+    fn skip_quiet(&mut self, ticks: u32) {
+        assert_eq!(ticks, 0, "merge-drop has no quiet ticks");
     }
 
     fn phase(&self) -> Phase {
