@@ -244,6 +244,33 @@ proptest! {
         }
     }
 
+    /// Cleared pieces' entities are given to new pieces instead of being despawned and
+    /// spawned: at every tick of a random session each piece still has an entity of its own,
+    /// slotted at its cell (the hashes that depend on it are the replay properties above).
+    #[test]
+    fn reused_entities_stay_one_per_piece(
+        level_number in 0usize..LEVELS.len(),
+        seed in any::<u64>(),
+        choices in proptest::collection::vec((any::<u32>(), 0u32..30), 1..12),
+    ) {
+        let level = Level::from_json(LEVELS[level_number].as_bytes()).unwrap();
+        let inputs = record(&level, seed, &choices);
+        let mut game = Game::new(&level, seed);
+        let mut next = 0;
+        let end = inputs.last().map_or(0, |input| input.tick) + 200;
+        while game.tick() < end {
+            while next < inputs.len() && inputs[next].tick == game.tick() {
+                game.apply(inputs[next].action).unwrap();
+                next += 1;
+            }
+            game.step();
+            prop_assert!(
+                game.match3().unwrap().piece_entities_hold(game.kernel()),
+                "tick {}", game.tick()
+            );
+        }
+    }
+
     /// `Fall::advanced` and `Fall::ticks_to_land` are what `Fall::step` does tick by tick,
     /// up to the landing and past it, for every motion a level may set and every height a
     /// piece can fall from.
@@ -282,4 +309,26 @@ proptest! {
 #[test]
 fn a_resting_piece_needs_no_ticks_to_land() {
     assert_eq!(Fall::default().ticks_to_land(&Motion::default()), 0);
+}
+
+/// The board's index walk is the straightforward row-by-row loop over the grid, for every
+/// grid size a level may have.
+#[test]
+fn board_indices_walk_the_grid_row_by_row() {
+    use game_core::match3::board::{
+        GRID_COLS_MAX, GRID_COLS_MIN, GRID_ROWS_MAX, GRID_ROWS_MIN, STRIDE,
+    };
+    use game_core::match3::Board;
+    for rows in GRID_ROWS_MIN..=GRID_ROWS_MAX {
+        for cols in GRID_COLS_MIN..=GRID_COLS_MAX {
+            let mut expected = Vec::new();
+            for row in 0..usize::from(rows) {
+                for col in 0..usize::from(cols) {
+                    expected.push(row * STRIDE + col);
+                }
+            }
+            let walked: Vec<usize> = Board::new(rows, cols).indices().collect();
+            assert_eq!(walked, expected, "{rows}x{cols}");
+        }
+    }
 }

@@ -206,13 +206,17 @@ pub struct Board {
 /// Tile-index distance between vertically adjacent cells.
 pub const STRIDE: usize = GRID_COLS_MAX as usize;
 
-/// The tile indices of a grid in row-major order (see [`Board::indices`]).
+/// The tile indices of a grid in row-major order (see [`Board::indices`]). One comparison per
+/// index: the walk jumps the stride's gap only at a row's end.
 #[derive(Clone, Debug)]
 pub struct Indices {
     index: usize,
-    col: usize,
-    cols: usize,
+    /// One past the last index of the current row.
+    row_end: usize,
+    /// One past the last index of the last row.
     end: usize,
+    /// Indices past the grid's width in each row of the stride.
+    gap: usize,
 }
 
 impl Iterator for Indices {
@@ -220,17 +224,15 @@ impl Iterator for Indices {
 
     #[inline]
     fn next(&mut self) -> Option<usize> {
-        if self.index >= self.end {
-            return None;
+        if self.index == self.row_end {
+            if self.row_end == self.end {
+                return None;
+            }
+            self.index += self.gap;
+            self.row_end += STRIDE;
         }
         let index = self.index;
-        self.col += 1;
-        if self.col == self.cols {
-            self.col = 0;
-            self.index += STRIDE - self.cols + 1;
-        } else {
-            self.index += 1;
-        }
+        self.index += 1;
         Some(index)
     }
 }
@@ -314,9 +316,9 @@ impl Board {
         let cols = usize::from(self.cols);
         Indices {
             index: 0,
-            col: 0,
-            cols,
+            row_end: cols,
             end: (usize::from(self.rows) - 1) * STRIDE + cols,
+            gap: STRIDE - cols,
         }
     }
 

@@ -184,7 +184,49 @@ pub struct Match3 {
     /// cache, not state. Every checkpoint on a still board would otherwise re-read all 81
     /// tiles. Cleared by every `&mut self` entry point that can touch the board (`apply`,
     /// `step_moving`); [`Match3::hash_into_fresh`] is the uncached path tests compare with.
-    board_words: core::cell::Cell<Option<board::BoardWords>>,
+    board_words: core::cell::OnceCell<board::BoardWords>,
+    /// Entities of cleared pieces, kept for the next pieces that enter: a spawn and a despawn
+    /// cost several times a component write. Reached only from here (nothing queries the world
+    /// for match-3 pieces), so they are not state; at most one per cell.
+    spare: Spare,
+}
+
+/// Entities of cleared pieces waiting to be given to new ones (see `Match3::spare`).
+struct Spare {
+    entities: [Option<Entity>; CELLS_MAX],
+    len: usize,
+}
+
+impl Spare {
+    fn new() -> Spare {
+        Spare {
+            entities: [None; CELLS_MAX],
+            len: 0,
+        }
+    }
+
+    /// Keeps the entity of a piece that left the board.
+    fn keep(&mut self, entity: Entity) {
+        self.entities[self.len] = Some(entity);
+        self.len += 1;
+    }
+
+    /// An entity for a piece entering tile `index` with motion `fall`: a kept one when there
+    /// is one, else a new one.
+    fn give(&mut self, world: &mut hecs::World, index: usize, fall: Fall) -> Entity {
+        while self.len > 0 {
+            self.len -= 1;
+            let Some(entity) = self.entities[self.len].take() else {
+                continue;
+            };
+            if let Ok((slot, motion)) = world.query_one_mut::<(&mut Slot, &mut Fall)>(entity) {
+                *slot = Slot(Board::cell(index));
+                *motion = fall;
+                return entity;
+            }
+        }
+        world.spawn((Slot(Board::cell(index)), fall))
+    }
 }
 
 impl Match3 {
@@ -224,7 +266,8 @@ impl Match3 {
             chocolate_destroyed: false,
             outcome,
             falls: motion::Falls::default(),
-            board_words: core::cell::Cell::new(None),
+            board_words: core::cell::OnceCell::new(),
+            spare: Spare::new(),
         }
     }
 
@@ -304,6 +347,24 @@ impl Match3 {
         self.goals().all(|progress| progress.met())
     }
 
+    /// True when every piece has an entity of its own whose [`Slot`] is the piece's cell, and
+    /// no empty cell has one: what reusing the entities of cleared pieces must keep. For tests.
+    pub fn piece_entities_hold(&self, kernel: &Kernel) -> bool {
+        let mut seen = Vec::new();
+        self.board.indices().all(
+            |index| match (self.board.piece(index), self.entities[index]) {
+                (None, None) => true,
+                (Some(_), Some(entity)) => {
+                    let own = !seen.contains(&entity);
+                    seen.push(entity);
+                    let slot = kernel.world.get::<&Slot>(entity).map(|slot| slot.0);
+                    own && slot.ok() == Some(Board::cell(index))
+                }
+                _ => false,
+            },
+        )
+    }
+
     /// Moves the entity bookkeeping after a swap.
     fn swap_entities(&mut self, kernel: &mut Kernel, from: usize, to: usize) {
         self.entities.swap(from, to);
@@ -316,21 +377,17 @@ impl Match3 {
         }
     }
 
-    /// Despawns the entities of cleared pieces and spawns those of new specials.
+    /// Keeps the entities of cleared pieces aside and gives entities to new specials.
     fn sync_entities(&mut self, kernel: &mut Kernel) {
         for index in self.board.indices() {
             match (self.board.piece(index), self.entities[index]) {
                 (None, Some(entity)) => {
-                    // The entity was spawned by this mode and is despawned only here.
-                    let _ = kernel.world.despawn(entity);
+                    self.spare.keep(entity);
                     self.entities[index] = None;
                 }
                 (Some(_), None) => {
-                    self.entities[index] = Some(
-                        kernel
-                            .world
-                            .spawn((Slot(Board::cell(index)), Fall::default())),
-                    );
+                    let entity = (self.spare).give(&mut kernel.world, index, Fall::default());
+                    self.entities[index] = Some(entity);
                 }
                 _ => {}
             }
@@ -438,6 +495,7 @@ impl Match3 {
             }
         });
         let colors = self.rules.colors;
+        let spare = &mut self.spare;
         let rng = &mut kernel.rng;
         let events = &mut kernel.events;
         gravity::refill(
@@ -448,7 +506,7 @@ impl Match3 {
                     offset_units: i32::from(rows) * CELL_UNITS,
                     velocity_units: 0,
                 };
-                let entity = world.spawn((Slot(Board::cell(index)), fall));
+                let entity = spare.give(world, index, fall);
                 entities[index] = Some(entity);
                 falls.start(entity, fall, motion);
                 events.push(crate::Event::Match3(Event::Spawned {
@@ -508,7 +566,7 @@ impl Match3 {
     /// Kept out of line so the idle tick stays a compare and a return.
     #[inline(never)]
     fn step_moving(&mut self, kernel: &mut Kernel) {
-        self.board_words.set(None);
+        self.board_words.take();
         self.slide_swap(); // swapped pieces trade places
         self.advance_falls(kernel); // falling pieces move; all landed -> resolve
         self.resolve(kernel); // detect -> create specials -> clear and trigger
@@ -552,6 +610,15 @@ impl Match3 {
         });
         // At rest every piece is still. While pieces fall, each moving piece's motion in cell
         // order; every other piece is at rest in its slot.
+        if self.falls.is_empty() {
+            hasher.write_u32(0);
+        } else {
+            self.hash_moving_into(kernel, hasher);
+        }
+    }
+
+    /// The count of moving pieces, then each one's cell and motion in cell order.
+    fn hash_moving_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
         let mut moving = [(0u8, 0i32, 0i32); CELLS_MAX];
         let mut count = 0;
         for &entity in self.falls.moving() {
@@ -585,7 +652,7 @@ impl GameMode for Match3 {
         let Action::Swap { cell, direction } = action else {
             return Err(Refusal::WrongMode);
         };
-        self.board_words.set(None);
+        self.board_words.take();
         if self.outcome.is_some() {
             return Err(Refusal::GameOver);
         }
@@ -628,11 +695,7 @@ impl GameMode for Match3 {
     }
 
     fn hash_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
-        let words = self.board_words.get().unwrap_or_else(|| {
-            let words = self.board.hash_words();
-            self.board_words.set(Some(words));
-            words
-        });
+        let words = self.board_words.get_or_init(|| self.board.hash_words());
         words.hash_into(hasher);
         self.hash_rest_into(kernel, hasher);
     }
