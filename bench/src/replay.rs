@@ -25,7 +25,7 @@ pub fn run() -> Result<()> {
     println!("native replay of 3-minute sessions, one core (greedy / heuristic bot, moves spread over three minutes)");
     println!("peer: one Ed25519 verify_strict of a proof-sized message, measured in turns with the replays (fastest of {ROUNDS} rounds each)\n");
     println!(
-        "{:<11} {:>8} {:>10} {:>12} {:>11} {:>11} {:>10} {:>13} {:>12} {:>16}",
+        "{:<11} {:>8} {:>10} {:>12} {:>11} {:>11} {:>10} {:>13} {:>9} {:>10} {:>16}",
         "mode",
         "sessions",
         "ticks/sess",
@@ -34,7 +34,8 @@ pub fn run() -> Result<()> {
         "Ed25519 us",
         "x Ed25519",
         "x real time",
-        "alloc/replay",
+        "peak KiB",
+        "alloc KiB",
         "budget (goal)"
     );
     for (mode, budget) in [
@@ -56,14 +57,16 @@ pub fn run() -> Result<()> {
             .map(|(_, _, _, ticks)| u64::from(*ticks))
             .sum::<u64>()
             / sessions.len() as u64;
-        let ((), allocated_max, _) = measure(|| {
-            for (level, seed, inputs, _) in &sessions {
-                std::hint::black_box(
-                    replay(level, *seed, inputs).expect("recorded sessions replay"),
-                );
-            }
-        });
-        let allocated_per_replay = allocated_max / sessions.len();
+        // Memory of one replay: bytes allocated in all (mean) and most bytes live at once
+        // (largest over the sessions).
+        let (mut allocated_total, mut peak_max) = (0, 0);
+        for (level, seed, inputs, _) in &sessions {
+            let (outcome, allocated, peak) = measure(|| replay(level, *seed, inputs));
+            std::hint::black_box(outcome.context("a recorded session replays")?);
+            allocated_total += allocated;
+            peak_max = peak_max.max(peak);
+        }
+        let allocated_per_replay = allocated_total / sessions.len();
         // Replays and the peer take turns, and each keeps its fastest round: on a busy machine
         // both then see the same quiet moments, so their ratio holds still.
         let mut replay_best = f64::MAX;
@@ -85,12 +88,14 @@ pub fn run() -> Result<()> {
         let per_second = 1e6 / replay_best;
         let real_time = (ticks_mean as f64 / f64::from(TICK_HZ)) / (replay_best / 1e6);
         println!(
-            "{mode:<11} {:>8} {ticks_mean:>10} {per_second:>12.0} {replay_best:>11.1} {peer_best:>11.1} {:>10.2} {real_time:>13.0} {:>11.1}K {budget:>16}",
+            "{mode:<11} {:>8} {ticks_mean:>10} {per_second:>12.0} {replay_best:>11.1} {peer_best:>11.1} {:>10.2} {real_time:>13.0} {:>9.1} {:>10.1} {budget:>16}",
             sessions.len(),
             replay_best / peer_best,
+            peak_max as f64 / 1024.0,
             allocated_per_replay as f64 / 1024.0
         );
     }
+    println!("\npeak KiB = most bytes live at once in one replay (largest session); alloc KiB = bytes allocated in all by one replay (mean); budget (DESIGN.md §10): <= 1024 KiB allocated per replay");
     Ok(())
 }
 

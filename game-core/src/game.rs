@@ -233,16 +233,16 @@ impl Game {
         &self.kernel.events
     }
 
-    /// [`Game::state_hash`] with every word computed afresh, bypassing what a mode caches
-    /// between hashes (a still match-3 board's words): the straightforward definition the
-    /// cached path is tested against.
+    /// [`Game::state_hash`] with every word computed afresh, bypassing what a mode keeps
+    /// between hashes (a still match-3 board's words, merge-drop's list of pieces): the
+    /// straightforward definition the kept path is tested against.
     pub fn state_hash_fresh(&self) -> u64 {
         let mut hasher = StateHasher::new();
         hasher.write_u8(self.mode_tag());
         self.kernel.hash_into(&mut hasher);
         match &self.mode {
             Mode::Match3(game) => game.hash_into_fresh(&self.kernel, &mut hasher),
-            Mode::MergeDrop(game) => game.hash_into(&self.kernel, &mut hasher),
+            Mode::MergeDrop(game) => game.hash_into_fresh(&self.kernel, &mut hasher),
         }
         hasher.finish()
     }

@@ -332,3 +332,36 @@ fn board_indices_walk_the_grid_row_by_row() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Merge-drop hashes its pieces through a list it keeps between checkpoints (so a
+    /// checkpoint allocates nothing); the hash equals the one gathered into a new list, at
+    /// every tick of a random game.
+    #[test]
+    fn merge_drop_hashes_with_its_kept_list_as_with_a_new_one(
+        seed in any::<u64>(),
+        drops in proptest::collection::vec((0u32..=1000, 20u32..90), 1..30),
+    ) {
+        let level = Level::from_json(
+            include_str!("../../assets/levels/merge/md-01-classic.json").as_bytes(),
+        )
+        .unwrap();
+        let mut game = Game::new(&level, seed);
+        for (place_permille, wait_ticks) in drops {
+            for _ in 0..wait_ticks {
+                if game.phase() != Phase::Playing {
+                    return Ok(());
+                }
+                game.step();
+                prop_assert_eq!(game.state_hash(), game.state_hash_fresh(), "tick {}", game.tick());
+            }
+            if game.accepts_input() {
+                let (low, high) = game.merge_drop().unwrap().drop_range_milli();
+                let x_milli = low + ((high - low) as i64 * i64::from(place_permille) / 1000) as i32;
+                game.apply(Action::Drop { x_milli }).unwrap();
+            }
+        }
+    }
+}
