@@ -365,3 +365,146 @@ proptest! {
         }
     }
 }
+
+/// The straightforward initial fill: every colour tried at every cell.
+fn fill_initial_reference(
+    board: &mut game_core::match3::Board,
+    cells: u128,
+    colors: u8,
+    rng: &mut game_core::Pcg32,
+) {
+    use game_core::match3::{detect::in_line, Color, Piece};
+    for index in board.indices() {
+        if cells & (1u128 << index) == 0 {
+            continue;
+        }
+        let mut allowed = Vec::new();
+        for color in 0..colors {
+            board.tile_mut(index).piece = Some(Piece::Plain(Color(color)));
+            if !in_line(board, index) {
+                allowed.push(Color(color));
+            }
+        }
+        let piece = if allowed.is_empty() {
+            Piece::Plain(Color(rng.below(u32::from(colors)) as u8))
+        } else {
+            Piece::Plain(allowed[rng.below(allowed.len() as u32) as usize])
+        };
+        board.tile_mut(index).piece = Some(piece);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The initial fill tries only the colours next to a cell (no other can make a line
+    /// there): on random grids with holes, stones, ice and fixed pieces it draws exactly the
+    /// board and the random numbers that trying every colour draws.
+    #[test]
+    fn the_initial_fill_draws_what_trying_every_colour_draws(
+        rows in 3u8..=9,
+        cols in 3u8..=9,
+        colors in 3u8..=6,
+        // Per cell: ground (mostly open), a fixed piece or not, ice.
+        tiles in proptest::collection::vec((0u8..10, 0u8..12, 0u8..4), 81),
+        seed in any::<u64>(),
+    ) {
+        use game_core::match3::{Board, Color, Ground, Piece, Tile};
+        let mut board = Board::new(rows, cols);
+        let mut cells = 0u128;
+        for index in board.indices().collect::<Vec<_>>() {
+            let (ground, piece, ice) = tiles[index];
+            let ground = match ground {
+                0 => Ground::Hole,
+                1 => Ground::Stone,
+                _ => Ground::Open,
+            };
+            let piece = (ground == Ground::Open && piece < colors * 2 && piece % 2 == 0)
+                .then_some(Piece::Plain(Color(piece / 2)));
+            if ground == Ground::Open && piece.is_none() {
+                cells |= 1u128 << index;
+            }
+            let ice = if ground == Ground::Open && ice == 3 { 1 } else { 0 };
+            *board.tile_mut(index) = Tile { ground, ice, jelly: 0, piece };
+        }
+        let mut reference = board.clone();
+        let mut rng = game_core::Pcg32::for_session(seed);
+        let mut reference_rng = rng.clone();
+        game_core::match3::refill::fill_initial(&mut board, cells, colors, &mut rng);
+        fill_initial_reference(&mut reference, cells, colors, &mut reference_rng);
+        prop_assert_eq!(board, reference);
+        prop_assert_eq!(rng, reference_rng);
+    }
+}
+
+/// The board's hash words by their definition: the grid size, then each tile's 16-bit code
+/// (ground, ice << 2, jelly << 4, piece << 8) in `indices()` order, four to a word.
+fn board_words_reference(board: &game_core::match3::Board) -> Vec<u64> {
+    use game_core::match3::{Axis, Ground, Piece};
+    let code = |piece: Piece| -> u64 {
+        let (tag, color, extra) = match piece {
+            Piece::Plain(color) => (1u64, color.0, 0u64),
+            Piece::Striped(color, Axis::Row) => (2, color.0, 0),
+            Piece::Striped(color, Axis::Col) => (2, color.0, 1),
+            Piece::Wrapped(color) => (3, color.0, 0),
+            Piece::Detonating(color, radius) => (4, color.0, u64::from(radius)),
+            Piece::ColorBomb => (5, 0, 0),
+        };
+        tag | (u64::from(color) << 3) | (extra << 6)
+    };
+    let mut words = vec![u64::from(board.rows()), u64::from(board.cols())];
+    let codes: Vec<u64> = board
+        .indices()
+        .map(|index| {
+            let tile = board.tile(index);
+            let ground = match tile.ground {
+                Ground::Hole => 0,
+                Ground::Open => 1,
+                Ground::Stone => 2,
+                Ground::Chocolate => 3,
+            };
+            ground
+                | (u64::from(tile.ice) << 2)
+                | (u64::from(tile.jelly) << 4)
+                | (tile.piece.map_or(0, code) << 8)
+        })
+        .collect();
+    for chunk in codes.chunks(4) {
+        words.push(chunk.iter().fold(0, |word, &code| (word << 16) | code));
+    }
+    words
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The board's hash words, walked row slice by row slice, are their definition's, for
+    /// random grids of every size with every kind of ground, blocker and piece.
+    #[test]
+    fn board_hash_words_follow_their_definition(
+        rows in 3u8..=9,
+        cols in 3u8..=9,
+        tiles in proptest::collection::vec((0u8..4, 0u8..4, 0u8..4, 0u8..9, 0u8..6), 81),
+    ) {
+        use game_core::match3::{Axis, Board, Color, Ground, Piece, Tile};
+        let mut board = Board::new(rows, cols);
+        for index in board.indices().collect::<Vec<_>>() {
+            let (ground, ice, jelly, kind, color) = tiles[index];
+            let ground = [Ground::Hole, Ground::Open, Ground::Stone, Ground::Chocolate]
+                [usize::from(ground)];
+            let color = Color(color);
+            let piece = match kind {
+                0 => None,
+                1 => Some(Piece::Striped(color, Axis::Row)),
+                2 => Some(Piece::Striped(color, Axis::Col)),
+                3 => Some(Piece::Wrapped(color)),
+                4 => Some(Piece::Detonating(color, ice)),
+                5 => Some(Piece::ColorBomb),
+                _ => Some(Piece::Plain(color)),
+            };
+            *board.tile_mut(index) = Tile { ground, ice, jelly, piece };
+        }
+        let words = board.hash_words();
+        prop_assert_eq!(words.as_slice(), &board_words_reference(&board)[..]);
+    }
+}

@@ -242,15 +242,18 @@ impl Match3 {
         {
             outcome = Some(false);
         }
+        // One batch: the archetype is found and grown once, not once per piece.
         let mut entities = [None; CELLS_MAX];
-        for index in board.indices() {
-            if board.piece(index).is_some() {
-                entities[index] = Some(
-                    kernel
-                        .world
-                        .spawn((Slot(Board::cell(index)), Fall::default())),
-                );
-            }
+        let pieces = board
+            .indices()
+            .filter(|&index| board.piece(index).is_some());
+        let spawned = (kernel.world).spawn_batch(
+            pieces
+                .clone()
+                .map(|index| (Slot(Board::cell(index)), Fall::default())),
+        );
+        for (index, entity) in pieces.zip(spawned) {
+            entities[index] = Some(entity);
         }
         Match3 {
             jelly_start: board.jelly_layers(),
