@@ -3,7 +3,7 @@
 use alloc::boxed::Box;
 
 use crate::kernel::event::Event;
-use crate::kernel::hash::StateHasher;
+use crate::kernel::hash::{Lanes, StateHasher, WriteWords};
 use crate::kernel::input::{Action, Refusal};
 use crate::kernel::tick::SESSION_TICKS_MAX;
 use crate::kernel::Kernel;
@@ -70,6 +70,9 @@ impl Mode {
         }
     }
 }
+
+/// Checkpoints of a still game hashed side by side ([`Game::still_state_hashes`]).
+pub const STILL_LANES: usize = 4;
 
 /// Mode tags in the state hash; never reused.
 const MODE_TAG_MATCH3: u8 = 1;
@@ -252,6 +255,28 @@ impl Game {
             Mode::Match3(_) => MODE_TAG_MATCH3,
             Mode::MergeDrop(_) => MODE_TAG_MERGE_DROP,
         }
+    }
+
+    /// The [`Game::state_hash`] this game will have at each of `ticks` (none before the
+    /// current tick), reached by [`Game::skip_quiet`] with no action between: `Some` only on a
+    /// still match-3 board, where nothing but the tick changes until the next action. The
+    /// hashes run side by side ([`Lanes`]), for the replay's checkpoints on a still board.
+    pub fn still_state_hashes(&self, ticks: [u32; STILL_LANES]) -> Option<[u64; STILL_LANES]> {
+        let Mode::Match3(game) = &self.mode else {
+            return None;
+        };
+        if self.mode.rules().quiet_ticks() != u32::MAX
+            || ticks.iter().any(|&tick| tick < self.kernel.tick)
+        {
+            return None;
+        }
+        let mut lanes = Lanes::<STILL_LANES>::new();
+        lanes.write_u8(self.mode_tag());
+        // Kernel::hash_into, with each lane's tick.
+        lanes.write_each(ticks.map(u64::from));
+        self.kernel.hash_rng_into(&mut lanes);
+        game.hash_cached_into(&self.kernel, &mut lanes);
+        Some(lanes.finish())
     }
 
     /// The canonical hash of everything the future depends on.

@@ -5,7 +5,7 @@
 
 use alloc::vec::Vec;
 
-use crate::game::{Game, Phase};
+use crate::game::{Game, Phase, STILL_LANES};
 use crate::kernel::event::Event;
 use crate::kernel::input::{Input, Refusal};
 use crate::kernel::tick::{CHECKPOINT_INTERVAL_TICKS, SESSION_TICKS_MAX};
@@ -131,14 +131,38 @@ pub fn replay_observed(
             return Err(ReplayError::TooLong);
         }
         let quiet = game.quiet_ticks();
+        let next_input_tick = inputs
+            .get(next_input)
+            .map_or(SESSION_TICKS_MAX, |input| input.tick)
+            .min(SESSION_TICKS_MAX);
+        let next_checkpoint = (now / CHECKPOINT_INTERVAL_TICKS + 1) * CHECKPOINT_INTERVAL_TICKS;
+        if quiet == u32::MAX && next_checkpoint + CHECKPOINT_INTERVAL_TICKS <= next_input_tick {
+            // Still until the next input, past two checkpoints or more: only the tick differs
+            // between their states, so they are hashed side by side, then crossed at once.
+            let mut tick = next_checkpoint;
+            while tick <= next_input_tick {
+                let ticks: [u32; STILL_LANES] = core::array::from_fn(|lane| {
+                    (tick + lane as u32 * CHECKPOINT_INTERVAL_TICKS).min(next_input_tick)
+                });
+                let hashes = game.still_state_hashes(ticks).expect("a still game");
+                for (&tick, hash) in ticks.iter().zip(hashes) {
+                    if tick.is_multiple_of(CHECKPOINT_INTERVAL_TICKS)
+                        && checkpoints
+                            .last()
+                            .is_none_or(|last: &Checkpoint| last.tick < tick)
+                    {
+                        checkpoints.push(Checkpoint { tick, hash });
+                    }
+                }
+                tick += STILL_LANES as u32 * CHECKPOINT_INTERVAL_TICKS;
+            }
+            game.skip_quiet(next_input_tick - now);
+            continue;
+        }
         if quiet > 0 {
             // Nothing happens but counters and closed-form falls: cross the quiet ticks at
             // once, stopping at the next input or checkpoint (quiet ticks have no events).
-            let next_input_tick = inputs
-                .get(next_input)
-                .map_or(SESSION_TICKS_MAX, |input| input.tick);
-            let next_checkpoint = (now / CHECKPOINT_INTERVAL_TICKS + 1) * CHECKPOINT_INTERVAL_TICKS;
-            let until = next_input_tick.min(next_checkpoint).min(SESSION_TICKS_MAX);
+            let until = next_input_tick.min(next_checkpoint);
             game.skip_quiet((until - now).min(quiet));
         } else {
             let events = game.step();

@@ -508,3 +508,40 @@ proptest! {
         prop_assert_eq!(words.as_slice(), &board_words_reference(&board)[..]);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// The hashes of a still board at several ticks ahead, computed side by side, are the
+    /// hashes computed afresh after skipping to each tick.
+    #[test]
+    fn still_hashes_side_by_side_are_the_hashes_at_those_ticks(
+        level_number in 0usize..LEVELS.len(),
+        seed in any::<u64>(),
+        choices in proptest::collection::vec((any::<u32>(), 0u32..30), 0..6),
+        gaps in proptest::collection::vec(0u32..200, game_core::game::STILL_LANES),
+    ) {
+        let level = Level::from_json(LEVELS[level_number].as_bytes()).unwrap();
+        let inputs = record(&level, seed, &choices);
+        let mut game = Game::new(&level, seed);
+        let mut next = 0;
+        let stop = inputs.last().map_or(0, |input| input.tick);
+        while game.tick() <= stop || game.quiet_ticks() != u32::MAX {
+            while next < inputs.len() && inputs[next].tick == game.tick() {
+                game.apply(inputs[next].action).unwrap();
+                next += 1;
+            }
+            game.step();
+        }
+        let mut tick = game.tick();
+        let ticks: [u32; game_core::game::STILL_LANES] = std::array::from_fn(|lane| {
+            tick += gaps[lane];
+            tick
+        });
+        let hashes = game.still_state_hashes(ticks).expect("a still board");
+        for (tick, hash) in ticks.into_iter().zip(hashes) {
+            game.skip_quiet(tick - game.tick());
+            prop_assert_eq!(hash, game.state_hash_fresh(), "tick {}", tick);
+        }
+    }
+}

@@ -399,7 +399,7 @@ impl BoardWords {
         &self.words[..usize::from(self.len)]
     }
 
-    pub fn hash_into(&self, hasher: &mut crate::kernel::hash::StateHasher) {
+    pub fn hash_into<H: crate::kernel::hash::WriteWords>(&self, hasher: &mut H) {
         for &word in &self.words[..usize::from(self.len)] {
             hasher.write_u64(word);
         }

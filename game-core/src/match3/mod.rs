@@ -26,7 +26,7 @@ use alloc::vec::Vec;
 use hecs::Entity;
 
 use crate::game::{GameMode, Phase};
-use crate::kernel::hash::StateHasher;
+use crate::kernel::hash::{StateHasher, WriteWords};
 use crate::kernel::input::{Action, Cell, Direction, Refusal};
 use crate::kernel::Kernel;
 
@@ -122,7 +122,7 @@ pub enum Stage {
 }
 
 impl Stage {
-    fn hash_into(self, hasher: &mut StateHasher) {
+    fn hash_into<H: WriteWords>(self, hasher: &mut H) {
         match self {
             Stage::Stable => hasher.write_u8(0),
             Stage::Swapping {
@@ -586,8 +586,16 @@ impl Match3 {
         self.hash_rest_into(kernel, hasher);
     }
 
+    /// [`GameMode::hash_into`], into one hasher or several side by side: the board's words
+    /// as kept since it last changed, then the rest.
+    pub fn hash_cached_into<H: WriteWords>(&self, kernel: &Kernel, hasher: &mut H) {
+        let words = self.board_words.get_or_init(|| self.board.hash_words());
+        words.hash_into(hasher);
+        self.hash_rest_into(kernel, hasher);
+    }
+
     /// Everything after the board, in hash order.
-    fn hash_rest_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
+    fn hash_rest_into<H: WriteWords>(&self, kernel: &Kernel, hasher: &mut H) {
         self.stage.hash_into(hasher);
         match self.swap {
             Some(swap) => {
@@ -621,7 +629,7 @@ impl Match3 {
     }
 
     /// The count of moving pieces, then each one's cell and motion in cell order.
-    fn hash_moving_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
+    fn hash_moving_into<H: WriteWords>(&self, kernel: &Kernel, hasher: &mut H) {
         let mut moving = [(0u8, 0i32, 0i32); CELLS_MAX];
         let mut count = 0;
         for &entity in self.falls.moving() {
@@ -698,9 +706,7 @@ impl GameMode for Match3 {
     }
 
     fn hash_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
-        let words = self.board_words.get_or_init(|| self.board.hash_words());
-        words.hash_into(hasher);
-        self.hash_rest_into(kernel, hasher);
+        self.hash_cached_into(kernel, hasher);
     }
 
     fn accepts_input(&self) -> bool {
