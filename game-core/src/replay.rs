@@ -73,8 +73,9 @@ pub fn replay(level: &Level, seed: u64, inputs: &[Input]) -> Result<ReplayOutcom
 ///
 /// Quiet ticks (a stable match-3 board waiting for its next swap, the countdowns of a swap and
 /// a clear, pieces falling before the last one lands) are crossed at once by
-/// [`Game::skip_quiet`], up to the next input or checkpoint: the outcome, every checkpoint hash
-/// and every observed event are those of stepping tick by tick.
+/// [`Game::skip_quiet`], up to the next input or checkpoint, and a still board's checkpoints
+/// before the next input are hashed side by side ([`Game::still_state_hashes`]): the outcome,
+/// every checkpoint hash and every observed event are those of stepping tick by tick.
 ///
 /// The game runs until it finishes, or until the log is exhausted and the mode is quiescent.
 /// Every input must be legal at its tick; the first one that is not ends the replay with an
