@@ -22,7 +22,7 @@ pub fn run() -> Result<()> {
     println!("(md-01-classic's tiers and physics in a cup sized for N; the stacking player refills the pile whenever merges shrink it)");
     println!("peer: one Ed25519 verify_strict, measured before and after each row's replays (the faster kept)\n");
     println!(
-        "{:>6} | {:>8} | {:>9} | {:>5} | {:>15} | {:>10} | {:>10} | {:>10} | {:>8} | {:>9} | {:>11} | {:>10} | {:>9}",
+        "{:>6} | {:>8} | {:>9} | {:>5} | {:>15} | {:>10} | {:>10} | {:>10} | {:>8} | {:>9} | {:>11} | {:>9} | {:>10} | {:>9}",
         "bodies",
         "sessions",
         "game time",
@@ -34,10 +34,11 @@ pub fn run() -> Result<()> {
         "slowest",
         "us/tick",
         "peak heap KiB",
+        "alloc KiB",
         "Ed25519 us",
         "x Ed25519"
     );
-    println!("{}", "-".repeat(155));
+    println!("{}", "-".repeat(167));
     for bodies in BODY_COUNTS {
         let sessions = (1..=SESSIONS)
             .map(|seed| merge_session(bodies, 3, seed))
@@ -51,7 +52,7 @@ pub fn run() -> Result<()> {
         };
         let drops = sessions.iter().map(|s| s.inputs.len()).sum::<usize>() / sessions.len();
         println!(
-            "{bodies:>6} | {:>8} | {:>9} | {drops:>5} | {:>15} | {:>10.1} | {:>10.1}% | {:>10.1} | {:>8.1} | {:>9.2} | {:>13.0} | {:>10.1} | {:>9.0}",
+            "{bodies:>6} | {:>8} | {:>9} | {drops:>5} | {:>15} | {:>10.1} | {:>10.1}% | {:>10.1} | {:>8.1} | {:>9.2} | {:>13.0} | {:>9.0} | {:>10.1} | {:>9.0}",
             sessions.len(),
             game_time(cost.ticks_mean),
             format!(
@@ -65,11 +66,13 @@ pub fn run() -> Result<()> {
             cost.slowest.as_secs_f64() * 1e3,
             micros(cost.per_replay) / cost.ticks_mean,
             cost.peak_heap_bytes as f64 / 1024.0,
+            cost.allocated_bytes as f64 / 1024.0,
             micros(peer),
             micros(cost.per_replay) / micros(peer),
         );
     }
-    println!("\nbudget (DESIGN.md §10): <= {BUDGET_MS:.0} ms per 3-minute session with ~60 bodies; <= 1024 KiB heap per replay");
+    println!("\nbudget (DESIGN.md §10): <= {BUDGET_MS:.0} ms per 3-minute session with ~60 bodies; <= 1024 KiB allocated per replay");
+    println!("peak heap = most bytes live at once during one replay; alloc = bytes allocated in all by one replay (mean)");
     println!(">=90% awake = share of ticks on which at least 90% of the bodies were awake (sleeping is what keeps the rest cheap)");
     Ok(())
 }

@@ -3,7 +3,7 @@
 use alloc::boxed::Box;
 
 use crate::kernel::event::Event;
-use crate::kernel::hash::StateHasher;
+use crate::kernel::hash::{Lanes, StateHasher, WriteWords};
 use crate::kernel::input::{Action, Refusal};
 use crate::kernel::tick::SESSION_TICKS_MAX;
 use crate::kernel::Kernel;
@@ -34,10 +34,14 @@ pub trait GameMode {
     fn accepts_input(&self) -> bool;
     /// True when nothing will change until the next input (used to end replays early).
     fn is_quiescent(&self) -> bool;
-    /// True when a step would change nothing but the tick count and emit no event, and every
-    /// step after it would too until the next action (match-3: a stable board). Replays skip
-    /// such ticks in O(1) ([`Game::skip_idle`]); a mode whose state moves every tick says false.
-    fn is_idle(&self) -> bool;
+    /// How many of the coming steps are quiet: each would emit no event and change only what
+    /// [`GameMode::skip_quiet`] advances without stepping (match-3: a stable board, unbounded;
+    /// the countdowns of a swap and a clear; pieces falling before the last one lands). Replays
+    /// cross them at once ([`Game::skip_quiet`]); a mode that must step every tick says 0.
+    fn quiet_ticks(&self) -> u32;
+    /// Leaves exactly the state `ticks` steps would, for `ticks` no more than
+    /// [`GameMode::quiet_ticks`], without stepping; the kernel's tick is the caller's.
+    fn skip_quiet(&mut self, ticks: u32);
     fn phase(&self) -> Phase;
     fn score(&self) -> u32;
     /// Stars earned so far, 0 to 3.
@@ -66,6 +70,9 @@ impl Mode {
         }
     }
 }
+
+/// Checkpoints of a still game hashed side by side ([`Game::still_state_hashes`]).
+pub const STILL_LANES: usize = 4;
 
 /// Mode tags in the state hash; never reused.
 const MODE_TAG_MATCH3: u8 = 1;
@@ -123,26 +130,38 @@ impl Game {
         self.mode.rules().is_quiescent()
     }
 
-    /// True when the next steps, up to the next action, would change nothing but the tick
-    /// count and return no events: [`Game::skip_idle`] may then stand in for them.
-    pub fn is_idle(&self) -> bool {
+    /// How many of the next steps, up to the next action, would return no events and change
+    /// only what [`Game::skip_quiet`] advances at once: `u32::MAX` on a still match-3 board,
+    /// the rest of a swap's or a clear's countdown, the ticks before falling pieces land; 0
+    /// while an action's events wait for the next step.
+    pub fn quiet_ticks(&self) -> u32 {
         let no_events_pending = self.events_stale || self.kernel.events.is_empty();
-        no_events_pending && self.mode.rules().is_idle()
+        if no_events_pending {
+            self.mode.rules().quiet_ticks()
+        } else {
+            0
+        }
     }
 
-    /// Advances `ticks` idle ticks at once, leaving exactly the state (and the empty event
-    /// list) that `ticks` calls of [`Game::step`] would. Only valid while [`Game::is_idle`]:
-    /// the replay uses it to cross a still match-3 board in O(1) instead of tick by tick.
+    /// Advances `ticks` quiet ticks at once, leaving exactly the state (and the empty event
+    /// list) that `ticks` calls of [`Game::step`] would, in time independent of `ticks`. Only
+    /// for `ticks` up to [`Game::quiet_ticks`]: the replay crosses a still match-3 board, and
+    /// the countdowns and falls of a move, this way instead of tick by tick.
     ///
-    /// Panics when the game is not idle or the skip would pass [`SESSION_TICKS_MAX`].
-    pub fn skip_idle(&mut self, ticks: u32) {
-        assert!(self.is_idle(), "skip_idle on a game that is not idle");
+    /// Panics when an action's events are pending, when the mode's state shows the ticks are
+    /// not quiet, or when the skip would pass [`SESSION_TICKS_MAX`].
+    pub fn skip_quiet(&mut self, ticks: u32) {
+        assert!(
+            self.events_stale || self.kernel.events.is_empty(),
+            "skip_quiet with an action's events pending"
+        );
         assert!(
             ticks <= SESSION_TICKS_MAX - self.kernel.tick,
             "session over SESSION_TICKS_MAX"
         );
         self.kernel.events.clear();
         self.events_stale = true;
+        self.mode.rules_mut().skip_quiet(ticks);
         self.kernel.tick += ticks;
     }
 
@@ -217,16 +236,16 @@ impl Game {
         &self.kernel.events
     }
 
-    /// [`Game::state_hash`] with every word computed afresh, bypassing what a mode caches
-    /// between hashes (a still match-3 board's words): the straightforward definition the
-    /// cached path is tested against.
+    /// [`Game::state_hash`] with every word computed afresh, bypassing what a mode keeps
+    /// between hashes (a still match-3 board's words, merge-drop's list of pieces): the
+    /// straightforward definition the kept path is tested against.
     pub fn state_hash_fresh(&self) -> u64 {
         let mut hasher = StateHasher::new();
         hasher.write_u8(self.mode_tag());
         self.kernel.hash_into(&mut hasher);
         match &self.mode {
             Mode::Match3(game) => game.hash_into_fresh(&self.kernel, &mut hasher),
-            Mode::MergeDrop(game) => game.hash_into(&self.kernel, &mut hasher),
+            Mode::MergeDrop(game) => game.hash_into_fresh(&self.kernel, &mut hasher),
         }
         hasher.finish()
     }
@@ -236,6 +255,28 @@ impl Game {
             Mode::Match3(_) => MODE_TAG_MATCH3,
             Mode::MergeDrop(_) => MODE_TAG_MERGE_DROP,
         }
+    }
+
+    /// The [`Game::state_hash`] this game will have at each of `ticks` (none before the
+    /// current tick), reached by [`Game::skip_quiet`] with no action between: `Some` only on a
+    /// still match-3 board, where nothing but the tick changes until the next action. The
+    /// hashes run side by side ([`Lanes`]), for the replay's checkpoints on a still board.
+    pub fn still_state_hashes(&self, ticks: [u32; STILL_LANES]) -> Option<[u64; STILL_LANES]> {
+        let Mode::Match3(game) = &self.mode else {
+            return None;
+        };
+        if self.mode.rules().quiet_ticks() != u32::MAX
+            || ticks.iter().any(|&tick| tick < self.kernel.tick)
+        {
+            return None;
+        }
+        let mut lanes = Lanes::<STILL_LANES>::new();
+        lanes.write_u8(self.mode_tag());
+        // Kernel::hash_into, with each lane's tick.
+        lanes.write_each(ticks.map(u64::from));
+        self.kernel.hash_rng_into(&mut lanes);
+        game.hash_cached_into(&self.kernel, &mut lanes);
+        Some(lanes.finish())
     }
 
     /// The canonical hash of everything the future depends on.

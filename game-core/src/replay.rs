@@ -5,7 +5,7 @@
 
 use alloc::vec::Vec;
 
-use crate::game::{Game, Phase};
+use crate::game::{Game, Phase, STILL_LANES};
 use crate::kernel::event::Event;
 use crate::kernel::input::{Input, Refusal};
 use crate::kernel::tick::{CHECKPOINT_INTERVAL_TICKS, SESSION_TICKS_MAX};
@@ -71,8 +71,10 @@ pub fn replay(level: &Level, seed: u64, inputs: &[Input]) -> Result<ReplayOutcom
 
 /// [`replay`], calling `observe(tick, events)` after each simulated tick that produced events.
 ///
-/// Ticks on which nothing can move (a stable match-3 board waiting for its next swap) are
-/// crossed in O(1) by [`Game::skip_idle`], up to the next input or checkpoint: the outcome,
+/// Quiet ticks (a stable match-3 board waiting for its next swap, the countdowns of a swap and
+/// a clear, pieces falling before the last one lands) are crossed at once by
+/// [`Game::skip_quiet`], up to the next input or checkpoint, and a still board's checkpoints
+/// before the next input are hashed side by side ([`Game::still_state_hashes`]): the outcome,
 /// every checkpoint hash and every observed event are those of stepping tick by tick.
 ///
 /// The game runs until it finishes, or until the log is exhausted and the mode is quiescent.
@@ -129,15 +131,40 @@ pub fn replay_observed(
         if now >= SESSION_TICKS_MAX {
             return Err(ReplayError::TooLong);
         }
-        if game.is_idle() {
-            // Nothing moves before the next input: cross the still ticks at once, stopping at
-            // the next checkpoint (idle ticks have no events to observe).
-            let next_input_tick = inputs
-                .get(next_input)
-                .map_or(SESSION_TICKS_MAX, |input| input.tick);
-            let next_checkpoint = (now / CHECKPOINT_INTERVAL_TICKS + 1) * CHECKPOINT_INTERVAL_TICKS;
-            let until = next_input_tick.min(next_checkpoint).min(SESSION_TICKS_MAX);
-            game.skip_idle(until - now);
+        let quiet = game.quiet_ticks();
+        let next_input_tick = inputs
+            .get(next_input)
+            .map_or(SESSION_TICKS_MAX, |input| input.tick)
+            .min(SESSION_TICKS_MAX);
+        let next_checkpoint = (now / CHECKPOINT_INTERVAL_TICKS + 1) * CHECKPOINT_INTERVAL_TICKS;
+        if quiet == u32::MAX && next_checkpoint + CHECKPOINT_INTERVAL_TICKS <= next_input_tick {
+            // Still until the next input, past two checkpoints or more: only the tick differs
+            // between their states, so they are hashed side by side, then crossed at once.
+            let mut tick = next_checkpoint;
+            while tick <= next_input_tick {
+                let ticks: [u32; STILL_LANES] = core::array::from_fn(|lane| {
+                    (tick + lane as u32 * CHECKPOINT_INTERVAL_TICKS).min(next_input_tick)
+                });
+                let hashes = game.still_state_hashes(ticks).expect("a still game");
+                for (&tick, hash) in ticks.iter().zip(hashes) {
+                    if tick.is_multiple_of(CHECKPOINT_INTERVAL_TICKS)
+                        && checkpoints
+                            .last()
+                            .is_none_or(|last: &Checkpoint| last.tick < tick)
+                    {
+                        checkpoints.push(Checkpoint { tick, hash });
+                    }
+                }
+                tick += STILL_LANES as u32 * CHECKPOINT_INTERVAL_TICKS;
+            }
+            game.skip_quiet(next_input_tick - now);
+            continue;
+        }
+        if quiet > 0 {
+            // Nothing happens but counters and closed-form falls: cross the quiet ticks at
+            // once, stopping at the next input or checkpoint (quiet ticks have no events).
+            let until = next_input_tick.min(next_checkpoint);
+            game.skip_quiet((until - now).min(quiet));
         } else {
             let events = game.step();
             if !events.is_empty() {

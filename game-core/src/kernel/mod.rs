@@ -42,6 +42,11 @@ impl Kernel {
     /// own stable order, since only the mode knows which key orders them.
     pub fn hash_into(&self, hasher: &mut StateHasher) {
         hasher.write_u32(self.tick);
+        self.hash_rng_into(hasher);
+    }
+
+    /// What [`Kernel::hash_into`] writes after the tick.
+    pub fn hash_rng_into<H: hash::WriteWords>(&self, hasher: &mut H) {
         let [state, increment] = self.rng.words();
         hasher.write_u64(state);
         hasher.write_u64(increment);

@@ -206,13 +206,17 @@ pub struct Board {
 /// Tile-index distance between vertically adjacent cells.
 pub const STRIDE: usize = GRID_COLS_MAX as usize;
 
-/// The tile indices of a grid in row-major order (see [`Board::indices`]).
+/// The tile indices of a grid in row-major order (see [`Board::indices`]). One comparison per
+/// index: the walk jumps the stride's gap only at a row's end.
 #[derive(Clone, Debug)]
 pub struct Indices {
     index: usize,
-    col: usize,
-    cols: usize,
+    /// One past the last index of the current row.
+    row_end: usize,
+    /// One past the last index of the last row.
     end: usize,
+    /// Indices past the grid's width in each row of the stride.
+    gap: usize,
 }
 
 impl Iterator for Indices {
@@ -220,17 +224,15 @@ impl Iterator for Indices {
 
     #[inline]
     fn next(&mut self) -> Option<usize> {
-        if self.index >= self.end {
-            return None;
+        if self.index == self.row_end {
+            if self.row_end == self.end {
+                return None;
+            }
+            self.index += self.gap;
+            self.row_end += STRIDE;
         }
         let index = self.index;
-        self.col += 1;
-        if self.col == self.cols {
-            self.col = 0;
-            self.index += STRIDE - self.cols + 1;
-        } else {
-            self.index += 1;
-        }
+        self.index += 1;
         Some(index)
     }
 }
@@ -314,9 +316,9 @@ impl Board {
         let cols = usize::from(self.cols);
         Indices {
             index: 0,
-            col: 0,
-            cols,
+            row_end: cols,
             end: (usize::from(self.rows) - 1) * STRIDE + cols,
+            gap: STRIDE - cols,
         }
     }
 
@@ -350,31 +352,34 @@ impl Board {
     /// words packed four to a word in row-major order. A still board's words never change,
     /// so a game can keep them between checkpoints.
     pub fn hash_words(&self) -> BoardWords {
-        let mut words = BoardWords {
-            words: [0; BOARD_WORDS_MAX],
-            len: 0,
-        };
-        let mut push = |word: u64| {
-            words.words[usize::from(words.len)] = word;
-            words.len += 1;
-        };
-        push(u64::from(self.rows));
-        push(u64::from(self.cols));
+        let mut words = [0u64; BOARD_WORDS_MAX];
+        words[0] = u64::from(self.rows);
+        words[1] = u64::from(self.cols);
+        let mut len = 2;
         let mut word = 0u64;
         let mut packed = 0;
-        for index in self.indices() {
-            word = (word << 16) | self.tiles[index].hash_word();
-            packed += 1;
-            if packed == 4 {
-                push(word);
-                word = 0;
-                packed = 0;
+        // Row slices rather than `indices()`: the walk is hot (every checkpoint of a new board).
+        let cols = usize::from(self.cols);
+        for row in self.tiles.chunks_exact(STRIDE).take(usize::from(self.rows)) {
+            for tile in &row[..cols] {
+                word = (word << 16) | tile.hash_word();
+                packed += 1;
+                if packed == 4 {
+                    words[len] = word;
+                    len += 1;
+                    word = 0;
+                    packed = 0;
+                }
             }
         }
         if packed > 0 {
-            push(word);
+            words[len] = word;
+            len += 1;
         }
-        words
+        BoardWords {
+            words,
+            len: len as u8,
+        }
     }
 }
 
@@ -389,7 +394,12 @@ pub struct BoardWords {
 }
 
 impl BoardWords {
-    pub fn hash_into(&self, hasher: &mut crate::kernel::hash::StateHasher) {
+    /// The words, in the order they are hashed.
+    pub fn as_slice(&self) -> &[u64] {
+        &self.words[..usize::from(self.len)]
+    }
+
+    pub fn hash_into<H: crate::kernel::hash::WriteWords>(&self, hasher: &mut H) {
         for &word in &self.words[..usize::from(self.len)] {
             hasher.write_u64(word);
         }

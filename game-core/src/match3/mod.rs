@@ -26,7 +26,7 @@ use alloc::vec::Vec;
 use hecs::Entity;
 
 use crate::game::{GameMode, Phase};
-use crate::kernel::hash::StateHasher;
+use crate::kernel::hash::{StateHasher, WriteWords};
 use crate::kernel::input::{Action, Cell, Direction, Refusal};
 use crate::kernel::Kernel;
 
@@ -122,7 +122,7 @@ pub enum Stage {
 }
 
 impl Stage {
-    fn hash_into(self, hasher: &mut StateHasher) {
+    fn hash_into<H: WriteWords>(self, hasher: &mut H) {
         match self {
             Stage::Stable => hasher.write_u8(0),
             Stage::Swapping {
@@ -184,7 +184,49 @@ pub struct Match3 {
     /// cache, not state. Every checkpoint on a still board would otherwise re-read all 81
     /// tiles. Cleared by every `&mut self` entry point that can touch the board (`apply`,
     /// `step_moving`); [`Match3::hash_into_fresh`] is the uncached path tests compare with.
-    board_words: core::cell::Cell<Option<board::BoardWords>>,
+    board_words: core::cell::OnceCell<board::BoardWords>,
+    /// Entities of cleared pieces, kept for the next pieces that enter: a spawn and a despawn
+    /// cost several times a component write. Reached only from here (nothing queries the world
+    /// for match-3 pieces), so they are not state; at most one per cell.
+    spare: Spare,
+}
+
+/// Entities of cleared pieces waiting to be given to new ones (see `Match3::spare`).
+struct Spare {
+    entities: [Option<Entity>; CELLS_MAX],
+    len: usize,
+}
+
+impl Spare {
+    fn new() -> Spare {
+        Spare {
+            entities: [None; CELLS_MAX],
+            len: 0,
+        }
+    }
+
+    /// Keeps the entity of a piece that left the board.
+    fn keep(&mut self, entity: Entity) {
+        self.entities[self.len] = Some(entity);
+        self.len += 1;
+    }
+
+    /// An entity for a piece entering tile `index` with motion `fall`: a kept one when there
+    /// is one, else a new one.
+    fn give(&mut self, world: &mut hecs::World, index: usize, fall: Fall) -> Entity {
+        while self.len > 0 {
+            self.len -= 1;
+            let Some(entity) = self.entities[self.len].take() else {
+                continue;
+            };
+            if let Ok((slot, motion)) = world.query_one_mut::<(&mut Slot, &mut Fall)>(entity) {
+                *slot = Slot(Board::cell(index));
+                *motion = fall;
+                return entity;
+            }
+        }
+        world.spawn((Slot(Board::cell(index)), fall))
+    }
 }
 
 impl Match3 {
@@ -200,15 +242,18 @@ impl Match3 {
         {
             outcome = Some(false);
         }
+        // One batch: the archetype is found and grown once, not once per piece.
         let mut entities = [None; CELLS_MAX];
-        for index in board.indices() {
-            if board.piece(index).is_some() {
-                entities[index] = Some(
-                    kernel
-                        .world
-                        .spawn((Slot(Board::cell(index)), Fall::default())),
-                );
-            }
+        let pieces = board
+            .indices()
+            .filter(|&index| board.piece(index).is_some());
+        let spawned = (kernel.world).spawn_batch(
+            pieces
+                .clone()
+                .map(|index| (Slot(Board::cell(index)), Fall::default())),
+        );
+        for (index, entity) in pieces.zip(spawned) {
+            entities[index] = Some(entity);
         }
         Match3 {
             jelly_start: board.jelly_layers(),
@@ -224,7 +269,8 @@ impl Match3 {
             chocolate_destroyed: false,
             outcome,
             falls: motion::Falls::default(),
-            board_words: core::cell::Cell::new(None),
+            board_words: core::cell::OnceCell::new(),
+            spare: Spare::new(),
         }
     }
 
@@ -270,7 +316,8 @@ impl Match3 {
     /// The motion of the piece at `cell`: zero at rest.
     pub fn fall(&self, kernel: &Kernel, cell: Cell) -> Option<Fall> {
         let entity = self.entities[self.board.index(cell)?]?;
-        kernel.world.get::<&Fall>(entity).ok().map(|fall| *fall)
+        let fall = *kernel.world.get::<&Fall>(entity).ok()?;
+        Some(self.falls.current(fall, &self.rules.motion))
     }
 
     pub fn stage(&self) -> Stage {
@@ -303,6 +350,24 @@ impl Match3 {
         self.goals().all(|progress| progress.met())
     }
 
+    /// True when every piece has an entity of its own whose [`Slot`] is the piece's cell, and
+    /// no empty cell has one: what reusing the entities of cleared pieces must keep. For tests.
+    pub fn piece_entities_hold(&self, kernel: &Kernel) -> bool {
+        let mut seen = Vec::new();
+        self.board.indices().all(
+            |index| match (self.board.piece(index), self.entities[index]) {
+                (None, None) => true,
+                (Some(_), Some(entity)) => {
+                    let own = !seen.contains(&entity);
+                    seen.push(entity);
+                    let slot = kernel.world.get::<&Slot>(entity).map(|slot| slot.0);
+                    own && slot.ok() == Some(Board::cell(index))
+                }
+                _ => false,
+            },
+        )
+    }
+
     /// Moves the entity bookkeeping after a swap.
     fn swap_entities(&mut self, kernel: &mut Kernel, from: usize, to: usize) {
         self.entities.swap(from, to);
@@ -315,21 +380,17 @@ impl Match3 {
         }
     }
 
-    /// Despawns the entities of cleared pieces and spawns those of new specials.
+    /// Keeps the entities of cleared pieces aside and gives entities to new specials.
     fn sync_entities(&mut self, kernel: &mut Kernel) {
         for index in self.board.indices() {
             match (self.board.piece(index), self.entities[index]) {
                 (None, Some(entity)) => {
-                    // The entity was spawned by this mode and is despawned only here.
-                    let _ = kernel.world.despawn(entity);
+                    self.spare.keep(entity);
                     self.entities[index] = None;
                 }
                 (Some(_), None) => {
-                    self.entities[index] = Some(
-                        kernel
-                            .world
-                            .spawn((Slot(Board::cell(index)), Fall::default())),
-                    );
+                    let entity = (self.spare).give(&mut kernel.world, index, Fall::default());
+                    self.entities[index] = Some(entity);
                 }
                 _ => {}
             }
@@ -424,6 +485,7 @@ impl Match3 {
         let entities = &mut self.entities;
         let world = &mut kernel.world;
         let falls = &mut self.falls;
+        let motion = &self.rules.motion;
         gravity::fall(&mut self.board, |from, to| {
             entities[to] = entities[from].take();
             if let Some(entity) = entities[to] {
@@ -431,11 +493,12 @@ impl Match3 {
                     slot.0 = Board::cell(to);
                     let rows = ((to - from) / board::STRIDE) as i32;
                     fall.offset_units += rows * CELL_UNITS;
-                    falls.start(entity);
+                    falls.start(entity, *fall, motion);
                 }
             }
         });
         let colors = self.rules.colors;
+        let spare = &mut self.spare;
         let rng = &mut kernel.rng;
         let events = &mut kernel.events;
         gravity::refill(
@@ -446,9 +509,9 @@ impl Match3 {
                     offset_units: i32::from(rows) * CELL_UNITS,
                     velocity_units: 0,
                 };
-                let entity = world.spawn((Slot(Board::cell(index)), fall));
+                let entity = spare.give(world, index, fall);
                 entities[index] = Some(entity);
-                falls.start(entity);
+                falls.start(entity, fall, motion);
                 events.push(crate::Event::Match3(Event::Spawned {
                     cell: Board::cell(index),
                     piece,
@@ -506,7 +569,7 @@ impl Match3 {
     /// Kept out of line so the idle tick stays a compare and a return.
     #[inline(never)]
     fn step_moving(&mut self, kernel: &mut Kernel) {
-        self.board_words.set(None);
+        self.board_words.take();
         self.slide_swap(); // swapped pieces trade places
         self.advance_falls(kernel); // falling pieces move; all landed -> resolve
         self.resolve(kernel); // detect -> create specials -> clear and trigger
@@ -523,8 +586,16 @@ impl Match3 {
         self.hash_rest_into(kernel, hasher);
     }
 
+    /// [`GameMode::hash_into`], into one hasher or several side by side: the board's words
+    /// as kept since it last changed, then the rest.
+    pub fn hash_cached_into<H: WriteWords>(&self, kernel: &Kernel, hasher: &mut H) {
+        let words = self.board_words.get_or_init(|| self.board.hash_words());
+        words.hash_into(hasher);
+        self.hash_rest_into(kernel, hasher);
+    }
+
     /// Everything after the board, in hash order.
-    fn hash_rest_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
+    fn hash_rest_into<H: WriteWords>(&self, kernel: &Kernel, hasher: &mut H) {
         self.stage.hash_into(hasher);
         match self.swap {
             Some(swap) => {
@@ -550,6 +621,15 @@ impl Match3 {
         });
         // At rest every piece is still. While pieces fall, each moving piece's motion in cell
         // order; every other piece is at rest in its slot.
+        if self.falls.is_empty() {
+            hasher.write_u32(0);
+        } else {
+            self.hash_moving_into(kernel, hasher);
+        }
+    }
+
+    /// The count of moving pieces, then each one's cell and motion in cell order.
+    fn hash_moving_into<H: WriteWords>(&self, kernel: &Kernel, hasher: &mut H) {
         let mut moving = [(0u8, 0i32, 0i32); CELLS_MAX];
         let mut count = 0;
         for &entity in self.falls.moving() {
@@ -559,6 +639,11 @@ impl Match3 {
             ) else {
                 continue;
             };
+            // Pieces that landed during a replay's skip have stopped, as stepping would show.
+            let fall = self.falls.current(*fall, &self.rules.motion);
+            if fall.offset_units == 0 {
+                continue;
+            }
             let index = self.board.index(slot.0).expect("a slot inside the grid");
             moving[count] = (index as u8, fall.offset_units, fall.velocity_units);
             count += 1;
@@ -578,7 +663,7 @@ impl GameMode for Match3 {
         let Action::Swap { cell, direction } = action else {
             return Err(Refusal::WrongMode);
         };
-        self.board_words.set(None);
+        self.board_words.take();
         if self.outcome.is_some() {
             return Err(Refusal::GameOver);
         }
@@ -621,13 +706,7 @@ impl GameMode for Match3 {
     }
 
     fn hash_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
-        let words = self.board_words.get().unwrap_or_else(|| {
-            let words = self.board.hash_words();
-            self.board_words.set(Some(words));
-            words
-        });
-        words.hash_into(hasher);
-        self.hash_rest_into(kernel, hasher);
+        self.hash_cached_into(kernel, hasher);
     }
 
     fn accepts_input(&self) -> bool {
@@ -638,9 +717,38 @@ impl GameMode for Match3 {
         self.stage == Stage::Stable
     }
 
-    /// A stable board: `step` returns at once, so only the tick count moves until a swap.
-    fn is_idle(&self) -> bool {
-        self.stage == Stage::Stable
+    /// A stable board: `step` returns at once, so only the tick count moves until a swap. A
+    /// swap's countdown and a clear's pause are counters; falling pieces follow a closed form
+    /// ([`Fall::advanced`]) until the last one lands, and that tick resolves the next wave.
+    fn quiet_ticks(&self) -> u32 {
+        match self.stage {
+            Stage::Stable => u32::MAX,
+            // The tick that ends the countdown resolves the first wave.
+            Stage::Swapping { ticks_left, .. } => u32::from(ticks_left.saturating_sub(1)),
+            Stage::Clearing { ticks_left } => u32::from(ticks_left),
+            Stage::Falling => self.falls.ticks_before_landing(),
+            Stage::Resolving | Stage::EndOfMove => 0,
+        }
+    }
+
+    /// The board does not change, so its cached hash words stay valid.
+    fn skip_quiet(&mut self, ticks: u32) {
+        if ticks == 0 {
+            return;
+        }
+        match &mut self.stage {
+            Stage::Stable => {}
+            Stage::Swapping { ticks_left, .. } => {
+                assert!(u32::from(*ticks_left) > ticks, "skip_quiet past the swap");
+                *ticks_left -= ticks as u16;
+            }
+            Stage::Clearing { ticks_left } => {
+                assert!(u32::from(*ticks_left) >= ticks, "skip_quiet past the clear");
+                *ticks_left -= ticks as u16;
+            }
+            Stage::Falling => self.falls.advance_by(ticks),
+            Stage::Resolving | Stage::EndOfMove => panic!("skip_quiet on a resolving board"),
+        }
     }
 
     fn phase(&self) -> Phase {

@@ -3,6 +3,7 @@
 
 use super::board::{bit, Board, CellSet, Color, Piece, COLORS_MAX};
 use super::detect::in_line;
+use crate::kernel::input::Direction;
 use crate::kernel::rng::Pcg32;
 
 /// A uniformly drawn plain piece of `colors` colours.
@@ -20,11 +21,25 @@ pub fn fill_initial(board: &mut Board, cells: CellSet, colors: u8, rng: &mut Pcg
         if cells & bit(index) == 0 {
             continue;
         }
+        // Only the colour of an orthogonal neighbour can make a line through this cell; the
+        // others are allowed without looking further.
+        let mut near = 0u8;
+        for direction in Direction::ALL {
+            if let Some(color) = board
+                .step(index, direction)
+                .and_then(|next| board.match_color(next))
+            {
+                near |= 1 << color.0;
+            }
+        }
         let mut allowed = [Color(0); COLORS_MAX as usize];
         let mut count = 0;
         for color in 0..colors {
-            board.tile_mut(index).piece = Some(Piece::Plain(Color(color)));
-            if !in_line(board, index) {
+            let makes_line = near & (1 << color) != 0 && {
+                board.tile_mut(index).piece = Some(Piece::Plain(Color(color)));
+                in_line(board, index)
+            };
+            if !makes_line {
                 allowed[count] = Color(color);
                 count += 1;
             }

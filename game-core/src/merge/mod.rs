@@ -137,6 +137,10 @@ pub struct MergeDrop {
     merged: Vec<bool>,
     pairs: Vec<(u16, u16, u8)>,
     lost: Vec<(u32, hecs::Entity)>,
+    /// The hash's pieces in serial order, kept for its capacity so that a checkpoint allocates
+    /// nothing once the pile has been hashed at its largest (a `Cell`, since hashing borrows
+    /// the game immutably; not state).
+    hash_pieces: core::cell::Cell<Vec<(Body, u8)>>,
 }
 
 fn world_of(milli: i32) -> f32 {
@@ -211,6 +215,7 @@ impl MergeDrop {
             merged: Vec::new(),
             pairs: Vec::new(),
             lost: Vec::new(),
+            hash_pieces: core::cell::Cell::new(Vec::new()),
         }
     }
 
@@ -263,14 +268,41 @@ impl MergeDrop {
 
     /// Every piece as `(body, tier)`, sorted by serial.
     pub fn pieces(&self, kernel: &Kernel) -> Vec<(Body, u8)> {
-        let mut pieces: Vec<(Body, u8)> = kernel
-            .world
-            .query::<(&Body, &Piece)>()
-            .iter()
-            .map(|(body, piece)| (*body, piece.tier))
-            .collect();
-        pieces.sort_unstable_by_key(|(body, _)| body.serial);
+        let mut pieces = Vec::new();
+        Self::pieces_into(kernel, &mut pieces);
         pieces
+    }
+
+    /// [`MergeDrop::pieces`] into `pieces`, replacing what it held.
+    fn pieces_into(kernel: &Kernel, pieces: &mut Vec<(Body, u8)>) {
+        pieces.clear();
+        let mut query = kernel.world.query::<(&Body, &Piece)>();
+        pieces.extend(query.iter().map(|(body, piece)| (*body, piece.tier)));
+        pieces.sort_unstable_by_key(|(body, _)| body.serial);
+    }
+
+    /// The mode's hash with the pieces gathered into a new list instead of the kept one: the
+    /// straightforward path [`GameMode::hash_into`] must always equal, for tests.
+    pub fn hash_into_fresh(&self, kernel: &Kernel, hasher: &mut StateHasher) {
+        self.hash_with(&self.pieces(kernel), hasher);
+    }
+
+    /// Everything the future depends on, with `pieces` the serial-ordered pieces.
+    fn hash_with(&self, pieces: &[(Body, u8)], hasher: &mut StateHasher) {
+        hasher.write_u32(self.serial_next);
+        hasher.write_u8(self.current);
+        hasher.write_u8(self.preview);
+        hasher.write_u32(self.cooldown_ticks_left);
+        hasher.write_u32(self.danger_ticks);
+        hasher.write_u32(self.ticks_elapsed);
+        hasher.write_u32(self.score);
+        hasher.write_u8(self.ended.map_or(0, EndReason::code));
+        hasher.write_u32(pieces.len() as u32);
+        for (body, tier) in pieces {
+            body.hash_into(hasher);
+            hasher.write_u8(*tier);
+        }
+        self.physics.hash_into(hasher);
     }
 
     /// True when every piece sleeps and no drop, merge or danger timer is pending: only the
@@ -477,21 +509,10 @@ impl GameMode for MergeDrop {
     }
 
     fn hash_into(&self, kernel: &Kernel, hasher: &mut StateHasher) {
-        hasher.write_u32(self.serial_next);
-        hasher.write_u8(self.current);
-        hasher.write_u8(self.preview);
-        hasher.write_u32(self.cooldown_ticks_left);
-        hasher.write_u32(self.danger_ticks);
-        hasher.write_u32(self.ticks_elapsed);
-        hasher.write_u32(self.score);
-        hasher.write_u8(self.ended.map_or(0, EndReason::code));
-        let pieces = self.pieces(kernel);
-        hasher.write_u32(pieces.len() as u32);
-        for (body, tier) in &pieces {
-            body.hash_into(hasher);
-            hasher.write_u8(*tier);
-        }
-        self.physics.hash_into(hasher);
+        let mut pieces = self.hash_pieces.take();
+        Self::pieces_into(kernel, &mut pieces);
+        self.hash_with(&pieces, hasher);
+        self.hash_pieces.set(pieces);
     }
 
     fn accepts_input(&self) -> bool {
@@ -504,10 +525,14 @@ impl GameMode for MergeDrop {
         self.ended.is_some()
     }
 
-    /// Never: the session clock (and the drop cooldown, the danger timer) move every tick even
+    /// None: the session clock (and the drop cooldown, the danger timer) move every tick even
     /// when every piece sleeps.
-    fn is_idle(&self) -> bool {
-        false
+    fn quiet_ticks(&self) -> u32 {
+        0
+    }
+
+    fn skip_quiet(&mut self, ticks: u32) {
+        assert_eq!(ticks, 0, "merge-drop has no quiet ticks");
     }
 
     fn phase(&self) -> Phase {
