@@ -22,7 +22,7 @@ use core::fmt;
 use alloc::vec::Vec;
 use ed25519_dalek::VerifyingKey;
 use game_core::kernel::input::InputLogError;
-use game_core::{replay, Input, ReplayError, ReplayOutcome, RULES_VERSION, TICK_HZ};
+use game_core::{replay_reactions, Input, ReplayError, ReplayOutcome, RULES_VERSION, TICK_HZ};
 
 use crate::error::DecodeError;
 use crate::keys::KeyId;
@@ -361,6 +361,9 @@ pub struct Accepted {
     pub finished: bool,
     /// The level's objectives were met.
     pub passed: bool,
+    /// Per input, in log order: ticks the game had been accepting input before it arrived
+    /// (from the same replay; for the server's risk signals).
+    pub reaction_ticks: Vec<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -534,7 +537,7 @@ impl Verifier {
                 ),
             ));
         }
-        let outcome = replay(level, body.seed, &authentic.inputs)
+        let (outcome, reaction_ticks) = replay_reactions(level, body.seed, &authentic.inputs)
             .map_err(|error| Rejection::new(Reason::of_replay(&error), error.to_string()))?;
         check_claims(authentic, &outcome)?;
         self.check_plausible(authentic, &outcome, now_ms)?;
@@ -547,6 +550,7 @@ impl Verifier {
             ticks: outcome.ticks,
             finished: outcome.finished,
             passed: outcome.passed,
+            reaction_ticks,
         })
     }
 

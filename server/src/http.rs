@@ -146,6 +146,22 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
             post(withdrawal_failed),
         )
         .route(
+            "/v1/operator/holds/{session_id}/release",
+            post(hold_release),
+        )
+        .route(
+            "/v1/operator/holds/{session_id}/confiscate",
+            post(hold_confiscate),
+        )
+        .route(
+            "/v1/operator/withdrawal-reviews/{review_id}/approve",
+            post(withdrawal_approve),
+        )
+        .route(
+            "/v1/operator/withdrawal-reviews/{review_id}/reject",
+            post(withdrawal_reject),
+        )
+        .route(
             "/v1/operator/campaigns/{campaign_id}/fund",
             post(fund_campaign).layer(json_limit),
         )
@@ -664,12 +680,59 @@ async fn request_withdrawal(
     let (withdrawal, created) = service
         .request_withdrawal(&player, body.amount_fen, key)
         .await?;
-    let status = if created {
+    let status = if withdrawal.status == crate::store::WITHDRAWAL_IN_REVIEW {
+        StatusCode::ACCEPTED
+    } else if created {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
     Ok((status, Json(withdrawal)))
+}
+
+async fn hold_release(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+    Path(session_id): Path<String>,
+) -> ApiResult<Response> {
+    service.authenticate_operator(bearer(&headers))?;
+    Ok(Json(hold_json(service.review_hold(&session_id, true).await?)).into_response())
+}
+
+async fn hold_confiscate(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+    Path(session_id): Path<String>,
+) -> ApiResult<Response> {
+    service.authenticate_operator(bearer(&headers))?;
+    Ok(Json(hold_json(service.review_hold(&session_id, false).await?)).into_response())
+}
+
+fn hold_json(record: crate::store::HoldRecord) -> serde_json::Value {
+    serde_json::json!({
+        "session_id": record.session_id,
+        "player_id": record.player_id,
+        "held_fen": record.held_fen,
+        "review": record.review,
+    })
+}
+
+async fn withdrawal_approve(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+    Path(review_id): Path<String>,
+) -> ApiResult<Response> {
+    service.authenticate_operator(bearer(&headers))?;
+    Ok(Json(service.review_withdrawal(&review_id, true).await?).into_response())
+}
+
+async fn withdrawal_reject(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+    Path(review_id): Path<String>,
+) -> ApiResult<Response> {
+    service.authenticate_operator(bearer(&headers))?;
+    Ok(Json(service.review_withdrawal(&review_id, false).await?).into_response())
 }
 
 async fn settle(

@@ -12,6 +12,8 @@
 //! - [`transport`]: connections under timeouts, a cap and a bounded graceful shutdown;
 //!   [`logging`]: the request and error logs.
 //! - [`payout`]: payout tables and sponsor campaigns from data files.
+//! - [`risk`]: signals from the verified replay and the ledger, and the policy file that turns
+//!   them into pay, pay-and-flag, hold or refuse.
 //!
 //! Money is integer fen everywhere; no float touches it.
 
@@ -27,6 +29,7 @@ pub use playproof_payout as payout;
 pub mod pseudonym;
 pub mod ratelimit;
 pub mod reasons;
+pub mod risk;
 pub mod run;
 pub mod secrets;
 pub mod service;

@@ -14,9 +14,11 @@ use crate::metrics::{Metrics, ProofResult};
 use crate::payout::PayoutBook;
 use crate::pseudonym::Pseudonyms;
 use crate::ratelimit::{RateLimit, RateLimiter};
+use crate::risk::{Decision, RiskPolicy};
 use crate::store::{
-    FundWrite, LedgerRejection, LedgerRules, SettleWrite, Store, StoreError, VerdictRecord,
-    VerdictWrite, WithdrawWrite, WithdrawalRecord, WriteError,
+    FundWrite, HoldRecord, HoldReviewWrite, LedgerRejection, LedgerRules, RiskCheck, SettleWrite,
+    Store, StoreError, TicketWrite, VerdictRecord, VerdictWrite, WithdrawWrite,
+    WithdrawalRecord, WithdrawalReviewWrite, WriteError,
 };
 
 /// Largest proof body, in bytes: the proof format's own bound.
@@ -64,6 +66,9 @@ pub struct ServiceConfig {
     pub operator_token: Option<String>,
     /// Secret of the login tokens; instances that share it accept each other's tokens.
     pub token_secret: [u8; 32],
+    /// How verified games are judged for risk, and whether a player holds one open ticket.
+    /// [`RiskPolicy::pay_all`] until one is loaded (`serve` loads `assets/risk/policy.json`).
+    pub risk: Arc<RiskPolicy>,
 }
 
 impl ServiceConfig {
@@ -79,6 +84,7 @@ impl ServiceConfig {
             dev_identity_header: false,
             operator_token: None,
             token_secret,
+            risk: Arc::new(RiskPolicy::pay_all()),
         }
     }
 }
@@ -166,6 +172,10 @@ impl From<LedgerRejection> for ApiError {
             LedgerRejection::WithdrawalNotFound(_) => "withdrawal_not_found",
             LedgerRejection::WithdrawalSettled { .. } => "withdrawal_already_settled",
             LedgerRejection::NonPositiveAmount(_) => "invalid_amount",
+            LedgerRejection::HoldNotFound(_) => "hold_not_found",
+            LedgerRejection::HoldReviewed { .. } => "hold_already_reviewed",
+            LedgerRejection::WithdrawalReviewNotFound(_) => "withdrawal_review_not_found",
+            LedgerRejection::WithdrawalReviewDecided { .. } => "withdrawal_review_decided",
         };
         ApiError::coded(code, rejection.to_string())
     }
@@ -205,11 +215,15 @@ pub struct ProofReceipt {
     pub level_id: String,
     pub score: i64,
     pub stars: i64,
+    /// What reached the player's balance (0 when held or refused).
     pub payout_fen: i64,
     pub boost_fen: i64,
     /// The daily cap or the campaign budget paid less than the table says.
     pub capped: bool,
     pub balance_fen: i64,
+    /// `paid`, `held` (waiting for review, in `held_fen`) or `refused` (nothing paid).
+    pub payment: &'static str,
+    pub held_fen: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -466,10 +480,24 @@ impl Service {
             level_id: level_id.to_string(),
             session_public_key,
         };
+        let now_ms = self.now_ms();
         let issued = self
             .check
-            .issue(&request, self.now_ms())
+            .issue(&request, now_ms)
             .map_err(|rejection| ApiError::coded(rejection.code, rejection.message))?;
+        if self.config.risk.tickets.one_open_per_player {
+            // Written before the ticket is handed out: an unrecorded ticket is never playable
+            // beside another.
+            self.store
+                .open_ticket(TicketWrite {
+                    session_id: issued.session_id.clone(),
+                    player_id: player_id.to_string(),
+                    level_id: level_id.to_string(),
+                    earning_day: earning_day(now_ms, self.config.utc_offset_minutes),
+                    now_ms: now_ms as i64,
+                })
+                .await?;
+        }
         self.metrics.record_ticket();
         Ok(TicketResponse {
             session_id: issued.session_id,
@@ -538,10 +566,25 @@ impl Service {
         // Stage two: expiry, level, replay, claims, plausibility.
         let permit = self.replays.acquire().await.map_err(ApiError::internal)?;
         let check = Arc::clone(&self.check);
-        let verdict = tokio::task::spawn_blocking(move || check.judge(&authentic, now_ms))
-            .await
-            .map_err(ApiError::internal)?;
+        let judged = tokio::task::spawn_blocking(move || {
+            check.judge(&authentic, now_ms).map(|judged| {
+                let signals = crate::risk::signals::of_play(&judged.play);
+                (judged.scored, signals)
+            })
+        })
+        .await
+        .map_err(ApiError::internal)?;
         drop(permit);
+        let (verdict, risk) = match judged {
+            Ok((scored, play_signals)) => (
+                Ok(scored),
+                Some(RiskCheck {
+                    play_signals,
+                    policy: Arc::clone(&self.config.risk),
+                }),
+            ),
+            Err(rejection) => (Err(rejection), None),
+        };
         let owed = match &verdict {
             Ok(scored) => self.payouts.owed(
                 &session.level_id,
@@ -564,6 +607,7 @@ impl Service {
                 owed,
                 earning_day: earning_day(now_ms, self.config.utc_offset_minutes),
                 now_ms: now_ms as i64,
+                risk,
             })
             .await?;
         receipt(record)
@@ -710,22 +754,69 @@ impl Service {
         Ok(balance)
     }
 
+    /// Operator: releases a held game's winnings to the player (`release`) or confiscates
+    /// them back to the house and the campaign they came from. Once: the same review repeated
+    /// answers the record, the other one is refused (409).
+    pub async fn review_hold(&self, session_id: &str, release: bool) -> Result<HoldRecord, ApiError> {
+        Ok(self
+            .store
+            .review_hold(HoldReviewWrite {
+                session_id: session_id.to_string(),
+                release,
+                now_ms: self.now_ms() as i64,
+            })
+            .await?)
+    }
+
+    /// Operator: approves a withdrawal parked for review (it then takes the ordinary path) or
+    /// rejects it (the money stays in the player's balance). Once, like a settlement.
+    pub async fn review_withdrawal(
+        &self,
+        review_id: &str,
+        approve: bool,
+    ) -> Result<WithdrawalResponse, ApiError> {
+        let record = self
+            .store
+            .review_withdrawal(WithdrawalReviewWrite {
+                review_id: review_id.to_string(),
+                approve,
+                now_ms: self.now_ms() as i64,
+            })
+            .await?;
+        Ok(record.into())
+    }
+
     pub async fn health(&self) -> Result<(), ApiError> {
         self.store.ping().await.map_err(ApiError::from)
     }
 }
 
 fn receipt(record: VerdictRecord) -> Result<ProofReceipt, ApiError> {
+    // A held game's winnings are not the player's yet: the receipt says so, and its payout
+    // fields keep meaning "what reached the balance".
+    let held = record.decision == Some(Decision::Hold);
+    let (payout_fen, boost_fen, held_fen) = if held {
+        (0, 0, record.payout_fen + record.boost_fen)
+    } else {
+        (record.payout_fen, record.boost_fen, 0)
+    };
+    let payment = match record.decision {
+        Some(Decision::Hold) => "held",
+        Some(Decision::Refuse) => "refused",
+        _ => "paid",
+    };
     let receipt = ProofReceipt {
         verdict: record.verdict.clone(),
         session_id: record.session_id.clone(),
         level_id: record.level_id.clone(),
         score: record.score,
         stars: record.stars,
-        payout_fen: record.payout_fen,
-        boost_fen: record.boost_fen,
+        payout_fen,
+        boost_fen,
         capped: record.capped,
         balance_fen: record.balance_fen,
+        payment,
+        held_fen,
     };
     if !record.first {
         let mut error = ApiError::verification(Rejection::new(

@@ -12,9 +12,10 @@ use playproof_proof::{
 };
 
 use crate::check::{
-    AuthenticProof, CheckRejection, IssuedTicket, LevelCatalogue, ProofCheck, Scored, SessionFacts,
-    TicketRequest, TICKET_TTL_MS,
+    AuthenticProof, CheckRejection, IssuedTicket, Judged, LevelCatalogue, ProofCheck, Scored,
+    SessionFacts, TicketRequest, TICKET_TTL_MS,
 };
+use crate::risk::PlayFacts;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignedCheckError {
@@ -154,12 +155,20 @@ impl ProofCheck for SignedProofCheck {
         })
     }
 
-    fn judge(&self, proof: &AuthenticProof, now_ms: u64) -> Result<Scored, Rejection> {
+    fn judge(&self, proof: &AuthenticProof, now_ms: u64) -> Result<Judged, Rejection> {
         let accepted = self.verifier.judge(&proof.proof, now_ms)?;
-        Ok(Scored {
-            score: accepted.score,
-            stars: accepted.stars,
-            passed: accepted.passed,
+        Ok(Judged {
+            scored: Scored {
+                score: accepted.score,
+                stars: accepted.stars,
+                passed: accepted.passed,
+            },
+            play: PlayFacts {
+                reaction_ticks: accepted.reaction_ticks,
+                final_tick: accepted.ticks,
+                issued_at_ms: proof.proof.ticket.issued_at_ms,
+                received_at_ms: now_ms,
+            },
         })
     }
 }

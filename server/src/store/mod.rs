@@ -10,6 +10,7 @@
 
 mod audit;
 mod policy;
+mod risk;
 mod schema;
 mod writer;
 
@@ -21,6 +22,10 @@ use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Row};
 use tokio::sync::{mpsc, oneshot};
 
 pub use audit::LedgerReport;
+pub use risk::{
+    HoldRecord, HoldReviewWrite, RiskCheck, TicketOpened, TicketWrite, WithdrawalReviewWrite,
+    ABANDONED_MESSAGE, WITHDRAWAL_IN_REVIEW,
+};
 pub use writer::{
     FundWrite, LedgerRejection, SettleWrite, VerdictRecord, VerdictWrite, WithdrawWrite,
     WithdrawalRecord, WriteError,
@@ -235,6 +240,27 @@ impl Store {
         write: SettleWrite,
     ) -> Result<WithdrawalRecord, WriteError> {
         self.submit(|reply| writer::Job::Settle(write, reply)).await
+    }
+
+    /// Records a ticket as the player's one open ticket, forfeiting the one open before (an
+    /// abandoned, lost game).
+    pub async fn open_ticket(&self, write: TicketWrite) -> Result<TicketOpened, WriteError> {
+        self.submit(|reply| writer::Job::Ticket(write, reply)).await
+    }
+
+    /// Releases a held game's winnings to the player or confiscates them, once.
+    pub async fn review_hold(&self, write: HoldReviewWrite) -> Result<HoldRecord, WriteError> {
+        self.submit(|reply| writer::Job::ReviewHold(write, reply))
+            .await
+    }
+
+    /// Approves (runs the withdrawal) or rejects a withdrawal parked for review, once.
+    pub async fn review_withdrawal(
+        &self,
+        write: WithdrawalReviewWrite,
+    ) -> Result<WithdrawalRecord, WriteError> {
+        self.submit(|reply| writer::Job::ReviewWithdrawal(write, reply))
+            .await
     }
 
     /// Moves money from the sponsor into a campaign's budget, once per `(campaign, key)`.
@@ -572,12 +598,32 @@ async fn migrate_locked(
         }
         let text = schema::migration_text(dialect, sqlite, postgres);
         let migration = |source| StoreError::Migration { version, source };
+        // SQLite's way to change a table: rebuild it with foreign keys off (the pragma is a
+        // no-op inside a transaction), and check them before the commit.
+        if dialect == Dialect::Sqlite {
+            sqlx::query("PRAGMA foreign_keys = OFF")
+                .execute(&mut *connection)
+                .await
+                .map_err(migration)?;
+        }
         sqlx::query(dialect.begin())
             .execute(&mut *connection)
             .await
             .map_err(migration)?;
         let applied = async {
             run_script(&mut *connection, text).await?;
+            if dialect == Dialect::Sqlite {
+                let broken = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&mut *connection)
+                    .await?;
+                if let Some(row) = broken.first() {
+                    let table: String = row.try_get(0)?;
+                    return Err(sqlx::Error::Protocol(format!(
+                        "{} rows break a foreign key, the first in table {table}",
+                        broken.len()
+                    )));
+                }
+            }
             sqlx::query("INSERT INTO schema_migrations (version, applied_at_ms) VALUES ($1, $2)")
                 .bind(version)
                 .bind(crate::clock::unix_ms_now() as i64)
@@ -589,6 +635,12 @@ async fn migrate_locked(
         if let Err(source) = applied {
             let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
             return Err(migration(source));
+        }
+        if dialect == Dialect::Sqlite {
+            sqlx::query("PRAGMA foreign_keys = ON")
+                .execute(&mut *connection)
+                .await
+                .map_err(migration)?;
         }
     }
     Ok(())

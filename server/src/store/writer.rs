@@ -30,7 +30,12 @@ use super::policy::{
 use super::{
     connect, Dialect, LedgerRules, StoreConfig, StoreError, WRITE_BATCH_MAX, WRITE_RETRIES_MAX,
 };
+use super::risk::{
+    self as risk_store, HoldRecord, HoldReviewWrite, RiskCheck, TicketOpened, TicketWrite,
+    WithdrawalReviewWrite,
+};
 use crate::check::{Rejection, Scored, SessionFacts};
+use crate::risk::Decision;
 use crate::metrics::Metrics;
 use crate::payout::Owed;
 
@@ -45,6 +50,8 @@ pub struct VerdictWrite {
     pub owed: Owed,
     pub earning_day: i64,
     pub now_ms: i64,
+    /// The game's risk signals and the policy to weigh them; `None` pays without a check.
+    pub risk: Option<RiskCheck>,
 }
 
 /// A recorded verdict. `first` is false when the session had already been consumed; the record
@@ -65,6 +72,9 @@ pub struct VerdictRecord {
     /// Whether the daily cap or the campaign budget cut the payout.
     pub capped: bool,
     pub balance_fen: i64,
+    /// The risk decision, where the game had a risk check. On `hold`, `payout_fen` and
+    /// `boost_fen` went to `held:<player>`; on `refuse` nothing was paid.
+    pub decision: Option<Decision>,
 }
 
 #[derive(Clone, Debug)]
@@ -117,6 +127,14 @@ pub enum LedgerRejection {
     WithdrawalSettled { id: String, status: String },
     #[error("amount must be positive, got {0} fen")]
     NonPositiveAmount(i64),
+    #[error("no held game {0:?}")]
+    HoldNotFound(String),
+    #[error("held game {session_id:?} was already {review}")]
+    HoldReviewed { session_id: String, review: String },
+    #[error("no withdrawal waiting for review {0:?}")]
+    WithdrawalReviewNotFound(String),
+    #[error("withdrawal review {id:?} was already {status}")]
+    WithdrawalReviewDecided { id: String, status: String },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -134,6 +152,9 @@ pub(crate) enum Job {
     Withdraw(WithdrawWrite, Reply<WithdrawalRecord>),
     Settle(SettleWrite, Reply<WithdrawalRecord>),
     Fund(FundWrite, Reply<i64>),
+    Ticket(TicketWrite, Reply<TicketOpened>),
+    ReviewHold(HoldReviewWrite, Reply<HoldRecord>),
+    ReviewWithdrawal(WithdrawalReviewWrite, Reply<WithdrawalRecord>),
     /// Readiness: commits an empty transaction.
     Ping(Reply<()>),
 }
@@ -146,6 +167,9 @@ impl Job {
             Job::Withdraw(write, _) => &write.player_id,
             Job::Settle(write, _) => &write.withdrawal_id,
             Job::Fund(write, _) => &write.campaign_id,
+            Job::Ticket(write, _) => &write.player_id,
+            Job::ReviewHold(write, _) => &write.session_id,
+            Job::ReviewWithdrawal(write, _) => &write.review_id,
             Job::Ping(_) => "",
         }
     }
@@ -155,7 +179,10 @@ impl Job {
         match self {
             Job::Verdict(_, reply) => reply.is_closed(),
             Job::Withdraw(_, reply) | Job::Settle(_, reply) => reply.is_closed(),
+            Job::ReviewWithdrawal(_, reply) => reply.is_closed(),
             Job::Fund(_, reply) => reply.is_closed(),
+            Job::Ticket(_, reply) => reply.is_closed(),
+            Job::ReviewHold(_, reply) => reply.is_closed(),
             Job::Ping(reply) => reply.is_closed(),
         }
     }
@@ -170,6 +197,8 @@ enum Done {
     Verdict(Result<VerdictRecord, LedgerRejection>),
     Withdrawal(Result<WithdrawalRecord, LedgerRejection>),
     Funded(Result<i64, LedgerRejection>),
+    Ticket(TicketOpened),
+    Hold(Result<HoldRecord, LedgerRejection>),
     Pinged,
 }
 
@@ -180,7 +209,16 @@ impl Job {
             (Job::Verdict(_, reply), Ok(Done::Verdict(result))) => {
                 let _ = reply.send(result.map_err(WriteError::from));
             }
-            (Job::Withdraw(_, reply) | Job::Settle(_, reply), Ok(Done::Withdrawal(result))) => {
+            (
+                Job::Withdraw(_, reply) | Job::Settle(_, reply) | Job::ReviewWithdrawal(_, reply),
+                Ok(Done::Withdrawal(result)),
+            ) => {
+                let _ = reply.send(result.map_err(WriteError::from));
+            }
+            (Job::Ticket(_, reply), Ok(Done::Ticket(opened))) => {
+                let _ = reply.send(Ok(opened));
+            }
+            (Job::ReviewHold(_, reply), Ok(Done::Hold(result))) => {
                 let _ = reply.send(result.map_err(WriteError::from));
             }
             (Job::Fund(_, reply), Ok(Done::Funded(result))) => {
@@ -198,8 +236,12 @@ impl Job {
         let error = WriteError::Store(error);
         match self {
             Job::Verdict(_, reply) => drop(reply.send(Err(error))),
-            Job::Withdraw(_, reply) | Job::Settle(_, reply) => drop(reply.send(Err(error))),
+            Job::Withdraw(_, reply) | Job::Settle(_, reply) | Job::ReviewWithdrawal(_, reply) => {
+                drop(reply.send(Err(error)))
+            }
             Job::Fund(_, reply) => drop(reply.send(Err(error))),
+            Job::Ticket(_, reply) => drop(reply.send(Err(error))),
+            Job::ReviewHold(_, reply) => drop(reply.send(Err(error))),
             Job::Ping(reply) => drop(reply.send(Err(error))),
         }
     }
@@ -323,8 +365,8 @@ fn is_transient(error: &sqlx::Error) -> bool {
 }
 
 /// Per-transaction state: the house account's change, applied once before commit.
-struct Batch {
-    dialect: Dialect,
+pub(super) struct Batch {
+    pub(super) dialect: Dialect,
     house_delta_fen: i64,
 }
 
@@ -354,9 +396,22 @@ async fn run_transaction(
             Job::Verdict(write, _) => {
                 Done::Verdict(record_verdict(connection, &mut state, rules, write).await?)
             }
-            Job::Withdraw(write, _) => {
-                Done::Withdrawal(withdraw(connection, &mut state, rules, write).await?)
+            Job::Withdraw(write, _) => Done::Withdrawal(
+                // Flagged players' requests wait for review; the rest go the ordinary way.
+                match risk_store::withdrawal_gate(connection, &state, rules, write).await? {
+                    Some(parked) => parked,
+                    None => withdraw(connection, &mut state, rules, write).await?,
+                },
+            ),
+            Job::Ticket(write, _) => {
+                Done::Ticket(risk_store::open_ticket(connection, &state, write).await?)
             }
+            Job::ReviewHold(write, _) => {
+                Done::Hold(risk_store::review_hold(connection, &mut state, write).await?)
+            }
+            Job::ReviewWithdrawal(write, _) => Done::Withdrawal(
+                risk_store::review_withdrawal(connection, &mut state, rules, write).await?,
+            ),
             Job::Settle(write, _) => Done::Withdrawal(settle(connection, &mut state, write).await?),
             Job::Fund(write, _) => Done::Funded(fund(connection, &mut state, write).await?),
             Job::Ping(_) => {
@@ -397,7 +452,7 @@ async fn ping(connection: &mut AnyConnection, dialect: Dialect) -> Result<(), sq
 /// new, in the same statement that credits it. The database's CHECK refuses a balance that would
 /// go negative (outside `house` and `sponsor`), which fails the transaction: callers check first.
 #[allow(clippy::too_many_arguments)]
-async fn transfer(
+pub(super) async fn transfer(
     connection: &mut AnyConnection,
     state: &mut Batch,
     id: &str,
@@ -452,7 +507,7 @@ async fn transfer(
     Ok(credit_balance_fen)
 }
 
-async fn read_i64(
+pub(super) async fn read_i64(
     connection: &mut AnyConnection,
     sql: &str,
     key: &str,
@@ -517,6 +572,15 @@ async fn record_verdict(
             }
         }
     }
+    // The risk check reads the player's record here and writes only once the session is
+    // consumed below; a refused game pays nothing and counts nothing toward the cap.
+    let assessment = risk_store::assess(connection, write).await?;
+    let decision = assessment.as_ref().map(|assessment| assessment.decision);
+    let mut refused_fen = 0;
+    if decision == Some(Decision::Refuse) {
+        refused_fen = payout_fen + boost_fen;
+        (payout_fen, boost_fen) = (0, 0);
+    }
     // Consuming the session: the primary key makes this the one place a session is decided. A
     // session already decided (here or by another process) is answered with its first verdict.
     let inserted = sqlx::query(
@@ -546,6 +610,15 @@ async fn record_verdict(
             .ok_or(sqlx::Error::RowNotFound)
             .map(Ok);
     }
+    risk_store::record_verdict_risk(
+        connection,
+        write,
+        assessment.as_ref(),
+        payout_fen + boost_fen,
+        refused_fen,
+    )
+    .await?;
+    let (payee, payee_kind) = risk_store::payee(assessment.as_ref(), &session.player_id);
     let mut balance_fen = None;
     if payout_fen > 0 {
         let id = transfer_id::payout(&session.session_id);
@@ -554,7 +627,7 @@ async fn record_verdict(
             state,
             &id,
             HOUSE,
-            (&player, "player"),
+            (&payee, payee_kind),
             payout_fen,
             "payout",
             Some(&session.session_id),
@@ -571,7 +644,7 @@ async fn record_verdict(
             state,
             &id,
             &campaign_account(campaign_id),
-            (&player, "player"),
+            (&payee, payee_kind),
             boost_fen,
             "boost",
             Some(&session.session_id),
@@ -591,7 +664,7 @@ async fn record_verdict(
         .execute(&mut *connection)
         .await?;
     }
-    let balance_fen = match balance_fen {
+    let balance_fen = match balance_fen.filter(|_| payee == player) {
         Some(balance_fen) => balance_fen,
         None => read_i64(
             connection,
@@ -612,8 +685,9 @@ async fn record_verdict(
         stars: i64::from(scored.map_or(0, |s| s.stars)),
         payout_fen,
         boost_fen,
-        capped: paid_fen < owed_total_fen,
+        capped: paid_fen + refused_fen < owed_total_fen,
         balance_fen,
+        decision,
     }))
 }
 
@@ -623,9 +697,10 @@ pub(crate) async fn stored_verdict(
     session_id: &str,
 ) -> Result<Option<VerdictRecord>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT session_id, player_id, level_id, verdict, message, score, stars, payout_fen, \
-                boost_fen \
-         FROM sessions WHERE session_id = $1",
+        "SELECT s.session_id, s.player_id, s.level_id, s.verdict, s.message, s.score, s.stars, \
+                s.payout_fen, s.boost_fen, r.decision \
+         FROM sessions s LEFT JOIN risk_verdicts r ON r.session_id = s.session_id \
+         WHERE s.session_id = $1",
     )
     .bind(session_id)
     .fetch_optional(&mut *connection)
@@ -654,6 +729,9 @@ pub(crate) async fn stored_verdict(
         boost_fen: row.try_get(8)?,
         capped: false,
         balance_fen,
+        decision: row
+            .try_get::<Option<String>, _>(9)?
+            .and_then(|code| Decision::from_code(&code)),
     }))
 }
 
@@ -673,7 +751,7 @@ pub(crate) fn withdrawal_from_row(
 
 const WITHDRAWAL_COLUMNS: &str = "id, player_id, amount_fen, status, requested_at_ms";
 
-async fn withdraw(
+pub(super) async fn withdraw(
     connection: &mut AnyConnection,
     state: &mut Batch,
     rules: &LedgerRules,
@@ -863,7 +941,7 @@ fn store_to_sqlx(error: StoreError) -> sqlx::Error {
 }
 
 /// 128 random bits as hex, for withdrawal ids.
-fn random_hex() -> String {
+pub(super) fn random_hex() -> String {
     let mut bytes = [0u8; 16];
     // The OS random source failing is not recoverable here; a clock-derived fallback keeps ids
     // unique enough for a primary key, which still refuses a collision.
