@@ -99,17 +99,18 @@ const INVARIANTS: &[Invariant] = &[
     },
     Invariant {
         name: "each reviewed hold moved out exactly what it held, one way",
-        sql: "SELECT r.session_id, r.review || ': held ' || CAST(r.held_fen AS TEXT) || ', moved ' || \
-                     CAST(COALESCE(m.total, 0) AS TEXT) FROM risk_verdicts r \
-              LEFT JOIN (SELECT session_id, CAST(SUM(amount_fen) AS BIGINT) AS total, \
-                                MIN(kind) AS first_kind, MAX(kind) AS last_kind FROM transfers \
-                         WHERE kind IN ('hold_released', 'hold_confiscated') GROUP BY session_id) m \
-                     ON m.session_id = r.session_id \
+        sql: "SELECT r.session_id, COALESCE(r.review, 'unreviewed') || ': held ' || \
+                     CAST(r.held_fen AS TEXT) || ', moved ' || CAST(COALESCE(m.total, 0) AS TEXT) \
+              FROM risk_verdicts r \
+              LEFT JOIN (SELECT session_id, CAST(SUM(amount_fen) AS BIGINT) AS total, COUNT(*) AS moves, \
+                                SUM(CASE WHEN kind = 'hold_released' THEN 1 ELSE 0 END) AS releases \
+                         FROM transfers \
+                         WHERE kind IN ('hold_released', 'hold_confiscated', 'hold_confiscated_boost') \
+                         GROUP BY session_id) m ON m.session_id = r.session_id \
               WHERE (r.review IS NULL AND m.total IS NOT NULL) \
-                 OR (r.review IS NOT NULL AND (COALESCE(m.total, 0) <> r.held_fen \
-                     OR m.first_kind <> m.last_kind \
-                     OR m.first_kind <> CASE r.review WHEN 'released' THEN 'hold_released' \
-                                                      ELSE 'hold_confiscated' END))",
+                 OR (r.review IS NOT NULL AND COALESCE(m.total, 0) <> r.held_fen) \
+                 OR (r.review = 'released' AND m.releases <> m.moves) \
+                 OR (r.review = 'confiscated' AND m.releases > 0)",
     },
     Invariant {
         name: "every session's recorded payout was transferred",

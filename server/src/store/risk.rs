@@ -320,7 +320,7 @@ pub(super) async fn review_hold(
                 &held,
                 (&campaign, "campaign"),
                 boost_fen,
-                "hold_confiscated",
+                "hold_confiscated_boost",
                 Some(sid),
                 write.now_ms,
             )

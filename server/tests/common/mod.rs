@@ -16,6 +16,7 @@ use playproof_server::http::{self, HttpOptions};
 use playproof_server::metrics::Metrics;
 use playproof_server::payout::{Basis, Campaign, PayoutBook, PayoutTable, Sponsor, Tier};
 use playproof_server::ratelimit::RateLimit;
+use playproof_server::risk::RiskPolicy;
 use playproof_server::secrets::LoadedRing;
 use playproof_server::signed::SignedProofCheck;
 use playproof_server::store::{LedgerReport, Store, StoreConfig};
@@ -155,6 +156,8 @@ pub struct Options {
     pub plausibility: PlausibilityPolicy,
     /// The ticket key ring; `None` is one key, id 1, from [`TICKET_SECRET`].
     pub ticket_keys: Option<LoadedRing>,
+    /// The risk policy; `RiskPolicy::pay_all()` unless a test is about risk.
+    pub risk: Arc<RiskPolicy>,
 }
 
 /// Bots play instantly and tests submit at once, so game time runs ahead of the wall clock:
@@ -179,6 +182,7 @@ impl Default for Options {
             wechat_base: None,
             plausibility: lenient_plausibility(),
             ticket_keys: None,
+            risk: Arc::new(RiskPolicy::pay_all()),
         }
     }
 }
@@ -206,6 +210,7 @@ impl Server {
         config.address_rate = options.address_rate;
         config.dev_identity_header = true;
         config.operator_token = Some(OPERATOR_TOKEN.into());
+        config.risk = options.risk.clone();
         let store = Store::open(&database.config, config.rules, metrics.clone())
             .await
             .expect("store opens");
