@@ -17,8 +17,8 @@ use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::risk::{Decision, RiskPolicy};
 use crate::store::{
     FundWrite, HoldRecord, HoldReviewWrite, LedgerRejection, LedgerRules, RiskCheck, SettleWrite,
-    Store, StoreError, TicketWrite, VerdictRecord, VerdictWrite, WithdrawWrite,
-    WithdrawalRecord, WithdrawalReviewWrite, WriteError,
+    Store, StoreError, TicketWrite, VerdictRecord, VerdictWrite, WithdrawWrite, WithdrawalRecord,
+    WithdrawalReviewWrite, WriteError,
 };
 
 /// Largest proof body, in bytes: the proof format's own bound.
@@ -757,7 +757,11 @@ impl Service {
     /// Operator: releases a held game's winnings to the player (`release`) or confiscates
     /// them back to the house and the campaign they came from. Once: the same review repeated
     /// answers the record, the other one is refused (409).
-    pub async fn review_hold(&self, session_id: &str, release: bool) -> Result<HoldRecord, ApiError> {
+    pub async fn review_hold(
+        &self,
+        session_id: &str,
+        release: bool,
+    ) -> Result<HoldRecord, ApiError> {
         Ok(self
             .store
             .review_hold(HoldReviewWrite {

@@ -32,8 +32,15 @@ fn play_paced(player: &str, ticket: &Ticket, pacing: Pacing, bot_seed: u64) -> S
     let recording = (bot_seed..bot_seed + 100)
         .map(|bot_seed| {
             let mut bot = random_bot(&level);
-            play(&level, seed, bot.as_mut(), pacing, bot_seed, SESSION_TICKS_MAX)
-                .expect("the bot plays legally")
+            play(
+                &level,
+                seed,
+                bot.as_mut(),
+                pacing,
+                bot_seed,
+                SESSION_TICKS_MAX,
+            )
+            .expect("the bot plays legally")
         })
         .find(|recording| recording.inputs.len() >= 8)
         .expect("a game of eight moves or more");
@@ -96,7 +103,10 @@ async fn a_new_ticket_forfeits_the_open_one_as_an_abandoned_lost_game(backend: B
     let second = ticket(&server.client, &server.base, "shopper").await;
     let forfeited = play_ticket("shopper", &first, 1);
     let (status, body) = submit(&server.client, &server.base, &forfeited).await;
-    assert_eq!((status, error_code(&body)), (409, "session_already_consumed"));
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "session_already_consumed")
+    );
     assert_eq!(body["error"]["details"]["verdict"], "abandoned", "{body}");
     assert_eq!(body["error"]["details"]["payout_fen"], 0);
     let kept = play_ticket("shopper", &second, 2);
@@ -109,13 +119,26 @@ async fn a_new_ticket_forfeits_the_open_one_as_an_abandoned_lost_game(backend: B
     // Another player's ticket forfeits nothing of this one's.
     let other = ticket(&server.client, &server.base, "neighbour").await;
     let third = ticket(&server.client, &server.base, "shopper").await;
-    let (status, _) = submit(&server.client, &server.base, &play_ticket("neighbour", &other, 3)).await;
+    let (status, _) = submit(
+        &server.client,
+        &server.base,
+        &play_ticket("neighbour", &other, 3),
+    )
+    .await;
     assert_eq!(status, 200);
-    let (status, _) = submit(&server.client, &server.base, &play_ticket("shopper", &third, 4)).await;
+    let (status, _) = submit(
+        &server.client,
+        &server.base,
+        &play_ticket("shopper", &third, 4),
+    )
+    .await;
     assert_eq!(status, 200);
     let report = server.check_ledger().await;
     assert_ledger_ok(&report);
-    assert_eq!(report.sessions, 4, "the abandoned game is a recorded session");
+    assert_eq!(
+        report.sessions, 4,
+        "the abandoned game is a recorded session"
+    );
     server.stop().await;
 }
 
@@ -169,7 +192,12 @@ async fn an_instant_bot_is_held_and_its_hold_is_reviewed_exactly_once(backend: B
     );
     let session_id = receipt["session_id"].as_str().unwrap().to_string();
     assert_eq!(
-        server.service.store().account_balance("held:dev-bot").await.unwrap(),
+        server
+            .service
+            .store()
+            .account_balance("held:dev-bot")
+            .await
+            .unwrap(),
         PAYOUT_FEN
     );
     // Held money cannot be withdrawn.
@@ -179,19 +207,42 @@ async fn an_instant_bot_is_held_and_its_hold_is_reviewed_exactly_once(backend: B
 
     let release = format!("/v1/operator/holds/{session_id}/release");
     let (status, body) = operator(&server, &release).await;
-    assert_eq!((status, &body["review"]), (200, &json!("released")), "{body}");
+    assert_eq!(
+        (status, &body["review"]),
+        (200, &json!("released")),
+        "{body}"
+    );
     let (status, body) = operator(&server, &release).await;
-    assert_eq!((status, &body["review"]), (200, &json!("released")), "a repeat moves nothing");
+    assert_eq!(
+        (status, &body["review"]),
+        (200, &json!("released")),
+        "a repeat moves nothing"
+    );
     let confiscate = format!("/v1/operator/holds/{session_id}/confiscate");
     let (status, body) = operator(&server, &confiscate).await;
     assert_eq!((status, error_code(&body)), (409, "hold_already_reviewed"));
     let (status, body) = operator(&server, "/v1/operator/holds/nope/release").await;
     assert_eq!((status, error_code(&body)), (404, "hold_not_found"));
-    assert_eq!(balance(&server.client, &server.base, "bot").await["balance_fen"], PAYOUT_FEN);
-    assert_eq!(server.service.store().account_balance("held:dev-bot").await.unwrap(), 0);
+    assert_eq!(
+        balance(&server.client, &server.base, "bot").await["balance_fen"],
+        PAYOUT_FEN
+    );
+    assert_eq!(
+        server
+            .service
+            .store()
+            .account_balance("held:dev-bot")
+            .await
+            .unwrap(),
+        0
+    );
     // A human-paced game of the same level is paid as usual.
     let (status, receipt) = played(&server, "person", Pacing::HUMAN, 2).await;
-    assert_eq!((status, &receipt["payment"]), (200, &json!("paid")), "{receipt}");
+    assert_eq!(
+        (status, &receipt["payment"]),
+        (200, &json!("paid")),
+        "{receipt}"
+    );
     assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
 }
@@ -213,15 +264,28 @@ async fn confiscation_returns_the_base_to_the_house_and_the_boost_to_its_campaig
     assert_eq!(receipt["held_fen"], PAYOUT_FEN + boost_fen);
     let campaign = format!("campaign:{CAMPAIGN_ID}");
     let store = server.service.store();
-    assert_eq!(store.account_balance(&campaign).await.unwrap(), budget_fen - boost_fen);
+    assert_eq!(
+        store.account_balance(&campaign).await.unwrap(),
+        budget_fen - boost_fen
+    );
     let session_id = receipt["session_id"].as_str().unwrap();
-    let (status, body) =
-        operator(&server, &format!("/v1/operator/holds/{session_id}/confiscate")).await;
-    assert_eq!((status, &body["review"]), (200, &json!("confiscated")), "{body}");
+    let (status, body) = operator(
+        &server,
+        &format!("/v1/operator/holds/{session_id}/confiscate"),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["review"]),
+        (200, &json!("confiscated")),
+        "{body}"
+    );
     assert_eq!(store.account_balance(&campaign).await.unwrap(), budget_fen);
     assert_eq!(store.account_balance("house").await.unwrap(), 0);
     assert_eq!(store.account_balance("held:dev-bot").await.unwrap(), 0);
-    assert_eq!(balance(&server.client, &server.base, "bot").await["balance_fen"], 0);
+    assert_eq!(
+        balance(&server.client, &server.base, "bot").await["balance_fen"],
+        0
+    );
     assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
 }
@@ -237,12 +301,20 @@ async fn a_refused_game_is_recorded_and_pays_nothing(backend: Backend) {
     let (status, receipt) = played(&server, "bot", Pacing::INSTANT, 4).await;
     assert_eq!(status, 200, "{receipt}");
     assert_eq!(
-        (&receipt["verdict"], &receipt["payment"], &receipt["payout_fen"], &receipt["held_fen"]),
+        (
+            &receipt["verdict"],
+            &receipt["payment"],
+            &receipt["payout_fen"],
+            &receipt["held_fen"]
+        ),
         (&json!("accepted"), &json!("refused"), &json!(0), &json!(0))
     );
     let report = server.check_ledger().await;
     assert_ledger_ok(&report);
-    assert_eq!((report.sessions, report.paid_sessions, report.transfers), (1, 0, 0));
+    assert_eq!(
+        (report.sessions, report.paid_sessions, report.transfers),
+        (1, 0, 0)
+    );
     server.stop().await;
 }
 
@@ -259,40 +331,86 @@ async fn a_flagged_players_withdrawal_waits_for_review_then_takes_the_ordinary_p
     let server = Server::start(&database, options).await;
     // An honest-looking player withdraws the ordinary way.
     let (status, receipt) = played(&server, "person", Pacing::HUMAN, 6).await;
-    assert_eq!((status, &receipt["payment"]), (200, &json!("paid")), "{receipt}");
+    assert_eq!(
+        (status, &receipt["payment"]),
+        (200, &json!("paid")),
+        "{receipt}"
+    );
     let (status, body) = withdraw(&server, "person", PAYOUT_FEN, "p1").await;
-    assert_eq!((status, &body["status"]), (201, &json!("pending")), "{body}");
+    assert_eq!(
+        (status, &body["status"]),
+        (201, &json!("pending")),
+        "{body}"
+    );
 
     // Paid but flagged: the withdrawal is parked, nothing moves.
     let (status, receipt) = played(&server, "bot", Pacing::INSTANT, 7).await;
-    assert_eq!((status, &receipt["payment"], &receipt["payout_fen"]), (200, &json!("paid"), &json!(PAYOUT_FEN)));
+    assert_eq!(
+        (status, &receipt["payment"], &receipt["payout_fen"]),
+        (200, &json!("paid"), &json!(PAYOUT_FEN))
+    );
     let (status, parked) = withdraw(&server, "bot", PAYOUT_FEN, "b1").await;
-    assert_eq!((status, &parked["status"]), (202, &json!("review")), "{parked}");
+    assert_eq!(
+        (status, &parked["status"]),
+        (202, &json!("review")),
+        "{parked}"
+    );
     let review_id = parked["withdrawal_id"].as_str().unwrap().to_string();
     let (status, again) = withdraw(&server, "bot", PAYOUT_FEN, "b1").await;
     assert_eq!((status, &again["withdrawal_id"]), (202, &json!(review_id)));
     let (status, body) = withdraw(&server, "bot", PAYOUT_FEN + 1, "b1").await;
     assert_eq!((status, error_code(&body)), (409, "idempotency_key_reused"));
+    let (status, body) = operator(&server, "/v1/operator/withdrawal-reviews/wr_nope/approve").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (404, "withdrawal_review_not_found")
+    );
     let shown = balance(&server.client, &server.base, "bot").await;
-    assert_eq!((&shown["balance_fen"], &shown["pending_withdrawal_fen"]), (&json!(PAYOUT_FEN), &json!(0)));
+    assert_eq!(
+        (&shown["balance_fen"], &shown["pending_withdrawal_fen"]),
+        (&json!(PAYOUT_FEN), &json!(0))
+    );
 
     // Approval runs the ordinary withdrawal, once; the other decision is then refused.
     let approve = format!("/v1/operator/withdrawal-reviews/{review_id}/approve");
     let (status, approved) = operator(&server, &approve).await;
-    assert_eq!((status, &approved["status"]), (200, &json!("pending")), "{approved}");
+    assert_eq!(
+        (status, &approved["status"]),
+        (200, &json!("pending")),
+        "{approved}"
+    );
     let (status, repeat) = operator(&server, &approve).await;
-    assert_eq!((status, &repeat["withdrawal_id"]), (200, &approved["withdrawal_id"]));
-    let (status, body) =
-        operator(&server, &format!("/v1/operator/withdrawal-reviews/{review_id}/reject")).await;
-    assert_eq!((status, error_code(&body)), (409, "withdrawal_review_decided"));
+    assert_eq!(
+        (status, &repeat["withdrawal_id"]),
+        (200, &approved["withdrawal_id"])
+    );
+    let (status, body) = operator(
+        &server,
+        &format!("/v1/operator/withdrawal-reviews/{review_id}/reject"),
+    )
+    .await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "withdrawal_review_decided")
+    );
     let (status, body) = withdraw(&server, "bot", PAYOUT_FEN, "b1").await;
-    assert_eq!((status, &body["withdrawal_id"]), (200, &approved["withdrawal_id"]), "{body}");
+    assert_eq!(
+        (status, &body["withdrawal_id"]),
+        (200, &approved["withdrawal_id"]),
+        "{body}"
+    );
     let withdrawal_id = approved["withdrawal_id"].as_str().unwrap();
-    let (status, settled) =
-        operator(&server, &format!("/v1/operator/withdrawals/{withdrawal_id}/paid")).await;
+    let (status, settled) = operator(
+        &server,
+        &format!("/v1/operator/withdrawals/{withdrawal_id}/paid"),
+    )
+    .await;
     assert_eq!((status, &settled["status"]), (200, &json!("paid")));
     let shown = balance(&server.client, &server.base, "bot").await;
-    assert_eq!((&shown["balance_fen"], &shown["pending_withdrawal_fen"]), (&json!(0), &json!(0)));
+    assert_eq!(
+        (&shown["balance_fen"], &shown["pending_withdrawal_fen"]),
+        (&json!(0), &json!(0))
+    );
     assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
 }

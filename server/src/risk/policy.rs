@@ -49,9 +49,14 @@ impl Decision {
 
     /// The decision stored as `code`.
     pub fn from_code(code: &str) -> Option<Decision> {
-        [Decision::Pay, Decision::Flag, Decision::Hold, Decision::Refuse]
-            .into_iter()
-            .find(|decision| decision.code() == code)
+        [
+            Decision::Pay,
+            Decision::Flag,
+            Decision::Hold,
+            Decision::Refuse,
+        ]
+        .into_iter()
+        .find(|decision| decision.code() == code)
     }
 
     /// Whether the player's withdrawals wait for review after this decision.
@@ -130,7 +135,10 @@ impl RiskPolicy {
             tickets: TicketRules {
                 one_open_per_player: false,
             },
-            weights: SignalKind::ALL.into_iter().map(|kind| (kind, 0.0)).collect(),
+            weights: SignalKind::ALL
+                .into_iter()
+                .map(|kind| (kind, 0.0))
+                .collect(),
             thresholds: Thresholds {
                 flag: 1.0,
                 hold: 1.0,
@@ -147,10 +155,7 @@ impl RiskPolicy {
         };
         let bytes = std::fs::metadata(path).map_err(io)?.len();
         if bytes > POLICY_FILE_BYTES_MAX {
-            return Err(PolicyError::TooLarge {
-                path: shown,
-                bytes,
-            });
+            return Err(PolicyError::TooLarge { path: shown, bytes });
         }
         let text = std::fs::read(path).map_err(io)?;
         RiskPolicy::from_json(&shown, &text)
@@ -308,7 +313,9 @@ mod tests {
         );
         let unknown = error(&weights(r#""platform_risk": 0.5, "mouse_wiggle": 1,"#));
         assert!(
-            unknown.starts_with("risk.json is not a valid risk policy: unknown variant `mouse_wiggle`"),
+            unknown.starts_with(
+                "risk.json is not a valid risk policy: unknown variant `mouse_wiggle`"
+            ),
             "{unknown}"
         );
         let order = SHIPPED.replace(r#""hold": 0.6"#, r#""hold": 0.2"#);

@@ -304,7 +304,9 @@ fn platform_risk(facts: &PlayerFacts) -> Signal {
         SignalKind::PlatformRisk,
         rank as f64 / PLATFORM_RANK_MAX as f64,
         rank as f64,
-        format!("the platform ranks the player's marketing-cheating risk {rank} of {PLATFORM_RANK_MAX}"),
+        format!(
+            "the platform ranks the player's marketing-cheating risk {rank} of {PLATFORM_RANK_MAX}"
+        ),
     )
 }
 

@@ -401,24 +401,22 @@ pub(super) async fn withdrawal_gate(
             created: false,
         })));
     }
-    let flagged = sqlx::query(
-        "SELECT 1 FROM player_risk WHERE player_id = $1 AND flagged_at_ms IS NOT NULL",
-    )
-    .bind(&write.player_id)
-    .fetch_optional(&mut *connection)
-    .await?
-    .is_some();
+    let flagged =
+        sqlx::query("SELECT 1 FROM player_risk WHERE player_id = $1 AND flagged_at_ms IS NOT NULL")
+            .bind(&write.player_id)
+            .fetch_optional(&mut *connection)
+            .await?
+            .is_some();
     if !flagged {
         return Ok(None);
     }
-    let done_before = sqlx::query(
-        "SELECT 1 FROM withdrawals WHERE player_id = $1 AND idempotency_key = $2",
-    )
-    .bind(&write.player_id)
-    .bind(&write.idempotency_key)
-    .fetch_optional(&mut *connection)
-    .await?
-    .is_some();
+    let done_before =
+        sqlx::query("SELECT 1 FROM withdrawals WHERE player_id = $1 AND idempotency_key = $2")
+            .bind(&write.player_id)
+            .bind(&write.idempotency_key)
+            .fetch_optional(&mut *connection)
+            .await?
+            .is_some();
     if done_before {
         return Ok(None);
     }
@@ -511,8 +509,14 @@ pub(super) async fn review_withdrawal(
         };
         record.created = status == REVIEW_WAITING;
         if record.created {
-            mark_review(connection, &write.review_id, target, Some(&record.id), write.now_ms)
-                .await?;
+            mark_review(
+                connection,
+                &write.review_id,
+                target,
+                Some(&record.id),
+                write.now_ms,
+            )
+            .await?;
         }
         return Ok(Ok(record));
     }

@@ -13,10 +13,8 @@ use super::Dialect;
 /// Version 2 (risk): `held:<id>` accounts (kind `held`: a player's winnings held for review, not
 /// spendable); `tickets` (at most one open per player, by a unique partial index); per-game risk
 /// verdicts with their signals; per-player risk counters; withdrawals parked for review.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, SQLITE_V1, POSTGRES_V1),
-    (2, SQLITE_V2, POSTGRES_V2),
-];
+pub const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, SQLITE_V1, POSTGRES_V1), (2, SQLITE_V2, POSTGRES_V2)];
 
 const SQLITE_V1: &str = r#"
 CREATE TABLE accounts (

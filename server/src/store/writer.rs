@@ -27,17 +27,17 @@ use super::policy::{
     self, campaign_account, pending_account, player_account, transfer_id, Settlement, HOUSE,
     PENDING, SETTLED, SPONSOR,
 };
-use super::{
-    connect, Dialect, LedgerRules, StoreConfig, StoreError, WRITE_BATCH_MAX, WRITE_RETRIES_MAX,
-};
 use super::risk::{
     self as risk_store, HoldRecord, HoldReviewWrite, RiskCheck, TicketOpened, TicketWrite,
     WithdrawalReviewWrite,
 };
+use super::{
+    connect, Dialect, LedgerRules, StoreConfig, StoreError, WRITE_BATCH_MAX, WRITE_RETRIES_MAX,
+};
 use crate::check::{Rejection, Scored, SessionFacts};
-use crate::risk::Decision;
 use crate::metrics::Metrics;
 use crate::payout::Owed;
+use crate::risk::Decision;
 
 /// Pause before retrying a failed batch, in milliseconds, doubled per attempt.
 const RETRY_BACKOFF_MS: u64 = 2;
