@@ -567,8 +567,19 @@ struct LoginBody {
     credential: String,
 }
 
+/// The client's address, where the server records connections (every server of this crate
+/// does); the platform's risk check takes it.
+type ClientAddress = Option<axum::Extension<ConnectInfo<SocketAddr>>>;
+
+fn client_ip(address: &ClientAddress) -> Option<String> {
+    address
+        .as_ref()
+        .map(|axum::Extension(ConnectInfo(address))| address.ip().to_string())
+}
+
 async fn login(
     State(service): State<AppState>,
+    address: ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<impl IntoResponse> {
@@ -580,7 +591,9 @@ async fn login(
             format!("credential is over {CREDENTIAL_BYTES_MAX} bytes"),
         ));
     }
-    Ok(Json(service.login(&body.provider, &body.credential).await?))
+    let ip = client_ip(&address);
+    let login = service.login_from(&body.provider, &body.credential, ip.as_deref());
+    Ok(Json(login.await?))
 }
 
 #[derive(Deserialize)]
@@ -671,6 +684,7 @@ struct AmountBody {
 
 async fn request_withdrawal(
     State(service): State<AppState>,
+    address: ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<impl IntoResponse> {
@@ -678,7 +692,12 @@ async fn request_withdrawal(
     let body: AmountBody = parse_json(&headers, body)?;
     let key = idempotency_key(&headers)?;
     let (withdrawal, created) = service
-        .request_withdrawal(&player, body.amount_fen, key)
+        .request_withdrawal_from(
+            &player,
+            body.amount_fen,
+            key,
+            client_ip(&address).as_deref(),
+        )
         .await?;
     let status = if withdrawal.status == crate::store::WITHDRAWAL_IN_REVIEW {
         StatusCode::ACCEPTED

@@ -155,6 +155,11 @@ pub const SERVICE: &[(&str, u16, &str)] = &[
         "at the connection limit: only health checks are served",
     ),
     // Risk: holds, withdrawal reviews and the platform's word (docs/RISK.md).
+    (
+        "high_risk_user",
+        403,
+        "WeChat login: the platform refuses the account as high-risk (errcode 40226)",
+    ),
     ("hold_not_found", 404, "no held game with this session id"),
     (
         "hold_already_reviewed",

@@ -16,9 +16,9 @@ use crate::pseudonym::Pseudonyms;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::risk::{Decision, RiskPolicy};
 use crate::store::{
-    FundWrite, HoldRecord, HoldReviewWrite, LedgerRejection, LedgerRules, RiskCheck, SettleWrite,
-    Store, StoreError, TicketWrite, VerdictRecord, VerdictWrite, WithdrawWrite, WithdrawalRecord,
-    WithdrawalReviewWrite, WriteError,
+    FundWrite, HoldRecord, HoldReviewWrite, LedgerRejection, LedgerRules, PlatformRankWrite,
+    RiskCheck, SettleWrite, Store, StoreError, TicketWrite, VerdictRecord, VerdictWrite,
+    WithdrawWrite, WithdrawalRecord, WithdrawalReviewWrite, WriteError,
 };
 
 /// Largest proof body, in bytes: the proof format's own bound.
@@ -158,6 +158,7 @@ impl From<AuthError> for ApiError {
             AuthError::ProviderRateLimited(_) => 429,
             AuthError::Upstream(_) => 502,
             AuthError::UnknownProvider(_) => 404,
+            AuthError::HighRiskUser => 403,
         };
         ApiError::new(status, error.code(), error.to_string())
     }
@@ -403,11 +404,25 @@ impl Service {
     }
 
     pub async fn login(&self, provider: &str, credential: &str) -> Result<LoginResponse, ApiError> {
+        self.login_from(provider, credential, None).await
+    }
+
+    /// [`Service::login`] from `client_ip`: the platform is asked for the player's risk rank.
+    pub async fn login_from(
+        &self,
+        provider: &str,
+        credential: &str,
+        client_ip: Option<&str>,
+    ) -> Result<LoginResponse, ApiError> {
         let authenticator = self
             .authenticators
             .get(provider)
             .ok_or_else(|| AuthError::UnknownProvider(provider.to_string()))?;
         let player_id = authenticator.login(credential).await?;
+        if let Some(client_ip) = client_ip {
+            self.ask_platform(authenticator.as_ref(), &player_id, client_ip)
+                .await?;
+        }
         let (token, expires_at_ms) = self.tokens.issue(&player_id, self.now_ms());
         Ok(LoginResponse {
             token,
@@ -683,6 +698,59 @@ impl Service {
         })
     }
 
+    /// Asks the player's platform for its risk rank and stores it; a rank the policy weighs
+    /// at or over its flag threshold flags the player (withdrawals wait for review). The
+    /// platform's word is advice: when it cannot be had, play goes on (the failure is logged).
+    async fn ask_platform(
+        &self,
+        authenticator: &dyn crate::auth::Authenticator,
+        player_id: &str,
+        client_ip: &str,
+    ) -> Result<(), ApiError> {
+        let Ok(Some(rank)) = authenticator.risk_rank(player_id, client_ip).await else {
+            return Ok(());
+        };
+        let facts = crate::risk::PlayerFacts {
+            platform_risk_rank: rank,
+            ..Default::default()
+        };
+        let flag = self
+            .config
+            .risk
+            .assess(crate::risk::signals::of_player(&facts))
+            .decision
+            .flags_player();
+        self.store
+            .platform_rank(PlatformRankWrite {
+                player_id: player_id.to_string(),
+                rank,
+                flag,
+                now_ms: self.now_ms() as i64,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// [`Service::request_withdrawal`] from `client_ip`: the platform is asked first.
+    pub async fn request_withdrawal_from(
+        &self,
+        player_id: &str,
+        amount_fen: i64,
+        idempotency_key: &str,
+        client_ip: Option<&str>,
+    ) -> Result<(WithdrawalResponse, bool), ApiError> {
+        check_idempotency_key(idempotency_key)?;
+        let platform = self.authenticators.values().find(|authenticator| {
+            player_id.starts_with(&format!("{}-", platform_prefix(authenticator.provider())))
+        });
+        if let (Some(authenticator), Some(client_ip)) = (platform, client_ip) {
+            self.ask_platform(authenticator.as_ref(), player_id, client_ip)
+                .await?;
+        }
+        self.request_withdrawal(player_id, amount_fen, idempotency_key)
+            .await
+    }
+
     pub async fn request_withdrawal(
         &self,
         player_id: &str,
@@ -792,6 +860,14 @@ impl Service {
 
     pub async fn health(&self) -> Result<(), ApiError> {
         self.store.ping().await.map_err(ApiError::from)
+    }
+}
+
+/// The player id prefix of a login provider's players (`wx-<openid>` for WeChat).
+fn platform_prefix(provider: &str) -> &str {
+    match provider {
+        "wechat" => "wx",
+        other => other,
     }
 }
 

@@ -23,8 +23,8 @@ use tokio::sync::{mpsc, oneshot};
 
 pub use audit::LedgerReport;
 pub use risk::{
-    HoldRecord, HoldReviewWrite, RiskCheck, TicketOpened, TicketWrite, WithdrawalReviewWrite,
-    ABANDONED_MESSAGE, WITHDRAWAL_IN_REVIEW,
+    HoldRecord, HoldReviewWrite, PlatformRankWrite, RiskCheck, TicketOpened, TicketWrite,
+    WithdrawalReviewWrite, ABANDONED_MESSAGE, WITHDRAWAL_IN_REVIEW,
 };
 pub use writer::{
     FundWrite, LedgerRejection, SettleWrite, VerdictRecord, VerdictWrite, WithdrawWrite,
@@ -263,6 +263,12 @@ impl Store {
             .await
     }
 
+    /// Stores the platform's risk rank for a player, flagging them if `flag`.
+    pub async fn platform_rank(&self, write: PlatformRankWrite) -> Result<(), WriteError> {
+        self.submit(|reply| writer::Job::PlatformRank(write, reply))
+            .await
+    }
+
     /// Moves money from the sponsor into a campaign's budget, once per `(campaign, key)`.
     /// Returns the campaign's balance.
     pub async fn fund_campaign(&self, write: FundWrite) -> Result<i64, WriteError> {
@@ -440,6 +446,18 @@ impl Store {
                 waited_ms: self.write_wait.as_millis() as u64,
             }),
         }
+    }
+
+    /// Whether a risk decision or the platform's rank flagged the player (their withdrawals
+    /// then wait for review).
+    pub async fn player_flagged(&self, player_id: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 FROM player_risk WHERE player_id = $1 AND flagged_at_ms IS NOT NULL",
+        )
+        .bind(player_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
     }
 
     /// Counts of rows, for tests and the operator: `(transfers, sessions, withdrawals)`.

@@ -216,6 +216,33 @@ pub(super) async fn record_verdict_risk(
     Ok(())
 }
 
+/// The platform's latest risk rank for a player, and whether it flags them.
+#[derive(Clone, Debug)]
+pub struct PlatformRankWrite {
+    pub player_id: String,
+    pub rank: i64,
+    pub flag: bool,
+    pub now_ms: i64,
+}
+
+pub(super) async fn platform_rank(
+    connection: &mut AnyConnection,
+    write: &PlatformRankWrite,
+) -> Result<(), sqlx::Error> {
+    let flagged_at_ms = write.flag.then_some(write.now_ms);
+    sqlx::query(
+        "INSERT INTO player_risk (player_id, platform_risk_rank, flagged_at_ms) VALUES ($1, $2, $3) \
+         ON CONFLICT (player_id) DO UPDATE SET platform_risk_rank = excluded.platform_risk_rank, \
+             flagged_at_ms = COALESCE(player_risk.flagged_at_ms, excluded.flagged_at_ms)",
+    )
+    .bind(&write.player_id)
+    .bind(write.rank)
+    .bind(flagged_at_ms)
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}
+
 /// An operator's review of a held game: release to the player, or confiscate.
 #[derive(Clone, Debug)]
 pub struct HoldReviewWrite {

@@ -28,8 +28,8 @@ use super::policy::{
     PENDING, SETTLED, SPONSOR,
 };
 use super::risk::{
-    self as risk_store, HoldRecord, HoldReviewWrite, RiskCheck, TicketOpened, TicketWrite,
-    WithdrawalReviewWrite,
+    self as risk_store, HoldRecord, HoldReviewWrite, PlatformRankWrite, RiskCheck, TicketOpened,
+    TicketWrite, WithdrawalReviewWrite,
 };
 use super::{
     connect, Dialect, LedgerRules, StoreConfig, StoreError, WRITE_BATCH_MAX, WRITE_RETRIES_MAX,
@@ -155,6 +155,7 @@ pub(crate) enum Job {
     Ticket(TicketWrite, Reply<TicketOpened>),
     ReviewHold(HoldReviewWrite, Reply<HoldRecord>),
     ReviewWithdrawal(WithdrawalReviewWrite, Reply<WithdrawalRecord>),
+    PlatformRank(PlatformRankWrite, Reply<()>),
     /// Readiness: commits an empty transaction.
     Ping(Reply<()>),
 }
@@ -170,6 +171,7 @@ impl Job {
             Job::Ticket(write, _) => &write.player_id,
             Job::ReviewHold(write, _) => &write.session_id,
             Job::ReviewWithdrawal(write, _) => &write.review_id,
+            Job::PlatformRank(write, _) => &write.player_id,
             Job::Ping(_) => "",
         }
     }
@@ -183,6 +185,7 @@ impl Job {
             Job::Fund(_, reply) => reply.is_closed(),
             Job::Ticket(_, reply) => reply.is_closed(),
             Job::ReviewHold(_, reply) => reply.is_closed(),
+            Job::PlatformRank(_, reply) => reply.is_closed(),
             Job::Ping(reply) => reply.is_closed(),
         }
     }
@@ -224,7 +227,7 @@ impl Job {
             (Job::Fund(_, reply), Ok(Done::Funded(result))) => {
                 let _ = reply.send(result.map_err(WriteError::from));
             }
-            (Job::Ping(reply), Ok(Done::Pinged)) => {
+            (Job::Ping(reply) | Job::PlatformRank(_, reply), Ok(Done::Pinged)) => {
                 let _ = reply.send(Ok(()));
             }
             (job, Err(error)) => job.fail(error),
@@ -242,7 +245,7 @@ impl Job {
             Job::Fund(_, reply) => drop(reply.send(Err(error))),
             Job::Ticket(_, reply) => drop(reply.send(Err(error))),
             Job::ReviewHold(_, reply) => drop(reply.send(Err(error))),
-            Job::Ping(reply) => drop(reply.send(Err(error))),
+            Job::Ping(reply) | Job::PlatformRank(_, reply) => drop(reply.send(Err(error))),
         }
     }
 }
@@ -412,6 +415,10 @@ async fn run_transaction(
             Job::ReviewWithdrawal(write, _) => Done::Withdrawal(
                 risk_store::review_withdrawal(connection, &mut state, rules, write).await?,
             ),
+            Job::PlatformRank(write, _) => {
+                risk_store::platform_rank(connection, write).await?;
+                Done::Pinged
+            }
             Job::Settle(write, _) => Done::Withdrawal(settle(connection, &mut state, write).await?),
             Job::Fund(write, _) => Done::Funded(fund(connection, &mut state, write).await?),
             Job::Ping(_) => {
