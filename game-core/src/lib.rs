@@ -27,6 +27,7 @@ pub use kernel::rng::Pcg32;
 pub use kernel::tick::{CHECKPOINT_INTERVAL_TICKS, SESSION_TICKS_MAX, TICK_HZ};
 pub use level::{Level, LevelError, LevelGame, Problem};
 pub use replay::{
-    replay, replay_observed, replay_reactions, Checkpoint, ReplayError, ReplayOutcome,
+    replay, replay_inspected, replay_observed, replay_reactions, Checkpoint, ReplayError,
+    ReplayOutcome,
 };
 pub use rules::RULES_VERSION;

@@ -84,7 +84,7 @@ pub fn replay_observed(
     inputs: &[Input],
     observe: impl FnMut(u32, &[Event]),
 ) -> Result<ReplayOutcome, ReplayError> {
-    replay_inner::<false>(level, seed, inputs, observe, &mut Vec::new())
+    replay_inner::<false>(level, seed, inputs, observe, &mut Vec::new(), |_, _| {})
 }
 
 /// [`replay`], also returning each input's reaction time in ticks: how long the game had been
@@ -95,8 +95,19 @@ pub fn replay_reactions(
     seed: u64,
     inputs: &[Input],
 ) -> Result<(ReplayOutcome, Vec<u32>), ReplayError> {
+    replay_inspected(level, seed, inputs, |_, _| {})
+}
+
+/// [`replay_reactions`], also showing `inspect` the game just before each input is applied
+/// (a reader of play quality compares the input with what a bot would have chosen there).
+pub fn replay_inspected(
+    level: &Level,
+    seed: u64,
+    inputs: &[Input],
+    inspect: impl FnMut(&Game, &Input),
+) -> Result<(ReplayOutcome, Vec<u32>), ReplayError> {
     let mut reactions = Vec::with_capacity(inputs.len());
-    let outcome = replay_inner::<true>(level, seed, inputs, |_, _| {}, &mut reactions)?;
+    let outcome = replay_inner::<true>(level, seed, inputs, |_, _| {}, &mut reactions, inspect)?;
     Ok((outcome, reactions))
 }
 
@@ -106,6 +117,7 @@ fn replay_inner<const TIME_INPUTS: bool>(
     inputs: &[Input],
     mut observe: impl FnMut(u32, &[Event]),
     reactions: &mut Vec<u32>,
+    mut inspect: impl FnMut(&Game, &Input),
 ) -> Result<ReplayOutcome, ReplayError> {
     let mut game = Game::new(level, seed);
     let mut checkpoints = Vec::new();
@@ -134,6 +146,9 @@ fn replay_inner<const TIME_INPUTS: bool>(
                     index,
                     tick: input.tick,
                 });
+            }
+            if TIME_INPUTS {
+                inspect(&game, input);
             }
             game.apply(input.action)
                 .map_err(|refusal| ReplayError::Refused {

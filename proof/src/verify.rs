@@ -22,7 +22,7 @@ use core::fmt;
 use alloc::vec::Vec;
 use ed25519_dalek::VerifyingKey;
 use game_core::kernel::input::InputLogError;
-use game_core::{replay_reactions, Input, ReplayError, ReplayOutcome, RULES_VERSION, TICK_HZ};
+use game_core::{replay_inspected, Input, ReplayError, ReplayOutcome, RULES_VERSION, TICK_HZ};
 
 use crate::error::DecodeError;
 use crate::keys::KeyId;
@@ -498,6 +498,17 @@ impl Verifier {
     /// (expiry, level, rules version), the replay, the claims, plausibility. A rejection here
     /// has [`Stage::Judge`].
     pub fn judge(&self, authentic: &Authentic, now_ms: u64) -> Result<Accepted, Rejection> {
+        self.judge_inspected(authentic, now_ms, |_, _| {})
+    }
+
+    /// [`Verifier::judge`], showing `inspect` the game before each input of the replay (the
+    /// same replay: a reader of play quality needs no second one).
+    pub fn judge_inspected(
+        &self,
+        authentic: &Authentic,
+        now_ms: u64,
+        inspect: impl FnMut(&game_core::Game, &Input),
+    ) -> Result<Accepted, Rejection> {
         let body = &authentic.ticket;
         if now_ms > body.expires_at_ms {
             return Err(Rejection::new(
@@ -537,8 +548,9 @@ impl Verifier {
                 ),
             ));
         }
-        let (outcome, reaction_ticks) = replay_reactions(level, body.seed, &authentic.inputs)
-            .map_err(|error| Rejection::new(Reason::of_replay(&error), error.to_string()))?;
+        let (outcome, reaction_ticks) =
+            replay_inspected(level, body.seed, &authentic.inputs, inspect)
+                .map_err(|error| Rejection::new(Reason::of_replay(&error), error.to_string()))?;
         check_claims(authentic, &outcome)?;
         self.check_plausible(authentic, &outcome, now_ms)?;
         Ok(Accepted {

@@ -156,7 +156,12 @@ impl ProofCheck for SignedProofCheck {
     }
 
     fn judge(&self, proof: &AuthenticProof, now_ms: u64) -> Result<Judged, Rejection> {
-        let accepted = self.verifier.judge(&proof.proof, now_ms)?;
+        let mut agreement = crate::risk::signals::GreedyAgreement::default();
+        let accepted = self
+            .verifier
+            .judge_inspected(&proof.proof, now_ms, |game, input| {
+                agreement.inspect(game, input)
+            })?;
         Ok(Judged {
             scored: Scored {
                 score: accepted.score,
@@ -168,6 +173,7 @@ impl ProofCheck for SignedProofCheck {
                 final_tick: accepted.ticks,
                 issued_at_ms: proof.proof.ticket.issued_at_ms,
                 received_at_ms: now_ms,
+                greedy_agreement: (agreement.moves > 0).then_some(agreement),
             },
         })
     }

@@ -1,7 +1,8 @@
 //! Risk: whether a verified game should be paid, paid and flagged, held for review, or refused.
 //!
 //! Replay proves a game legal, not that a person played it. The verifier's replay already
-//! timed every input ([`game_core::replay_reactions`]); from those facts and the ticket's issue
+//! timed every input and showed each match-3 board to the greedy bot
+//! ([`game_core::replay_inspected`]); from those facts and the ticket's issue
 //! time [`signals::of_play`] measures the game, and inside the verdict's own transaction the
 //! ledger adds what it knows of the player ([`signals::of_player`]: abandoned tickets, the
 //! platform's risk rank). The policy file ([`policy::RiskPolicy`]) weighs them into a score and

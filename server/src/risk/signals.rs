@@ -43,6 +43,11 @@ pub const ABANDON_HUMAN: f64 = 0.30;
 pub const ABANDON_SCRIPTED: f64 = 0.75;
 /// WeChat `getUserRiskRank` answers 0 (no risk) to 4 (highest).
 pub const PLATFORM_RANK_MAX: i64 = 4;
+/// Share of match-3 moves equal to the greedy bot's choice. Several swaps usually score alike
+/// and a person looks at the goal, the specials and the board's shape, not only the next
+/// cascade: agreement near 1 over a whole game is a bot (or a person copying one).
+pub const GREEDY_AGREEMENT_HUMAN: f64 = 0.80;
+pub const GREEDY_AGREEMENT_SCRIPTED: f64 = 0.98;
 
 /// What the verifier's replay established about one game.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +59,31 @@ pub struct PlayFacts {
     /// The ticket's issue time and the proof's arrival, server clock, in ms.
     pub issued_at_ms: u64,
     pub received_at_ms: u64,
+    /// Match-3 only: moves equal to the greedy bot's choice on the same board, of all moves.
+    pub greedy_agreement: Option<GreedyAgreement>,
+}
+
+/// How often a game's moves were the greedy bot's, tallied during the verifier's replay.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GreedyAgreement {
+    pub agreeing: u32,
+    pub moves: u32,
+}
+
+impl GreedyAgreement {
+    /// Called with the game just before each input is applied (`replay_inspected`).
+    pub fn inspect(&mut self, game: &game_core::Game, input: &game_core::Input) {
+        use playproof_bots::Bot;
+        if game.match3().is_none() {
+            return;
+        }
+        // The greedy bot uses no randomness; the generator only satisfies its signature.
+        let mut unused = game_core::Pcg32::new(0, 0);
+        self.moves += 1;
+        if playproof_bots::match3::GreedyBot.choose(game, &mut unused) == Some(input.action) {
+            self.agreeing += 1;
+        }
+    }
 }
 
 /// What the ledger knows about the player, read in the verdict's transaction.
@@ -75,16 +105,18 @@ pub enum SignalKind {
     SlowMotion,
     Abandonment,
     PlatformRisk,
+    GreedyAgreement,
 }
 
 impl SignalKind {
-    pub const ALL: [SignalKind; 6] = [
+    pub const ALL: [SignalKind; 7] = [
         SignalKind::ReactionFloor,
         SignalKind::TimingRegularity,
         SignalKind::QuantisedPacing,
         SignalKind::SlowMotion,
         SignalKind::Abandonment,
         SignalKind::PlatformRisk,
+        SignalKind::GreedyAgreement,
     ];
 
     pub fn name(self) -> &'static str {
@@ -95,6 +127,7 @@ impl SignalKind {
             SignalKind::SlowMotion => "slow_motion",
             SignalKind::Abandonment => "abandonment",
             SignalKind::PlatformRisk => "platform_risk",
+            SignalKind::GreedyAgreement => "greedy_agreement",
         }
     }
 }
@@ -139,7 +172,34 @@ pub fn of_play(facts: &PlayFacts) -> Vec<Signal> {
         timing_regularity(&reactions_ms),
         quantised_pacing(&facts.reaction_ticks),
         slow_motion(facts),
+        greedy_agreement(facts.greedy_agreement),
     ]
+}
+
+/// Share of match-3 moves that were the greedy bot's choice.
+fn greedy_agreement(tally: Option<GreedyAgreement>) -> Signal {
+    let kind = SignalKind::GreedyAgreement;
+    let Some(GreedyAgreement { agreeing, moves }) = tally else {
+        return Signal::new(kind, 0.0, 0.0, "not a match-3 game".into());
+    };
+    if (moves as usize) < TIMED_INPUTS_MIN {
+        return Signal::new(
+            kind,
+            0.0,
+            f64::from(moves),
+            format!("{moves} moves; at least {TIMED_INPUTS_MIN} are needed to judge play quality"),
+        );
+    }
+    let share = f64::from(agreeing) / f64::from(moves);
+    Signal::new(
+        kind,
+        ramp(share, GREEDY_AGREEMENT_HUMAN, GREEDY_AGREEMENT_SCRIPTED),
+        share,
+        format!(
+            "{agreeing} of {moves} moves were exactly the greedy bot's choice ({:.0}%)",
+            share * 100.0
+        ),
+    )
 }
 
 fn too_few(kind: SignalKind, count: usize) -> Signal {
@@ -320,6 +380,7 @@ mod tests {
             final_tick,
             issued_at_ms: 1_000_000,
             received_at_ms: 1_000_000 + wall_ms,
+            greedy_agreement: None,
         }
     }
 
@@ -368,6 +429,54 @@ mod tests {
             .unwrap();
         assert_eq!(floor.strength, 0.0);
         assert!(floor.explanation.contains("at least 8"));
+    }
+
+    #[test]
+    fn always_playing_the_greedy_move_is_a_bot() {
+        let mut game = facts(vec![40; 12], 3_600, 61_000);
+        let strength_at = |game: &PlayFacts| strength(&of_play(game), SignalKind::GreedyAgreement);
+        game.greedy_agreement = Some(GreedyAgreement {
+            agreeing: 12,
+            moves: 12,
+        });
+        assert_eq!(strength_at(&game), 1.0);
+        game.greedy_agreement = Some(GreedyAgreement {
+            agreeing: 7,
+            moves: 12,
+        });
+        assert_eq!(strength_at(&game), 0.0);
+        game.greedy_agreement = Some(GreedyAgreement {
+            agreeing: 5,
+            moves: 5,
+        });
+        assert_eq!(strength_at(&game), 0.0, "too few moves to judge");
+    }
+
+    /// The tally the verifier keeps during its replay, on real recordings.
+    fn tally(bot: &mut dyn playproof_bots::Bot) -> GreedyAgreement {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../assets/levels/match3/m3-10-gauntlet.json"
+        );
+        let level = game_core::Level::from_json(&std::fs::read(path).unwrap()).unwrap();
+        let pacing = playproof_bots::Pacing::HUMAN;
+        let recording = playproof_bots::play(&level, 11, bot, pacing, 5, 36_000).unwrap();
+        let mut agreement = GreedyAgreement::default();
+        game_core::replay_inspected(&level, 11, &recording.inputs, |game, input| {
+            agreement.inspect(game, input)
+        })
+        .unwrap();
+        assert_eq!(agreement.moves as usize, recording.inputs.len());
+        agreement
+    }
+
+    #[test]
+    fn the_replay_tally_counts_the_greedy_bots_moves_as_its_own() {
+        let greedy = tally(&mut playproof_bots::match3::GreedyBot);
+        assert!(greedy.moves >= 8, "{greedy:?}");
+        assert_eq!(greedy.agreeing, greedy.moves);
+        let random = tally(&mut playproof_bots::match3::RandomBot);
+        assert!(random.agreeing < random.moves / 2, "{random:?}");
     }
 
     #[test]
