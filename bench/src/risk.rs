@@ -102,6 +102,8 @@ struct Game1 {
     player: usize,
     signals: Vec<Signal>,
     owed_fen: i64,
+    /// What it takes to replay it: level index, seed, inputs.
+    replay: (usize, u64, Vec<game_core::Input>),
 }
 
 fn uniform(rng: &mut Pcg32) -> f64 {
@@ -219,7 +221,8 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
         let mut rng = Pcg32::new(SEED ^ player as u64, 0x7269_736b);
         let mut facts = PlayerFacts::default();
         for game_index in 0..GAMES_PER_PLAYER {
-            let (level, level_id) = &levels[(player + game_index) % levels.len()];
+            let level_index = (player + game_index) % levels.len();
+            let (level, level_id) = &levels[level_index];
             let seed = u64::from(rng.next_u32()) << 32 | u64::from(rng.next_u32());
             facts.games_abandoned += abandoned_before(class, &mut rng);
             let inputs = play(level, seed, class, &mut rng);
@@ -255,6 +258,7 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
                 player,
                 signals,
                 owed_fen: owed.base_fen + owed.boost.map_or(0, |boost| boost.1),
+                replay: (level_index, seed, inputs),
             });
             facts.games_played += 1;
         }
@@ -405,6 +409,32 @@ fn report(title: &str, policy: &RiskPolicy, games: &[&Game1]) {
     );
 }
 
+/// What play quality adds to the verifier's replay: every corpus game replayed as the server
+/// did before (timings only) and as it does now (the greedy bot consulted before each move).
+fn replay_cost(levels: &[(Level, String)], corpus: &Corpus) {
+    let time = |inspect: bool| {
+        let started = std::time::Instant::now();
+        for game in &corpus.games {
+            let (index, seed, inputs) = &game.replay;
+            let level = &levels[*index].0;
+            let mut agreement = GreedyAgreement::default();
+            let result = replay_inspected(level, *seed, inputs, |game, input| {
+                if inspect {
+                    agreement.inspect(game, input)
+                }
+            });
+            assert!(result.is_ok(), "a corpus game replays");
+        }
+        started.elapsed().as_secs_f64() * 1e6 / corpus.games.len() as f64
+    };
+    let (plain, inspected) = (time(false), time(true));
+    println!(
+        "replay per game, one core: {plain:.0} us timings only, {inspected:.0} us with greedy \
+         agreement ({:.1}x)",
+        inspected / plain.max(f64::MIN_POSITIVE)
+    );
+}
+
 pub fn run() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let levels: Vec<(Level, String)> = crate::levels::shipped_levels()?
@@ -431,6 +461,7 @@ pub fn run() -> Result<()> {
             .map_or(0, |max| max + 1),
         started.elapsed().as_secs_f64()
     );
+    replay_cost(&levels, &corpus);
     let (tuning, testing): (Vec<&Game1>, Vec<&Game1>) =
         corpus.games.iter().partition(|game| game.player % 2 == 0);
     let tuned = tune(&shipped, &tuning);
