@@ -91,7 +91,14 @@ pub trait ProofCheck: Send + Sync + 'static {
     /// Format and signatures: a rejection here ties the bytes to no session.
     fn authenticate(&self, proof: &[u8]) -> Result<AuthenticProof, Rejection>;
     /// Expiry, level, replay, claims and plausibility of an authentic proof received at `now_ms`.
-    fn judge(&self, proof: &AuthenticProof, now_ms: u64) -> Result<Judged, Rejection>;
+    /// With `play_quality`, the replay also compares each match-3 move with the greedy bot's
+    /// (about 4x the replay's cost; `docs/RISK.md`).
+    fn judge(
+        &self,
+        proof: &AuthenticProof,
+        now_ms: u64,
+        play_quality: bool,
+    ) -> Result<Judged, Rejection>;
 }
 
 /// Largest level file the catalogue reads, in bytes (game-core's own bound).

@@ -581,8 +581,10 @@ impl Service {
         // Stage two: expiry, level, replay, claims, plausibility.
         let permit = self.replays.acquire().await.map_err(ApiError::internal)?;
         let check = Arc::clone(&self.check);
+        let policy = Arc::clone(&self.config.risk);
+        let play_quality = policy.weighs(crate::risk::SignalKind::GreedyAgreement);
         let judged = tokio::task::spawn_blocking(move || {
-            check.judge(&authentic, now_ms).map(|judged| {
+            check.judge(&authentic, now_ms, play_quality).map(|judged| {
                 let signals = crate::risk::signals::of_play(&judged.play);
                 (judged.scored, signals)
             })
@@ -591,11 +593,13 @@ impl Service {
         .map_err(ApiError::internal)?;
         drop(permit);
         let (verdict, risk) = match judged {
+            // A policy that changes nothing writes nothing: no risk verdict, no counters.
+            Ok((scored, _)) if policy.is_off() => (Ok(scored), None),
             Ok((scored, play_signals)) => (
                 Ok(scored),
                 Some(RiskCheck {
                     play_signals,
-                    policy: Arc::clone(&self.config.risk),
+                    policy,
                 }),
             ),
             Err(rejection) => (Err(rejection), None),

@@ -155,12 +155,19 @@ impl ProofCheck for SignedProofCheck {
         })
     }
 
-    fn judge(&self, proof: &AuthenticProof, now_ms: u64) -> Result<Judged, Rejection> {
+    fn judge(
+        &self,
+        proof: &AuthenticProof,
+        now_ms: u64,
+        play_quality: bool,
+    ) -> Result<Judged, Rejection> {
         let mut agreement = crate::risk::signals::GreedyAgreement::default();
         let accepted = self
             .verifier
             .judge_inspected(&proof.proof, now_ms, |game, input| {
-                agreement.inspect(game, input)
+                if play_quality {
+                    agreement.inspect(game, input)
+                }
             })?;
         Ok(Judged {
             scored: Scored {

@@ -210,6 +210,17 @@ impl RiskPolicy {
         self.weights.get(&kind).copied().unwrap_or(0.0)
     }
 
+    /// Whether `kind` counts at all (a signal weighed 0 need not be measured).
+    pub fn weighs(&self, kind: SignalKind) -> bool {
+        self.weight(kind) > 0.0
+    }
+
+    /// Whether the policy changes nothing: every weight 0 and tickets unrestricted. The service
+    /// then skips the risk check and its writes altogether.
+    pub fn is_off(&self) -> bool {
+        !self.tickets.one_open_per_player && SignalKind::ALL.iter().all(|kind| !self.weighs(*kind))
+    }
+
     /// The score of `signals`: `1 - Π (1 - weight × strength)`.
     pub fn score(&self, signals: &[Signal]) -> f64 {
         let clear: f64 = signals
@@ -263,6 +274,8 @@ mod tests {
         let policy = RiskPolicy::from_json("assets/risk/policy.json", SHIPPED.as_bytes()).unwrap();
         assert!(policy.tickets.one_open_per_player);
         assert_eq!(policy.assess(Vec::new()).decision, Decision::Pay);
+        assert!(!policy.is_off() && policy.weighs(SignalKind::GreedyAgreement));
+        assert!(RiskPolicy::pay_all().is_off());
     }
 
     #[test]

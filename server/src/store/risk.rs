@@ -177,11 +177,14 @@ pub(super) async fn record_verdict_risk(
     refused_fen: i64,
 ) -> Result<(), sqlx::Error> {
     let session = &write.session;
-    close_ticket(connection, &session.session_id, "played", write.now_ms).await?;
-    count_game(connection, &session.player_id, "games_played").await?;
     let Some(assessment) = assessment else {
+        // A rejected game still closes its ticket (when tickets are recorded at all); a game
+        // under a policy that is off records nothing more.
+        close_ticket(connection, &session.session_id, "played", write.now_ms).await?;
         return Ok(());
     };
+    close_ticket(connection, &session.session_id, "played", write.now_ms).await?;
+    count_game(connection, &session.player_id, "games_played").await?;
     let held_fen = if assessment.decision == Decision::Hold {
         paid_fen
     } else {
