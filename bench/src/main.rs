@@ -7,6 +7,7 @@ mod peer;
 mod physics;
 mod process;
 mod replay;
+mod risk;
 mod scaling;
 mod serve;
 mod sessions;
@@ -19,7 +20,7 @@ use anyhow::{bail, Result};
 static ALLOCATOR: alloc_meter::Meter = alloc_meter::Meter;
 
 /// Every suite, in the order `cargo xtask bench` lists them.
-const SUITES: &str = "replay, merge, scaling, physics, verify, serve, tune";
+const SUITES: &str = "replay, merge, scaling, physics, verify, serve, tune, risk";
 
 fn main() -> Result<()> {
     let suite = std::env::args().nth(1).unwrap_or_default();
@@ -31,6 +32,7 @@ fn main() -> Result<()> {
         "verify" => verify::run(),
         "serve" => serve::run(),
         "tune" => tune::run(),
+        "risk" => risk::run(),
         other => bail!("unknown benchmark suite {other:?}; known: {SUITES}"),
     }
 }

@@ -324,6 +324,12 @@ fn write_assets(scratch: &Path) -> Result<Levels> {
         scratch.join("plausibility.json"),
         serde_json::to_string(&policy)?,
     )?;
+    // The benchmark holds many tickets per player at once and measures throughput, not risk:
+    // every verified game is paid, tickets are unrestricted.
+    std::fs::write(
+        scratch.join("risk-policy.json"),
+        serde_json::to_string(&playproof_server::risk::RiskPolicy::pay_all())?,
+    )?;
     Ok(levels)
 }
 
@@ -383,6 +389,8 @@ fn spawn_server(scratch: &Path, url: &str, schema: Option<&str>) -> Result<Serve
         .arg(path(scratch, "payouts"))
         .arg("--plausibility")
         .arg(path(scratch, "plausibility.json"))
+        .arg("--risk-policy")
+        .arg(path(scratch, "risk-policy.json"))
         .args(["--dev", "--daily-cap-fen", "1000000000"])
         .args([
             "--player-rate-per-s",

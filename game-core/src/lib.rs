@@ -26,5 +26,8 @@ pub use kernel::input::{Action, Cell, Direction, Input, Refusal};
 pub use kernel::rng::Pcg32;
 pub use kernel::tick::{CHECKPOINT_INTERVAL_TICKS, SESSION_TICKS_MAX, TICK_HZ};
 pub use level::{Level, LevelError, LevelGame, Problem};
-pub use replay::{replay, replay_observed, Checkpoint, ReplayError, ReplayOutcome};
+pub use replay::{
+    replay, replay_inspected, replay_observed, replay_reactions, Checkpoint, ReplayError,
+    ReplayOutcome,
+};
 pub use rules::RULES_VERSION;

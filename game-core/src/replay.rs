@@ -84,13 +84,53 @@ pub fn replay_observed(
     level: &Level,
     seed: u64,
     inputs: &[Input],
+    observe: impl FnMut(u32, &[Event]),
+) -> Result<ReplayOutcome, ReplayError> {
+    replay_inner::<false>(level, seed, inputs, observe, &mut Vec::new(), |_, _| {})
+}
+
+/// [`replay`], also returning each input's reaction time in ticks: how long the game had been
+/// accepting input (match-3: the board stable; merge-drop: the drop cooldown over) when the
+/// input arrived. The server's risk signals read them; the outcome is that of [`replay`].
+pub fn replay_reactions(
+    level: &Level,
+    seed: u64,
+    inputs: &[Input],
+) -> Result<(ReplayOutcome, Vec<u32>), ReplayError> {
+    replay_inspected(level, seed, inputs, |_, _| {})
+}
+
+/// [`replay_reactions`], also showing `inspect` the game just before each input is applied
+/// (a reader of play quality compares the input with what a bot would have chosen there).
+pub fn replay_inspected(
+    level: &Level,
+    seed: u64,
+    inputs: &[Input],
+    inspect: impl FnMut(&Game, &Input),
+) -> Result<(ReplayOutcome, Vec<u32>), ReplayError> {
+    let mut reactions = Vec::with_capacity(inputs.len());
+    let outcome = replay_inner::<true>(level, seed, inputs, |_, _| {}, &mut reactions, inspect)?;
+    Ok((outcome, reactions))
+}
+
+fn replay_inner<const TIME_INPUTS: bool>(
+    level: &Level,
+    seed: u64,
+    inputs: &[Input],
     mut observe: impl FnMut(u32, &[Event]),
+    reactions: &mut Vec<u32>,
+    mut inspect: impl FnMut(&Game, &Input),
 ) -> Result<ReplayOutcome, ReplayError> {
     let mut game = Game::new(level, seed);
     let mut checkpoints = Vec::new();
     let mut next_input = 0usize;
+    // The tick since which the game has accepted input without receiving any.
+    let mut ready_since: Option<u32> = None;
     loop {
         let now = game.tick();
+        if TIME_INPUTS && ready_since.is_none() && game.accepts_input() {
+            ready_since = Some(now);
+        }
         while let Some(input) = inputs.get(next_input) {
             if input.tick > now {
                 break;
@@ -109,12 +149,18 @@ pub fn replay_observed(
                     tick: input.tick,
                 });
             }
+            if TIME_INPUTS {
+                inspect(&game, input);
+            }
             game.apply(input.action)
                 .map_err(|refusal| ReplayError::Refused {
                     index,
                     tick: input.tick,
                     refusal,
                 })?;
+            if TIME_INPUTS {
+                reactions.push(now - ready_since.take().unwrap_or(now));
+            }
             next_input += 1;
         }
         let log_done = next_input == inputs.len();

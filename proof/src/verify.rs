@@ -22,7 +22,7 @@ use core::fmt;
 use alloc::vec::Vec;
 use ed25519_dalek::VerifyingKey;
 use game_core::kernel::input::InputLogError;
-use game_core::{replay, Input, ReplayError, ReplayOutcome, RULES_VERSION, TICK_HZ};
+use game_core::{replay_inspected, Input, ReplayError, ReplayOutcome, RULES_VERSION, TICK_HZ};
 
 use crate::error::DecodeError;
 use crate::keys::KeyId;
@@ -361,6 +361,9 @@ pub struct Accepted {
     pub finished: bool,
     /// The level's objectives were met.
     pub passed: bool,
+    /// Per input, in log order: ticks the game had been accepting input before it arrived
+    /// (from the same replay; for the server's risk signals).
+    pub reaction_ticks: Vec<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -495,6 +498,17 @@ impl Verifier {
     /// (expiry, level, rules version), the replay, the claims, plausibility. A rejection here
     /// has [`Stage::Judge`].
     pub fn judge(&self, authentic: &Authentic, now_ms: u64) -> Result<Accepted, Rejection> {
+        self.judge_inspected(authentic, now_ms, |_, _| {})
+    }
+
+    /// [`Verifier::judge`], showing `inspect` the game before each input of the replay (the
+    /// same replay: a reader of play quality needs no second one).
+    pub fn judge_inspected(
+        &self,
+        authentic: &Authentic,
+        now_ms: u64,
+        inspect: impl FnMut(&game_core::Game, &Input),
+    ) -> Result<Accepted, Rejection> {
         let body = &authentic.ticket;
         if now_ms > body.expires_at_ms {
             return Err(Rejection::new(
@@ -534,8 +548,9 @@ impl Verifier {
                 ),
             ));
         }
-        let outcome = replay(level, body.seed, &authentic.inputs)
-            .map_err(|error| Rejection::new(Reason::of_replay(&error), error.to_string()))?;
+        let (outcome, reaction_ticks) =
+            replay_inspected(level, body.seed, &authentic.inputs, inspect)
+                .map_err(|error| Rejection::new(Reason::of_replay(&error), error.to_string()))?;
         check_claims(authentic, &outcome)?;
         self.check_plausible(authentic, &outcome, now_ms)?;
         Ok(Accepted {
@@ -547,6 +562,7 @@ impl Verifier {
             ticks: outcome.ticks,
             finished: outcome.finished,
             passed: outcome.passed,
+            reaction_ticks,
         })
     }
 

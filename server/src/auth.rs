@@ -50,6 +50,9 @@ pub enum AuthError {
     UnknownProvider(String),
     #[error("missing or invalid bearer token: {0}")]
     BadToken(&'static str),
+    /// The platform refuses the account as high-risk (WeChat `code2session` errcode 40226).
+    #[error("the platform refused this account as high-risk; it cannot play for rewards")]
+    HighRiskUser,
 }
 
 impl AuthError {
@@ -61,11 +64,14 @@ impl AuthError {
             AuthError::Upstream(_) => "provider_unavailable",
             AuthError::UnknownProvider(_) => "unknown_provider",
             AuthError::BadToken(_) => "unauthenticated",
+            AuthError::HighRiskUser => "high_risk_user",
         }
     }
 }
 
 pub type LoginFuture<'a> = Pin<Box<dyn Future<Output = Result<String, AuthError>> + Send + 'a>>;
+pub type RiskRankFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Option<i64>, AuthError>> + Send + 'a>>;
 
 /// A login provider.
 pub trait Authenticator: Send + Sync + 'static {
@@ -73,6 +79,11 @@ pub trait Authenticator: Send + Sync + 'static {
     fn provider(&self) -> &'static str;
     /// Exchanges a client credential for a player id (1 to [`PLAYER_ID_BYTES_MAX`] bytes).
     fn login<'a>(&'a self, credential: &'a str) -> LoginFuture<'a>;
+    /// The platform's marketing-cheating risk rank for one of its players (0 none to 4
+    /// highest), seen from `client_ip`; `None` where the platform offers none.
+    fn risk_rank<'a>(&'a self, _player_id: &'a str, _client_ip: &'a str) -> RiskRankFuture<'a> {
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// Local play: the credential is the player name itself. Never enable in production.
@@ -108,6 +119,33 @@ pub struct WeChatAuthenticator {
     app_id: String,
     app_secret: String,
     client: reqwest::Client,
+    /// The server-side `access_token` and when to stop using it.
+    access_token: tokio::sync::Mutex<Option<(String, std::time::Instant)>>,
+}
+
+/// Margin before an `access_token`'s stated expiry at which a new one is fetched, in seconds.
+const ACCESS_TOKEN_MARGIN_S: u64 = 300;
+/// `getUserRiskRank` scene 1: marketing cheating (0 is registration).
+const RISK_SCENE_MARKETING_CHEATING: i64 = 1;
+
+#[derive(Debug, Deserialize)]
+struct AccessToken {
+    #[serde(default)]
+    access_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<u64>,
+    #[serde(default)]
+    errcode: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RiskRank {
+    #[serde(default)]
+    risk_rank: Option<i64>,
+    #[serde(default)]
+    errcode: Option<i64>,
+    #[serde(default)]
+    errmsg: Option<String>,
 }
 
 /// WeChat's `code2session` answer. Errors come as `errcode`/`errmsg` with HTTP 200.
@@ -133,7 +171,89 @@ impl WeChatAuthenticator {
             app_id: app_id.to_string(),
             app_secret: app_secret.to_string(),
             client,
+            access_token: tokio::sync::Mutex::new(None),
         })
+    }
+
+    /// Reads a WeChat answer: HTTP 200, at most [`WECHAT_RESPONSE_BYTES_MAX`] bytes, JSON.
+    async fn answer<T: serde::de::DeserializeOwned>(
+        what: &str,
+        response: Result<reqwest::Response, reqwest::Error>,
+    ) -> Result<T, AuthError> {
+        // `without_url`: URLs carry the app secret or the access token in their query.
+        let response = response.map_err(|error| {
+            AuthError::Upstream(format!("calling {what}: {}", error.without_url()))
+        })?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|error| {
+            AuthError::Upstream(format!("reading {what}: {}", error.without_url()))
+        })?;
+        if !status.is_success() || body.len() > WECHAT_RESPONSE_BYTES_MAX {
+            return Err(AuthError::Upstream(format!(
+                "{what} answered HTTP {status} with {} bytes",
+                body.len()
+            )));
+        }
+        serde_json::from_slice(&body)
+            .map_err(|error| AuthError::Upstream(format!("{what} answer: {error}")))
+    }
+
+    /// The server's `access_token` (`GET /cgi-bin/token`), cached until shortly before expiry.
+    async fn access_token(&self) -> Result<String, AuthError> {
+        let mut cached = self.access_token.lock().await;
+        if let Some((token, until)) = cached.as_ref() {
+            if std::time::Instant::now() < *until {
+                return Ok(token.clone());
+            }
+        }
+        let response = self
+            .client
+            .get(format!("{}/cgi-bin/token", self.base_url))
+            .query(&[
+                ("grant_type", "client_credential"),
+                ("appid", self.app_id.as_str()),
+                ("secret", self.app_secret.as_str()),
+            ])
+            .send()
+            .await;
+        let answer: AccessToken = Self::answer("getAccessToken", response).await?;
+        let token = answer
+            .access_token
+            .filter(|token| !token.is_empty() && answer.errcode.unwrap_or(0) == 0)
+            .ok_or_else(|| {
+                AuthError::Upstream(format!("getAccessToken errcode {:?}", answer.errcode))
+            })?;
+        let lifetime_s = answer
+            .expires_in
+            .unwrap_or(0)
+            .saturating_sub(ACCESS_TOKEN_MARGIN_S);
+        let until = std::time::Instant::now() + Duration::from_secs(lifetime_s);
+        *cached = Some((token.clone(), until));
+        Ok(token)
+    }
+
+    async fn user_risk_rank(&self, openid: &str, client_ip: &str) -> Result<i64, AuthError> {
+        let token = self.access_token().await?;
+        let response = self
+            .client
+            .post(format!("{}/wxa/getuserriskrank", self.base_url))
+            .query(&[("access_token", token.as_str())])
+            .json(&serde_json::json!({
+                "appid": self.app_id,
+                "openid": openid,
+                "scene": RISK_SCENE_MARKETING_CHEATING,
+                "client_ip": client_ip,
+            }))
+            .send()
+            .await;
+        let answer: RiskRank = Self::answer("getUserRiskRank", response).await?;
+        match (answer.errcode.unwrap_or(0), answer.risk_rank) {
+            (0, Some(rank)) if (0..=4).contains(&rank) => Ok(rank),
+            (errcode, rank) => Err(AuthError::Upstream(format!(
+                "getUserRiskRank errcode {errcode} rank {rank:?}: {}",
+                answer.errmsg.unwrap_or_default()
+            ))),
+        }
     }
 
     /// `text` without the app secret: neither as a `secret=` parameter nor anywhere else (an
@@ -202,6 +322,12 @@ impl WeChatAuthenticator {
                 });
             }
             45011 => return Err(AuthError::ProviderRateLimited(message)),
+            // 40226: WeChat ranks the user high-risk and blocks the login.
+            40226 => {
+                tracing::info!(provider = "wechat", errmsg = %self.redact(&message),
+                    "WeChat refused a high-risk user");
+                return Err(AuthError::HighRiskUser);
+            }
             other => {
                 return Err(AuthError::Upstream(format!(
                     "code2session errcode {other}: {message}"
@@ -238,6 +364,20 @@ impl Authenticator for WeChatAuthenticator {
                 _ => {}
             }
             result
+        })
+    }
+
+    fn risk_rank<'a>(&'a self, player_id: &'a str, client_ip: &'a str) -> RiskRankFuture<'a> {
+        Box::pin(async move {
+            let Some(openid) = player_id.strip_prefix("wx-") else {
+                return Ok(None);
+            };
+            let result = self.user_risk_rank(openid, client_ip).await;
+            if let Err(AuthError::Upstream(detail)) = &result {
+                tracing::warn!(provider = "wechat", detail = %self.redact(detail),
+                    "risk rank unavailable");
+            }
+            result.map(Some)
         })
     }
 }

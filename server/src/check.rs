@@ -66,6 +66,14 @@ pub struct Scored {
     pub passed: bool,
 }
 
+/// An accepted game: its result, and the facts of play the risk signals read (from the same
+/// replay that produced the result).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judged {
+    pub scored: Scored,
+    pub play: crate::risk::PlayFacts,
+}
+
 /// A proof whose signatures hold: who played what, and what the judge needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthenticProof {
@@ -83,7 +91,14 @@ pub trait ProofCheck: Send + Sync + 'static {
     /// Format and signatures: a rejection here ties the bytes to no session.
     fn authenticate(&self, proof: &[u8]) -> Result<AuthenticProof, Rejection>;
     /// Expiry, level, replay, claims and plausibility of an authentic proof received at `now_ms`.
-    fn judge(&self, proof: &AuthenticProof, now_ms: u64) -> Result<Scored, Rejection>;
+    /// With `play_quality`, the replay also compares each match-3 move with the greedy bot's
+    /// (about 4x the replay's cost; `docs/RISK.md`).
+    fn judge(
+        &self,
+        proof: &AuthenticProof,
+        now_ms: u64,
+        play_quality: bool,
+    ) -> Result<Judged, Rejection>;
 }
 
 /// Largest level file the catalogue reads, in bytes (game-core's own bound).

@@ -152,6 +152,22 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
             post(withdrawal_failed),
         )
         .route(
+            "/v1/operator/holds/{session_id}/release",
+            post(hold_release),
+        )
+        .route(
+            "/v1/operator/holds/{session_id}/confiscate",
+            post(hold_confiscate),
+        )
+        .route(
+            "/v1/operator/withdrawal-reviews/{review_id}/approve",
+            post(withdrawal_approve),
+        )
+        .route(
+            "/v1/operator/withdrawal-reviews/{review_id}/reject",
+            post(withdrawal_reject),
+        )
+        .route(
             "/v1/operator/campaigns/{campaign_id}/fund",
             post(fund_campaign).layer(json_limit),
         )
@@ -557,8 +573,19 @@ struct LoginBody {
     credential: String,
 }
 
+/// The client's address, where the server records connections (every server of this crate
+/// does); the platform's risk check takes it.
+type ClientAddress = Option<axum::Extension<ConnectInfo<SocketAddr>>>;
+
+fn client_ip(address: &ClientAddress) -> Option<String> {
+    address
+        .as_ref()
+        .map(|axum::Extension(ConnectInfo(address))| address.ip().to_string())
+}
+
 async fn login(
     State(service): State<AppState>,
+    address: ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<impl IntoResponse> {
@@ -570,7 +597,9 @@ async fn login(
             format!("credential is over {CREDENTIAL_BYTES_MAX} bytes"),
         ));
     }
-    Ok(Json(service.login(&body.provider, &body.credential).await?))
+    let ip = client_ip(&address);
+    let login = service.login_from(&body.provider, &body.credential, ip.as_deref());
+    Ok(Json(login.await?))
 }
 
 #[derive(Deserialize)]
@@ -661,6 +690,7 @@ struct AmountBody {
 
 async fn request_withdrawal(
     State(service): State<AppState>,
+    address: ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<impl IntoResponse> {
@@ -668,9 +698,16 @@ async fn request_withdrawal(
     let body: AmountBody = parse_json(&headers, body)?;
     let key = idempotency_key(&headers)?;
     let (withdrawal, created) = service
-        .request_withdrawal(&player, body.amount_fen, key)
+        .request_withdrawal_from(
+            &player,
+            body.amount_fen,
+            key,
+            client_ip(&address).as_deref(),
+        )
         .await?;
-    let status = if created {
+    let status = if withdrawal.status == crate::store::WITHDRAWAL_IN_REVIEW {
+        StatusCode::ACCEPTED
+    } else if created {
         StatusCode::CREATED
     } else {
         StatusCode::OK
@@ -705,6 +742,51 @@ async fn withdrawal(
 ) -> ApiResult<impl IntoResponse> {
     let player = player(&service, &headers)?;
     Ok(Json(service.withdrawal(&player, &withdrawal_id).await?))
+}
+
+async fn hold_release(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+    Path(session_id): Path<String>,
+) -> ApiResult<Response> {
+    service.authenticate_operator(bearer(&headers))?;
+    Ok(Json(hold_json(service.review_hold(&session_id, true).await?)).into_response())
+}
+
+async fn hold_confiscate(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+    Path(session_id): Path<String>,
+) -> ApiResult<Response> {
+    service.authenticate_operator(bearer(&headers))?;
+    Ok(Json(hold_json(service.review_hold(&session_id, false).await?)).into_response())
+}
+
+fn hold_json(record: crate::store::HoldRecord) -> serde_json::Value {
+    serde_json::json!({
+        "session_id": record.session_id,
+        "player_id": record.player_id,
+        "held_fen": record.held_fen,
+        "review": record.review,
+    })
+}
+
+async fn withdrawal_approve(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+    Path(review_id): Path<String>,
+) -> ApiResult<Response> {
+    service.authenticate_operator(bearer(&headers))?;
+    Ok(Json(service.review_withdrawal(&review_id, true).await?).into_response())
+}
+
+async fn withdrawal_reject(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+    Path(review_id): Path<String>,
+) -> ApiResult<Response> {
+    service.authenticate_operator(bearer(&headers))?;
+    Ok(Json(service.review_withdrawal(&review_id, false).await?).into_response())
 }
 
 async fn settle(

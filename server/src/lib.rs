@@ -14,6 +14,8 @@
 //! - [`payout`]: payout tables and sponsor campaigns from data files.
 //! - [`rails`]: how withdrawals reach players (manual, WeChat Pay, Alipay): the payout state
 //!   machine, per-rail limits, credentials.
+//! - [`risk`]: signals from the verified replay and the ledger, and the policy file that turns
+//!   them into pay, pay-and-flag, hold or refuse.
 //!
 //! Money is integer fen everywhere; no float touches it.
 
@@ -30,6 +32,7 @@ pub mod pseudonym;
 pub mod rails;
 pub mod ratelimit;
 pub mod reasons;
+pub mod risk;
 pub mod run;
 pub mod secrets;
 pub mod service;

@@ -175,4 +175,26 @@ pub const SERVICE: &[(&str, u16, &str)] = &[
         503,
         "at the connection limit: only health checks are served",
     ),
+    // Risk: holds, withdrawal reviews and the platform's word (docs/RISK.md).
+    (
+        "high_risk_user",
+        403,
+        "WeChat login: the platform refuses the account as high-risk (errcode 40226)",
+    ),
+    ("hold_not_found", 404, "no held game with this session id"),
+    (
+        "hold_already_reviewed",
+        409,
+        "the held game was already released or confiscated the other way",
+    ),
+    (
+        "withdrawal_review_not_found",
+        404,
+        "no withdrawal waiting for review with this id",
+    ),
+    (
+        "withdrawal_review_decided",
+        409,
+        "the withdrawal review was already decided the other way",
+    ),
 ];

@@ -16,6 +16,7 @@ use crate::logging::LogFormat;
 use crate::metrics::Metrics;
 use crate::payout::PayoutBook;
 use crate::ratelimit::{RateLimit, AUTH_FAILURE_RATE_DEFAULT};
+use crate::risk::RiskPolicy;
 use crate::secrets::{KeyFile, LoadedRing};
 use crate::service::{
     Service, ServiceConfig, ADDRESS_RATE_DEFAULT, DAILY_CAP_FEN_DEFAULT, PLAYER_RATE_DEFAULT,
@@ -72,6 +73,10 @@ pub struct ServeArgs {
     /// verifier's defaults.
     #[arg(long, value_name = "FILE")]
     pub plausibility: Option<PathBuf>,
+    /// Risk policy (JSON; `docs/RISK.md`): signal weights, decision thresholds, one open ticket
+    /// per player. Default: the shipped `assets/risk/policy.json`, built in.
+    #[arg(long, value_name = "FILE")]
+    pub risk_policy: Option<PathBuf>,
     /// Serve static files (the playable web page) from this directory.
     #[arg(long = "static", value_name = "DIR")]
     pub static_dir: Option<PathBuf>,
@@ -205,7 +210,12 @@ pub enum RunError {
     Secret(#[from] crate::secrets::SecretError),
     #[error(transparent)]
     Logging(#[from] crate::logging::LoggingError),
+    #[error(transparent)]
+    RiskPolicy(#[from] crate::risk::PolicyError),
 }
+
+/// The shipped risk policy, `serve`'s default.
+pub const RISK_POLICY_DEFAULT: &str = include_str!("../../assets/risk/policy.json");
 
 fn secret(env: &str, dev: bool) -> Result<([u8; 32], bool), RunError> {
     match std::env::var(env) {
@@ -316,6 +326,10 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
         policy,
     )?);
     let mut config = ServiceConfig::new(token_secret);
+    config.risk = Arc::new(match &args.risk_policy {
+        None => RiskPolicy::from_json("assets/risk/policy.json", RISK_POLICY_DEFAULT.as_bytes())?,
+        Some(path) => RiskPolicy::load(path)?,
+    });
     config.rules.daily_cap_fen = args.daily_cap_fen;
     config.rules.withdrawal_min_fen = args.withdrawal_min_fen;
     config.utc_offset_minutes = args.utc_offset_minutes;

@@ -15,9 +15,11 @@ use crate::payout::PayoutBook;
 use crate::pseudonym::Pseudonyms;
 use crate::rails::RailConfig;
 use crate::ratelimit::{RateLimit, RateLimiter};
+use crate::risk::{Decision, RiskPolicy};
 use crate::store::{
-    FundWrite, LedgerRejection, LedgerRules, SettleWrite, Store, StoreError, VerdictRecord,
-    VerdictWrite, WithdrawWrite, WithdrawalRecord, WriteError,
+    FundWrite, HoldRecord, HoldReviewWrite, LedgerRejection, LedgerRules, PlatformRankWrite,
+    RiskCheck, SettleWrite, Store, StoreError, TicketWrite, VerdictRecord, VerdictWrite,
+    WithdrawWrite, WithdrawalRecord, WithdrawalReviewWrite, WriteError,
 };
 
 /// Largest proof body, in bytes: the proof format's own bound.
@@ -67,6 +69,9 @@ pub struct ServiceConfig {
     pub token_secret: [u8; 32],
     /// How withdrawals are paid, and their limits (the minimum is `rules.withdrawal_min_fen`).
     pub payout_rail: RailConfig,
+    /// How verified games are judged for risk, and whether a player holds one open ticket.
+    /// [`RiskPolicy::pay_all`] until one is loaded (`serve` loads `assets/risk/policy.json`).
+    pub risk: Arc<RiskPolicy>,
 }
 
 impl ServiceConfig {
@@ -83,6 +88,7 @@ impl ServiceConfig {
             operator_token: None,
             token_secret,
             payout_rail: RailConfig::manual(),
+            risk: Arc::new(RiskPolicy::pay_all()),
         }
     }
 }
@@ -156,6 +162,7 @@ impl From<AuthError> for ApiError {
             AuthError::ProviderRateLimited(_) => 429,
             AuthError::Upstream(_) => 502,
             AuthError::UnknownProvider(_) => 404,
+            AuthError::HighRiskUser => 403,
         };
         ApiError::new(status, error.code(), error.to_string())
     }
@@ -174,6 +181,10 @@ impl From<LedgerRejection> for ApiError {
             LedgerRejection::WrongRail { .. } => "withdrawal_on_provider_rail",
             // Only provider reports are refused this way; the outcome was decided before.
             LedgerRejection::TransitionRefused { .. } => "withdrawal_already_settled",
+            LedgerRejection::HoldNotFound(_) => "hold_not_found",
+            LedgerRejection::HoldReviewed { .. } => "hold_already_reviewed",
+            LedgerRejection::WithdrawalReviewNotFound(_) => "withdrawal_review_not_found",
+            LedgerRejection::WithdrawalReviewDecided { .. } => "withdrawal_review_decided",
         };
         ApiError::coded(code, rejection.to_string())
     }
@@ -213,11 +224,15 @@ pub struct ProofReceipt {
     pub level_id: String,
     pub score: i64,
     pub stars: i64,
+    /// What reached the player's balance (0 when held or refused).
     pub payout_fen: i64,
     pub boost_fen: i64,
     /// The daily cap or the campaign budget paid less than the table says.
     pub capped: bool,
     pub balance_fen: i64,
+    /// `paid`, `held` (waiting for review, in `held_fen`) or `refused` (nothing paid).
+    pub payment: &'static str,
+    pub held_fen: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -363,6 +378,12 @@ impl Service {
         self.clock.now_ms()
     }
 
+    /// When the earning day holding `now_ms` began, for the daily withdrawal maximum.
+    fn earning_day_start_ms(&self, now_ms: u64) -> i64 {
+        let day = earning_day(now_ms, self.config.utc_offset_minutes);
+        day * crate::clock::DAY_MS as i64 - i64::from(self.config.utc_offset_minutes) * 60_000
+    }
+
     /// Funds each campaign listed in the payout book with its initial budget, once ever.
     pub async fn fund_initial_campaigns(&self) -> Result<(), ApiError> {
         let campaigns: Vec<_> = self.payouts.campaigns().cloned().collect();
@@ -417,11 +438,25 @@ impl Service {
     }
 
     pub async fn login(&self, provider: &str, credential: &str) -> Result<LoginResponse, ApiError> {
+        self.login_from(provider, credential, None).await
+    }
+
+    /// [`Service::login`] from `client_ip`: the platform is asked for the player's risk rank.
+    pub async fn login_from(
+        &self,
+        provider: &str,
+        credential: &str,
+        client_ip: Option<&str>,
+    ) -> Result<LoginResponse, ApiError> {
         let authenticator = self
             .authenticators
             .get(provider)
             .ok_or_else(|| AuthError::UnknownProvider(provider.to_string()))?;
         let player_id = authenticator.login(credential).await?;
+        if let Some(client_ip) = client_ip {
+            self.ask_platform(authenticator.as_ref(), &player_id, client_ip)
+                .await?;
+        }
         let (token, expires_at_ms) = self.tokens.issue(&player_id, self.now_ms());
         Ok(LoginResponse {
             token,
@@ -494,10 +529,24 @@ impl Service {
             level_id: level_id.to_string(),
             session_public_key,
         };
+        let now_ms = self.now_ms();
         let issued = self
             .check
-            .issue(&request, self.now_ms())
+            .issue(&request, now_ms)
             .map_err(|rejection| ApiError::coded(rejection.code, rejection.message))?;
+        if self.config.risk.tickets.one_open_per_player {
+            // Written before the ticket is handed out: an unrecorded ticket is never playable
+            // beside another.
+            self.store
+                .open_ticket(TicketWrite {
+                    session_id: issued.session_id.clone(),
+                    player_id: player_id.to_string(),
+                    level_id: level_id.to_string(),
+                    earning_day: earning_day(now_ms, self.config.utc_offset_minutes),
+                    now_ms: now_ms as i64,
+                })
+                .await?;
+        }
         self.metrics.record_ticket();
         Ok(TicketResponse {
             session_id: issued.session_id,
@@ -566,10 +615,29 @@ impl Service {
         // Stage two: expiry, level, replay, claims, plausibility.
         let permit = self.replays.acquire().await.map_err(ApiError::internal)?;
         let check = Arc::clone(&self.check);
-        let verdict = tokio::task::spawn_blocking(move || check.judge(&authentic, now_ms))
-            .await
-            .map_err(ApiError::internal)?;
+        let policy = Arc::clone(&self.config.risk);
+        let play_quality = policy.weighs(crate::risk::SignalKind::GreedyAgreement);
+        let judged = tokio::task::spawn_blocking(move || {
+            check.judge(&authentic, now_ms, play_quality).map(|judged| {
+                let signals = crate::risk::signals::of_play(&judged.play);
+                (judged.scored, signals)
+            })
+        })
+        .await
+        .map_err(ApiError::internal)?;
         drop(permit);
+        let (verdict, risk) = match judged {
+            // A policy that changes nothing writes nothing: no risk verdict, no counters.
+            Ok((scored, _)) if policy.is_off() => (Ok(scored), None),
+            Ok((scored, play_signals)) => (
+                Ok(scored),
+                Some(RiskCheck {
+                    play_signals,
+                    policy,
+                }),
+            ),
+            Err(rejection) => (Err(rejection), None),
+        };
         let owed = match &verdict {
             Ok(scored) => self.payouts.owed(
                 &session.level_id,
@@ -592,6 +660,7 @@ impl Service {
                 owed,
                 earning_day: earning_day(now_ms, self.config.utc_offset_minutes),
                 now_ms: now_ms as i64,
+                risk,
             })
             .await?;
         receipt(record)
@@ -667,6 +736,59 @@ impl Service {
         })
     }
 
+    /// Asks the player's platform for its risk rank and stores it; a rank the policy weighs
+    /// at or over its flag threshold flags the player (withdrawals wait for review). The
+    /// platform's word is advice: when it cannot be had, play goes on (the failure is logged).
+    async fn ask_platform(
+        &self,
+        authenticator: &dyn crate::auth::Authenticator,
+        player_id: &str,
+        client_ip: &str,
+    ) -> Result<(), ApiError> {
+        let Ok(Some(rank)) = authenticator.risk_rank(player_id, client_ip).await else {
+            return Ok(());
+        };
+        let facts = crate::risk::PlayerFacts {
+            platform_risk_rank: rank,
+            ..Default::default()
+        };
+        let flag = self
+            .config
+            .risk
+            .assess(crate::risk::signals::of_player(&facts))
+            .decision
+            .flags_player();
+        self.store
+            .platform_rank(PlatformRankWrite {
+                player_id: player_id.to_string(),
+                rank,
+                flag,
+                now_ms: self.now_ms() as i64,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// [`Service::request_withdrawal`] from `client_ip`: the platform is asked first.
+    pub async fn request_withdrawal_from(
+        &self,
+        player_id: &str,
+        amount_fen: i64,
+        idempotency_key: &str,
+        client_ip: Option<&str>,
+    ) -> Result<(WithdrawalResponse, bool), ApiError> {
+        check_idempotency_key(idempotency_key)?;
+        let platform = self.authenticators.values().find(|authenticator| {
+            player_id.starts_with(&format!("{}-", platform_prefix(authenticator.provider())))
+        });
+        if let (Some(authenticator), Some(client_ip)) = (platform, client_ip) {
+            self.ask_platform(authenticator.as_ref(), player_id, client_ip)
+                .await?;
+        }
+        self.request_withdrawal(player_id, amount_fen, idempotency_key)
+            .await
+    }
+
     pub async fn request_withdrawal(
         &self,
         player_id: &str,
@@ -675,9 +797,7 @@ impl Service {
     ) -> Result<(WithdrawalResponse, bool), ApiError> {
         check_idempotency_key(idempotency_key)?;
         let now_ms = self.now_ms();
-        let day = earning_day(now_ms, self.config.utc_offset_minutes);
-        let day_start_ms =
-            day * crate::clock::DAY_MS as i64 - i64::from(self.config.utc_offset_minutes) * 60_000;
+        let day_start_ms = self.earning_day_start_ms(now_ms);
         let record = self
             .store
             .request_withdrawal(WithdrawWrite {
@@ -797,22 +917,85 @@ impl Service {
         Ok(balance)
     }
 
+    /// Operator: releases a held game's winnings to the player (`release`) or confiscates
+    /// them back to the house and the campaign they came from. Once: the same review repeated
+    /// answers the record, the other one is refused (409).
+    pub async fn review_hold(
+        &self,
+        session_id: &str,
+        release: bool,
+    ) -> Result<HoldRecord, ApiError> {
+        Ok(self
+            .store
+            .review_hold(HoldReviewWrite {
+                session_id: session_id.to_string(),
+                release,
+                now_ms: self.now_ms() as i64,
+            })
+            .await?)
+    }
+
+    /// Operator: approves a withdrawal parked for review (it then takes the ordinary path) or
+    /// rejects it (the money stays in the player's balance). Once, like a settlement.
+    pub async fn review_withdrawal(
+        &self,
+        review_id: &str,
+        approve: bool,
+    ) -> Result<WithdrawalResponse, ApiError> {
+        let now_ms = self.now_ms();
+        let record = self
+            .store
+            .review_withdrawal(WithdrawalReviewWrite {
+                review_id: review_id.to_string(),
+                approve,
+                now_ms: now_ms as i64,
+                rail: self.config.payout_rail.kind,
+                limits: self.config.payout_rail.limits,
+                day_start_ms: self.earning_day_start_ms(now_ms),
+            })
+            .await?;
+        Ok(record.into())
+    }
+
     pub async fn health(&self) -> Result<(), ApiError> {
         self.store.ping().await.map_err(ApiError::from)
     }
 }
 
+/// The player id prefix of a login provider's players (`wx-<openid>` for WeChat).
+fn platform_prefix(provider: &str) -> &str {
+    match provider {
+        "wechat" => "wx",
+        other => other,
+    }
+}
+
 fn receipt(record: VerdictRecord) -> Result<ProofReceipt, ApiError> {
+    // A held game's winnings are not the player's yet: the receipt says so, and its payout
+    // fields keep meaning "what reached the balance".
+    let held = record.decision == Some(Decision::Hold);
+    let (payout_fen, boost_fen, held_fen) = if held {
+        (0, 0, record.payout_fen + record.boost_fen)
+    } else {
+        (record.payout_fen, record.boost_fen, 0)
+    };
+    let payment = match record.decision {
+        Some(Decision::Hold) => "held",
+        Some(Decision::Refuse) => "refused",
+        _ => "paid",
+    };
     let receipt = ProofReceipt {
         verdict: record.verdict.clone(),
         session_id: record.session_id.clone(),
         level_id: record.level_id.clone(),
         score: record.score,
         stars: record.stars,
-        payout_fen: record.payout_fen,
-        boost_fen: record.boost_fen,
+        payout_fen,
+        boost_fen,
         capped: record.capped,
         balance_fen: record.balance_fen,
+        payment,
+        held_fen,
     };
     if !record.first {
         let mut error = ApiError::verification(Rejection::new(

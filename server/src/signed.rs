@@ -12,9 +12,10 @@ use playproof_proof::{
 };
 
 use crate::check::{
-    AuthenticProof, CheckRejection, IssuedTicket, LevelCatalogue, ProofCheck, Scored, SessionFacts,
-    TicketRequest, TICKET_TTL_MS,
+    AuthenticProof, CheckRejection, IssuedTicket, Judged, LevelCatalogue, ProofCheck, Scored,
+    SessionFacts, TicketRequest, TICKET_TTL_MS,
 };
+use crate::risk::PlayFacts;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignedCheckError {
@@ -154,12 +155,33 @@ impl ProofCheck for SignedProofCheck {
         })
     }
 
-    fn judge(&self, proof: &AuthenticProof, now_ms: u64) -> Result<Scored, Rejection> {
-        let accepted = self.verifier.judge(&proof.proof, now_ms)?;
-        Ok(Scored {
-            score: accepted.score,
-            stars: accepted.stars,
-            passed: accepted.passed,
+    fn judge(
+        &self,
+        proof: &AuthenticProof,
+        now_ms: u64,
+        play_quality: bool,
+    ) -> Result<Judged, Rejection> {
+        let mut agreement = crate::risk::signals::GreedyAgreement::default();
+        let accepted = self
+            .verifier
+            .judge_inspected(&proof.proof, now_ms, |game, input| {
+                if play_quality {
+                    agreement.inspect(game, input)
+                }
+            })?;
+        Ok(Judged {
+            scored: Scored {
+                score: accepted.score,
+                stars: accepted.stars,
+                passed: accepted.passed,
+            },
+            play: PlayFacts {
+                reaction_ticks: accepted.reaction_ticks,
+                final_tick: accepted.ticks,
+                issued_at_ms: proof.proof.ticket.issued_at_ms,
+                received_at_ms: now_ms,
+                greedy_agreement: (agreement.moves > 0).then_some(agreement),
+            },
         })
     }
 }

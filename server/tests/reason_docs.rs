@@ -147,6 +147,11 @@ const SERVICE_PATHS: &[(&str, &str, &str)] = &[
     ("body_timeout", "hardening.rs", "a_body_that_trickles_in_is_answered_408_and_the_connection_closed"),
     ("overloaded", "hardening.rs", "past_the_connection_cap_only_health_is_served_and_then_connections_are_closed"),
     ("internal", "", "a bug (a panicked verifier thread); never produced on purpose"),
+    ("high_risk_user", "wechat.rs", "a_high_risk_user_is_refused_at_login_with_its_own_reason"),
+    ("hold_not_found", "risk.rs", "an_instant_bot_is_held_and_its_hold_is_reviewed_exactly_once"),
+    ("hold_already_reviewed", "risk.rs", "an_instant_bot_is_held_and_its_hold_is_reviewed_exactly_once"),
+    ("withdrawal_review_not_found", "risk.rs", "a_flagged_players_withdrawal_waits_for_review_then_takes_the_ordinary_path"),
+    ("withdrawal_review_decided", "risk.rs", "a_flagged_players_withdrawal_waits_for_review_then_takes_the_ordinary_path"),
 ];
 
 #[test]

@@ -191,6 +191,8 @@ fn spawn_server(config: &StoreConfig, assets: &TempDir) -> Process {
         .arg(assets.0.join("payouts"))
         .arg("--plausibility")
         .arg(assets.0.join("plausibility.json"))
+        .arg("--risk-policy")
+        .arg(assets.0.join("risk-policy.json"))
         .args(["--dev", "--daily-cap-fen", "100000000"])
         .args([
             "--player-rate-per-s",
@@ -246,6 +248,9 @@ fn write_assets() -> TempDir {
     std::fs::write(assets.0.join("payouts/test-level.json"), table.to_string()).unwrap();
     let policy = serde_json::to_string(&lenient_plausibility()).unwrap();
     std::fs::write(assets.0.join("plausibility.json"), policy).unwrap();
+    // Many tickets per player at once: the one-open-ticket rule and risk holds are not tested here.
+    let risk = serde_json::to_string(&playproof_server::risk::RiskPolicy::pay_all()).unwrap();
+    std::fs::write(assets.0.join("risk-policy.json"), risk).unwrap();
     assets
 }
 

@@ -106,7 +106,7 @@ fn demo(args: &[&str]) -> Result<()> {
 
 /// The benchmark suites, each one table: `web` runs in a browser and Node, the rest are
 /// `playproof-bench` suites.
-const BENCH_SUITES: &str = "replay|merge|scaling|physics|verify|serve|tune|web";
+const BENCH_SUITES: &str = "replay|merge|scaling|physics|verify|serve|tune|risk|web";
 
 fn bench(args: &[&str]) -> Result<()> {
     let Some(suite) = args.first().copied() else {

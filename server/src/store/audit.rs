@@ -79,7 +79,38 @@ const INVARIANTS: &[Invariant] = &[
               WHERE t.kind IN ('payout', 'boost') AND (s.session_id IS NULL OR s.verdict <> 'accepted' \
                  OR (t.kind = 'payout' AND t.amount_fen <> s.payout_fen) \
                  OR (t.kind = 'boost' AND t.amount_fen <> s.boost_fen) \
-                 OR t.credit_account <> 'player:' || s.player_id)",
+                 OR t.credit_account NOT IN ('player:' || s.player_id, 'held:' || s.player_id))",
+    },
+    Invariant {
+        name: "a game's payout is held exactly when its risk decision is hold",
+        sql: "SELECT t.id, t.credit_account || ', decision ' || COALESCE(r.decision, 'none') \
+              FROM transfers t LEFT JOIN risk_verdicts r ON r.session_id = t.session_id \
+              WHERE t.kind IN ('payout', 'boost') \
+                AND (t.credit_account LIKE 'held:%') <> (COALESCE(r.decision, 'none') = 'hold')",
+    },
+    Invariant {
+        name: "each held account holds exactly its unreviewed held games",
+        sql: "SELECT a.id, 'holds ' || CAST(a.balance_fen AS TEXT) || ', unreviewed holds ' || \
+                     CAST(COALESCE(h.total, 0) AS TEXT) FROM accounts a \
+              LEFT JOIN (SELECT player_id, CAST(SUM(held_fen) AS BIGINT) AS total FROM risk_verdicts \
+                         WHERE decision = 'hold' AND review IS NULL GROUP BY player_id) h \
+                     ON a.id = 'held:' || h.player_id \
+              WHERE a.kind = 'held' AND a.balance_fen <> COALESCE(h.total, 0)",
+    },
+    Invariant {
+        name: "each reviewed hold moved out exactly what it held, one way",
+        sql: "SELECT r.session_id, COALESCE(r.review, 'unreviewed') || ': held ' || \
+                     CAST(r.held_fen AS TEXT) || ', moved ' || CAST(COALESCE(m.total, 0) AS TEXT) \
+              FROM risk_verdicts r \
+              LEFT JOIN (SELECT session_id, CAST(SUM(amount_fen) AS BIGINT) AS total, COUNT(*) AS moves, \
+                                SUM(CASE WHEN kind = 'hold_released' THEN 1 ELSE 0 END) AS releases \
+                         FROM transfers \
+                         WHERE kind IN ('hold_released', 'hold_confiscated', 'hold_confiscated_boost') \
+                         GROUP BY session_id) m ON m.session_id = r.session_id \
+              WHERE (r.review IS NULL AND m.total IS NOT NULL) \
+                 OR (r.review IS NOT NULL AND COALESCE(m.total, 0) <> r.held_fen) \
+                 OR (r.review = 'released' AND m.releases <> m.moves) \
+                 OR (r.review = 'confiscated' AND m.releases > 0)",
     },
     Invariant {
         name: "every session's recorded payout was transferred",

@@ -11,6 +11,7 @@
 mod audit;
 mod payouts;
 mod policy;
+mod risk;
 mod schema;
 mod writer;
 
@@ -23,6 +24,10 @@ use tokio::sync::{mpsc, oneshot};
 
 pub use audit::LedgerReport;
 pub use payouts::{AdvanceWrite, TransitionView};
+pub use risk::{
+    HoldRecord, HoldReviewWrite, PlatformRankWrite, RiskCheck, TicketOpened, TicketWrite,
+    WithdrawalReviewWrite, ABANDONED_MESSAGE, WITHDRAWAL_IN_REVIEW,
+};
 pub use writer::{
     FundWrite, LedgerRejection, SettleWrite, VerdictRecord, VerdictWrite, WithdrawWrite,
     WithdrawalRecord, WriteError,
@@ -278,6 +283,33 @@ impl Store {
         payouts::open_withdrawals(&mut connection, rail, limit.clamp(1, PAGE_ROWS_MAX)).await
     }
 
+    /// Records a ticket as the player's one open ticket, forfeiting the one open before (an
+    /// abandoned, lost game).
+    pub async fn open_ticket(&self, write: TicketWrite) -> Result<TicketOpened, WriteError> {
+        self.submit(|reply| writer::Job::Ticket(write, reply)).await
+    }
+
+    /// Releases a held game's winnings to the player or confiscates them, once.
+    pub async fn review_hold(&self, write: HoldReviewWrite) -> Result<HoldRecord, WriteError> {
+        self.submit(|reply| writer::Job::ReviewHold(write, reply))
+            .await
+    }
+
+    /// Approves (runs the withdrawal) or rejects a withdrawal parked for review, once.
+    pub async fn review_withdrawal(
+        &self,
+        write: WithdrawalReviewWrite,
+    ) -> Result<WithdrawalRecord, WriteError> {
+        self.submit(|reply| writer::Job::ReviewWithdrawal(write, reply))
+            .await
+    }
+
+    /// Stores the platform's risk rank for a player, flagging them if `flag`.
+    pub async fn platform_rank(&self, write: PlatformRankWrite) -> Result<(), WriteError> {
+        self.submit(|reply| writer::Job::PlatformRank(write, reply))
+            .await
+    }
+
     /// Moves money from the sponsor into a campaign's budget, once per `(campaign, key)`.
     /// Returns the campaign's balance.
     pub async fn fund_campaign(&self, write: FundWrite) -> Result<i64, WriteError> {
@@ -467,6 +499,18 @@ impl Store {
         }
     }
 
+    /// Whether a risk decision or the platform's rank flagged the player (their withdrawals
+    /// then wait for review).
+    pub async fn player_flagged(&self, player_id: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 FROM player_risk WHERE player_id = $1 AND flagged_at_ms IS NOT NULL",
+        )
+        .bind(player_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
     /// Counts of rows, for tests and the operator: `(transfers, sessions, withdrawals)`.
     pub async fn counts(&self) -> Result<(i64, i64, i64), StoreError> {
         let row = sqlx::query(
@@ -628,12 +672,32 @@ async fn migrate_locked(
         }
         let text = schema::migration_text(dialect, sqlite, postgres);
         let migration = |source| StoreError::Migration { version, source };
+        // SQLite's way to change a table: rebuild it with foreign keys off (the pragma is a
+        // no-op inside a transaction), and check them before the commit.
+        if dialect == Dialect::Sqlite {
+            sqlx::query("PRAGMA foreign_keys = OFF")
+                .execute(&mut *connection)
+                .await
+                .map_err(migration)?;
+        }
         sqlx::query(dialect.begin())
             .execute(&mut *connection)
             .await
             .map_err(migration)?;
         let applied = async {
             run_script(&mut *connection, text).await?;
+            if dialect == Dialect::Sqlite {
+                let broken = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&mut *connection)
+                    .await?;
+                if let Some(row) = broken.first() {
+                    let table: String = row.try_get(0)?;
+                    return Err(sqlx::Error::Protocol(format!(
+                        "{} rows break a foreign key, the first in table {table}",
+                        broken.len()
+                    )));
+                }
+            }
             sqlx::query("INSERT INTO schema_migrations (version, applied_at_ms) VALUES ($1, $2)")
                 .bind(version)
                 .bind(crate::clock::unix_ms_now() as i64)
@@ -645,6 +709,12 @@ async fn migrate_locked(
         if let Err(source) = applied {
             let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
             return Err(migration(source));
+        }
+        if dialect == Dialect::Sqlite {
+            sqlx::query("PRAGMA foreign_keys = ON")
+                .execute(&mut *connection)
+                .await
+                .map_err(migration)?;
         }
     }
     Ok(())

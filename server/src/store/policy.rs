@@ -23,6 +23,11 @@ pub(crate) fn pending_account(player_id: &str) -> String {
     format!("pending:{player_id}")
 }
 
+/// A player's winnings held for review: not spendable, not withdrawable.
+pub(crate) fn held_account(player_id: &str) -> String {
+    format!("held:{player_id}")
+}
+
 /// A sponsor campaign's remaining budget.
 pub(crate) fn campaign_account(campaign_id: &str) -> String {
     format!("campaign:{campaign_id}")
@@ -53,6 +58,21 @@ pub(crate) mod transfer_id {
         } else {
             format!("withdraw-returned:{withdrawal_id}")
         }
+    }
+
+    /// A held game's winnings released to the player.
+    pub fn release(session_id: &str) -> String {
+        format!("release:{session_id}")
+    }
+
+    /// A held game's base payout confiscated back to the house.
+    pub fn confiscate(session_id: &str) -> String {
+        format!("confiscate:{session_id}")
+    }
+
+    /// A held game's boost confiscated back to its campaign.
+    pub fn confiscate_boost(session_id: &str) -> String {
+        format!("confiscate-boost:{session_id}")
     }
 
     /// One funding of a campaign, per operator idempotency key.
@@ -139,6 +159,36 @@ pub(crate) fn settle(
     Ok(Settlement::Move { to: target })
 }
 
+/// Reviews of a held game as stored.
+pub(crate) const RELEASED: &str = "released";
+pub(crate) const CONFISCATED: &str = "confiscated";
+
+/// What reviewing a held game does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HoldReview {
+    /// It was already reviewed this way: answer the record, move nothing.
+    Repeat { review: &'static str },
+    /// Move the held money (to the player, or back to where it came from) and record `to`.
+    Move { to: &'static str },
+}
+
+/// A hold is reviewed once: the same review repeated is a no-op, the other one is refused.
+pub(crate) fn review_hold(
+    session_id: &str,
+    review: Option<&str>,
+    release: bool,
+) -> Result<HoldReview, LedgerRejection> {
+    let target = if release { RELEASED } else { CONFISCATED };
+    match review {
+        None => Ok(HoldReview::Move { to: target }),
+        Some(done) if done == target => Ok(HoldReview::Repeat { review: target }),
+        Some(done) => Err(LedgerRejection::HoldReviewed {
+            session_id: session_id.to_string(),
+            review: done.to_string(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +261,33 @@ mod tests {
                 status: PAID.into()
             })
         );
+    }
+
+    #[test]
+    fn a_hold_is_reviewed_once_either_way() {
+        assert_eq!(
+            review_hold("s", None, true),
+            Ok(HoldReview::Move { to: RELEASED })
+        );
+        assert_eq!(
+            review_hold("s", None, false),
+            Ok(HoldReview::Move { to: CONFISCATED })
+        );
+        assert_eq!(
+            review_hold("s", Some(CONFISCATED), false),
+            Ok(HoldReview::Repeat {
+                review: CONFISCATED
+            })
+        );
+        assert_eq!(
+            review_hold("s", Some(RELEASED), false),
+            Err(LedgerRejection::HoldReviewed {
+                session_id: "s".into(),
+                review: RELEASED.into()
+            })
+        );
+        assert_eq!(held_account("dev-a"), "held:dev-a");
+        assert_eq!(transfer_id::confiscate_boost("s1"), "confiscate-boost:s1");
     }
 
     #[test]

@@ -10,13 +10,19 @@ use super::Dialect;
 /// out; `player:<id>`, `pending:<id>` and `campaign:<id>` are per player and per campaign. A
 /// balance is credits minus debits, so the balances of all accounts always sum to zero.
 ///
+/// Version 2 (risk): `held:<id>` accounts (kind `held`: a player's winnings held for review, not
+/// spendable); `tickets` (at most one open per player, by a unique partial index); per-game risk
+/// verdicts with their signals; per-player risk counters; withdrawals parked for review.
 /// Version 3 (payout rails): each withdrawal names its rail, and `payout_transitions` holds
 /// its walk through the payout state machine (`crate::rails`), one append-only row per state
 /// with what the provider said. `withdrawals.status` stays the ledger's view (`pending` until a
 /// terminal state, then `paid` or `failed`), so the operator path and `ledger check` of
 /// version 1 keep their meaning.
-pub const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, SQLITE_V1, POSTGRES_V1), (3, SQLITE_V3, POSTGRES_V3)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, SQLITE_V1, POSTGRES_V1),
+    (2, SQLITE_V2, POSTGRES_V2),
+    (3, SQLITE_V3, POSTGRES_V3),
+];
 
 const SQLITE_V1: &str = r#"
 CREATE TABLE accounts (
@@ -132,6 +138,109 @@ CREATE TABLE withdrawals (
 );
 INSERT INTO accounts (id, kind, balance_fen) VALUES
     ('house', 'house', 0), ('sponsor', 'sponsor', 0), ('settled', 'settled', 0);
+"#;
+
+const SQLITE_V2: &str = r#"
+-- SQLite cannot change a CHECK in place: the table is rebuilt (the migration runner turns
+-- foreign keys off around it and checks them before committing).
+CREATE TABLE accounts_v2 (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('house', 'sponsor', 'settled', 'player', 'pending', 'campaign', 'held')),
+    balance_fen BIGINT NOT NULL,
+    CHECK (kind IN ('house', 'sponsor') OR balance_fen >= 0)
+);
+INSERT INTO accounts_v2 (id, kind, balance_fen) SELECT id, kind, balance_fen FROM accounts;
+DROP TABLE accounts;
+ALTER TABLE accounts_v2 RENAME TO accounts;
+CREATE TABLE tickets (
+    session_id TEXT PRIMARY KEY,
+    player_id TEXT NOT NULL,
+    level_id TEXT NOT NULL,
+    issued_at_ms BIGINT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'played', 'abandoned')),
+    closed_at_ms BIGINT
+);
+CREATE UNIQUE INDEX tickets_one_open_per_player ON tickets (player_id) WHERE status = 'open';
+CREATE TABLE player_risk (
+    player_id TEXT PRIMARY KEY,
+    games_played BIGINT NOT NULL DEFAULT 0 CHECK (games_played >= 0),
+    games_abandoned BIGINT NOT NULL DEFAULT 0 CHECK (games_abandoned >= 0),
+    platform_risk_rank BIGINT NOT NULL DEFAULT 0,
+    flagged_at_ms BIGINT
+);
+CREATE TABLE risk_verdicts (
+    session_id TEXT PRIMARY KEY REFERENCES sessions (session_id),
+    player_id TEXT NOT NULL,
+    score_milli BIGINT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('pay', 'flag', 'hold', 'refuse')),
+    signals TEXT NOT NULL,
+    held_fen BIGINT NOT NULL CHECK (held_fen >= 0),
+    refused_fen BIGINT NOT NULL CHECK (refused_fen >= 0),
+    review TEXT CHECK (review IN ('released', 'confiscated')),
+    reviewed_at_ms BIGINT,
+    decided_at_ms BIGINT NOT NULL,
+    CHECK (decision = 'hold' OR (held_fen = 0 AND review IS NULL))
+);
+CREATE INDEX risk_verdicts_to_review ON risk_verdicts (decision, review, decided_at_ms);
+CREATE INDEX risk_verdicts_by_player ON risk_verdicts (player_id, decided_at_ms);
+CREATE TABLE withdrawal_reviews (
+    review_id TEXT NOT NULL UNIQUE,
+    player_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
+    status TEXT NOT NULL CHECK (status IN ('waiting', 'approved', 'rejected')),
+    requested_at_ms BIGINT NOT NULL,
+    decided_at_ms BIGINT,
+    withdrawal_id TEXT,
+    PRIMARY KEY (player_id, idempotency_key)
+);
+"#;
+
+const POSTGRES_V2: &str = r#"
+ALTER TABLE accounts DROP CONSTRAINT accounts_kind_check;
+ALTER TABLE accounts ADD CONSTRAINT accounts_kind_check CHECK (kind IN ('house', 'sponsor', 'settled', 'player', 'pending', 'campaign', 'held'));
+CREATE TABLE tickets (
+    session_id TEXT PRIMARY KEY,
+    player_id TEXT NOT NULL,
+    level_id TEXT NOT NULL,
+    issued_at_ms BIGINT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'played', 'abandoned')),
+    closed_at_ms BIGINT
+);
+CREATE UNIQUE INDEX tickets_one_open_per_player ON tickets (player_id) WHERE status = 'open';
+CREATE TABLE player_risk (
+    player_id TEXT PRIMARY KEY,
+    games_played BIGINT NOT NULL DEFAULT 0 CHECK (games_played >= 0),
+    games_abandoned BIGINT NOT NULL DEFAULT 0 CHECK (games_abandoned >= 0),
+    platform_risk_rank BIGINT NOT NULL DEFAULT 0,
+    flagged_at_ms BIGINT
+);
+CREATE TABLE risk_verdicts (
+    session_id TEXT PRIMARY KEY REFERENCES sessions (session_id),
+    player_id TEXT NOT NULL,
+    score_milli BIGINT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('pay', 'flag', 'hold', 'refuse')),
+    signals TEXT NOT NULL,
+    held_fen BIGINT NOT NULL CHECK (held_fen >= 0),
+    refused_fen BIGINT NOT NULL CHECK (refused_fen >= 0),
+    review TEXT CHECK (review IN ('released', 'confiscated')),
+    reviewed_at_ms BIGINT,
+    decided_at_ms BIGINT NOT NULL,
+    CHECK (decision = 'hold' OR (held_fen = 0 AND review IS NULL))
+);
+CREATE INDEX risk_verdicts_to_review ON risk_verdicts (decision, review, decided_at_ms);
+CREATE INDEX risk_verdicts_by_player ON risk_verdicts (player_id, decided_at_ms);
+CREATE TABLE withdrawal_reviews (
+    review_id TEXT NOT NULL UNIQUE,
+    player_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
+    status TEXT NOT NULL CHECK (status IN ('waiting', 'approved', 'rejected')),
+    requested_at_ms BIGINT NOT NULL,
+    decided_at_ms BIGINT,
+    withdrawal_id TEXT,
+    PRIMARY KEY (player_id, idempotency_key)
+);
 "#;
 
 const SQLITE_V3: &str = r#"

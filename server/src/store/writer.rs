@@ -27,6 +27,10 @@ use super::payouts::{self, Actor, AdvanceWrite, WITHDRAWAL_COLUMNS};
 use super::policy::{
     self, campaign_account, pending_account, player_account, transfer_id, HOUSE, PENDING, SPONSOR,
 };
+use super::risk::{
+    self as risk_store, HoldRecord, HoldReviewWrite, PlatformRankWrite, RiskCheck, TicketOpened,
+    TicketWrite, WithdrawalReviewWrite,
+};
 use super::{
     connect, Dialect, LedgerRules, StoreConfig, StoreError, WRITE_BATCH_MAX, WRITE_RETRIES_MAX,
 };
@@ -34,6 +38,7 @@ use crate::check::{Rejection, Scored, SessionFacts};
 use crate::metrics::Metrics;
 use crate::payout::Owed;
 use crate::rails::{self, Evidence, LimitRejection, PayoutState, RailKind, RailLimits, Source};
+use crate::risk::Decision;
 
 /// Pause before retrying a failed batch, in milliseconds, doubled per attempt.
 const RETRY_BACKOFF_MS: u64 = 2;
@@ -46,6 +51,8 @@ pub struct VerdictWrite {
     pub owed: Owed,
     pub earning_day: i64,
     pub now_ms: i64,
+    /// The game's risk signals and the policy to weigh them; `None` pays without a check.
+    pub risk: Option<RiskCheck>,
 }
 
 /// A recorded verdict. `first` is false when the session had already been consumed; the record
@@ -66,6 +73,9 @@ pub struct VerdictRecord {
     /// Whether the daily cap or the campaign budget cut the payout.
     pub capped: bool,
     pub balance_fen: i64,
+    /// The risk decision, where the game had a risk check. On `hold`, `payout_fen` and
+    /// `boost_fen` went to `held:<player>`; on `refuse` nothing was paid.
+    pub decision: Option<Decision>,
 }
 
 #[derive(Clone, Debug)]
@@ -139,6 +149,14 @@ pub enum LedgerRejection {
         id: String,
         refused: rails::TransitionRefused,
     },
+    #[error("no held game {0:?}")]
+    HoldNotFound(String),
+    #[error("held game {session_id:?} was already {review}")]
+    HoldReviewed { session_id: String, review: String },
+    #[error("no withdrawal waiting for review {0:?}")]
+    WithdrawalReviewNotFound(String),
+    #[error("withdrawal review {id:?} was already {status}")]
+    WithdrawalReviewDecided { id: String, status: String },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -158,6 +176,10 @@ pub(crate) enum Job {
     /// A provider's report moves a withdrawal along the payout state machine.
     Advance(AdvanceWrite, Reply<WithdrawalRecord>),
     Fund(FundWrite, Reply<i64>),
+    Ticket(TicketWrite, Reply<TicketOpened>),
+    ReviewHold(HoldReviewWrite, Reply<HoldRecord>),
+    ReviewWithdrawal(WithdrawalReviewWrite, Reply<WithdrawalRecord>),
+    PlatformRank(PlatformRankWrite, Reply<()>),
     /// Readiness: commits an empty transaction.
     Ping(Reply<()>),
 }
@@ -171,6 +193,10 @@ impl Job {
             Job::Settle(write, _) => &write.withdrawal_id,
             Job::Advance(write, _) => &write.withdrawal_id,
             Job::Fund(write, _) => &write.campaign_id,
+            Job::Ticket(write, _) => &write.player_id,
+            Job::ReviewHold(write, _) => &write.session_id,
+            Job::ReviewWithdrawal(write, _) => &write.review_id,
+            Job::PlatformRank(write, _) => &write.player_id,
             Job::Ping(_) => "",
         }
     }
@@ -179,10 +205,14 @@ impl Job {
     fn abandoned(&self) -> bool {
         match self {
             Job::Verdict(_, reply) => reply.is_closed(),
-            Job::Withdraw(_, reply) | Job::Settle(_, reply) | Job::Advance(_, reply) => {
-                reply.is_closed()
-            }
+            Job::Withdraw(_, reply)
+            | Job::Settle(_, reply)
+            | Job::Advance(_, reply)
+            | Job::ReviewWithdrawal(_, reply) => reply.is_closed(),
             Job::Fund(_, reply) => reply.is_closed(),
+            Job::Ticket(_, reply) => reply.is_closed(),
+            Job::ReviewHold(_, reply) => reply.is_closed(),
+            Job::PlatformRank(_, reply) => reply.is_closed(),
             Job::Ping(reply) => reply.is_closed(),
         }
     }
@@ -197,6 +227,8 @@ enum Done {
     Verdict(Result<VerdictRecord, LedgerRejection>),
     Withdrawal(Result<WithdrawalRecord, LedgerRejection>),
     Funded(Result<i64, LedgerRejection>),
+    Ticket(TicketOpened),
+    Hold(Result<HoldRecord, LedgerRejection>),
     Pinged,
 }
 
@@ -208,15 +240,24 @@ impl Job {
                 let _ = reply.send(result.map_err(WriteError::from));
             }
             (
-                Job::Withdraw(_, reply) | Job::Settle(_, reply) | Job::Advance(_, reply),
+                Job::Withdraw(_, reply)
+                | Job::Settle(_, reply)
+                | Job::Advance(_, reply)
+                | Job::ReviewWithdrawal(_, reply),
                 Ok(Done::Withdrawal(result)),
             ) => {
+                let _ = reply.send(result.map_err(WriteError::from));
+            }
+            (Job::Ticket(_, reply), Ok(Done::Ticket(opened))) => {
+                let _ = reply.send(Ok(opened));
+            }
+            (Job::ReviewHold(_, reply), Ok(Done::Hold(result))) => {
                 let _ = reply.send(result.map_err(WriteError::from));
             }
             (Job::Fund(_, reply), Ok(Done::Funded(result))) => {
                 let _ = reply.send(result.map_err(WriteError::from));
             }
-            (Job::Ping(reply), Ok(Done::Pinged)) => {
+            (Job::Ping(reply) | Job::PlatformRank(_, reply), Ok(Done::Pinged)) => {
                 let _ = reply.send(Ok(()));
             }
             (job, Err(error)) => job.fail(error),
@@ -228,11 +269,14 @@ impl Job {
         let error = WriteError::Store(error);
         match self {
             Job::Verdict(_, reply) => drop(reply.send(Err(error))),
-            Job::Withdraw(_, reply) | Job::Settle(_, reply) | Job::Advance(_, reply) => {
-                drop(reply.send(Err(error)))
-            }
+            Job::Withdraw(_, reply)
+            | Job::Settle(_, reply)
+            | Job::Advance(_, reply)
+            | Job::ReviewWithdrawal(_, reply) => drop(reply.send(Err(error))),
             Job::Fund(_, reply) => drop(reply.send(Err(error))),
-            Job::Ping(reply) => drop(reply.send(Err(error))),
+            Job::Ticket(_, reply) => drop(reply.send(Err(error))),
+            Job::ReviewHold(_, reply) => drop(reply.send(Err(error))),
+            Job::Ping(reply) | Job::PlatformRank(_, reply) => drop(reply.send(Err(error))),
         }
     }
 }
@@ -386,8 +430,25 @@ async fn run_transaction(
             Job::Verdict(write, _) => {
                 Done::Verdict(record_verdict(connection, &mut state, rules, write).await?)
             }
-            Job::Withdraw(write, _) => {
-                Done::Withdrawal(withdraw(connection, &mut state, rules, write).await?)
+            Job::Withdraw(write, _) => Done::Withdrawal(
+                // Flagged players' requests wait for review; the rest go the ordinary way.
+                match risk_store::withdrawal_gate(connection, &state, rules, write).await? {
+                    Some(parked) => parked,
+                    None => withdraw(connection, &mut state, rules, write).await?,
+                },
+            ),
+            Job::Ticket(write, _) => {
+                Done::Ticket(risk_store::open_ticket(connection, &state, write).await?)
+            }
+            Job::ReviewHold(write, _) => {
+                Done::Hold(risk_store::review_hold(connection, &mut state, write).await?)
+            }
+            Job::ReviewWithdrawal(write, _) => Done::Withdrawal(
+                risk_store::review_withdrawal(connection, &mut state, rules, write).await?,
+            ),
+            Job::PlatformRank(write, _) => {
+                risk_store::platform_rank(connection, write).await?;
+                Done::Pinged
             }
             Job::Settle(write, _) => Done::Withdrawal(settle(connection, &mut state, write).await?),
             Job::Advance(write, _) => Done::Withdrawal(
@@ -487,7 +548,7 @@ pub(super) async fn transfer(
     Ok(credit_balance_fen)
 }
 
-async fn read_i64(
+pub(super) async fn read_i64(
     connection: &mut AnyConnection,
     sql: &str,
     key: &str,
@@ -552,6 +613,15 @@ async fn record_verdict(
             }
         }
     }
+    // The risk check reads the player's record here and writes only once the session is
+    // consumed below; a refused game pays nothing and counts nothing toward the cap.
+    let assessment = risk_store::assess(connection, write).await?;
+    let decision = assessment.as_ref().map(|assessment| assessment.decision);
+    let mut refused_fen = 0;
+    if decision == Some(Decision::Refuse) {
+        refused_fen = payout_fen + boost_fen;
+        (payout_fen, boost_fen) = (0, 0);
+    }
     // Consuming the session: the primary key makes this the one place a session is decided. A
     // session already decided (here or by another process) is answered with its first verdict.
     let inserted = sqlx::query(
@@ -581,6 +651,15 @@ async fn record_verdict(
             .ok_or(sqlx::Error::RowNotFound)
             .map(Ok);
     }
+    risk_store::record_verdict_risk(
+        connection,
+        write,
+        assessment.as_ref(),
+        payout_fen + boost_fen,
+        refused_fen,
+    )
+    .await?;
+    let (payee, payee_kind) = risk_store::payee(assessment.as_ref(), &session.player_id);
     let mut balance_fen = None;
     if payout_fen > 0 {
         let id = transfer_id::payout(&session.session_id);
@@ -589,7 +668,7 @@ async fn record_verdict(
             state,
             &id,
             HOUSE,
-            (&player, "player"),
+            (&payee, payee_kind),
             payout_fen,
             "payout",
             Some(&session.session_id),
@@ -606,7 +685,7 @@ async fn record_verdict(
             state,
             &id,
             &campaign_account(campaign_id),
-            (&player, "player"),
+            (&payee, payee_kind),
             boost_fen,
             "boost",
             Some(&session.session_id),
@@ -626,7 +705,7 @@ async fn record_verdict(
         .execute(&mut *connection)
         .await?;
     }
-    let balance_fen = match balance_fen {
+    let balance_fen = match balance_fen.filter(|_| payee == player) {
         Some(balance_fen) => balance_fen,
         None => read_i64(
             connection,
@@ -647,8 +726,9 @@ async fn record_verdict(
         stars: i64::from(scored.map_or(0, |s| s.stars)),
         payout_fen,
         boost_fen,
-        capped: paid_fen < owed_total_fen,
+        capped: paid_fen + refused_fen < owed_total_fen,
         balance_fen,
+        decision,
     }))
 }
 
@@ -658,9 +738,10 @@ pub(crate) async fn stored_verdict(
     session_id: &str,
 ) -> Result<Option<VerdictRecord>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT session_id, player_id, level_id, verdict, message, score, stars, payout_fen, \
-                boost_fen \
-         FROM sessions WHERE session_id = $1",
+        "SELECT s.session_id, s.player_id, s.level_id, s.verdict, s.message, s.score, s.stars, \
+                s.payout_fen, s.boost_fen, r.decision \
+         FROM sessions s LEFT JOIN risk_verdicts r ON r.session_id = s.session_id \
+         WHERE s.session_id = $1",
     )
     .bind(session_id)
     .fetch_optional(&mut *connection)
@@ -689,6 +770,9 @@ pub(crate) async fn stored_verdict(
         boost_fen: row.try_get(8)?,
         capped: false,
         balance_fen,
+        decision: row
+            .try_get::<Option<String>, _>(9)?
+            .and_then(|code| Decision::from_code(&code)),
     }))
 }
 
@@ -711,7 +795,7 @@ pub(crate) fn withdrawal_from_row(
     })
 }
 
-async fn withdraw(
+pub(super) async fn withdraw(
     connection: &mut AnyConnection,
     state: &mut Batch,
     rules: &LedgerRules,
@@ -886,7 +970,7 @@ fn store_to_sqlx(error: StoreError) -> sqlx::Error {
 }
 
 /// 128 random bits as hex, for withdrawal ids.
-fn random_hex() -> String {
+pub(super) fn random_hex() -> String {
     let mut bytes = [0u8; 16];
     // The OS random source failing is not recoverable here; a clock-derived fallback keeps ids
     // unique enough for a primary key, which still refuses a collision.

@@ -16,6 +16,7 @@ use playproof_server::http::{self, HttpOptions};
 use playproof_server::metrics::Metrics;
 use playproof_server::payout::{Basis, Campaign, PayoutBook, PayoutTable, Sponsor, Tier};
 use playproof_server::ratelimit::RateLimit;
+use playproof_server::risk::RiskPolicy;
 use playproof_server::secrets::LoadedRing;
 use playproof_server::signed::SignedProofCheck;
 use playproof_server::store::{LedgerReport, Store, StoreConfig};
@@ -160,6 +161,8 @@ pub struct Options {
     /// The loopback port to listen on (for stand-ins that must know the notify URL first);
     /// `None` is any free port.
     pub listen_port: Option<u16>,
+    /// The risk policy; `RiskPolicy::pay_all()` unless a test is about risk.
+    pub risk: Arc<RiskPolicy>,
 }
 
 /// Bots play instantly and tests submit at once, so game time runs ahead of the wall clock:
@@ -186,6 +189,7 @@ impl Default for Options {
             ticket_keys: None,
             payout_rail: None,
             listen_port: None,
+            risk: Arc::new(RiskPolicy::pay_all()),
         }
     }
 }
@@ -216,6 +220,7 @@ impl Server {
         if let Some(rail) = &options.payout_rail {
             config.payout_rail = rail.clone();
         }
+        config.risk = options.risk.clone();
         let store = Store::open(&database.config, config.rules, metrics.clone())
             .await
             .expect("store opens");

@@ -1,0 +1,479 @@
+//! `cargo xtask bench risk`: the risk policy measured on a labelled corpus.
+//!
+//! ```text
+//! players (human-like and scripted) -> games played natively on shipped match-3 levels
+//!   -> the server's replay timings (replay_reactions) and wall time -> the server's signals
+//!   -> tune the thresholds on the even players -> confusion table on the odd players
+//! ```
+//!
+//! Human-like players draw each move's think time from an ex-Gaussian, the shape fitted to
+//! choice reaction times throughout the reaction-time literature (a normal component, the
+//! motor and perceptual floor, plus an exponential tail of deliberation): mean of the normal
+//! 450 ms, deviation 80 ms, exponential mean 700 ms, and one move in ten a longer think of 2 to
+//! 6 s. They pick the greedy move 70% of the time and a random legal one otherwise, abandon a
+//! ticket now and then, take 0.5 to 3 s to fetch a ticket and send a proof, and sometimes leave
+//! the app for 5 to 60 s (the game pauses, the wall clock does not).
+//!
+//! Scripted players: each project bot at several paces (instant, fixed delays, the driver's
+//! uniform human pace), noisy bots (a random move one time in five, jittered delay),
+//! slow-motion bots (human-like game timing, six times the wall time), seed shoppers (human-like
+//! play, four tickets abandoned per game kept) and a farm of 50 accounts behind 3 addresses
+//! playing the greedy bot at a uniform 0.7 to 2.5 s. The seed is printed; runs are reproducible.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use game_core::{replay_inspected, Action, Game, Level, LevelGame, Pcg32, Phase, TICK_HZ};
+use playproof_bots::match3::{GreedyBot, LookaheadBot, RandomBot};
+use playproof_bots::Bot;
+use playproof_payout::{Finish, PayoutBook};
+use playproof_server::risk::policy::Thresholds;
+use playproof_server::risk::signals::{of_play, of_player, GreedyAgreement};
+use playproof_server::risk::{Decision, PlayFacts, PlayerFacts, RiskPolicy, Signal};
+use playproof_server::run::RISK_POLICY_DEFAULT;
+
+/// The corpus seed (printed with the table).
+const SEED: u64 = 0x5249_534b;
+/// Games each player plays.
+const GAMES_PER_PLAYER: usize = 6;
+/// Human-like players; scripted players per scripted class; farm accounts.
+const HUMANS: usize = 400;
+const SCRIPTED_PER_CLASS: usize = 16;
+const FARM_ACCOUNTS: usize = 50;
+/// Longest game played, in ticks (a shipped match-3 level ends long before).
+const GAME_TICKS_MAX: u32 = 20 * 60 * TICK_HZ;
+/// Target: at most this share of human-like games held or refused.
+const HUMAN_HELD_MAX: f64 = 0.005;
+/// Target: at least this share of the farm's earnings held or refused.
+const FARM_STOPPED_MIN: f64 = 0.95;
+
+const MS_PER_TICK: f64 = 1000.0 / TICK_HZ as f64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Class {
+    Human,
+    InstantRandom,
+    InstantGreedy,
+    InstantLookahead,
+    Fixed500msGreedy,
+    Fixed1500msLookahead,
+    UniformGreedy,
+    Noisy,
+    SlowMotion,
+    SeedShopper,
+    Farm,
+}
+
+impl Class {
+    const SCRIPTED: [Class; 10] = [
+        Class::InstantRandom,
+        Class::InstantGreedy,
+        Class::InstantLookahead,
+        Class::Fixed500msGreedy,
+        Class::Fixed1500msLookahead,
+        Class::UniformGreedy,
+        Class::Noisy,
+        Class::SlowMotion,
+        Class::SeedShopper,
+        Class::Farm,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Class::Human => "human-like",
+            Class::InstantRandom => "random bot, instant",
+            Class::InstantGreedy => "greedy bot, instant",
+            Class::InstantLookahead => "lookahead bot, instant",
+            Class::Fixed500msGreedy => "greedy bot, fixed 0.5 s",
+            Class::Fixed1500msLookahead => "lookahead bot, fixed 1.5 s",
+            Class::UniformGreedy => "greedy bot, uniform 0.5-6 s",
+            Class::Noisy => "noisy greedy bot",
+            Class::SlowMotion => "slow-motion (6x wall)",
+            Class::SeedShopper => "seed shopper",
+            Class::Farm => "farm (50 accounts)",
+        }
+    }
+}
+
+/// One measured game.
+struct Game1 {
+    class: Class,
+    player: usize,
+    signals: Vec<Signal>,
+    owed_fen: i64,
+    /// What it takes to replay it: level index, seed, inputs.
+    replay: (usize, u64, Vec<game_core::Input>),
+}
+
+fn uniform(rng: &mut Pcg32) -> f64 {
+    (f64::from(rng.next_u32()) + 0.5) / 4_294_967_296.0
+}
+
+fn normal(rng: &mut Pcg32) -> f64 {
+    // Box-Muller.
+    let (u, v) = (uniform(rng), uniform(rng));
+    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+}
+
+/// A human-like think time, in ticks: ex-Gaussian, and one in ten a long think.
+fn human_think_ticks(rng: &mut Pcg32) -> u32 {
+    let mut ms = 450.0 + 80.0 * normal(rng) - 700.0 * uniform(rng).ln();
+    if uniform(rng) < 0.1 {
+        ms += 2000.0 + 4000.0 * uniform(rng);
+    }
+    (ms.max(120.0) / MS_PER_TICK).round() as u32
+}
+
+/// How a class thinks and chooses.
+fn think_ticks(class: Class, rng: &mut Pcg32) -> u32 {
+    match class {
+        Class::Human | Class::SlowMotion | Class::SeedShopper => human_think_ticks(rng),
+        Class::InstantRandom | Class::InstantGreedy | Class::InstantLookahead => 0,
+        Class::Fixed500msGreedy => 30,
+        Class::Fixed1500msLookahead => 90,
+        Class::UniformGreedy => rng.between(30, 360),
+        Class::Noisy => 45 + rng.between(0, 10),
+        Class::Farm => rng.between(40, 150),
+    }
+}
+
+fn choose(class: Class, game: &Game, rng: &mut Pcg32) -> Option<Action> {
+    let random_share = match class {
+        Class::Human | Class::SeedShopper | Class::SlowMotion => 0.3,
+        Class::Noisy => 0.2,
+        Class::InstantRandom => 1.0,
+        _ => 0.0,
+    };
+    if uniform(rng) < random_share {
+        return RandomBot.choose(game, rng);
+    }
+    match class {
+        Class::InstantLookahead | Class::Fixed1500msLookahead => {
+            LookaheadBot::default().choose(game, rng)
+        }
+        _ => GreedyBot.choose(game, rng),
+    }
+}
+
+/// Plays one game as `class`; returns its inputs.
+fn play(level: &Level, seed: u64, class: Class, rng: &mut Pcg32) -> Vec<game_core::Input> {
+    let mut game = Game::new(level, seed);
+    let mut inputs = Vec::new();
+    let mut due = None;
+    while game.phase() == Phase::Playing && game.tick() < GAME_TICKS_MAX {
+        if game.accepts_input() {
+            let now = game.tick();
+            let at = *due.get_or_insert_with(|| now + think_ticks(class, rng));
+            if now >= at {
+                due = None;
+                let Some(action) = choose(class, &game, rng) else {
+                    break;
+                };
+                if game.apply(action).is_err() {
+                    break;
+                }
+                inputs.push(game_core::Input { tick: now, action });
+            }
+        }
+        game.step();
+    }
+    inputs
+}
+
+/// Wall time from ticket to proof for a game of `game_ms`, in ms.
+fn wall_ms(class: Class, game_ms: f64, rng: &mut Pcg32) -> f64 {
+    let overhead = 500.0 + 2500.0 * uniform(rng);
+    match class {
+        Class::SlowMotion => 6.0 * game_ms + overhead,
+        Class::Human | Class::SeedShopper if uniform(rng) < 0.2 => {
+            game_ms + overhead + 5_000.0 + 55_000.0 * uniform(rng)
+        }
+        _ => game_ms + overhead,
+    }
+}
+
+/// Tickets abandoned before each kept game.
+fn abandoned_before(class: Class, rng: &mut Pcg32) -> i64 {
+    match class {
+        Class::SeedShopper => 4,
+        Class::Human => i64::from(uniform(rng) < 0.05),
+        _ => 0,
+    }
+}
+
+struct Corpus {
+    games: Vec<Game1>,
+}
+
+fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
+    let mut players: Vec<Class> = vec![Class::Human; HUMANS];
+    for class in Class::SCRIPTED {
+        let count = if class == Class::Farm {
+            FARM_ACCOUNTS
+        } else {
+            SCRIPTED_PER_CLASS
+        };
+        players.extend(std::iter::repeat_n(class, count));
+    }
+    let mut games = Vec::new();
+    for (player, &class) in players.iter().enumerate() {
+        let mut rng = Pcg32::new(SEED ^ player as u64, 0x7269_736b);
+        let mut facts = PlayerFacts::default();
+        for game_index in 0..GAMES_PER_PLAYER {
+            let level_index = (player + game_index) % levels.len();
+            let (level, level_id) = &levels[level_index];
+            let seed = u64::from(rng.next_u32()) << 32 | u64::from(rng.next_u32());
+            facts.games_abandoned += abandoned_before(class, &mut rng);
+            let inputs = play(level, seed, class, &mut rng);
+            // The server's own measurement: one replay, timing inputs and comparing each move
+            // with the greedy bot's choice.
+            let mut agreement = GreedyAgreement::default();
+            let (outcome, reaction_ticks) =
+                replay_inspected(level, seed, &inputs, |game, input| {
+                    agreement.inspect(game, input)
+                })
+                .with_context(|| format!("replaying a {} game", class.name()))?;
+            let game_ms = f64::from(outcome.ticks) * MS_PER_TICK;
+            let issued_at_ms = 1_000_000u64;
+            let play_facts = PlayFacts {
+                reaction_ticks,
+                final_tick: outcome.ticks,
+                issued_at_ms,
+                received_at_ms: issued_at_ms + wall_ms(class, game_ms, &mut rng) as u64,
+                greedy_agreement: Some(agreement),
+            };
+            let mut signals = of_play(&play_facts);
+            signals.extend(of_player(&facts));
+            let owed = payouts.owed(
+                level_id,
+                Finish {
+                    score: outcome.score,
+                    stars: outcome.stars,
+                    passed: outcome.passed,
+                },
+            );
+            games.push(Game1 {
+                class,
+                player,
+                signals,
+                owed_fen: owed.base_fen + owed.boost.map_or(0, |boost| boost.1),
+                replay: (level_index, seed, inputs),
+            });
+            facts.games_played += 1;
+        }
+    }
+    Ok(Corpus { games })
+}
+
+/// The `q` quantile (0 to 1) of `values`.
+fn quantile(values: &mut [f64], q: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let index = ((values.len() as f64 - 1.0) * q).round() as usize;
+    values.get(index).copied().unwrap_or(0.0)
+}
+
+/// Thresholds for `policy` from the tuning half: hold just above the 99.5th percentile of
+/// human-like scores (so at most 0.5% of them would be held), flag above the 95th, refuse above
+/// every one.
+fn thresholds(policy: &RiskPolicy, games: &[&Game1]) -> Thresholds {
+    let mut human: Vec<f64> = games
+        .iter()
+        .filter(|game| game.class == Class::Human)
+        .map(|game| policy.score(&game.signals))
+        .collect();
+    let step = 0.01;
+    let hold = (quantile(&mut human, 0.995) + step).min(1.0);
+    let flag = (quantile(&mut human, 0.95) + step).min(hold);
+    let refuse = (quantile(&mut human, 1.0) + 5.0 * step).clamp(hold, 1.0);
+    Thresholds { flag, hold, refuse }
+}
+
+/// Fen owed to scripted players that `policy` holds or refuses, over `games`.
+fn stopped_fen(policy: &RiskPolicy, games: &[&Game1]) -> i64 {
+    games
+        .iter()
+        .filter(|game| game.class != Class::Human)
+        .filter(|game| policy.decide(policy.score(&game.signals)) >= Decision::Hold)
+        .map(|game| game.owed_fen)
+        .sum()
+}
+
+/// Weights on a grid (0.2, 0.5, 0.8 per signal) and the thresholds they imply, chosen on the tuning
+/// half for the most scripted earnings stopped while holding at most 0.5% of human-like games.
+fn tune(shipped: &RiskPolicy, games: &[&Game1]) -> RiskPolicy {
+    const GRID: [f64; 3] = [0.2, 0.5, 0.8];
+    let kinds: Vec<_> = shipped.weights.keys().copied().collect();
+    // Start from the shipped weights with thresholds from this half.
+    let mut best = shipped.clone();
+    best.thresholds = thresholds(shipped, games);
+    let mut best_fen = stopped_fen(&best, games);
+    for index in 0..GRID.len().pow(kinds.len() as u32) {
+        let mut candidate = shipped.clone();
+        let mut rest = index;
+        for kind in &kinds {
+            candidate.weights.insert(*kind, GRID[rest % GRID.len()]);
+            rest /= GRID.len();
+        }
+        candidate.thresholds = thresholds(&candidate, games);
+        let fen = stopped_fen(&candidate, games);
+        if fen > best_fen {
+            (best, best_fen) = (candidate, fen);
+        }
+    }
+    best
+}
+
+#[derive(Default)]
+struct Row {
+    games: usize,
+    decisions: BTreeMap<Decision, usize>,
+    owed_fen: i64,
+    paid_fen: i64,
+}
+
+fn report(title: &str, policy: &RiskPolicy, games: &[&Game1]) {
+    let mut rows: BTreeMap<Class, Row> = BTreeMap::new();
+    for game in games {
+        let decision = policy.assess(game.signals.clone()).decision;
+        let row = rows.entry(game.class).or_default();
+        row.games += 1;
+        *row.decisions.entry(decision).or_default() += 1;
+        row.owed_fen += game.owed_fen;
+        if matches!(decision, Decision::Pay | Decision::Flag) {
+            row.paid_fen += game.owed_fen;
+        }
+    }
+    let t = policy.thresholds;
+    println!(
+        "\n{title}: thresholds flag {:.2}, hold {:.2}, refuse {:.2}",
+        t.flag, t.hold, t.refuse
+    );
+    println!(
+        "{:<28} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>9} {:>8}",
+        "players", "games", "pay", "flag", "hold", "refuse", "owed fen", "paid fen", "stopped"
+    );
+    let count = |row: &Row, decision| row.decisions.get(&decision).copied().unwrap_or(0);
+    let (mut scripted_games, mut scripted_paid) = (0usize, 0i64);
+    for (class, row) in &rows {
+        let stopped = 1.0 - row.paid_fen as f64 / row.owed_fen.max(1) as f64;
+        println!(
+            "{:<28} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>9} {:>7.1}%",
+            class.name(),
+            row.games,
+            count(row, Decision::Pay),
+            count(row, Decision::Flag),
+            count(row, Decision::Hold),
+            count(row, Decision::Refuse),
+            row.owed_fen,
+            row.paid_fen,
+            stopped * 100.0
+        );
+        if *class != Class::Human {
+            scripted_games += row.games;
+            scripted_paid += row.paid_fen;
+        }
+    }
+    if let Some(human) = rows.get(&Class::Human) {
+        let held = count(human, Decision::Hold) + count(human, Decision::Refuse);
+        let share = held as f64 / human.games as f64;
+        println!(
+            "human-like games held or refused: {held} of {} = {:.2}% (target at most {:.1}%: {})",
+            human.games,
+            share * 100.0,
+            HUMAN_HELD_MAX * 100.0,
+            if share <= HUMAN_HELD_MAX {
+                "met"
+            } else {
+                "MISSED"
+            }
+        );
+    }
+    if let Some(farm) = rows.get(&Class::Farm) {
+        let stopped = 1.0 - farm.paid_fen as f64 / farm.owed_fen.max(1) as f64;
+        println!(
+            "farm earnings held or refused: {:.1}% of {} fen (target at least {:.0}%: {})",
+            stopped * 100.0,
+            farm.owed_fen,
+            FARM_STOPPED_MIN * 100.0,
+            if stopped >= FARM_STOPPED_MIN {
+                "met"
+            } else {
+                "MISSED"
+            }
+        );
+    }
+    println!(
+        "fen paid to scripted players per 1,000 games: {:.0} ({scripted_paid} fen over {scripted_games} games)",
+        scripted_paid as f64 * 1000.0 / scripted_games.max(1) as f64
+    );
+}
+
+/// What play quality adds to the verifier's replay: every corpus game replayed as the server
+/// did before (timings only) and as it does now (the greedy bot consulted before each move).
+fn replay_cost(levels: &[(Level, String)], corpus: &Corpus) {
+    let time = |inspect: bool| {
+        let started = std::time::Instant::now();
+        for game in &corpus.games {
+            let (index, seed, inputs) = &game.replay;
+            let level = &levels[*index].0;
+            let mut agreement = GreedyAgreement::default();
+            let result = replay_inspected(level, *seed, inputs, |game, input| {
+                if inspect {
+                    agreement.inspect(game, input)
+                }
+            });
+            assert!(result.is_ok(), "a corpus game replays");
+        }
+        started.elapsed().as_secs_f64() * 1e6 / corpus.games.len() as f64
+    };
+    let (plain, inspected) = (time(false), time(true));
+    println!(
+        "replay per game, one core: {plain:.0} us timings only, {inspected:.0} us with greedy \
+         agreement ({:.1}x)",
+        inspected / plain.max(f64::MIN_POSITIVE)
+    );
+}
+
+pub fn run() -> Result<()> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let levels: Vec<(Level, String)> = crate::levels::shipped_levels()?
+        .into_iter()
+        .filter(|file| matches!(file.level.game, LevelGame::Match3(_)))
+        .map(|file| {
+            let id = file.level.id.clone();
+            (file.level, id)
+        })
+        .collect();
+    let payouts = PayoutBook::load_dir(&root.join("assets/payouts"))?;
+    let shipped = RiskPolicy::from_json("assets/risk/policy.json", RISK_POLICY_DEFAULT.as_bytes())?;
+    let started = std::time::Instant::now();
+    let corpus = build(&levels, &payouts)?;
+    println!(
+        "risk corpus: seed {SEED:#x}, {} games on {} match-3 levels ({} players), built in {:.1} s",
+        corpus.games.len(),
+        levels.len(),
+        corpus
+            .games
+            .iter()
+            .map(|game| game.player)
+            .max()
+            .map_or(0, |max| max + 1),
+        started.elapsed().as_secs_f64()
+    );
+    replay_cost(&levels, &corpus);
+    let (tuning, testing): (Vec<&Game1>, Vec<&Game1>) =
+        corpus.games.iter().partition(|game| game.player % 2 == 0);
+    let tuned = tune(&shipped, &tuning);
+    report("shipped policy, held-out half", &shipped, &testing);
+    report(
+        "weights and thresholds tuned on the other half, held-out half",
+        &tuned,
+        &testing,
+    );
+    println!(
+        "\ntuned policy (for --risk-policy):\n{}",
+        serde_json::to_string_pretty(&tuned)?
+    );
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! Risk: whether a verified game should be paid, paid and flagged, held for review, or refused.
+//!
+//! Replay proves a game legal, not that a person played it. The verifier's replay already
+//! timed every input and showed each match-3 board to the greedy bot
+//! ([`game_core::replay_inspected`]); from those facts and the ticket's issue
+//! time [`signals::of_play`] measures the game, and inside the verdict's own transaction the
+//! ledger adds what it knows of the player ([`signals::of_player`]: abandoned tickets, the
+//! platform's risk rank). The policy file ([`policy::RiskPolicy`]) weighs them into a score and
+//! a [`policy::Decision`]. The writer moves the money accordingly in the same transaction
+//! (`store/risk.rs`): to the player, to `held:<player>`, or nowhere.
+//!
+//! ```text
+//! judge (replay, reactions) -> of_play -+
+//!                                       +-> policy.assess -> decision -> ledger, one transaction
+//! ledger row of the player -> of_player +
+//! ```
+//!
+//! What this catches and what it cannot: `docs/RISK.md`.
+
+pub mod policy;
+pub mod signals;
+
+pub use policy::{Assessment, Decision, PolicyError, RiskPolicy};
+pub use signals::{PlayFacts, PlayerFacts, Signal, SignalKind};

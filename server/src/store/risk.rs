@@ -1,0 +1,597 @@
+//! The risk parts of the ledger, run by the writer inside its transactions: tickets (one open
+//! per player; a new one forfeits the old as an abandoned game), the risk verdict written beside
+//! each game's verdict, holds and their one review, and the review gate in front of flagged
+//! players' withdrawals. Decisions come from [`crate::risk`] and [`super::policy`]; this file
+//! reads and writes what they decide.
+
+use sqlx::{AnyConnection, Row};
+
+use super::policy::{self, held_account, player_account, transfer_id, HOUSE};
+use super::writer::{
+    read_i64, transfer, withdraw, Batch, LedgerRejection, VerdictWrite, WithdrawWrite,
+    WithdrawalRecord,
+};
+use crate::risk::{Assessment, Decision, PlayerFacts};
+
+/// What the writer needs to decide a game's risk: the game's own signals (computed from the
+/// replay before the transaction) and the policy that weighs them with the player's.
+#[derive(Clone, Debug)]
+pub struct RiskCheck {
+    pub play_signals: Vec<crate::risk::Signal>,
+    pub policy: std::sync::Arc<crate::risk::RiskPolicy>,
+}
+
+/// A ticket to record as the player's one open ticket.
+#[derive(Clone, Debug)]
+pub struct TicketWrite {
+    pub session_id: String,
+    pub player_id: String,
+    pub level_id: String,
+    pub earning_day: i64,
+    pub now_ms: i64,
+}
+
+/// The session forfeited by opening a ticket, if the player had one open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TicketOpened {
+    pub abandoned_session_id: Option<String>,
+}
+
+/// The verdict message of a forfeited session.
+pub const ABANDONED_MESSAGE: &str =
+    "a new ticket was asked for before this game's proof arrived; the game counts as lost";
+
+pub(super) async fn open_ticket(
+    connection: &mut AnyConnection,
+    state: &Batch,
+    write: &TicketWrite,
+) -> Result<TicketOpened, sqlx::Error> {
+    let open = sqlx::query(&format!(
+        "SELECT session_id, level_id FROM tickets WHERE player_id = $1 AND status = 'open'{}",
+        state.dialect.for_update()
+    ))
+    .bind(&write.player_id)
+    .fetch_optional(&mut *connection)
+    .await?;
+    let mut abandoned_session_id = None;
+    if let Some(row) = open {
+        let session_id: String = row.try_get(0)?;
+        let level_id: String = row.try_get(1)?;
+        close_ticket(connection, &session_id, "abandoned", write.now_ms).await?;
+        // Consumed as a lost game: its proof, if it comes, is answered with this verdict.
+        sqlx::query(
+            "INSERT INTO sessions (session_id, player_id, level_id, verdict, message, score, stars, \
+                                   payout_fen, boost_fen, earning_day, consumed_at_ms) \
+             VALUES ($1, $2, $3, 'abandoned', $4, 0, 0, 0, 0, $5, $6) ON CONFLICT (session_id) DO NOTHING",
+        )
+        .bind(&session_id)
+        .bind(&write.player_id)
+        .bind(&level_id)
+        .bind(ABANDONED_MESSAGE)
+        .bind(write.earning_day)
+        .bind(write.now_ms)
+        .execute(&mut *connection)
+        .await?;
+        count_game(connection, &write.player_id, "games_abandoned").await?;
+        abandoned_session_id = Some(session_id);
+    }
+    sqlx::query(
+        "INSERT INTO tickets (session_id, player_id, level_id, issued_at_ms, status) \
+         VALUES ($1, $2, $3, $4, 'open')",
+    )
+    .bind(&write.session_id)
+    .bind(&write.player_id)
+    .bind(&write.level_id)
+    .bind(write.now_ms)
+    .execute(&mut *connection)
+    .await?;
+    Ok(TicketOpened {
+        abandoned_session_id,
+    })
+}
+
+async fn close_ticket(
+    connection: &mut AnyConnection,
+    session_id: &str,
+    status: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE tickets SET status = $1, closed_at_ms = $2 WHERE session_id = $3 AND status = 'open'",
+    )
+    .bind(status)
+    .bind(now_ms)
+    .bind(session_id)
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}
+
+/// Adds one to a player's `column` (`games_played` or `games_abandoned`).
+async fn count_game(
+    connection: &mut AnyConnection,
+    player_id: &str,
+    column: &'static str,
+) -> Result<(), sqlx::Error> {
+    debug_assert!(matches!(column, "games_played" | "games_abandoned"));
+    sqlx::query(&format!(
+        "INSERT INTO player_risk (player_id, {column}) VALUES ($1, 1) \
+         ON CONFLICT (player_id) DO UPDATE SET {column} = player_risk.{column} + 1"
+    ))
+    .bind(player_id)
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}
+
+async fn player_facts(
+    connection: &mut AnyConnection,
+    player_id: &str,
+) -> Result<PlayerFacts, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT games_played, games_abandoned, platform_risk_rank FROM player_risk WHERE player_id = $1",
+    )
+    .bind(player_id)
+    .fetch_optional(&mut *connection)
+    .await?;
+    Ok(match row {
+        Some(row) => PlayerFacts {
+            games_played: row.try_get(0)?,
+            games_abandoned: row.try_get(1)?,
+            platform_risk_rank: row.try_get(2)?,
+        },
+        None => PlayerFacts::default(),
+    })
+}
+
+/// The assessment of an accepted game with a risk check: the game's signals and the player's.
+/// Reads only; [`record_verdict_risk`] writes once the session is known to be consumed now.
+pub(super) async fn assess(
+    connection: &mut AnyConnection,
+    write: &VerdictWrite,
+) -> Result<Option<Assessment>, sqlx::Error> {
+    let Some(check) = write.risk.as_ref().filter(|_| write.verdict.is_ok()) else {
+        return Ok(None);
+    };
+    let facts = player_facts(connection, &write.session.player_id).await?;
+    let mut signals = check.play_signals.clone();
+    signals.extend(crate::risk::signals::of_player(&facts));
+    Ok(Some(check.policy.assess(signals)))
+}
+
+/// Where a game's payout goes: the player's balance, or `held:<player>` on a hold.
+pub(super) fn payee(assessment: Option<&Assessment>, player_id: &str) -> (String, &'static str) {
+    match assessment.map(|assessment| assessment.decision) {
+        Some(Decision::Hold) => (held_account(player_id), "held"),
+        _ => (player_account(player_id), "player"),
+    }
+}
+
+/// Writes what the risk check of a first verdict decided: the ticket closed as played, the
+/// player's game counted, the assessment beside the verdict, and the player flagged.
+pub(super) async fn record_verdict_risk(
+    connection: &mut AnyConnection,
+    write: &VerdictWrite,
+    assessment: Option<&Assessment>,
+    paid_fen: i64,
+    refused_fen: i64,
+) -> Result<(), sqlx::Error> {
+    let session = &write.session;
+    let Some(assessment) = assessment else {
+        // A rejected game still closes its ticket (when tickets are recorded at all); a game
+        // under a policy that is off records nothing more.
+        close_ticket(connection, &session.session_id, "played", write.now_ms).await?;
+        return Ok(());
+    };
+    close_ticket(connection, &session.session_id, "played", write.now_ms).await?;
+    count_game(connection, &session.player_id, "games_played").await?;
+    let held_fen = if assessment.decision == Decision::Hold {
+        paid_fen
+    } else {
+        0
+    };
+    let signals = serde_json::to_string(&assessment.signals)
+        .map_err(|error| sqlx::Error::Protocol(error.to_string()))?;
+    sqlx::query(
+        "INSERT INTO risk_verdicts (session_id, player_id, score_milli, decision, signals, held_fen, \
+                                    refused_fen, decided_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&session.session_id)
+    .bind(&session.player_id)
+    .bind(assessment.score_milli())
+    .bind(assessment.decision.code())
+    .bind(signals)
+    .bind(held_fen)
+    .bind(refused_fen)
+    .bind(write.now_ms)
+    .execute(&mut *connection)
+    .await?;
+    if assessment.decision.flags_player() {
+        sqlx::query(
+            "UPDATE player_risk SET flagged_at_ms = COALESCE(flagged_at_ms, $1) WHERE player_id = $2",
+        )
+        .bind(write.now_ms)
+        .bind(&session.player_id)
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The platform's latest risk rank for a player, and whether it flags them.
+#[derive(Clone, Debug)]
+pub struct PlatformRankWrite {
+    pub player_id: String,
+    pub rank: i64,
+    pub flag: bool,
+    pub now_ms: i64,
+}
+
+pub(super) async fn platform_rank(
+    connection: &mut AnyConnection,
+    write: &PlatformRankWrite,
+) -> Result<(), sqlx::Error> {
+    let flagged_at_ms = write.flag.then_some(write.now_ms);
+    sqlx::query(
+        "INSERT INTO player_risk (player_id, platform_risk_rank, flagged_at_ms) VALUES ($1, $2, $3) \
+         ON CONFLICT (player_id) DO UPDATE SET platform_risk_rank = excluded.platform_risk_rank, \
+             flagged_at_ms = COALESCE(player_risk.flagged_at_ms, excluded.flagged_at_ms)",
+    )
+    .bind(&write.player_id)
+    .bind(write.rank)
+    .bind(flagged_at_ms)
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}
+
+/// An operator's review of a held game: release to the player, or confiscate.
+#[derive(Clone, Debug)]
+pub struct HoldReviewWrite {
+    pub session_id: String,
+    pub release: bool,
+    pub now_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoldRecord {
+    pub session_id: String,
+    pub player_id: String,
+    pub held_fen: i64,
+    /// `released` or `confiscated`.
+    pub review: String,
+    /// False when the same review was made before (nothing moved now).
+    pub moved: bool,
+}
+
+pub(super) async fn review_hold(
+    connection: &mut AnyConnection,
+    state: &mut Batch,
+    write: &HoldReviewWrite,
+) -> Result<Result<HoldRecord, LedgerRejection>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT r.player_id, r.held_fen, r.review, s.payout_fen, s.boost_fen \
+         FROM risk_verdicts r JOIN sessions s ON s.session_id = r.session_id \
+         WHERE r.session_id = $1 AND r.decision = 'hold'{}",
+        state.dialect.for_update()
+    ))
+    .bind(&write.session_id)
+    .fetch_optional(&mut *connection)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Err(LedgerRejection::HoldNotFound(write.session_id.clone())));
+    };
+    let player_id: String = row.try_get(0)?;
+    let held_fen: i64 = row.try_get(1)?;
+    let review: Option<String> = row.try_get(2)?;
+    let (payout_fen, boost_fen): (i64, i64) = (row.try_get(3)?, row.try_get(4)?);
+    let mut record = HoldRecord {
+        session_id: write.session_id.clone(),
+        player_id: player_id.clone(),
+        held_fen,
+        review: String::new(),
+        moved: false,
+    };
+    let target = match policy::review_hold(&write.session_id, review.as_deref(), write.release) {
+        Ok(policy::HoldReview::Repeat { review }) => {
+            record.review = review.into();
+            return Ok(Ok(record));
+        }
+        Ok(policy::HoldReview::Move { to }) => to,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    let held = held_account(&player_id);
+    let sid = &write.session_id;
+    if write.release {
+        if held_fen > 0 {
+            let player = player_account(&player_id);
+            transfer(
+                connection,
+                state,
+                &transfer_id::release(sid),
+                &held,
+                (&player, "player"),
+                held_fen,
+                "hold_released",
+                Some(sid),
+                write.now_ms,
+            )
+            .await?;
+        }
+    } else {
+        // Back where it came from: the base to the house, the boost to its campaign.
+        if payout_fen > 0 {
+            transfer(
+                connection,
+                state,
+                &transfer_id::confiscate(sid),
+                &held,
+                (HOUSE, "house"),
+                payout_fen,
+                "hold_confiscated",
+                Some(sid),
+                write.now_ms,
+            )
+            .await?;
+        }
+        if boost_fen > 0 {
+            let campaign = read_string(
+                connection,
+                "SELECT debit_account FROM transfers WHERE id = $1",
+                &transfer_id::boost(sid),
+            )
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
+            transfer(
+                connection,
+                state,
+                &transfer_id::confiscate_boost(sid),
+                &held,
+                (&campaign, "campaign"),
+                boost_fen,
+                "hold_confiscated_boost",
+                Some(sid),
+                write.now_ms,
+            )
+            .await?;
+        }
+    }
+    sqlx::query("UPDATE risk_verdicts SET review = $1, reviewed_at_ms = $2 WHERE session_id = $3")
+        .bind(target)
+        .bind(write.now_ms)
+        .bind(sid)
+        .execute(&mut *connection)
+        .await?;
+    record.review = target.into();
+    record.moved = true;
+    Ok(Ok(record))
+}
+
+async fn read_string(
+    connection: &mut AnyConnection,
+    sql: &str,
+    key: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query(sql)
+        .bind(key)
+        .fetch_optional(&mut *connection)
+        .await?;
+    row.map(|row| row.try_get(0)).transpose()
+}
+
+/// Withdrawal review states as stored, and the status a parked request answers with.
+pub(crate) const REVIEW_WAITING: &str = "waiting";
+pub(crate) const REVIEW_APPROVED: &str = "approved";
+pub(crate) const REVIEW_REJECTED: &str = "rejected";
+/// The status of a withdrawal request that waits for review.
+pub const WITHDRAWAL_IN_REVIEW: &str = "review";
+
+/// The review gate in front of the withdrawal path: a flagged player's new request is parked
+/// (nothing moves) until an operator approves it, which then runs the ordinary withdrawal.
+/// `None` lets the request through to [`super::writer`]'s withdrawal, unchanged.
+pub(super) async fn withdrawal_gate(
+    connection: &mut AnyConnection,
+    state: &Batch,
+    rules: &super::LedgerRules,
+    write: &WithdrawWrite,
+) -> Result<Option<Result<WithdrawalRecord, LedgerRejection>>, sqlx::Error> {
+    let parked = sqlx::query(&format!(
+        "SELECT review_id, amount_fen, status, requested_at_ms, withdrawal_id \
+         FROM withdrawal_reviews WHERE player_id = $1 AND idempotency_key = $2{}",
+        state.dialect.for_update()
+    ))
+    .bind(&write.player_id)
+    .bind(&write.idempotency_key)
+    .fetch_optional(&mut *connection)
+    .await?;
+    if let Some(row) = parked {
+        let amount_fen: i64 = row.try_get(1)?;
+        if amount_fen != write.amount_fen {
+            return Ok(Some(Err(LedgerRejection::IdempotencyKeyReused {
+                key: write.idempotency_key.clone(),
+                amount_fen,
+            })));
+        }
+        let status: String = row.try_get(2)?;
+        if status == REVIEW_APPROVED {
+            // The ordinary path finds the withdrawal by its key and answers it.
+            return Ok(None);
+        }
+        return Ok(Some(Ok(WithdrawalRecord {
+            id: row.try_get(0)?,
+            player_id: write.player_id.clone(),
+            amount_fen,
+            status: if status == REVIEW_WAITING {
+                WITHDRAWAL_IN_REVIEW.into()
+            } else {
+                status
+            },
+            requested_at_ms: row.try_get(3)?,
+            created: false,
+            rail: write.rail.as_str().into(),
+            state: WITHDRAWAL_IN_REVIEW.into(),
+        })));
+    }
+    let flagged =
+        sqlx::query("SELECT 1 FROM player_risk WHERE player_id = $1 AND flagged_at_ms IS NOT NULL")
+            .bind(&write.player_id)
+            .fetch_optional(&mut *connection)
+            .await?
+            .is_some();
+    if !flagged {
+        return Ok(None);
+    }
+    let done_before =
+        sqlx::query("SELECT 1 FROM withdrawals WHERE player_id = $1 AND idempotency_key = $2")
+            .bind(&write.player_id)
+            .bind(&write.idempotency_key)
+            .fetch_optional(&mut *connection)
+            .await?
+            .is_some();
+    if done_before {
+        return Ok(None);
+    }
+    let balance_fen = read_i64(
+        connection,
+        "SELECT balance_fen FROM accounts WHERE id = $1",
+        &player_account(&write.player_id),
+    )
+    .await?
+    .unwrap_or(0);
+    if let Err(rejection) = policy::admit_withdrawal(rules, write.amount_fen, balance_fen) {
+        return Ok(Some(Err(rejection)));
+    }
+    let review_id = format!("wr_{}", super::writer::random_hex());
+    sqlx::query(
+        "INSERT INTO withdrawal_reviews (review_id, player_id, idempotency_key, amount_fen, status, \
+                                         requested_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&review_id)
+    .bind(&write.player_id)
+    .bind(&write.idempotency_key)
+    .bind(write.amount_fen)
+    .bind(REVIEW_WAITING)
+    .bind(write.now_ms)
+    .execute(&mut *connection)
+    .await?;
+    Ok(Some(Ok(WithdrawalRecord {
+        id: review_id,
+        player_id: write.player_id.clone(),
+        amount_fen: write.amount_fen,
+        status: WITHDRAWAL_IN_REVIEW.into(),
+        requested_at_ms: write.now_ms,
+        created: true,
+        rail: write.rail.as_str().into(),
+        state: WITHDRAWAL_IN_REVIEW.into(),
+    })))
+}
+
+/// An operator's decision on a parked withdrawal.
+#[derive(Clone, Debug)]
+pub struct WithdrawalReviewWrite {
+    pub review_id: String,
+    pub approve: bool,
+    pub now_ms: i64,
+    /// What an approved withdrawal is paid through, as for a request made now.
+    pub rail: crate::rails::RailKind,
+    pub limits: crate::rails::RailLimits,
+    pub day_start_ms: i64,
+}
+
+pub(super) async fn review_withdrawal(
+    connection: &mut AnyConnection,
+    state: &mut Batch,
+    rules: &super::LedgerRules,
+    write: &WithdrawalReviewWrite,
+) -> Result<Result<WithdrawalRecord, LedgerRejection>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT player_id, idempotency_key, amount_fen, status, requested_at_ms \
+         FROM withdrawal_reviews WHERE review_id = $1{}",
+        state.dialect.for_update()
+    ))
+    .bind(&write.review_id)
+    .fetch_optional(&mut *connection)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Err(LedgerRejection::WithdrawalReviewNotFound(
+            write.review_id.clone(),
+        )));
+    };
+    let player_id: String = row.try_get(0)?;
+    let idempotency_key: String = row.try_get(1)?;
+    let amount_fen: i64 = row.try_get(2)?;
+    let status: String = row.try_get(3)?;
+    let target = if write.approve {
+        REVIEW_APPROVED
+    } else {
+        REVIEW_REJECTED
+    };
+    if status != REVIEW_WAITING && status != target {
+        return Ok(Err(LedgerRejection::WithdrawalReviewDecided {
+            id: write.review_id.clone(),
+            status,
+        }));
+    }
+    let request = WithdrawWrite {
+        player_id: player_id.clone(),
+        idempotency_key,
+        amount_fen,
+        now_ms: write.now_ms,
+        rail: write.rail,
+        limits: write.limits,
+        day_start_ms: write.day_start_ms,
+    };
+    if write.approve {
+        // The ordinary withdrawal, unchanged: the same key makes a repeat answer the same one.
+        let mut record = match withdraw(connection, state, rules, &request).await? {
+            Ok(record) => record,
+            Err(rejection) => return Ok(Err(rejection)),
+        };
+        record.created = status == REVIEW_WAITING;
+        if record.created {
+            mark_review(
+                connection,
+                &write.review_id,
+                target,
+                Some(&record.id),
+                write.now_ms,
+            )
+            .await?;
+        }
+        return Ok(Ok(record));
+    }
+    if status == REVIEW_WAITING {
+        mark_review(connection, &write.review_id, target, None, write.now_ms).await?;
+    }
+    Ok(Ok(WithdrawalRecord {
+        id: write.review_id.clone(),
+        player_id,
+        amount_fen,
+        status: REVIEW_REJECTED.into(),
+        requested_at_ms: row.try_get(4)?,
+        created: status == REVIEW_WAITING,
+        rail: write.rail.as_str().into(),
+        state: REVIEW_REJECTED.into(),
+    }))
+}
+
+async fn mark_review(
+    connection: &mut AnyConnection,
+    review_id: &str,
+    status: &str,
+    withdrawal_id: Option<&str>,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE withdrawal_reviews SET status = $1, decided_at_ms = $2, withdrawal_id = $3 \
+         WHERE review_id = $4",
+    )
+    .bind(status)
+    .bind(now_ms)
+    .bind(withdrawal_id)
+    .bind(review_id)
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,416 @@
+//! Risk, end to end over HTTP on both stores: one open ticket per player, the risk decision
+//! recorded with the verdict, holds reviewed exactly once, flagged players' withdrawals parked
+//! for review, and `ledger check` clean after each.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use game_core::SESSION_TICKS_MAX;
+use playproof_bots::{play, random_bot, Pacing};
+use playproof_proof::ProofBody;
+use playproof_server::http::DEV_PLAYER_HEADER;
+use playproof_server::risk::policy::Thresholds;
+use playproof_server::risk::{RiskPolicy, SignalKind};
+use serde_json::{json, Value};
+
+/// A policy that only weighs the reaction floor, with the given weight and thresholds.
+fn reaction_policy(weight: f64, flag: f64, hold: f64, refuse: f64) -> Arc<RiskPolicy> {
+    let mut policy = RiskPolicy::pay_all();
+    policy.tickets.one_open_per_player = true;
+    policy.weights.insert(SignalKind::ReactionFloor, weight);
+    policy.thresholds = Thresholds { flag, hold, refuse };
+    Arc::new(policy)
+}
+
+/// Plays `ticket` with the random bot at `pacing` and proves it.
+fn play_paced(player: &str, ticket: &Ticket, pacing: Pacing, bot_seed: u64) -> Session {
+    let level = test_level();
+    let seed: u64 = ticket.body["seed"].as_str().unwrap().parse().unwrap();
+    // The random bot sometimes meets the level's target in a few moves; timing needs eight.
+    let recording = (bot_seed..bot_seed + 100)
+        .map(|bot_seed| {
+            let mut bot = random_bot(&level);
+            play(
+                &level,
+                seed,
+                bot.as_mut(),
+                pacing,
+                bot_seed,
+                SESSION_TICKS_MAX,
+            )
+            .expect("the bot plays legally")
+        })
+        .find(|recording| recording.inputs.len() >= 8)
+        .expect("a game of eight moves or more");
+    let body = ProofBody {
+        ticket: hex_decode(ticket.body["ticket_hex"].as_str().unwrap()),
+        inputs: recording.inputs.clone(),
+        claimed_score: recording.outcome.score,
+        final_tick: recording.outcome.ticks,
+        final_hash: recording.outcome.final_hash,
+        checkpoint_hashes: Vec::new(),
+    };
+    Session {
+        player: player.to_string(),
+        session_id: ticket.body["session_id"].as_str().unwrap().to_string(),
+        proof: ticket.key.sign_proof(&body).expect("the proof encodes"),
+        score: recording.outcome.score,
+    }
+}
+
+async fn played(server: &Server, player: &str, pacing: Pacing, bot_seed: u64) -> (u16, Value) {
+    let ticket = ticket(&server.client, &server.base, player).await;
+    let session = play_paced(player, &ticket, pacing, bot_seed);
+    submit(&server.client, &server.base, &session).await
+}
+
+async fn operator(server: &Server, path: &str) -> (u16, Value) {
+    let response = server
+        .client
+        .post(format!("{}{path}", server.base))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
+async fn withdraw(server: &Server, player: &str, amount_fen: i64, key: &str) -> (u16, Value) {
+    let response = server
+        .client
+        .post(format!("{}/v1/withdrawals", server.base))
+        .header(DEV_PLAYER_HEADER, player)
+        .header("idempotency-key", key)
+        .json(&json!({ "amount_fen": amount_fen }))
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
+on_both_stores!(a_new_ticket_forfeits_the_open_one_as_an_abandoned_lost_game);
+async fn a_new_ticket_forfeits_the_open_one_as_an_abandoned_lost_game(backend: Backend) {
+    let database = Database::new(&backend);
+    let options = Options {
+        risk: reaction_policy(0.0, 1.0, 1.0, 1.0),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    // The seed shopper's move: two tickets, keep the better seed.
+    let first = ticket(&server.client, &server.base, "shopper").await;
+    let second = ticket(&server.client, &server.base, "shopper").await;
+    let forfeited = play_ticket("shopper", &first, 1);
+    let (status, body) = submit(&server.client, &server.base, &forfeited).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "session_already_consumed")
+    );
+    assert_eq!(body["error"]["details"]["verdict"], "abandoned", "{body}");
+    assert_eq!(body["error"]["details"]["payout_fen"], 0);
+    let kept = play_ticket("shopper", &second, 2);
+    let (status, receipt) = submit(&server.client, &server.base, &kept).await;
+    assert_eq!(status, 200, "{receipt}");
+    assert_eq!(
+        (receipt["payout_fen"].as_i64(), receipt["payment"].as_str()),
+        (Some(PAYOUT_FEN), Some("paid"))
+    );
+    // Another player's ticket forfeits nothing of this one's.
+    let other = ticket(&server.client, &server.base, "neighbour").await;
+    let third = ticket(&server.client, &server.base, "shopper").await;
+    let (status, _) = submit(
+        &server.client,
+        &server.base,
+        &play_ticket("neighbour", &other, 3),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = submit(
+        &server.client,
+        &server.base,
+        &play_ticket("shopper", &third, 4),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let report = server.check_ledger().await;
+    assert_ledger_ok(&report);
+    assert_eq!(
+        report.sessions, 4,
+        "the abandoned game is a recorded session"
+    );
+    server.stop().await;
+}
+
+on_both_stores!(abandoning_most_tickets_raises_the_abandonment_signal);
+async fn abandoning_most_tickets_raises_the_abandonment_signal(backend: Backend) {
+    let database = Database::new(&backend);
+    let mut policy = RiskPolicy::pay_all();
+    policy.tickets.one_open_per_player = true;
+    policy.weights.insert(SignalKind::Abandonment, 0.8);
+    policy.thresholds = Thresholds {
+        flag: 0.3,
+        hold: 0.6,
+        refuse: 1.0,
+    };
+    let options = Options {
+        risk: Arc::new(policy),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    // Eight tickets thrown away, then one played: 8 of 9 abandoned.
+    for _ in 0..8 {
+        ticket(&server.client, &server.base, "shopper").await;
+    }
+    let (status, receipt) = played(&server, "shopper", Pacing::HUMAN, 5).await;
+    assert_eq!(status, 200, "{receipt}");
+    assert_eq!(receipt["payment"], "held", "{receipt}");
+    assert_eq!(receipt["held_fen"], PAYOUT_FEN);
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
+
+on_both_stores!(an_instant_bot_is_held_and_its_hold_is_reviewed_exactly_once);
+async fn an_instant_bot_is_held_and_its_hold_is_reviewed_exactly_once(backend: Backend) {
+    let database = Database::new(&backend);
+    let options = Options {
+        risk: reaction_policy(0.8, 0.3, 0.6, 1.0),
+        withdrawal_min_fen: PAYOUT_FEN,
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let (status, receipt) = played(&server, "bot", Pacing::INSTANT, 1).await;
+    assert_eq!(status, 200, "{receipt}");
+    assert_eq!(
+        (
+            &receipt["payment"],
+            &receipt["held_fen"],
+            &receipt["payout_fen"],
+            &receipt["balance_fen"]
+        ),
+        (&json!("held"), &json!(PAYOUT_FEN), &json!(0), &json!(0))
+    );
+    let session_id = receipt["session_id"].as_str().unwrap().to_string();
+    assert_eq!(
+        server
+            .service
+            .store()
+            .account_balance("held:dev-bot")
+            .await
+            .unwrap(),
+        PAYOUT_FEN
+    );
+    // Held money cannot be withdrawn.
+    let (status, body) = withdraw(&server, "bot", PAYOUT_FEN, "w1").await;
+    assert_eq!((status, error_code(&body)), (409, "insufficient_balance"));
+    assert_ledger_ok(&server.check_ledger().await);
+
+    let release = format!("/v1/operator/holds/{session_id}/release");
+    let (status, body) = operator(&server, &release).await;
+    assert_eq!(
+        (status, &body["review"]),
+        (200, &json!("released")),
+        "{body}"
+    );
+    let (status, body) = operator(&server, &release).await;
+    assert_eq!(
+        (status, &body["review"]),
+        (200, &json!("released")),
+        "a repeat moves nothing"
+    );
+    let confiscate = format!("/v1/operator/holds/{session_id}/confiscate");
+    let (status, body) = operator(&server, &confiscate).await;
+    assert_eq!((status, error_code(&body)), (409, "hold_already_reviewed"));
+    let (status, body) = operator(&server, "/v1/operator/holds/nope/release").await;
+    assert_eq!((status, error_code(&body)), (404, "hold_not_found"));
+    assert_eq!(
+        balance(&server.client, &server.base, "bot").await["balance_fen"],
+        PAYOUT_FEN
+    );
+    assert_eq!(
+        server
+            .service
+            .store()
+            .account_balance("held:dev-bot")
+            .await
+            .unwrap(),
+        0
+    );
+    // A human-paced game of the same level is paid as usual.
+    let (status, receipt) = played(&server, "person", Pacing::HUMAN, 2).await;
+    assert_eq!(
+        (status, &receipt["payment"]),
+        (200, &json!("paid")),
+        "{receipt}"
+    );
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
+
+on_both_stores!(confiscation_returns_the_base_to_the_house_and_the_boost_to_its_campaign);
+async fn confiscation_returns_the_base_to_the_house_and_the_boost_to_its_campaign(
+    backend: Backend,
+) {
+    let database = Database::new(&backend);
+    let (budget_fen, boost_fen) = (1_000, 10);
+    let options = Options {
+        risk: reaction_policy(0.8, 0.3, 0.6, 1.0),
+        campaign: Some((budget_fen, boost_fen)),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let (status, receipt) = played(&server, "bot", Pacing::INSTANT, 3).await;
+    assert_eq!(status, 200, "{receipt}");
+    assert_eq!(receipt["held_fen"], PAYOUT_FEN + boost_fen);
+    let campaign = format!("campaign:{CAMPAIGN_ID}");
+    let store = server.service.store();
+    assert_eq!(
+        store.account_balance(&campaign).await.unwrap(),
+        budget_fen - boost_fen
+    );
+    let session_id = receipt["session_id"].as_str().unwrap();
+    let (status, body) = operator(
+        &server,
+        &format!("/v1/operator/holds/{session_id}/confiscate"),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["review"]),
+        (200, &json!("confiscated")),
+        "{body}"
+    );
+    assert_eq!(store.account_balance(&campaign).await.unwrap(), budget_fen);
+    assert_eq!(store.account_balance("house").await.unwrap(), 0);
+    assert_eq!(store.account_balance("held:dev-bot").await.unwrap(), 0);
+    assert_eq!(
+        balance(&server.client, &server.base, "bot").await["balance_fen"],
+        0
+    );
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
+
+on_both_stores!(a_refused_game_is_recorded_and_pays_nothing);
+async fn a_refused_game_is_recorded_and_pays_nothing(backend: Backend) {
+    let database = Database::new(&backend);
+    let options = Options {
+        risk: reaction_policy(1.0, 0.3, 0.6, 0.9),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let (status, receipt) = played(&server, "bot", Pacing::INSTANT, 4).await;
+    assert_eq!(status, 200, "{receipt}");
+    assert_eq!(
+        (
+            &receipt["verdict"],
+            &receipt["payment"],
+            &receipt["payout_fen"],
+            &receipt["held_fen"]
+        ),
+        (&json!("accepted"), &json!("refused"), &json!(0), &json!(0))
+    );
+    let report = server.check_ledger().await;
+    assert_ledger_ok(&report);
+    assert_eq!(
+        (report.sessions, report.paid_sessions, report.transfers),
+        (1, 0, 0)
+    );
+    server.stop().await;
+}
+
+on_both_stores!(a_flagged_players_withdrawal_waits_for_review_then_takes_the_ordinary_path);
+async fn a_flagged_players_withdrawal_waits_for_review_then_takes_the_ordinary_path(
+    backend: Backend,
+) {
+    let database = Database::new(&backend);
+    let options = Options {
+        risk: reaction_policy(0.5, 0.3, 0.9, 1.0),
+        withdrawal_min_fen: PAYOUT_FEN,
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    // An honest-looking player withdraws the ordinary way.
+    let (status, receipt) = played(&server, "person", Pacing::HUMAN, 6).await;
+    assert_eq!(
+        (status, &receipt["payment"]),
+        (200, &json!("paid")),
+        "{receipt}"
+    );
+    let (status, body) = withdraw(&server, "person", PAYOUT_FEN, "p1").await;
+    assert_eq!(
+        (status, &body["status"]),
+        (201, &json!("pending")),
+        "{body}"
+    );
+
+    // Paid but flagged: the withdrawal is parked, nothing moves.
+    let (status, receipt) = played(&server, "bot", Pacing::INSTANT, 7).await;
+    assert_eq!(
+        (status, &receipt["payment"], &receipt["payout_fen"]),
+        (200, &json!("paid"), &json!(PAYOUT_FEN))
+    );
+    let (status, parked) = withdraw(&server, "bot", PAYOUT_FEN, "b1").await;
+    assert_eq!(
+        (status, &parked["status"]),
+        (202, &json!("review")),
+        "{parked}"
+    );
+    let review_id = parked["withdrawal_id"].as_str().unwrap().to_string();
+    let (status, again) = withdraw(&server, "bot", PAYOUT_FEN, "b1").await;
+    assert_eq!((status, &again["withdrawal_id"]), (202, &json!(review_id)));
+    let (status, body) = withdraw(&server, "bot", PAYOUT_FEN + 1, "b1").await;
+    assert_eq!((status, error_code(&body)), (409, "idempotency_key_reused"));
+    let (status, body) = operator(&server, "/v1/operator/withdrawal-reviews/wr_nope/approve").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (404, "withdrawal_review_not_found")
+    );
+    let shown = balance(&server.client, &server.base, "bot").await;
+    assert_eq!(
+        (&shown["balance_fen"], &shown["pending_withdrawal_fen"]),
+        (&json!(PAYOUT_FEN), &json!(0))
+    );
+
+    // Approval runs the ordinary withdrawal, once; the other decision is then refused.
+    let approve = format!("/v1/operator/withdrawal-reviews/{review_id}/approve");
+    let (status, approved) = operator(&server, &approve).await;
+    assert_eq!(
+        (status, &approved["status"]),
+        (200, &json!("pending")),
+        "{approved}"
+    );
+    let (status, repeat) = operator(&server, &approve).await;
+    assert_eq!(
+        (status, &repeat["withdrawal_id"]),
+        (200, &approved["withdrawal_id"])
+    );
+    let (status, body) = operator(
+        &server,
+        &format!("/v1/operator/withdrawal-reviews/{review_id}/reject"),
+    )
+    .await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "withdrawal_review_decided")
+    );
+    let (status, body) = withdraw(&server, "bot", PAYOUT_FEN, "b1").await;
+    assert_eq!(
+        (status, &body["withdrawal_id"]),
+        (200, &approved["withdrawal_id"]),
+        "{body}"
+    );
+    let withdrawal_id = approved["withdrawal_id"].as_str().unwrap();
+    let (status, settled) = operator(
+        &server,
+        &format!("/v1/operator/withdrawals/{withdrawal_id}/paid"),
+    )
+    .await;
+    assert_eq!((status, &settled["status"]), (200, &json!("paid")));
+    let shown = balance(&server.client, &server.base, "bot").await;
+    assert_eq!(
+        (&shown["balance_fen"], &shown["pending_withdrawal_fen"]),
+        (&json!(0), &json!(0))
+    );
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
