@@ -22,6 +22,7 @@
 //! account). Each has its [`RailLimits`] as data, checked when the player asks.
 
 pub mod alipay;
+pub mod cancel;
 pub mod config;
 pub mod keys;
 pub mod limits;

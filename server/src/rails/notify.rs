@@ -194,7 +194,12 @@ async fn wechat_notification(
                 ));
             }
         }
-        Ok(bill.report(Source::Callback, &plain, false))
+        // `CANCELLED` is the player's cancellation if they asked for one, else the expiry.
+        let cancel_requested = store
+            .cancel_requested(&record.id)
+            .await
+            .map_err(|error| Refused::Storage(error.to_string()))?;
+        Ok(bill.report(Source::Callback, &plain, cancel_requested))
     }
     .await;
     let report = match verified {
