@@ -1,5 +1,6 @@
 //! The service binary on the WeChat rail, SIGKILLed at each step of a withdrawal's walk and
-//! restarted on the same data: no bill is created twice, no money is lost or returned twice,
+//! restarted on the same data (including just after a cancellation was asked for, and after
+//! WeChat Pay cancelled the bill): no bill is created twice, no money is lost or returned twice,
 //! and `ledger check` passes. The stand-in (`playproof-paysim`) lives in the test process, so
 //! it outlives each kill like the real provider would.
 
@@ -190,6 +191,16 @@ async fn until_state(client: &reqwest::Client, base: &str, id: &str, expected: &
     );
 }
 
+async fn cancel(client: &reqwest::Client, base: &str, id: &str) -> u16 {
+    let response = client
+        .post(format!("{base}/v1/withdrawals/{id}/cancel"))
+        .header(DEV_PLAYER_HEADER, "lena")
+        .send()
+        .await
+        .unwrap();
+    answer(response).await.0
+}
+
 async fn until(condition: impl Fn() -> bool) {
     let started = std::time::Instant::now();
     while !condition() {
@@ -273,7 +284,35 @@ async fn a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and
     assert!(sim.resend(&after_send).await);
     until_state(&client, &base, &after_send, "failed").await;
 
-    assert_eq!(sim.bills_created(), 2, "no bill was created twice");
+    // 5. Killed right after the player asked to cancel: the restarted outbox cancels the bill.
+    let cancel_asked = withdraw(&client, &base, 20, "cancel-asked").await;
+    until_state(&client, &base, &cancel_asked, "awaiting_confirmation").await;
+    assert_eq!(cancel(&client, &base, &cancel_asked).await, 202);
+    process.kill();
+    let (process, base) = spawn_server(&database.config, &files, &sim, port);
+    until_state(&client, &base, &cancel_asked, "cancelled").await;
+
+    // 6. Killed after WeChat Pay cancelled the bill, its notification lost: the cancel is sent
+    //    again after the restart and its answer (CANCELLED) returns the money, once.
+    let cancel_sent = withdraw(&client, &base, 10, "cancel-sent").await;
+    until_state(&client, &base, &cancel_sent, "awaiting_confirmation").await;
+    sim.set_faults(Faults {
+        drop: true,
+        ..Faults::default()
+    });
+    assert_eq!(cancel(&client, &base, &cancel_sent).await, 202);
+    until(|| {
+        sim.bill(&cancel_sent)
+            .is_some_and(|bill| bill.state == "CANCELLED")
+    })
+    .await;
+    process.kill();
+    let (process, base) = spawn_server(&database.config, &files, &sim, port);
+    until_state(&client, &base, &cancel_sent, "cancelled").await;
+    sim.set_faults(Faults::default());
+    assert!(sim.resend(&cancel_sent).await);
+
+    assert_eq!(sim.bills_created(), 4, "no bill was created twice");
     let balance_end = balance(&client, &base, "lena").await;
     assert_eq!(balance_end["balance_fen"], earned - 30);
     assert_eq!(balance_end["pending_withdrawal_fen"], 0);
