@@ -5,8 +5,8 @@
 //! `out_bill_no` (a repeated create with the same parameters answers the same bill), signs
 //! every answer with its own key, and sends `MCHTRANSFER.BILL.FINISHED` notifications with an
 //! `AEAD_AES_256_GCM` resource under the APIv3 key and signed headers. The test drives the
-//! player (confirm), the bank (fail), the merchant console (cancel) and time (expiry), and
-//! injects faults ([`Faults`]).
+//! player (confirm), the bank (fail), the merchant (cancel: `CANCELING`, then `CANCELLED`) and
+//! time (expiry), and injects faults ([`Faults`]).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
