@@ -32,6 +32,18 @@ const STEP_TIMEOUT: Duration = Duration::from_secs(30);
 struct Process(Child);
 
 impl Process {
+    /// Whether the process ended by itself within `STEP_TIMEOUT`.
+    fn exits(&mut self) -> bool {
+        let started = std::time::Instant::now();
+        while started.elapsed() < STEP_TIMEOUT {
+            if self.0.try_wait().unwrap().is_some() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
     /// SIGKILL: no shutdown code runs.
     fn kill(mut self) {
         let _ = Command::new("kill")
@@ -92,6 +104,18 @@ fn spawn_server(
     sim: &WechatSim,
     port: u16,
 ) -> (Process, String) {
+    spawn_server_failing_at(config, files, sim, port, None)
+}
+
+/// The server binary; with `fail_point`, it aborts when it reaches that point
+/// (`rails::failpoint`, compiled into test builds only).
+fn spawn_server_failing_at(
+    config: &StoreConfig,
+    files: &Files,
+    sim: &WechatSim,
+    port: u16,
+    fail_point: Option<&str>,
+) -> (Process, String) {
     let dir = &files.dir.0;
     let mut command = Command::new(env!("CARGO_BIN_EXE_playproof-server"));
     command
@@ -136,6 +160,9 @@ fn spawn_server(
         .stderr(Stdio::null());
     if let Some(schema) = &config.postgres_schema {
         command.args(["--pg-schema", schema]);
+    }
+    if let Some(point) = fail_point {
+        command.env("PLAYPROOF_FAIL_POINT", point);
     }
     let mut child = command.spawn().expect("the server binary starts");
     let stdout = child.stdout.take().unwrap();
@@ -209,21 +236,9 @@ async fn until(condition: impl Fn() -> bool) {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-on_both_stores!(
-    a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and_moves_money_once
-);
-async fn a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and_moves_money_once(
-    backend: Backend,
-) {
-    let database = Database::new(&backend);
+/// The WeChat Pay stand-in, in this process so it outlives every kill, and the files the
+/// server needs to pay through it.
+async fn start_sim() -> (WechatSim, Files) {
     let merchant = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
     let mut apiv3_key = [0u8; 32];
     apiv3_key.copy_from_slice(APIV3_KEY.as_bytes());
@@ -242,6 +257,25 @@ async fn a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and
     .await
     .unwrap();
     let files = Files::new(&merchant, &sim);
+    (sim, files)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+on_both_stores!(
+    a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and_moves_money_once
+);
+async fn a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and_moves_money_once(
+    backend: Backend,
+) {
+    let database = Database::new(&backend);
+    let (sim, files) = start_sim().await;
     let port = free_port();
     let client = client();
     let (process, base) = spawn_server(&database.config, &files, &sim, port);
@@ -269,7 +303,9 @@ async fn a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and
     let (process, base) = spawn_server(&database.config, &files, &sim, port);
     until_state(&client, &base, &after_send, "awaiting_confirmation").await;
 
-    // 3. Killed just after a success notification arrived; WeChat Pay sends it again.
+    // 3. Killed just after a success notification was answered (and so recorded); WeChat Pay
+    //    sends it again. The kill between verifying a notification and storing it is
+    //    `a_service_killed_between_verifying_a_notification_and_storing_it_settles_once_after`.
     assert!(sim.confirm(&before_create).await);
     process.kill();
     let (process, base) = spawn_server(&database.config, &files, &sim, port);
@@ -324,5 +360,73 @@ async fn a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and
     let metrics = Arc::new(playproof_server::metrics::Metrics::default());
     let store = Store::open(&database.config, rules, metrics).await.unwrap();
     assert_eq!(store.account_balance("settled").await.unwrap(), 30);
+    assert_ledger_ok(&store.check_ledger(None).await.unwrap());
+}
+
+on_both_stores!(
+    a_service_killed_between_verifying_a_notification_and_storing_it_settles_once_after
+);
+async fn a_service_killed_between_verifying_a_notification_and_storing_it_settles_once_after(
+    backend: Backend,
+) {
+    let database = Database::new(&backend);
+    let (sim, files) = start_sim().await;
+    let port = free_port();
+    let client = client();
+    let (mut process, base) = spawn_server_failing_at(
+        &database.config,
+        &files,
+        &sim,
+        port,
+        Some("notification-verified"),
+    );
+    for bot_seed in 0..4 {
+        let session = session(&client, &base, "lena", bot_seed).await;
+        assert_eq!(submit(&client, &base, &session).await.0, 200);
+    }
+    let earned = 4 * PAYOUT_FEN;
+    let id = withdraw(&client, &base, 30, "unrecorded").await;
+    until_state(&client, &base, &id, "awaiting_confirmation").await;
+
+    // The player confirms; WeChat Pay's SUCCESS arrives, verifies, and the service dies before
+    // storing it: nothing was recorded.
+    assert!(sim.confirm(&id).await);
+    assert!(process.exits(), "the fail point ends the service");
+    let rules = LedgerRules {
+        daily_cap_fen: 2_000,
+        withdrawal_min_fen: 10,
+    };
+    let metrics = Arc::new(playproof_server::metrics::Metrics::default());
+    let store = Store::open(&database.config, rules, metrics).await.unwrap();
+    let stored = store.withdrawal(&id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.state.as_str(), stored.status.as_str()),
+        ("awaiting_confirmation", "pending")
+    );
+    assert_eq!(store.account_balance("settled").await.unwrap(), 0);
+
+    // Restarted: WeChat Pay's retry (and the outbox's first query) settle it, once.
+    let (process, base) = spawn_server(&database.config, &files, &sim, port);
+    assert!(sim.resend(&id).await);
+    until_state(&client, &base, &id, "succeeded").await;
+    assert!(sim.resend(&id).await);
+    let transitions = store.withdrawal_transitions(&id).await.unwrap();
+    let states: Vec<&str> = transitions.iter().map(|t| t.state.as_str()).collect();
+    assert_eq!(
+        states,
+        [
+            "requested",
+            "submitted",
+            "awaiting_confirmation",
+            "succeeded"
+        ]
+    );
+    assert!(["callback", "query"].contains(&transitions[3].source.as_str()));
+    let balance_end = balance(&client, &base, "lena").await;
+    assert_eq!(balance_end["balance_fen"], earned - 30);
+    assert_eq!(balance_end["pending_withdrawal_fen"], 0);
+    process.kill();
+    assert_eq!(store.account_balance("settled").await.unwrap(), 30);
+    assert_eq!(sim.bills_created(), 1);
     assert_ledger_ok(&store.check_ledger(None).await.unwrap());
 }

@@ -24,6 +24,7 @@
 pub mod alipay;
 pub mod cancel;
 pub mod config;
+pub mod failpoint;
 pub mod keys;
 pub mod limits;
 pub mod manual;

@@ -145,6 +145,7 @@ async fn alipay_notification(
         evidence: report.evidence,
         now_ms: now_ms as i64,
     };
+    super::failpoint::hit(super::failpoint::FailPoint::NotificationVerified);
     match store.advance_withdrawal(write).await {
         Ok(_) => answer("success"),
         Err(WriteError::Rejected(rejection @ LedgerRejection::TransitionRefused { .. })) => {
@@ -226,6 +227,7 @@ async fn wechat_notification(
         evidence: report.evidence,
         now_ms: now_ms as i64,
     };
+    super::failpoint::hit(super::failpoint::FailPoint::NotificationVerified);
     match store.advance_withdrawal(write).await {
         Ok(record) => {
             if record.created {
