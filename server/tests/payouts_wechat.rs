@@ -606,11 +606,17 @@ async fn a_cancel_racing_the_players_confirmation_is_decided_by_wechat_pay(backe
     for id in &racing {
         assert_eq!(cancel(server, "jon", id).await.0, 202);
     }
+    // Staggered so that the outbox's cancels (one signed HTTP call each) meet confirmations
+    // both before and after them.
     let confirms: Vec<_> = racing
         .iter()
-        .map(|id| {
+        .enumerate()
+        .map(|(n, id)| {
             let (sim, id) = (sim.clone(), id.clone());
-            tokio::spawn(async move { sim.confirm(&id).await })
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(35 * n as u64)).await;
+                sim.confirm(&id).await
+            })
         })
         .collect();
     rig.outbox.pass().await.unwrap();
