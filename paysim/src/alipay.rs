@@ -175,6 +175,37 @@ impl AlipaySim {
         )
     }
 
+    /// The merchant's account statement (账务明细, UTF-8) as Alipay lays it out: `#` lines
+    /// above and below the table, one row per movement of the balance, fields padded with a
+    /// tab; a successful transfer is money out under its `out_biz_no`, a failed one moved
+    /// nothing and has no row.
+    pub fn statement_csv(&self) -> String {
+        let mut text = String::from(
+            "#支付宝账务明细查询\n#账号：[20880000000000000000]\n#起始日期：[2026年01月01日 00:00:00]\n\
+             账务流水号,业务流水号,商户订单号,商品名称,发生时间,对方账号,收入金额（+元）,\
+             支出金额（-元）,账户余额（元）,交易渠道,业务类型,备注\n",
+        );
+        let orders = lock(&self.inner.orders);
+        let paid: Vec<&SimOrder> = orders
+            .values()
+            .filter(|order| order.status == "SUCCESS")
+            .collect();
+        for (n, order) in paid.iter().enumerate() {
+            text.push_str(&format!(
+                "{:020}\t,{}\t,{}\t,,2026-01-01 00:00:00,{}\t,,-{}.{:02},,,转账,\n",
+                n + 1,
+                order.order_id,
+                order.out_biz_no,
+                order.payee,
+                order.amount_fen / 100,
+                order.amount_fen % 100
+            ));
+        }
+        text.push_str("#-----------------------------------------账务明细列表结束------------------------------------\n");
+        text.push_str(&format!("#支出合计：{}笔\n", paid.len()));
+        text
+    }
+
     pub fn order_view(&self, out_biz_no: &str) -> Option<Value> {
         self.order(out_biz_no).map(|order| order.view())
     }

@@ -5,8 +5,8 @@
 //! `out_bill_no` (a repeated create with the same parameters answers the same bill), signs
 //! every answer with its own key, and sends `MCHTRANSFER.BILL.FINISHED` notifications with an
 //! `AEAD_AES_256_GCM` resource under the APIv3 key and signed headers. The test drives the
-//! player (confirm), the bank (fail), the merchant console (cancel) and time (expiry), and
-//! injects faults ([`Faults`]).
+//! player (confirm), the bank (fail), the merchant (cancel: `CANCELING`, then `CANCELLED`) and
+//! time (expiry), and injects faults ([`Faults`]).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -620,23 +620,45 @@ async fn cancel(
     if let Err(response) = admit(&inner, "POST", &path, &headers, &body).await {
         return response;
     }
-    let bill = {
+    // WeChat Pay accepts the cancel (`CANCELING`) and finishes it asynchronously (`CANCELLED`,
+    // notified); a bill already cancelling or cancelled answers its state again.
+    let (bill, accepted) = {
         let mut bills = lock(&inner.bills);
         let Some(bill) = bills.get_mut(&no) else {
             return error(&inner, StatusCode::NOT_FOUND, "NOT_FOUND", "no such bill");
         };
-        if bill.state != "WAIT_USER_CONFIRM" {
-            return error(
-                &inner,
-                StatusCode::BAD_REQUEST,
-                "INVALID_REQUEST",
-                "only an unconfirmed bill can be cancelled",
-            );
+        match bill.state.as_str() {
+            "WAIT_USER_CONFIRM" => {
+                bill.state = "CANCELING".into();
+                (bill.clone(), true)
+            }
+            "CANCELING" | "CANCELLED" => (bill.clone(), false),
+            _ => {
+                return error(
+                    &inner,
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_REQUEST",
+                    "only an unconfirmed bill can be cancelled",
+                )
+            }
         }
-        bill.state = "CANCELLED".into();
-        bill.clone()
     };
-    notify(&inner, &bill).await;
+    if accepted {
+        let inner = inner.clone();
+        let no = no.clone();
+        tokio::spawn(async move {
+            let cancelled = {
+                let mut bills = lock(&inner.bills);
+                bills.get_mut(&no).map(|bill| {
+                    bill.state = "CANCELLED".into();
+                    bill.clone()
+                })
+            };
+            if let Some(bill) = cancelled {
+                notify(&inner, &bill).await;
+            }
+        });
+    }
     answer(&inner, StatusCode::OK, bill.view(&inner.config.mchid))
 }
 

@@ -25,7 +25,7 @@ pub struct ReconcileArgs {
     db: String,
     #[arg(long)]
     pg_schema: Option<String>,
-    /// The rail: `wechat` (or `alipay`, statement files not yet read).
+    /// The rail: `wechat` or `alipay`.
     #[arg(long)]
     rail: String,
     /// The local day, `YYYY-MM-DD`.
@@ -34,7 +34,8 @@ pub struct ReconcileArgs {
     /// The day starts at local midnight this many minutes east of UTC.
     #[arg(long, default_value_t = 480, allow_hyphen_values = true)]
     utc_offset_minutes: i32,
-    /// The provider's statement of the day (WeChat Pay's merchant-transfer bill, CSV).
+    /// The provider's statement of the day, CSV in UTF-8: WeChat Pay's merchant-transfer bill,
+    /// or Alipay's account statement (账务明细).
     #[arg(long, value_name = "FILE")]
     statement: Option<PathBuf>,
     /// Also query the provider for each withdrawal (needs the rail's credential options, as
@@ -56,18 +57,22 @@ pub fn run(args: ReconcileArgs) -> Result<()> {
     }
     let statement = match &args.statement {
         None => None,
-        Some(path) if rail == RailKind::Wechat => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            Some(
-                reconcile::read_wechat_statement(&text)
-                    .with_context(|| format!("{}", path.display()))?,
-            )
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                anyhow::anyhow!(
+                    "{}: not UTF-8 (Alipay's download is GBK: convert it with \
+                     `iconv -f GBK -t UTF-8`)",
+                    path.display()
+                )
+            })?;
+            let read = match rail {
+                RailKind::Alipay => reconcile::read_alipay_statement(&text),
+                _ => reconcile::read_wechat_statement(&text),
+            };
+            Some(read.with_context(|| format!("{}", path.display()))?)
         }
-        Some(path) => bail!(
-            "{}: reading Alipay statements is not supported yet; use --query",
-            path.display()
-        ),
     };
     if let Some(path) = args.db.strip_prefix("sqlite:") {
         if !std::path::Path::new(path).exists() {

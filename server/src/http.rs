@@ -139,6 +139,10 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
         )
         .route("/v1/withdrawals/{withdrawal_id}", get(withdrawal))
         .route(
+            "/v1/withdrawals/{withdrawal_id}/cancel",
+            post(cancel_withdrawal),
+        )
+        .route(
             "/v1/payouts/{rail}/notify",
             post(payout_notification)
                 .layer(DefaultBodyLimit::max(crate::rails::wechat::BODY_BYTES_MAX)),
@@ -787,6 +791,22 @@ async fn withdrawal_reject(
 ) -> ApiResult<Response> {
     service.authenticate_operator(bearer(&headers))?;
     Ok(Json(service.review_withdrawal(&review_id, false).await?).into_response())
+}
+
+/// The player cancels a withdrawal: 200 when cancelled, 202 while the provider is asked.
+async fn cancel_withdrawal(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+    Path(withdrawal_id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let player = player(&service, &headers)?;
+    let (withdrawal, settled) = service.cancel_withdrawal(&player, &withdrawal_id).await?;
+    let status = if settled {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    Ok((status, Json(withdrawal)))
 }
 
 async fn settle(

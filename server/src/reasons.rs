@@ -141,6 +141,11 @@ pub const SERVICE: &[(&str, u16, &str)] = &[
         409,
         "the withdrawal is paid by a provider and settles only on its verified result",
     ),
+    (
+        "withdrawal_not_cancellable",
+        409,
+        "the withdrawal was paid, already returned, or is on a rail that cannot cancel",
+    ),
     ("unknown_campaign", 404, "no such campaign"),
     (
         "operator_disabled",

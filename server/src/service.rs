@@ -817,6 +817,19 @@ impl Service {
         Ok((record.into(), created))
     }
 
+    /// The player cancels their withdrawal (`rails::cancel`); `true` when the cancellation is
+    /// settled, `false` while it waits for the provider.
+    pub async fn cancel_withdrawal(
+        &self,
+        player_id: &str,
+        withdrawal_id: &str,
+    ) -> Result<(WithdrawalResponse, bool), ApiError> {
+        let now_ms = self.now_ms() as i64;
+        let done =
+            crate::rails::cancel::cancel(&self.store, player_id, withdrawal_id, now_ms).await?;
+        Ok((done.record.into(), done.settled))
+    }
+
     /// A player's own withdrawal with its payout state; another player's is "not found".
     pub async fn withdrawal(
         &self,

@@ -442,3 +442,84 @@ async fn a_hundred_concurrent_withdrawals_of_one_player_never_overdraw(backend: 
     assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
 }
+
+async fn cancel(server: &Server, player: &str, withdrawal_id: &str) -> (u16, Value) {
+    let response = server
+        .client
+        .post(format!(
+            "{}/v1/withdrawals/{withdrawal_id}/cancel",
+            server.base
+        ))
+        .header(DEV_PLAYER_HEADER, player)
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
+on_both_stores!(a_manual_withdrawal_is_cancelled_by_its_player_at_once_and_only_before_it_is_paid);
+async fn a_manual_withdrawal_is_cancelled_by_its_player_at_once_and_only_before_it_is_paid(
+    backend: Backend,
+) {
+    let database = Database::new(&backend);
+    let options = Options {
+        withdrawal_min_fen: 10,
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let store = server.service.store();
+    let earned = earn(&server, "kai", 4).await;
+
+    let (status, body) = withdraw(&server, "kai", 30, "m1").await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["withdrawal_id"].as_str().unwrap().to_string();
+    let (status, body) = cancel(&server, "kai", &id).await;
+    assert_eq!(
+        (status, body["state"].as_str(), body["status"].as_str()),
+        (200, Some("cancelled"), Some("failed"))
+    );
+    // Repeating it answers the same; the operator can no longer pay it.
+    assert_eq!(cancel(&server, "kai", &id).await.1["state"], "cancelled");
+    let (status, body) = operator(&server, &format!("/v1/operator/withdrawals/{id}/paid")).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "withdrawal_already_settled")
+    );
+    assert_eq!(look(&server, "kai", &id).await.1["state"], "cancelled");
+    let sources: Vec<(PayoutState, String)> = store
+        .withdrawal_transitions(&id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|transition| (transition.state, transition.source))
+        .collect();
+    assert_eq!(
+        sources,
+        vec![
+            (PayoutState::Requested, "request".to_string()),
+            (PayoutState::Cancelled, "cancel".to_string())
+        ]
+    );
+
+    // Once the operator paid it, it cannot be cancelled.
+    let (_, body) = withdraw(&server, "kai", 20, "m2").await;
+    let paid = body["withdrawal_id"].as_str().unwrap().to_string();
+    assert_eq!(
+        operator(&server, &format!("/v1/operator/withdrawals/{paid}/paid"))
+            .await
+            .0,
+        200
+    );
+    let (status, body) = cancel(&server, "kai", &paid).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "withdrawal_not_cancellable")
+    );
+
+    let balance_end = balance(&server.client, &server.base, "kai").await;
+    assert_eq!(balance_end["balance_fen"], earned - 20);
+    assert_eq!(balance_end["pending_withdrawal_fen"], 0);
+    assert_eq!(store.account_balance("settled").await.unwrap(), 20);
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}

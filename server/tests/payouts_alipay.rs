@@ -16,7 +16,7 @@ use playproof_paysim::alipay::{AlipayConfig, AlipayFaults, AlipaySim};
 use playproof_server::clock::SystemClock;
 use playproof_server::rails::alipay::AlipayProvider;
 use playproof_server::rails::outbox::{Outbox, OutboxConfig};
-use playproof_server::rails::{Credentials, RailArgs, RailKind};
+use playproof_server::rails::{reconcile, Credentials, RailArgs, RailKind};
 use playproof_server::ratelimit::RateLimit;
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
@@ -233,6 +233,59 @@ async fn an_alipay_transfer_settles_on_its_verified_answer_or_notification_once(
     assert_eq!(
         store.account_balance("settled").await.unwrap(),
         30 + 20 + 10
+    );
+
+    // An Alipay transfer has no confirmation step to cancel before.
+    let response = server
+        .client
+        .post(format!("{}/v1/withdrawals/{direct}/cancel", server.base))
+        .header(DEV_PLAYER_HEADER, "mona")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(response).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "withdrawal_not_cancellable")
+    );
+
+    // Reconciliation against Alipay's account statement: it agrees; a tampered copy (a paid
+    // transfer removed, another's amount changed, a transfer the ledger never made) is listed.
+    let today = store
+        .withdrawals_requested_between(RailKind::Alipay, 0, i64::MAX)
+        .await
+        .unwrap();
+    let statement = sim.statement_csv();
+    assert_eq!(
+        reconcile::compare(
+            &today,
+            &reconcile::read_alipay_statement(&statement).unwrap()
+        ),
+        vec![]
+    );
+    let tampered: String = statement
+        .lines()
+        .filter(|line| !line.contains(&direct))
+        .map(|line| line.replace(",-0.20,", ",-0.21,") + "\n")
+        .chain(std::iter::once(
+            "00000000000000000099\t,x\t,wforeign\t,,2026-01-01 00:00:00,z\t,,-0.50,,,转账,\n"
+                .to_string(),
+        ))
+        .collect();
+    let differences: Vec<String> = reconcile::compare(
+        &today,
+        &reconcile::read_alipay_statement(&tampered).unwrap(),
+    )
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(
+        differences,
+        vec![
+            format!("{direct}: succeeded in the ledger; the provider does not report it"),
+            format!("{later}: 20 fen in the ledger, 21 fen at the provider"),
+            "wforeign: the provider reports 50 fen; the ledger has no such withdrawal".to_string(),
+        ]
     );
     let balance_end = balance(&server.client, &server.base, "mona").await;
     assert_eq!(balance_end["balance_fen"], earned - 60);

@@ -1,5 +1,6 @@
 //! The service binary on the WeChat rail, SIGKILLed at each step of a withdrawal's walk and
-//! restarted on the same data: no bill is created twice, no money is lost or returned twice,
+//! restarted on the same data (including just after a cancellation was asked for, and after
+//! WeChat Pay cancelled the bill): no bill is created twice, no money is lost or returned twice,
 //! and `ledger check` passes. The stand-in (`playproof-paysim`) lives in the test process, so
 //! it outlives each kill like the real provider would.
 
@@ -31,6 +32,18 @@ const STEP_TIMEOUT: Duration = Duration::from_secs(30);
 struct Process(Child);
 
 impl Process {
+    /// Whether the process ended by itself within `STEP_TIMEOUT`.
+    fn exits(&mut self) -> bool {
+        let started = std::time::Instant::now();
+        while started.elapsed() < STEP_TIMEOUT {
+            if self.0.try_wait().unwrap().is_some() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
     /// SIGKILL: no shutdown code runs.
     fn kill(mut self) {
         let _ = Command::new("kill")
@@ -71,6 +84,8 @@ impl Files {
         std::fs::write(dir.0.join("payouts/test-level.json"), table.to_string()).unwrap();
         let policy = serde_json::to_string(&lenient_plausibility()).unwrap();
         std::fs::write(dir.0.join("plausibility.json"), policy).unwrap();
+        let risk = serde_json::to_string(&playproof_server::risk::RiskPolicy::pay_all()).unwrap();
+        std::fs::write(dir.0.join("risk-policy.json"), risk).unwrap();
         write_file(
             &dir.0.join("apiclient_key.pem"),
             &merchant.to_pkcs8_pem(LineEnding::LF).unwrap(),
@@ -91,6 +106,18 @@ fn spawn_server(
     sim: &WechatSim,
     port: u16,
 ) -> (Process, String) {
+    spawn_server_failing_at(config, files, sim, port, None)
+}
+
+/// The server binary; with `fail_point`, it aborts when it reaches that point
+/// (`rails::failpoint`, compiled into test builds only).
+fn spawn_server_failing_at(
+    config: &StoreConfig,
+    files: &Files,
+    sim: &WechatSim,
+    port: u16,
+    fail_point: Option<&str>,
+) -> (Process, String) {
     let dir = &files.dir.0;
     let mut command = Command::new(env!("CARGO_BIN_EXE_playproof-server"));
     command
@@ -107,6 +134,9 @@ fn spawn_server(
         .arg(dir.join("payouts"))
         .arg("--plausibility")
         .arg(dir.join("plausibility.json"))
+        // The bot that earns here plays like one; this test is about payouts, not risk.
+        .arg("--risk-policy")
+        .arg(dir.join("risk-policy.json"))
         .args(["--dev", "--withdrawal-min-fen", "10"])
         .args(["--payout-rail", "wechat", "--wechat-pay-mchid", MCHID])
         .args([
@@ -135,6 +165,9 @@ fn spawn_server(
         .stderr(Stdio::null());
     if let Some(schema) = &config.postgres_schema {
         command.args(["--pg-schema", schema]);
+    }
+    if let Some(point) = fail_point {
+        command.env("PLAYPROOF_FAIL_POINT", point);
     }
     let mut child = command.spawn().expect("the server binary starts");
     let stdout = child.stdout.take().unwrap();
@@ -190,6 +223,16 @@ async fn until_state(client: &reqwest::Client, base: &str, id: &str, expected: &
     );
 }
 
+async fn cancel(client: &reqwest::Client, base: &str, id: &str) -> u16 {
+    let response = client
+        .post(format!("{base}/v1/withdrawals/{id}/cancel"))
+        .header(DEV_PLAYER_HEADER, "lena")
+        .send()
+        .await
+        .unwrap();
+    answer(response).await.0
+}
+
 async fn until(condition: impl Fn() -> bool) {
     let started = std::time::Instant::now();
     while !condition() {
@@ -198,21 +241,9 @@ async fn until(condition: impl Fn() -> bool) {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-on_both_stores!(
-    a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and_moves_money_once
-);
-async fn a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and_moves_money_once(
-    backend: Backend,
-) {
-    let database = Database::new(&backend);
+/// The WeChat Pay stand-in, in this process so it outlives every kill, and the files the
+/// server needs to pay through it.
+async fn start_sim() -> (WechatSim, Files) {
     let merchant = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
     let mut apiv3_key = [0u8; 32];
     apiv3_key.copy_from_slice(APIV3_KEY.as_bytes());
@@ -231,6 +262,25 @@ async fn a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and
     .await
     .unwrap();
     let files = Files::new(&merchant, &sim);
+    (sim, files)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+on_both_stores!(
+    a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and_moves_money_once
+);
+async fn a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and_moves_money_once(
+    backend: Backend,
+) {
+    let database = Database::new(&backend);
+    let (sim, files) = start_sim().await;
     let port = free_port();
     let client = client();
     let (process, base) = spawn_server(&database.config, &files, &sim, port);
@@ -258,7 +308,9 @@ async fn a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and
     let (process, base) = spawn_server(&database.config, &files, &sim, port);
     until_state(&client, &base, &after_send, "awaiting_confirmation").await;
 
-    // 3. Killed just after a success notification arrived; WeChat Pay sends it again.
+    // 3. Killed just after a success notification was answered (and so recorded); WeChat Pay
+    //    sends it again. The kill between verifying a notification and storing it is
+    //    `a_service_killed_between_verifying_a_notification_and_storing_it_settles_once_after`.
     assert!(sim.confirm(&before_create).await);
     process.kill();
     let (process, base) = spawn_server(&database.config, &files, &sim, port);
@@ -273,7 +325,35 @@ async fn a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and
     assert!(sim.resend(&after_send).await);
     until_state(&client, &base, &after_send, "failed").await;
 
-    assert_eq!(sim.bills_created(), 2, "no bill was created twice");
+    // 5. Killed right after the player asked to cancel: the restarted outbox cancels the bill.
+    let cancel_asked = withdraw(&client, &base, 20, "cancel-asked").await;
+    until_state(&client, &base, &cancel_asked, "awaiting_confirmation").await;
+    assert_eq!(cancel(&client, &base, &cancel_asked).await, 202);
+    process.kill();
+    let (process, base) = spawn_server(&database.config, &files, &sim, port);
+    until_state(&client, &base, &cancel_asked, "cancelled").await;
+
+    // 6. Killed after WeChat Pay cancelled the bill, its notification lost: the cancel is sent
+    //    again after the restart and its answer (CANCELLED) returns the money, once.
+    let cancel_sent = withdraw(&client, &base, 10, "cancel-sent").await;
+    until_state(&client, &base, &cancel_sent, "awaiting_confirmation").await;
+    sim.set_faults(Faults {
+        drop: true,
+        ..Faults::default()
+    });
+    assert_eq!(cancel(&client, &base, &cancel_sent).await, 202);
+    until(|| {
+        sim.bill(&cancel_sent)
+            .is_some_and(|bill| bill.state == "CANCELLED")
+    })
+    .await;
+    process.kill();
+    let (process, base) = spawn_server(&database.config, &files, &sim, port);
+    until_state(&client, &base, &cancel_sent, "cancelled").await;
+    sim.set_faults(Faults::default());
+    assert!(sim.resend(&cancel_sent).await);
+
+    assert_eq!(sim.bills_created(), 4, "no bill was created twice");
     let balance_end = balance(&client, &base, "lena").await;
     assert_eq!(balance_end["balance_fen"], earned - 30);
     assert_eq!(balance_end["pending_withdrawal_fen"], 0);
@@ -285,5 +365,73 @@ async fn a_service_killed_at_each_step_of_a_withdrawal_creates_no_bill_twice_and
     let metrics = Arc::new(playproof_server::metrics::Metrics::default());
     let store = Store::open(&database.config, rules, metrics).await.unwrap();
     assert_eq!(store.account_balance("settled").await.unwrap(), 30);
+    assert_ledger_ok(&store.check_ledger(None).await.unwrap());
+}
+
+on_both_stores!(
+    a_service_killed_between_verifying_a_notification_and_storing_it_settles_once_after
+);
+async fn a_service_killed_between_verifying_a_notification_and_storing_it_settles_once_after(
+    backend: Backend,
+) {
+    let database = Database::new(&backend);
+    let (sim, files) = start_sim().await;
+    let port = free_port();
+    let client = client();
+    let (mut process, base) = spawn_server_failing_at(
+        &database.config,
+        &files,
+        &sim,
+        port,
+        Some("notification-verified"),
+    );
+    for bot_seed in 0..4 {
+        let session = session(&client, &base, "lena", bot_seed).await;
+        assert_eq!(submit(&client, &base, &session).await.0, 200);
+    }
+    let earned = 4 * PAYOUT_FEN;
+    let id = withdraw(&client, &base, 30, "unrecorded").await;
+    until_state(&client, &base, &id, "awaiting_confirmation").await;
+
+    // The player confirms; WeChat Pay's SUCCESS arrives, verifies, and the service dies before
+    // storing it: nothing was recorded.
+    assert!(sim.confirm(&id).await);
+    assert!(process.exits(), "the fail point ends the service");
+    let rules = LedgerRules {
+        daily_cap_fen: 2_000,
+        withdrawal_min_fen: 10,
+    };
+    let metrics = Arc::new(playproof_server::metrics::Metrics::default());
+    let store = Store::open(&database.config, rules, metrics).await.unwrap();
+    let stored = store.withdrawal(&id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.state.as_str(), stored.status.as_str()),
+        ("awaiting_confirmation", "pending")
+    );
+    assert_eq!(store.account_balance("settled").await.unwrap(), 0);
+
+    // Restarted: WeChat Pay's retry (and the outbox's first query) settle it, once.
+    let (process, base) = spawn_server(&database.config, &files, &sim, port);
+    assert!(sim.resend(&id).await);
+    until_state(&client, &base, &id, "succeeded").await;
+    assert!(sim.resend(&id).await);
+    let transitions = store.withdrawal_transitions(&id).await.unwrap();
+    let states: Vec<&str> = transitions.iter().map(|t| t.state.as_str()).collect();
+    assert_eq!(
+        states,
+        [
+            "requested",
+            "submitted",
+            "awaiting_confirmation",
+            "succeeded"
+        ]
+    );
+    assert!(["callback", "query"].contains(&transitions[3].source.as_str()));
+    let balance_end = balance(&client, &base, "lena").await;
+    assert_eq!(balance_end["balance_fen"], earned - 30);
+    assert_eq!(balance_end["pending_withdrawal_fen"], 0);
+    process.kill();
+    assert_eq!(store.account_balance("settled").await.unwrap(), 30);
+    assert_eq!(sim.bills_created(), 1);
     assert_ledger_ok(&store.check_ledger(None).await.unwrap());
 }

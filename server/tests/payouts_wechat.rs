@@ -487,3 +487,160 @@ async fn a_lost_notification_is_made_up_for_by_the_outboxs_query(backend: Backen
     assert_ledger_ok(&server.check_ledger().await);
     rig.server.stop().await;
 }
+
+async fn cancel(server: &Server, player: &str, id: &str) -> (u16, Value) {
+    let response = server
+        .client
+        .post(format!("{}/v1/withdrawals/{id}/cancel", server.base))
+        .header(DEV_PLAYER_HEADER, player)
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
+on_both_stores!(a_player_cancels_an_unconfirmed_wechat_withdrawal_and_the_money_returns_once);
+async fn a_player_cancels_an_unconfirmed_wechat_withdrawal_and_the_money_returns_once(
+    backend: Backend,
+) {
+    let database = Database::new(&backend);
+    let mut rig = rig(&database).await;
+    let (server, sim) = (&rig.server, rig.sim.clone());
+    let store = server.service.store().clone();
+    let earned = earn(server, "ines", 4).await;
+
+    // Waiting for the player: the cancel is accepted (202), sent by the outbox, and WeChat Pay's
+    // CANCELLED returns the money. Asking again changes nothing.
+    let waiting = withdraw(server, "ines", 30, "c1").await;
+    rig.outbox.pass().await.unwrap();
+    assert_eq!(sim.bill(&waiting).unwrap().state, "WAIT_USER_CONFIRM");
+    let (status, body) = cancel(server, "ines", &waiting).await;
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (202, Some("awaiting_confirmation"))
+    );
+    assert_eq!(cancel(server, "ines", &waiting).await.0, 202);
+    rig.outbox.pass().await.unwrap();
+    let cancelled = until_state(server, "ines", &waiting, "cancelled").await;
+    assert_eq!(cancelled["status"], "failed");
+    assert_eq!(sim.bill(&waiting).unwrap().state, "CANCELLED");
+    // The player can no longer confirm it; repeats of everything move nothing.
+    assert!(!sim.confirm(&waiting).await);
+    assert!(sim.resend(&waiting).await);
+    rig.outbox.pass().await.unwrap();
+    let (status, body) = cancel(server, "ines", &waiting).await;
+    assert_eq!((status, body["state"].as_str()), (200, Some("cancelled")));
+    let transitions = store.withdrawal_transitions(&waiting).await.unwrap();
+    let last = transitions.last().unwrap();
+    assert_eq!(
+        (last.state.as_str(), last.provider_state.as_deref()),
+        ("cancelled", Some("CANCELLED"))
+    );
+
+    // Before the bill was created: no bill is ever made.
+    let early = withdraw(server, "ines", 20, "c2").await;
+    assert_eq!(cancel(server, "ines", &early).await.0, 202);
+    rig.outbox.pass().await.unwrap();
+    until_state(server, "ines", &early, "cancelled").await;
+    assert!(sim.bill(&early).is_none());
+
+    // Paid, or someone else's: refused with a stable code.
+    let paid = withdraw(server, "ines", 15, "c3").await;
+    rig.outbox.pass().await.unwrap();
+    assert!(sim.confirm(&paid).await);
+    until_state(server, "ines", &paid, "succeeded").await;
+    let (status, body) = cancel(server, "ines", &paid).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "withdrawal_not_cancellable")
+    );
+    let (status, body) = cancel(server, "someone-else", &waiting).await;
+    assert_eq!((status, error_code(&body)), (404, "withdrawal_not_found"));
+
+    assert_eq!(sim.bills_created(), 2);
+    let balance_end = balance(&server.client, &server.base, "ines").await;
+    assert_eq!(balance_end["balance_fen"], earned - 15);
+    assert_eq!(balance_end["pending_withdrawal_fen"], 0);
+    assert_eq!(store.account_balance("settled").await.unwrap(), 15);
+    let today = store
+        .withdrawals_requested_between(RailKind::Wechat, 0, i64::MAX)
+        .await
+        .unwrap();
+    let queried = reconcile::query_all(&rig.query_provider, &today)
+        .await
+        .unwrap();
+    assert_eq!(reconcile::compare(&today, &queried), vec![]);
+    assert_ledger_ok(&server.check_ledger().await);
+    rig.server.stop().await;
+}
+
+on_both_stores!(a_cancel_racing_the_players_confirmation_is_decided_by_wechat_pay);
+async fn a_cancel_racing_the_players_confirmation_is_decided_by_wechat_pay(backend: Backend) {
+    let database = Database::new(&backend);
+    let mut rig = rig(&database).await;
+    let (server, sim) = (&rig.server, rig.sim.clone());
+    let store = server.service.store().clone();
+    let earned = earn(server, "jon", 12).await;
+
+    // Confirmed just before the cancel arrived (its notification not yet here): WeChat Pay
+    // refuses the cancel, the query finds SUCCESS, and nothing is returned.
+    sim.set_faults(Faults {
+        drop: true,
+        ..Faults::default()
+    });
+    let confirmed = withdraw(server, "jon", 30, "r1").await;
+    rig.outbox.pass().await.unwrap();
+    assert!(sim.confirm(&confirmed).await);
+    assert_eq!(cancel(server, "jon", &confirmed).await.0, 202);
+    rig.outbox.pass().await.unwrap();
+    assert_eq!(state(server, "jon", &confirmed).await["state"], "succeeded");
+    sim.set_faults(Faults::default());
+
+    // Confirmation and cancellation at the same moment, bill by bill: whichever WeChat Pay took
+    // first decides, and the ledger moves exactly as the bill ended.
+    let mut racing = Vec::new();
+    for n in 0..6 {
+        racing.push(withdraw(server, "jon", 10 + n, &format!("race{n}")).await);
+    }
+    rig.outbox.pass().await.unwrap();
+    for id in &racing {
+        assert_eq!(cancel(server, "jon", id).await.0, 202);
+    }
+    // Staggered so that the outbox's cancels (one signed HTTP call each) meet confirmations
+    // both before and after them.
+    let confirms: Vec<_> = racing
+        .iter()
+        .enumerate()
+        .map(|(n, id)| {
+            let (sim, id) = (sim.clone(), id.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(35 * n as u64)).await;
+                sim.confirm(&id).await
+            })
+        })
+        .collect();
+    rig.outbox.pass().await.unwrap();
+    for confirm in confirms {
+        confirm.await.unwrap();
+    }
+    let mut paid_fen = 30;
+    for id in &racing {
+        rig.outbox.pass().await.unwrap();
+        let bill = sim.bill(id).unwrap();
+        let expected = match bill.state.as_str() {
+            "SUCCESS" => "succeeded",
+            "CANCELING" | "CANCELLED" => "cancelled",
+            other => panic!("{id}: the stand-in left it {other}"),
+        };
+        until_state(server, "jon", id, expected).await;
+        if expected == "succeeded" {
+            paid_fen += bill.amount_fen;
+        }
+    }
+    assert_eq!(store.account_balance("settled").await.unwrap(), paid_fen);
+    let balance_end = balance(&server.client, &server.base, "jon").await;
+    assert_eq!(balance_end["balance_fen"], earned - paid_fen);
+    assert_eq!(balance_end["pending_withdrawal_fen"], 0);
+    assert_ledger_ok(&server.check_ledger().await);
+    rig.server.stop().await;
+}

@@ -137,6 +137,7 @@ const SERVICE_PATHS: &[(&str, &str, &str)] = &[
     ("above_transfer_maximum", "payouts.rs", "withdrawal_limits_are_checked_when_the_player_asks"),
     ("above_daily_withdrawal_maximum", "payouts.rs", "withdrawal_limits_are_checked_when_the_player_asks"),
     ("withdrawal_on_provider_rail", "payouts.rs", "a_provider_rails_withdrawal_settles_only_on_its_providers_report"),
+    ("withdrawal_not_cancellable", "payouts.rs", "a_manual_withdrawal_is_cancelled_by_its_player_at_once_and_only_before_it_is_paid"),
     ("unknown_campaign", "security.rs", "operator_and_amount_refusals_move_nothing"),
     ("operator_disabled", "", "operator endpoints on a service started without an operator token"),
     ("not_found", "api.rs", "bad_requests_get_a_reason_and_write_nothing"),

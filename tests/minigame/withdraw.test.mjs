@@ -55,6 +55,13 @@ test('a WeChat withdrawal shows the confirmation page and is paid only when the 
   try {
     execFileSync(PLAYPROOF, ['keys', 'new', '--out', join(work, 'keys.json')]);
     writeFileSync(join(work, 'plausibility.json'), '{ "default": { "clock_slack_ms": 86400000, "input_interval_ticks_min": 0 } }');
+    // The game that earns here is a bot's; this test is about payouts, not risk: the shipped
+    // policy with every signal weighed 0 and no decision below certainty.
+    const risk = JSON.parse(readFileSync('assets/risk/policy.json', 'utf8'));
+    for (const signal of Object.keys(risk.weights)) risk.weights[signal] = 0;
+    for (const decision of Object.keys(risk.thresholds)) risk.thresholds[decision] = 1;
+    risk.tickets.one_open_per_player = false;
+    writeFileSync(join(work, 'risk-policy.json'), JSON.stringify(risk));
     const paysim = start(PAYSIM, [
       '--listen', '127.0.0.1:0', '--dir', join(work, 'paysim'), '--mchid', MCHID, '--app-id', APP_ID,
       '--merchant-serial', 'STANDIN', '--platform-key-id', 'PUB_KEY_ID_STANDIN', '--confirm-after-ms', '0',
@@ -66,7 +73,7 @@ test('a WeChat withdrawal shows the confirmation page and is paid only when the 
     const serve = start(PLAYPROOF, [
       'serve', '--dev', '--db', `sqlite:${join(work, 'ledger.sqlite')}`, '--listen', `127.0.0.1:${port}`,
       '--metrics-listen', '127.0.0.1:0', '--keys', join(work, 'keys.json'),
-      '--plausibility', join(work, 'plausibility.json'),
+      '--plausibility', join(work, 'plausibility.json'), '--risk-policy', join(work, 'risk-policy.json'),
       '--payout-rail', 'wechat', '--wechat-pay-mchid', MCHID, '--wechat-pay-app-id', APP_ID,
       '--wechat-pay-key', join(work, 'paysim', 'standin-merchant-key.pem'), '--wechat-pay-serial', 'STANDIN',
       '--wechat-pay-public-key', join(work, 'paysim', 'standin-wechatpay-public-key.pem'),

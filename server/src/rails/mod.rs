@@ -22,7 +22,9 @@
 //! account). Each has its [`RailLimits`] as data, checked when the player asks.
 
 pub mod alipay;
+pub mod cancel;
 pub mod config;
+pub mod failpoint;
 pub mod keys;
 pub mod limits;
 pub mod manual;

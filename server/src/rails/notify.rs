@@ -145,6 +145,7 @@ async fn alipay_notification(
         evidence: report.evidence,
         now_ms: now_ms as i64,
     };
+    super::failpoint::hit(super::failpoint::FailPoint::NotificationVerified);
     match store.advance_withdrawal(write).await {
         Ok(_) => answer("success"),
         Err(WriteError::Rejected(rejection @ LedgerRejection::TransitionRefused { .. })) => {
@@ -194,7 +195,12 @@ async fn wechat_notification(
                 ));
             }
         }
-        Ok(bill.report(Source::Callback, &plain, false))
+        // `CANCELLED` is the player's cancellation if they asked for one, else the expiry.
+        let cancel_requested = store
+            .cancel_requested(&record.id)
+            .await
+            .map_err(|error| Refused::Storage(error.to_string()))?;
+        Ok(bill.report(Source::Callback, &plain, cancel_requested))
     }
     .await;
     let report = match verified {
@@ -221,6 +227,7 @@ async fn wechat_notification(
         evidence: report.evidence,
         now_ms: now_ms as i64,
     };
+    super::failpoint::hit(super::failpoint::FailPoint::NotificationVerified);
     match store.advance_withdrawal(write).await {
         Ok(record) => {
             if record.created {

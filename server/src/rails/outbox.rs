@@ -12,12 +12,24 @@
 //!   awaiting_confirmation ── query (every `requery_after`) ──► the bill's state
 //! ```
 //!
+//! A withdrawal the player asked to cancel (`payout_cancel_requests`) is looked at at once:
+//!
+//! ```text
+//!   requested ── no bill was ever asked for ──► cancelled
+//!   submitted ── as above, until the bill waits for the player (it may exist: never cancel blind)
+//!   awaiting_confirmation ── cancel ──┬─► the answer's state (CANCELING: nothing yet; CANCELLED)
+//!                                     └─ refused (the player confirmed first) ── query ──► state
+//! ```
+//!
+//! The provider's answer decides: a bill the player confirmed before the cancel arrived is paid,
+//! and `cancelled` (which returns the money) is recorded only when the provider says so.
+//!
 //! A definite refusal of the create fails the withdrawal (the money returns); an unknown
 //! outcome (no answer, 5xx, rate limited, an answer that does not verify) backs off, doubling
 //! per withdrawal, and is resolved by a later query. Calls are spent from a token bucket at
 //! most the provider's rate limit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -117,6 +129,9 @@ pub struct Outbox {
     config: OutboxConfig,
     calls: RateLimiter,
     schedule: HashMap<String, Schedule>,
+    /// Withdrawals whose cancel this process already sent; after a restart it is sent again
+    /// (cancelling is idempotent at the provider).
+    cancel_sent: HashSet<String>,
 }
 
 impl Outbox {
@@ -135,6 +150,7 @@ impl Outbox {
             clock,
             config,
             schedule: HashMap::new(),
+            cancel_sent: HashSet::new(),
         }
     }
 
@@ -156,13 +172,19 @@ impl Outbox {
             .await?;
         self.schedule
             .retain(|id, _| open.iter().any(|record| &record.id == id));
+        self.cancel_sent
+            .retain(|id| open.iter().any(|record| &record.id == id));
         let mut summary = PassSummary::default();
         for record in open {
             let now_ms = self.clock.now_ms();
-            if self
-                .schedule
-                .get(&record.id)
-                .is_some_and(|schedule| schedule.due_ms > now_ms)
+            let cancel = self.store.cancel_requested(&record.id).await?;
+            // A new cancel request does not wait for the next scheduled query.
+            let cancel_pending = cancel && !self.cancel_sent.contains(&record.id);
+            if !cancel_pending
+                && self
+                    .schedule
+                    .get(&record.id)
+                    .is_some_and(|schedule| schedule.due_ms > now_ms)
             {
                 continue;
             }
@@ -171,7 +193,7 @@ impl Outbox {
                 break;
             }
             summary.calls += 1;
-            match self.advance(&record).await {
+            match self.advance(&record, cancel).await {
                 Ok(true) => summary.advanced += 1,
                 Ok(false) => {}
                 Err(error) => {
@@ -186,7 +208,11 @@ impl Outbox {
     }
 
     /// One withdrawal's step; `Ok(true)` when a transition was recorded.
-    async fn advance(&mut self, record: &WithdrawalRecord) -> Result<bool, CallError> {
+    async fn advance(
+        &mut self,
+        record: &WithdrawalRecord,
+        cancel: bool,
+    ) -> Result<bool, CallError> {
         let bill = Bill {
             withdrawal_id: record.id.clone(),
             player_id: record.player_id.clone(),
@@ -195,6 +221,24 @@ impl Outbox {
         let state = PayoutState::parse(&record.state)
             .ok_or_else(|| CallError::Unverified(format!("stored state {:?}", record.state)))?;
         let answer = match state {
+            PayoutState::Requested if cancel => {
+                // `submitted` is recorded before any create is sent: no bill exists.
+                let mut fields = serde_json::Map::new();
+                fields.insert("cancelled".into(), "before the bill was created".into());
+                let evidence = Evidence {
+                    fields,
+                    ..Evidence::bare(Source::Cancel)
+                };
+                return self.record(&bill, PayoutState::Cancelled, evidence).await;
+            }
+            PayoutState::AwaitingConfirmation if cancel => {
+                self.cancel_sent.insert(bill.withdrawal_id.clone());
+                match self.provider.cancel(&bill).await {
+                    // Confirmed (or finished) before the cancel arrived: the bill's state decides.
+                    Err(CallError::Refused(_)) => self.provider.query(&bill, true).await,
+                    other => other,
+                }
+            }
             PayoutState::Requested => {
                 // The intent first: after a crash from here on, the bill is queried before any
                 // create is sent again.
@@ -206,11 +250,11 @@ impl Outbox {
                 .await?;
                 self.provider.create(&bill).await
             }
-            PayoutState::Submitted => match self.provider.query(&bill, false).await {
+            PayoutState::Submitted => match self.provider.query(&bill, cancel).await {
                 Err(CallError::NotFound) => self.provider.create(&bill).await,
                 other => other,
             },
-            _ => self.provider.query(&bill, false).await,
+            _ => self.provider.query(&bill, cancel).await,
         };
         let report = match answer {
             Ok(report) => report,

@@ -263,6 +263,95 @@ pub fn read_wechat_statement(text: &str) -> Result<Vec<ProviderLine>, StatementE
     Ok(lines)
 }
 
+/// Column names of Alipay's account statement (账务明细, the `signcustomer` bill) this reader
+/// needs: the merchant's order number, and the money in and out, in yuan.
+const ALIPAY_ORDER_COLUMN: &str = "商户订单号";
+const ALIPAY_IN_COLUMNS: &[&str] = &["收入金额（+元）", "收入金额(+元)", "收入金额"];
+const ALIPAY_OUT_COLUMNS: &[&str] = &["支出金额（-元）", "支出金额(-元)", "支出金额"];
+
+/// Reads Alipay's account statement (账务明细 CSV, UTF-8): lines starting with `#` (the title,
+/// account and period above the table, the end marker and totals below it) are skipped; the
+/// first other line names the columns; each row is one movement of the merchant's balance.
+/// Rows are grouped by the merchant's order number (a transfer's `out_biz_no`; rows without
+/// one, such as fees and top-ups, are not transfers): money out is the transfer paid, money
+/// back in under the same number is the transfer returned. A transfer that never moved money
+/// (failed, closed) has no row, which the comparison reads as "not paid".
+pub fn read_alipay_statement(text: &str) -> Result<Vec<ProviderLine>, StatementError> {
+    let mut rows = text
+        .lines()
+        .enumerate()
+        .filter(|(_, row)| !row.trim_start().starts_with('#') && !row.trim().is_empty());
+    let (header_index, header) = rows.next().ok_or(StatementError {
+        line: 1,
+        reason: "no header row (every line is empty or a # comment)".into(),
+    })?;
+    let names = split_row(header);
+    let column = |choices: &[&str]| {
+        names
+            .iter()
+            .position(|name| choices.contains(&name.as_str()))
+            .ok_or(StatementError {
+                line: header_index + 1,
+                reason: format!("no column named {}", choices.join(" or ")),
+            })
+    };
+    let order_column = column(&[ALIPAY_ORDER_COLUMN])?;
+    let in_column = column(ALIPAY_IN_COLUMNS)?;
+    let out_column = column(ALIPAY_OUT_COLUMNS)?;
+    // Per order number: (fen out, fen back in).
+    let mut moved: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for (index, row) in rows {
+        let line = index + 1;
+        let fields = split_row(row);
+        let field = |column: usize| {
+            fields
+                .get(column)
+                .map(String::as_str)
+                .ok_or(StatementError {
+                    line,
+                    reason: format!("{} fields, expected at least {}", fields.len(), column + 1),
+                })
+        };
+        let order = field(order_column)?;
+        if order.is_empty() {
+            continue;
+        }
+        let amount = |column: usize, name: &str| -> Result<i64, StatementError> {
+            let text = field(column)?;
+            let unsigned = text.trim_start_matches(['+', '-']);
+            if unsigned.is_empty() {
+                return Ok(0);
+            }
+            parse_yuan(unsigned).ok_or_else(|| StatementError {
+                line,
+                reason: format!("{name} {text:?} is not yuan with at most two decimals"),
+            })
+        };
+        let out_fen = amount(out_column, &names[out_column])?;
+        let in_fen = amount(in_column, &names[in_column])?;
+        let entry = moved.entry(order.to_string()).or_default();
+        entry.0 += out_fen;
+        entry.1 += in_fen;
+    }
+    Ok(moved
+        .into_iter()
+        .map(|(bill_no, (out_fen, in_fen))| {
+            // Paid: what left and stayed out. Returned: what left and came back.
+            let (outcome, provider_state, amount_fen) = if out_fen > in_fen {
+                (Outcome::Paid, "paid out", out_fen - in_fen)
+            } else {
+                (Outcome::NotPaid, "returned", out_fen.max(in_fen))
+            };
+            ProviderLine {
+                bill_no,
+                amount_fen,
+                outcome,
+                provider_state: provider_state.to_string(),
+            }
+        })
+        .collect())
+}
+
 fn split_row(row: &str) -> Vec<String> {
     row.split(',')
         .map(|field| {
@@ -369,6 +458,41 @@ mod tests {
                 "wstranger: the provider reports 99 fen; the ledger has no such withdrawal",
             ]
         );
+    }
+
+    #[test]
+    fn an_alipay_statement_is_read_by_column_name_grouping_rows_by_order_number() {
+        let text = "#支付宝账务明细查询\n#账号：[20880000000000000156]\n\
+            账务流水号,业务流水号,商户订单号,商品名称,发生时间,对方账号,收入金额（+元）,支出金额（-元）,账户余额（元）,交易渠道,业务类型,备注\n\
+            2026001\t,2026a\t,wpaid\t,,2026-12-03 10:00:00,p***@x.com,,-0.30,99.70,,转账,\n\
+            2026002\t,2026b\t,wback\t,,2026-12-03 10:01:00,q***@x.com,,-0.20,99.50,,转账,\n\
+            2026003\t,2026c\t,wback\t,,2026-12-03 11:00:00,q***@x.com,+0.20,,99.70,,转账退回,\n\
+            2026004\t,2026d\t,\t,,2026-12-03 12:00:00,,,-0.01,99.69,,服务费,\n\
+            #-----------------------------------------账务明细列表结束------------------------------------\n\
+            #支出合计：3笔，共0.51元\n";
+        let line = |bill_no: &str, amount_fen, outcome, state: &str| ProviderLine {
+            bill_no: bill_no.into(),
+            amount_fen,
+            outcome,
+            provider_state: state.into(),
+        };
+        assert_eq!(
+            read_alipay_statement(text).unwrap(),
+            vec![
+                line("wback", 20, Outcome::NotPaid, "returned"),
+                line("wpaid", 30, Outcome::Paid, "paid out"),
+            ]
+        );
+        let no_column = "#title\n账务流水号,商户订单号,收入金额（+元）\n";
+        assert_eq!(
+            read_alipay_statement(no_column).unwrap_err(),
+            StatementError {
+                line: 2,
+                reason: "no column named 支出金额（-元） or 支出金额(-元) or 支出金额".into()
+            }
+        );
+        let bad_amount = "商户订单号,收入金额（+元）,支出金额（-元）\nw1,,-0.3x\n";
+        assert_eq!(read_alipay_statement(bad_amount).unwrap_err().line, 2);
     }
 
     #[test]

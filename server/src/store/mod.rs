@@ -273,6 +273,23 @@ impl Store {
         payouts::requested_between(&mut connection, rail, start_ms, end_ms).await
     }
 
+    /// Records the player's request to cancel a withdrawal (for the outbox to carry out); `true`
+    /// the first time. The money moves only when the provider answers `cancelled`.
+    pub async fn request_cancel(
+        &self,
+        withdrawal_id: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        Ok(payouts::request_cancel(&mut connection, withdrawal_id, now_ms).await?)
+    }
+
+    /// Whether the player asked to cancel the withdrawal.
+    pub async fn cancel_requested(&self, withdrawal_id: &str) -> Result<bool, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        Ok(payouts::cancel_requested(&mut connection, withdrawal_id).await?)
+    }
+
     /// Withdrawals on `rail` not yet in a terminal state, oldest first.
     pub async fn open_withdrawals(
         &self,

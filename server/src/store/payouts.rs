@@ -125,7 +125,11 @@ pub(super) async fn advance(
             record.id, record.rail
         ))
     })?;
-    if (actor == Actor::Operator) == rail.has_provider() {
+    // The player's own cancellation of a manual withdrawal needs no provider's word.
+    let player_cancels_manual = !rail.has_provider()
+        && write.to == PayoutState::Cancelled
+        && write.evidence.source == rails::Source::Cancel;
+    if !player_cancels_manual && (actor == Actor::Operator) == rail.has_provider() {
         return Ok(Err(LedgerRejection::WrongRail {
             id: record.id,
             rail: record.rail,
@@ -334,4 +338,35 @@ fn to_sqlx(error: StoreError) -> sqlx::Error {
         StoreError::Database(error) => error,
         other => corrupt(other.to_string()),
     }
+}
+
+/// Records the player's request to cancel `withdrawal_id`, once; `true` when this call made it.
+pub(super) async fn request_cancel(
+    connection: &mut AnyConnection,
+    withdrawal_id: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO payout_cancel_requests (withdrawal_id, requested_at_ms) VALUES ($1, $2) \
+         ON CONFLICT (withdrawal_id) DO NOTHING",
+    )
+    .bind(withdrawal_id)
+    .bind(now_ms)
+    .execute(&mut *connection)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// Whether the player asked to cancel `withdrawal_id`.
+pub(super) async fn cancel_requested(
+    connection: &mut AnyConnection,
+    withdrawal_id: &str,
+) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT 1 FROM payout_cancel_requests WHERE withdrawal_id = $1")
+            .bind(withdrawal_id)
+            .fetch_optional(&mut *connection)
+            .await?
+            .is_some(),
+    )
 }

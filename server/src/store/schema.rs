@@ -18,11 +18,24 @@ use super::Dialect;
 /// with what the provider said. `withdrawals.status` stays the ledger's view (`pending` until a
 /// terminal state, then `paid` or `failed`), so the operator path and `ledger check` of
 /// version 1 keep their meaning.
+///
+/// Version 4 (cancellation): `payout_cancel_requests` holds the player's request to cancel a
+/// withdrawal, one row per withdrawal, for the outbox to carry to the provider; the outcome is
+/// still a transition, recorded only on the provider's answer.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, SQLITE_V1, POSTGRES_V1),
     (2, SQLITE_V2, POSTGRES_V2),
     (3, SQLITE_V3, POSTGRES_V3),
+    (4, CANCEL_REQUESTS_V4, CANCEL_REQUESTS_V4),
 ];
+
+/// The same text in both dialects.
+const CANCEL_REQUESTS_V4: &str = r#"
+CREATE TABLE payout_cancel_requests (
+    withdrawal_id TEXT PRIMARY KEY REFERENCES withdrawals (id),
+    requested_at_ms BIGINT NOT NULL
+);
+"#;
 
 const SQLITE_V1: &str = r#"
 CREATE TABLE accounts (
