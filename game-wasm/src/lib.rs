@@ -23,6 +23,7 @@ extern crate std;
 
 pub mod client;
 pub mod feedback;
+pub mod flow;
 #[cfg(feature = "web")]
 mod gl;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::layout::Layout;
 use crate::session::Session;
-use crate::text::{line_height_px, Align, Label, Phrase, TextAtlas};
+use crate::text::{line_height_px, Align, Label, Phrase, Text, TextAtlas};
 
 /// Floats per instance: centre x, y; half width, half height (device px); colour r, g, b, a
 /// (straight alpha); shape kind, parameter, flags, rotation (radians).
@@ -334,7 +334,7 @@ impl Scene {
             0.0,
         );
         let label = Label {
-            phrase,
+            text: phrase.into(),
             font_px,
             width_px: (w * 0.9) as u16,
             align: Align::Centre,
@@ -796,7 +796,7 @@ impl Scene {
         let digit_h = h * HUD_DIGIT_SHARE;
         let mut label = |scene: &mut Scene, phrase, left_px: f32, width_px: f32, align| {
             let label = Label {
-                phrase,
+                text: Text::from(phrase),
                 font_px,
                 width_px: width_px.max(1.0) as u16,
                 align,

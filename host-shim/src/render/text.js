@@ -4,7 +4,7 @@
 // this only turns them into pixels, because fonts, Chinese ones above all, live in the platform.
 
 /** Fonts to try, Simplified Chinese faces first (iOS, macOS, Windows, Android/Linux). */
-export const FONT_FAMILY = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", system-ui, sans-serif';
+export const FONT_FAMILY = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", system-ui, sans-serif';
 
 /**
  * Draws `atlas` (the wasm's `textAtlas()` description) into `canvas` (a DOM canvas, an
