@@ -331,6 +331,10 @@ impl Service {
         &self.config
     }
 
+    pub fn payouts(&self) -> &PayoutBook {
+        &self.payouts
+    }
+
     fn now_ms(&self) -> u64 {
         self.clock.now_ms()
     }

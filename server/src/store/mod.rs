@@ -10,6 +10,7 @@
 
 mod audit;
 mod policy;
+mod progress;
 mod schema;
 mod writer;
 
