@@ -51,6 +51,41 @@ pub enum Act {
     Toggle(Setting),
 }
 
+impl Act {
+    /// A stable name, for hosts' accessibility layers and tests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Act::Begin => "begin",
+            Act::Open(_) => "open",
+            Act::Play => "play",
+            Act::Next => "next",
+            Act::Map => "map",
+            Act::Wallet => "wallet",
+            Act::Settings => "settings",
+            Act::PagePrevious => "page_previous",
+            Act::PageNext => "page_next",
+            Act::Toggle(Setting::Sound) => "sound",
+            Act::Toggle(Setting::Vibration) => "vibration",
+            Act::Toggle(Setting::Reminders) => "reminders",
+            Act::Toggle(Setting::Language) => "language",
+        }
+    }
+}
+
+impl Screen {
+    pub fn name(self) -> &'static str {
+        match self {
+            Screen::Start => "start",
+            Screen::Map => "map",
+            Screen::Intro => "intro",
+            Screen::Playing => "playing",
+            Screen::Result => "result",
+            Screen::Wallet => "wallet",
+            Screen::Settings => "settings",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Setting {
     Sound,

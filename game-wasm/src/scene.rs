@@ -355,14 +355,24 @@ impl Scene {
         centre_y_px: f32,
         color: Rgba,
     ) -> ScreenBox {
-        let row_y = text.place(label);
+        let (row_x, row_y) = text.place(label);
         let width = f32::from(label.width_px);
         let height = f32::from(line_height_px(label.font_px));
         let left = libm::roundf(left_px);
         let top = libm::roundf(centre_y_px - height / 2.0);
         let centre = (left + width / 2.0, top + height / 2.0);
         let half = (width / 2.0, height / 2.0);
-        self.push(centre, half, color, shape::TEXT, f32::from(row_y), 0.0, 0.0);
+        // The label's corner in the texture: its top in the parameter, its left in the flags
+        // slot (a label has no flags).
+        self.push(
+            centre,
+            half,
+            color,
+            shape::TEXT,
+            f32::from(row_y),
+            f32::from(row_x),
+            0.0,
+        );
         (centre, half)
     }
 

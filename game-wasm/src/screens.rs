@@ -35,6 +35,40 @@ pub fn page(flow: &Flow, metrics: &Metrics, text: &mut TextAtlas) -> Option<Page
     })
 }
 
+/// Confetti pieces of a win's celebration, and how long one takes to fall the screen's height.
+const CONFETTI_PIECES: usize = 28;
+const CONFETTI_FALL_S: f32 = 2.6;
+/// A piece's size as a share of the screen's smaller side.
+const CONFETTI_SIZE_SHARE: f32 = 0.018;
+
+/// A win's celebration over the result screen: the theme's pieces falling and turning, each on
+/// its own column and phase (spread by the golden ratio, so no two fall together). Decoration
+/// only: drawn after the page, never hit-tested.
+pub fn celebrate(scene: &mut Scene, theme: &Theme, width_px: f32, height_px: f32) {
+    const GOLDEN: f32 = 0.618_034;
+    let size = width_px.min(height_px) * CONFETTI_SIZE_SHARE;
+    let time_s = scene.time_s;
+    for index in 0..CONFETTI_PIECES {
+        let column = fract(index as f32 * GOLDEN);
+        let phase = fract(index as f32 * GOLDEN * GOLDEN);
+        let fall = fract(time_s / CONFETTI_FALL_S + phase);
+        let sway = libm::sinf(time_s * 2.0 + index as f32) * size * 2.0;
+        let centre = (
+            (column * width_px + sway).clamp(size, width_px - size),
+            size + fall * (height_px - 2.0 * size),
+        );
+        let color = theme.pieces[index % theme.pieces.len()];
+        let kind = PIECE_SHAPES[index % PIECE_SHAPES.len()];
+        let turn = time_s * 3.0 + index as f32;
+        scene.push(centre, (size, size), color, kind, 0.2, 0.0, turn);
+    }
+}
+
+/// `x`'s fractional part (core has no `f32::fract` without std).
+fn fract(x: f32) -> f32 {
+    x - libm::floorf(x)
+}
+
 /// The day's earnings against the daily cap, as a line under the top bar (taken from the
 /// body), so the cap's progress is always in sight on the map.
 pub(crate) fn cap_row(page: &mut Page<Act>, flow: &Flow, frame: &mut Frame) {
@@ -341,6 +375,34 @@ mod tests {
     }
 
     #[test]
+    fn every_screens_words_fit_the_text_texture_at_once() {
+        // A texture that started again while one screen was drawn would lose its first labels
+        // and be drawn anew every frame.
+        let theme = Theme::from_json(THEME).unwrap();
+        for screen in PAGES {
+            for (css_w, css_h, dpr) in SCREENS {
+                let metrics = Metrics::new(css_w * dpr, css_h * dpr, dpr);
+                let mut text = TextAtlas::default();
+                let flow = busy_flow(screen);
+                let mut scene = Scene::without_session();
+                for _ in 0..2 {
+                    scene.begin_screen(0.016);
+                    let page = super::page(&flow, &metrics, &mut text).unwrap();
+                    page.draw(&mut scene, &mut text, &theme);
+                }
+                let generation = text.generation();
+                let page = super::page(&flow, &metrics, &mut text).unwrap();
+                page.draw(&mut scene, &mut text, &theme);
+                assert_eq!(
+                    text.generation(),
+                    generation,
+                    "{screen:?} at {css_w}x{css_h}@{dpr}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_map_reaches_every_level_across_its_pages() {
         for (css_w, css_h, dpr) in SCREENS {
             let metrics = Metrics::new(css_w * dpr, css_h * dpr, dpr);
@@ -364,6 +426,23 @@ mod tests {
             }
             let all: Vec<u16> = (0..flow.levels.len() as u16).collect();
             assert_eq!(opened, all, "{css_w}x{css_h}@{dpr}");
+        }
+    }
+
+    #[test]
+    fn the_celebration_stays_on_screen_as_it_falls() {
+        let theme = Theme::from_json(THEME).unwrap();
+        for (css_w, css_h, dpr) in SCREENS {
+            let (w, h) = (css_w * dpr, css_h * dpr);
+            let mut scene = Scene::without_session();
+            for _ in 0..40 {
+                scene.begin_screen(0.13);
+                celebrate(&mut scene, &theme, w, h);
+                assert_eq!(scene.instance_count(), CONFETTI_PIECES);
+                for ((x, y), (hw, hh)) in scene.rects() {
+                    assert!(x - hw >= 0.0 && x + hw <= w && y - hh >= 0.0 && y + hh <= h);
+                }
+            }
         }
     }
 

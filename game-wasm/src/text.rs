@@ -585,7 +585,11 @@ const ROW_GAP_PX: u16 = 2;
 /// The labels in use and their rows in the text texture.
 #[derive(Debug, Default)]
 pub struct TextAtlas {
-    rows: Vec<(Label, u16)>,
+    /// Each label in use and the top-left corner of its box in the texture.
+    rows: Vec<(Label, (u16, u16))>,
+    /// Shelves of labels of one line height, side by side: `(top, height, width used)`. A
+    /// screen of short labels (the map's tiles) fits many to a shelf.
+    shelves: Vec<(u16, u16, u16)>,
     /// Words the host supplied (sponsors' names), by [`Value::Name`] index.
     names: Vec<String>,
     height_px: u16,
@@ -602,6 +606,7 @@ pub struct AtlasDescription {
 
 pub struct RowDescription {
     pub text: String,
+    pub x: u16,
     pub font_px: u16,
     pub y: u16,
     pub width: u16,
@@ -612,25 +617,39 @@ pub struct RowDescription {
 impl TextAtlas {
     /// The top of `label`'s row, adding the row when the label is new. When the texture is
     /// full it starts again from empty (the labels of the next frames come back at once).
-    pub fn place(&mut self, label: Label) -> u16 {
+    pub fn place(&mut self, label: Label) -> (u16, u16) {
         let label = Label {
             width_px: label.width_px.clamp(1, ATLAS_WIDTH_PX),
             ..label
         };
-        if let Some(&(_, y)) = self.rows.iter().find(|(row, _)| *row == label) {
-            return y;
+        if let Some(&(_, at)) = self.rows.iter().find(|(row, _)| *row == label) {
+            return at;
         }
         let height = line_height_px(label.font_px);
-        if self.height_px + height > ATLAS_HEIGHT_PX_MAX {
-            // Names stay: a screen may hold a `Value::Name` across the restart.
-            self.rows.clear();
-            self.height_px = 0;
-        }
-        let y = self.height_px;
-        self.rows.push((label, y));
-        self.height_px = (y + height + ROW_GAP_PX).min(ATLAS_HEIGHT_PX_MAX);
+        let width = label.width_px;
+        let room = |shelf: &&mut (u16, u16, u16)| {
+            shelf.1 == height && u32::from(shelf.2) + u32::from(width) <= u32::from(ATLAS_WIDTH_PX)
+        };
+        let at = if let Some(shelf) = self.shelves.iter_mut().find(room) {
+            let at = (shelf.2, shelf.0);
+            shelf.2 = (shelf.2 + width + ROW_GAP_PX).min(ATLAS_WIDTH_PX);
+            at
+        } else {
+            if self.height_px + height > ATLAS_HEIGHT_PX_MAX {
+                // Names stay: a screen may hold a `Value::Name` across the restart.
+                self.rows.clear();
+                self.shelves.clear();
+                self.height_px = 0;
+            }
+            let y = self.height_px;
+            self.shelves
+                .push((y, height, (width + ROW_GAP_PX).min(ATLAS_WIDTH_PX)));
+            self.height_px = (y + height + ROW_GAP_PX).min(ATLAS_HEIGHT_PX_MAX);
+            (0, y)
+        };
+        self.rows.push((label, at));
         self.generation = self.generation.wrapping_add(1);
-        y
+        at
     }
 
     /// The [`Value::Name`] for `name` (cut to [`NAME_BYTES_MAX`]), interned: the same name
@@ -648,6 +667,7 @@ impl TextAtlas {
             // Starting again keeps indices stable for the rows that survive: none do.
             self.names.clear();
             self.rows.clear();
+            self.shelves.clear();
             self.height_px = 0;
             self.generation = self.generation.wrapping_add(1);
         }
@@ -676,6 +696,11 @@ impl TextAtlas {
         }
     }
 
+    /// Makes the host draw every row again (the language changed).
+    pub fn invalidate(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+    }
+
     /// Changes whenever the rows change; the host redraws the texture then.
     pub fn generation(&self) -> u32 {
         self.generation
@@ -696,8 +721,9 @@ impl TextAtlas {
             rows: self
                 .rows
                 .iter()
-                .map(|&(label, y)| RowDescription {
+                .map(|&(label, (x, y))| RowDescription {
                     text: self.render(label.text, lang),
+                    x,
                     font_px: label.font_px,
                     y,
                     width: label.width_px,
@@ -709,7 +735,7 @@ impl TextAtlas {
     }
 
     /// [`TextAtlas::describe`] as JSON, for hosts that take strings or bytes: `{ generation,
-    /// width, height, rows: [{ text, font_px, y, width, height, align }] }`. Written by hand:
+    /// width, height, rows: [{ text, font_px, x, y, width, height, align }] }`. Written by hand:
     /// serde's serialiser would cost the mini-game artifact more than these lines.
     pub fn describe_json(&self, lang: Lang) -> String {
         let description = self.describe(lang);
@@ -728,8 +754,9 @@ impl TextAtlas {
             json_string(&mut json, &row.text);
             let _ = write!(
                 json,
-                r#","font_px":{},"y":{},"width":{},"height":{},"align":"{}"}}"#,
+                r#","font_px":{},"x":{},"y":{},"width":{},"height":{},"align":"{}"}}"#,
                 row.font_px,
+                row.x,
                 row.y,
                 row.width,
                 row.height,
@@ -834,7 +861,7 @@ mod tests {
     }
 
     #[test]
-    fn a_label_gets_one_row_and_keeps_it() {
+    fn labels_of_one_height_share_a_shelf_and_keep_their_place() {
         let mut atlas = TextAtlas::default();
         let score = Label {
             text: Phrase::Score.into(),
@@ -846,22 +873,40 @@ mod tests {
             text: Phrase::MovesLeft.into(),
             ..score
         };
-        assert_eq!(atlas.place(score), 0);
-        assert_eq!(atlas.place(moves), line_height_px(36) + ROW_GAP_PX);
+        let wide = Label {
+            text: Phrase::Resumed.into(),
+            width_px: ATLAS_WIDTH_PX,
+            ..score
+        };
+        let big = Label {
+            font_px: 48,
+            ..score
+        };
+        assert_eq!(atlas.place(score), (0, 0));
+        assert_eq!(atlas.place(moves), (300 + ROW_GAP_PX, 0), "beside it");
+        let shelf = line_height_px(36) + ROW_GAP_PX;
+        assert_eq!(atlas.place(wide), (0, shelf), "no room beside them");
+        assert_eq!(
+            atlas.place(big),
+            (0, 2 * shelf),
+            "another height, another shelf"
+        );
         let generation = atlas.generation();
-        assert_eq!(atlas.place(score), 0, "the same label, the same row");
+        assert_eq!(atlas.place(score), (0, 0), "the same label, the same place");
         assert_eq!(atlas.generation(), generation, "nothing new to draw");
         let description = atlas.describe(Lang::En);
-        assert_eq!(description.rows.len(), 2);
+        assert_eq!(description.rows.len(), 4);
         assert_eq!(description.rows[1].text, "Moves");
-        assert_eq!(description.height, 2 * (line_height_px(36) + ROW_GAP_PX));
+        assert_eq!(description.rows[1].x, 302);
         let height = line_height_px(36);
-        let second = height + ROW_GAP_PX;
+        let mut two = TextAtlas::default();
+        two.place(score);
+        two.place(moves);
         assert_eq!(
-            atlas.describe_json(Lang::Zh),
+            two.describe_json(Lang::Zh),
             alloc::format!(
-                r#"{{"generation":2,"width":2048,"height":{},"rows":[{{"text":"得分","font_px":36,"y":0,"width":300,"height":{height},"align":"left"}},{{"text":"剩余步数","font_px":36,"y":{second},"width":300,"height":{height},"align":"left"}}]}}"#,
-                2 * second
+                r#"{{"generation":2,"width":2048,"height":{},"rows":[{{"text":"得分","font_px":36,"x":0,"y":0,"width":300,"height":{height},"align":"left"}},{{"text":"剩余步数","font_px":36,"x":302,"y":0,"width":300,"height":{height},"align":"left"}}]}}"#,
+                height + ROW_GAP_PX
             )
         );
     }
@@ -875,13 +920,14 @@ mod tests {
             width_px,
             align: Align::Centre,
         };
-        let mut width_px = 1;
+        // Labels wider than half the texture: one to a shelf.
+        let mut width_px = ATLAS_WIDTH_PX / 2 + 1;
         while atlas.size_px().1 + line_height_px(200) <= ATLAS_HEIGHT_PX_MAX {
             atlas.place(label(width_px));
             width_px += 1;
         }
         let generation = atlas.generation();
-        assert_eq!(atlas.place(label(width_px)), 0);
+        assert_eq!(atlas.place(label(width_px)), (0, 0));
         assert_ne!(atlas.generation(), generation);
         assert_eq!(atlas.describe(Lang::Zh).rows.len(), 1);
     }

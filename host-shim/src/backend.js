@@ -96,4 +96,14 @@ export class Backend {
   async balance() {
     return this.call('GET', '/v1/balance');
   }
+
+  /** The latest transfers (the wallet's history). */
+  async history() {
+    return this.call('GET', '/v1/transfers');
+  }
+
+  /** What each level pays and the player's best stars (`GET /v1/levels`). */
+  async levelMap() {
+    return this.call('GET', '/v1/levels');
+  }
 }

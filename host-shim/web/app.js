@@ -9,7 +9,7 @@
 // the problems instead of a game or restarts the level as local practice on the new data.
 // Practice has no ticket, proof or payout: the server only tickets the levels it loaded.
 
-import { Backend, GameSession, loadWasm, startScreen } from './shim/index.js';
+import { Backend, GameSession, loadWasm, playerGame } from './shim/index.js';
 import { browserAdapter } from './shim/adapters/browser.js';
 import { WASM_FILE } from './pkg/build.js';
 
@@ -37,6 +37,9 @@ const page = {
 window.playproofPage = page;
 /** Sound: off until the first tap, then the cues played (for the browser tests). */
 page.sound = () => adapter.sound();
+
+/** Where the player's settings (sound, vibration, reminders, language) are kept. */
+const SETTINGS_KEY = 'playproof.settings';
 
 /** How often designer mode looks at the level file. */
 const DESIGNER_POLL_MS = 1000;
@@ -98,15 +101,6 @@ async function main() {
       levelFiles.set(level.id, bytes);
     }
     return levelFiles.get(level.id);
-  };
-
-  /** The start screen, until a tap; resolves then. */
-  const showStart = async () => {
-    $('result').hidden = true;
-    await startScreen({
-      wasm, adapter, themeJson, preserveDrawingBuffer,
-      onFrame: () => { page.firstFrameMs ??= performance.now(); },
-    });
   };
 
   const showProblems = (level, problems) => {
@@ -241,12 +235,6 @@ async function main() {
     } catch (error) {
       page.error = { code: error.code ?? 'client', reason: error.reason ?? null, message: error.message };
       page.state = 'error';
-      if (!designerPage) {
-        // The message stays up over the start screen; a tap anywhere tries again.
-        await showStart();
-        adapter.clearMessage();
-        playLevel(level);
-      }
     } finally {
       $('play').disabled = false;
       if (!designer.on) $('stop').hidden = true;
@@ -272,13 +260,25 @@ async function main() {
     page.state = 'ready';
     setDesigner(true);
   } else {
-    // The balance arrives when it does; the start screen does not wait for the network.
-    showBalance();
-    const first = selectedLevel() ?? levels[0];
-    levelBytes(first).catch(() => {}); // playLevel reports a failure
+    // The player's game: every screen drawn by the wasm on the canvas, as in the mini-games.
+    // The first level's file is on its way while the start screen shows.
+    levelBytes(levels[0]).catch(() => {});
     page.state = 'ready';
-    await showStart();
-    playLevel(first);
+    await playerGame({
+      wasm, adapter, backend, themeJson, levels, levelBytes, preserveDrawingBuffer, state: page,
+      settings: {
+        load: () => {
+          const bits = Number.parseInt(localStorage.getItem(SETTINGS_KEY) ?? '', 10);
+          return Number.isInteger(bits) ? bits : null;
+        },
+        save: (bits) => localStorage.setItem(SETTINGS_KEY, String(bits)),
+      },
+      onGame: (level, session) => {
+        // Match-3 has a Finish button beside the canvas (merge-drop ends by its clock).
+        $('stop').hidden = session === null || level.mode !== 'match3';
+        if (session === null) showBalance();
+      },
+    });
   }
 }
 

@@ -53,11 +53,28 @@ pub fn page(flow: &Flow, metrics: &Metrics) -> Page<Act> {
         Phrase::Pending.into(),
         Value::Fen(balance.pending_withdrawal_fen),
     );
-    pair(
-        &mut page,
-        line(2),
+    // Today: what was earned, in the middle; the cap it counts against, at the right.
+    let today = line(2);
+    page.label(
+        today.column(0, 3, gap),
+        Phrase::EarnedToday,
+        font,
+        Align::Left,
+        None,
+    );
+    page.label(
+        today.column(1, 3, gap),
+        Text::Value(Value::Fen(balance.earned_today_fen)),
+        font,
+        Align::Centre,
+        None,
+    );
+    page.dim_label(
+        today.column(2, 3, gap),
         Text::With(Phrase::OfCap, Value::Fen(balance.daily_cap_fen)),
-        Value::Fen(balance.earned_today_fen),
+        font,
+        Align::Right,
+        None,
     );
     let bar = line(3);
     let share = if balance.daily_cap_fen > 0 {

@@ -115,14 +115,17 @@ export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay }) {
       };
     },
 
-    /** The game's feedback (the flags the wasm set this frame): a sound, and a buzz on phones. */
-    feedback(names) {
+    /**
+     * The game's feedback (the flags the wasm set this frame): a sound, and a buzz on phones,
+     * each unless the player's settings (`{ sound, vibration }`) turned it off.
+     */
+    feedback(names, settings = {}) {
       const now = performance.now();
-      if ((names.has('clear') || names.has('special')) && navigator.vibrate && now - lastVibrationMs >= VIBRATE_INTERVAL_MS_MIN) {
+      if (settings.vibration !== false && (names.has('clear') || names.has('special')) && navigator.vibrate && now - lastVibrationMs >= VIBRATE_INTERVAL_MS_MIN) {
         lastVibrationMs = now;
         navigator.vibrate(VIBRATE_MS);
       }
-      if (!audio || audio.state !== 'running') return;
+      if (settings.sound === false || !audio || audio.state !== 'running') return;
       const cue = CUES.find(([name]) => names.has(name));
       if (cue) {
         play(cue[1]);
