@@ -437,8 +437,11 @@ export async function playerGame(options) {
         state.frames += 1;
         state.firstFrameMs ??= nowMs;
         state.screen = client.screenName?.() ?? null;
-        if (word !== 0 && !act(word)) return;
-        if (state.state !== 'playing' && state.screen !== 'result') adapter.clearMessage?.();
+        if (word !== 0) {
+          // The player moved on: a message about the last game has been read.
+          adapter.clearMessage?.();
+          if (!act(word)) return;
+        }
         handle = adapter.requestFrame(tick);
       } catch (error) {
         stop();
