@@ -225,6 +225,8 @@ export interface PlayerGameState {
   session: GameSession | null;
   /** The screen's buttons, in CSS pixels from the canvas's corner. */
   buttons(): Array<{ act: string; index: number; x: number; y: number; w: number; h: number }>;
+  /** The words on the wasm's labels now. */
+  words(): string[];
 }
 
 export interface PlayerGameOptions {

@@ -351,7 +351,7 @@ const jsonBytes = (value) => new TextEncoder().encode(typeof value === 'string' 
  * preserveDrawingBuffer?, state?, onGame?(level, session | null) } where `state` is an object
  * kept up to date for people debugging and for tests: `{ state ('screens', 'playing', 'done'
  * or 'error'), screen, request, receipt, receipts, hud, error, firstFrameMs, session, frames,
- * buttons() }`.
+ * buttons(), words() }`.
  */
 export async function playerGame(options) {
   const { wasm, adapter, backend, themeJson, levels, levelBytes } = options;
@@ -389,6 +389,8 @@ export async function playerGame(options) {
   const pending = [];
   /** The screen's buttons in CSS pixels (for tests and accessibility layers). */
   state.buttons = () => JSON.parse(client.buttons());
+  /** The words the wasm has on its labels now (for tests and accessibility layers). */
+  state.words = () => JSON.parse(client.textAtlas()).rows.map((row) => row.text);
 
   /** Frames of the screens until a request to play; resolves to the level index. */
   const screens = () => new Promise((resolve, reject) => {
