@@ -11,7 +11,7 @@
 
 import { Backend, GameSession, loadWasm, playerGame } from './shim/index.js';
 import { browserAdapter } from './shim/adapters/browser.js';
-import { WASM_FILE } from './pkg/build.js';
+import { WASM_BYTES, WASM_FILE } from './pkg/build.js';
 
 const $ = (id) => document.getElementById(id);
 const canvas = $('game');
@@ -24,6 +24,15 @@ const adapter = browserAdapter({
   glueUrl: new URL('./pkg/game_wasm.js', import.meta.url).href,
   wasmUrl: new URL(`./pkg/${WASM_FILE}`, import.meta.url).href,
   overlay: $('message'),
+  wasmBytes: WASM_BYTES,
+  onLoadProgress: (share) => {
+    // The bar fills as the wasm's bytes arrive; compiling follows at once.
+    page.loadProgress.push(share);
+    const bar = $('loading');
+    bar.classList.add('measured');
+    bar.firstElementChild.style.width = `${(share * 100).toFixed(1)}%`;
+    bar.setAttribute('aria-valuenow', String(Math.round(share * 100)));
+  },
 });
 const backend = new Backend(adapter, { identity: { 'x-playproof-dev-player': player } });
 
@@ -33,6 +42,8 @@ const backend = new Backend(adapter, { identity: { 'x-playproof-dev-player': pla
  */
 const page = {
   state: 'loading', hud: {}, receipt: null, error: null, balanceFen: null, session: null, firstFrameMs: null,
+  /** The loading bar's shares of the wasm downloaded, in the order they were shown. */
+  loadProgress: [],
 };
 window.playproofPage = page;
 /** Sound: off until the first tap, then the cues played (for the browser tests). */

@@ -1,4 +1,5 @@
 // The player's page as a newcomer meets it, on a phone upright (390x844 at 3x) and sideways:
+// - the loading bar follows the wasm's bytes as they arrive;
 // - the start screen is drawn by the wasm, full-screen, with no designer or dev controls; the
 //   time from navigation to its first frame is printed (a figure, not a pass mark);
 // - a tap anywhere opens the first level's intro, whose Start plays a ticketed game; Finish
@@ -133,6 +134,10 @@ try {
       `${name}: the canvas fills the screen (${layout.canvas.join('x')})`);
     check(layout.wasm && layout.wasm.transfer < layout.wasm.decoded * 0.6,
       `${name}: the browser received the wasm compressed (${layout.wasm?.transfer} bytes on the wire for ${layout.wasm?.decoded})`);
+    const progress = await tab.evaluate(() => window.playproofPage.loadProgress);
+    const rising = progress.every((share, index) => index === 0 || share >= progress[index - 1]);
+    check(progress.length >= 2 && rising && progress.at(-1) === 1,
+      `${name}: the loading bar followed the wasm's bytes to the end (${progress.length} steps: ${progress.slice(0, 4).map((share) => share.toFixed(2)).join(' ')} … ${progress.at(-1)})`);
     await tab.waitForTimeout(300);
     const pixels = await canvasPixels(tab);
     const button = rgb(theme.progress);
