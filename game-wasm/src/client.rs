@@ -234,6 +234,7 @@ impl Client {
             });
         }
         let (status, alpha) = session.frame(dt_s, &self.parsed, &layout);
+        self.flow.played(dt_s as f32);
         if status & STATUS_READY_TO_FINISH != 0 && self.flow.screen == Screen::Playing {
             self.flow.game_over(outcome(session));
         }
@@ -330,6 +331,9 @@ impl Client {
                 break;
             }
         }
+        if self.flow.screen != Screen::Start {
+            self.flow.played(dt_s as f32);
+        }
         let scene = self.start_screen.get_or_insert_with(Scene::without_session);
         match self.flow.screen {
             Screen::Playing => {}
@@ -373,6 +377,11 @@ impl Client {
 
     pub fn settings_bits(&self) -> u32 {
         self.flow.settings.bits()
+    }
+
+    /// The app was hidden for `seconds`: a long enough pause counts as a rest from play.
+    pub fn away(&mut self, seconds: f32) {
+        self.flow.rested_for(seconds);
     }
 
     /// The game could not be played or verified: the flow goes back to the level's intro.

@@ -31,6 +31,8 @@ pub enum Screen {
     Result,
     Wallet,
     Settings,
+    /// A break reminder after long continuous play, before the next game starts.
+    Break,
 }
 
 /// What a tap on a screen's element does.
@@ -49,6 +51,8 @@ pub enum Act {
     PagePrevious,
     PageNext,
     Toggle(Setting),
+    /// The break reminder is read: the clock of continuous play starts again.
+    Rested,
 }
 
 impl Act {
@@ -68,6 +72,7 @@ impl Act {
             Act::Toggle(Setting::Vibration) => "vibration",
             Act::Toggle(Setting::Reminders) => "reminders",
             Act::Toggle(Setting::Language) => "language",
+            Act::Rested => "rested",
         }
     }
 }
@@ -82,6 +87,7 @@ impl Screen {
             Screen::Result => "result",
             Screen::Wallet => "wallet",
             Screen::Settings => "settings",
+            Screen::Break => "break",
         }
     }
 }
@@ -142,9 +148,12 @@ pub enum Data {
     Level = 5,
     /// `{ "earns_only": bool }`: the platform pays nothing out (Douyin).
     Platform = 6,
+    /// The operator's responsible-play policy: `{ "reminder_minutes": N }`.
+    Policy = 7,
 }
 
-pub const DATA_KINDS: &str = "levels:0,offers:1,balance:2,history:3,receipt:4,level:5,platform:6";
+pub const DATA_KINDS: &str =
+    "levels:0,offers:1,balance:2,history:3,receipt:4,level:5,platform:6,policy:7";
 
 impl Data {
     pub fn from_code(code: u32) -> Option<Data> {
@@ -156,6 +165,7 @@ impl Data {
             4 => Data::Receipt,
             5 => Data::Level,
             6 => Data::Platform,
+            7 => Data::Policy,
             _ => return None,
         })
     }
@@ -172,7 +182,19 @@ pub enum DataError {
     },
     #[error("the level file is invalid: {0}")]
     Level(game_core::LevelError),
+    #[error(
+        "reminder_minutes is {0}; it must be {REMINDER_MINUTES_MIN} to {REMINDER_MINUTES_MAX}"
+    )]
+    ReminderMinutes(u32),
 }
+
+/// Continuous play before the break reminder, by default: 30 minutes, the span the issue and
+/// common responsible-gaming guidance name; the operator's policy may set another.
+pub const REMINDER_S_DEFAULT: f32 = 30.0 * 60.0;
+/// The shortest and longest reminder spans an operator may set, in minutes: under 5 the
+/// reminder would interrupt every other game; over 4 hours it reminds no one.
+pub const REMINDER_MINUTES_MIN: u32 = 5;
+pub const REMINDER_MINUTES_MAX: u32 = 240;
 
 /// Levels one map holds: a mini-game ships a few dozen.
 pub const LEVELS_MAX: usize = 200;
@@ -386,6 +408,10 @@ pub struct Flow {
     pub earns_only: bool,
     /// The map's page (set by the map's layout, which knows how many tiles fit).
     pub map_page: u16,
+    /// Seconds of continuous play (games and screens while the app is shown), and the span
+    /// after which the player is reminded to take a break.
+    pub played_s: f32,
+    pub reminder_s: f32,
 }
 
 impl Default for Flow {
@@ -402,6 +428,8 @@ impl Default for Flow {
             settings: Settings::default(),
             earns_only: false,
             map_page: 0,
+            played_s: 0.0,
+            reminder_s: REMINDER_S_DEFAULT,
         }
     }
 }
@@ -469,6 +497,18 @@ impl Flow {
                 let platform: Platform = serde_json::from_slice(bytes).map_err(json)?;
                 self.earns_only = platform.earns_only;
             }
+            Data::Policy => {
+                #[derive(Deserialize)]
+                struct Policy {
+                    reminder_minutes: u32,
+                }
+                let policy: Policy = serde_json::from_slice(bytes).map_err(json)?;
+                let minutes = policy.reminder_minutes;
+                if !(REMINDER_MINUTES_MIN..=REMINDER_MINUTES_MAX).contains(&minutes) {
+                    return Err(DataError::ReminderMinutes(minutes));
+                }
+                self.reminder_s = minutes as f32 * 60.0;
+            }
         }
         Ok(())
     }
@@ -496,6 +536,16 @@ impl Flow {
             Act::Begin => self.open(self.next_to_play()),
             Act::Open(index) if usize::from(index) < self.levels.len() => self.open(index),
             Act::Open(_) => Request::Nothing,
+            Act::Play if self.settings.reminders && self.played_s >= self.reminder_s => {
+                // The game waits until the player has read the reminder.
+                self.screen = Screen::Break;
+                Request::Nothing
+            }
+            Act::Rested => {
+                self.played_s = 0.0;
+                self.screen = Screen::Intro;
+                Request::Nothing
+            }
             Act::Play => {
                 self.outcome = None;
                 self.receipt = None;
@@ -546,6 +596,22 @@ impl Flow {
                 }
                 Request::Settings(settings.bits())
             }
+        }
+    }
+
+    /// `dt_s` more seconds of play (the host sends no frames while the app is hidden, so a
+    /// pause does not count). A long pause is a rest: see [`Flow::rested_for`].
+    pub fn played(&mut self, dt_s: f32) {
+        if dt_s.is_finite() && dt_s > 0.0 {
+            self.played_s += dt_s;
+        }
+    }
+
+    /// The app was away for `away_s` seconds: a pause of a quarter of the reminder's span or
+    /// more counts as a rest, and continuous play starts again.
+    pub fn rested_for(&mut self, away_s: f32) {
+        if away_s >= self.reminder_s / 4.0 {
+            self.played_s = 0.0;
         }
     }
 
@@ -681,6 +747,57 @@ mod tests {
         );
         assert_eq!(Settings::from_bits(0b1110), flow.settings);
         assert_eq!(flow.settings.lang, Lang::En);
+    }
+
+    #[test]
+    fn after_long_continuous_play_the_next_game_waits_for_a_break_reminder() {
+        let mut flow = flow();
+        flow.act(Act::Begin);
+        flow.played(29.0 * 60.0);
+        assert_eq!(
+            flow.clone().act(Act::Play),
+            Request::Play(0),
+            "29 minutes: play on"
+        );
+        flow.played(60.0);
+        assert_eq!(flow.act(Act::Play), Request::Nothing);
+        assert_eq!(flow.screen, Screen::Break);
+        assert_eq!(flow.act(Act::Rested), Request::Nothing);
+        assert_eq!(flow.screen, Screen::Intro);
+        assert_eq!(
+            flow.act(Act::Play),
+            Request::Play(0),
+            "the clock started again"
+        );
+    }
+
+    #[test]
+    fn the_operator_sets_the_reminder_and_the_player_may_turn_it_off() {
+        let mut flow = flow();
+        flow.accept(Data::Policy, br#"{"reminder_minutes":10}"#)
+            .unwrap();
+        flow.act(Act::Begin);
+        flow.played(10.0 * 60.0);
+        assert_eq!(flow.clone().act(Act::Play), Request::Nothing);
+        flow.act(Act::Toggle(Setting::Reminders));
+        assert_eq!(flow.act(Act::Play), Request::Play(0));
+        let error = flow
+            .accept(Data::Policy, br#"{"reminder_minutes":1}"#)
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "reminder_minutes is 1; it must be 5 to 240"
+        );
+    }
+
+    #[test]
+    fn a_long_pause_is_a_rest() {
+        let mut flow = flow();
+        flow.played(40.0 * 60.0);
+        flow.rested_for(60.0);
+        assert_eq!(flow.played_s, 40.0 * 60.0, "a minute away is no rest");
+        flow.rested_for(10.0 * 60.0);
+        assert_eq!(flow.played_s, 0.0);
     }
 
     #[test]

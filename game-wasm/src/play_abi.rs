@@ -482,6 +482,17 @@ pub extern "C" fn pp_settings_bits() -> u32 {
     STATE.with(|state| state.client.as_ref().map_or(0, Client::settings_bits))
 }
 
+/// The app was hidden for `seconds` (a long pause counts as a rest from play).
+#[no_mangle]
+pub extern "C" fn pp_away(seconds: f32) -> i32 {
+    STATE.with(|state| {
+        state.client_call(|client| {
+            client.away(seconds);
+            Ok(0)
+        })
+    })
+}
+
 /// The game could not be played or verified: the screens go back to the level's intro.
 #[no_mangle]
 pub extern "C" fn pp_game_failed() -> i32 {

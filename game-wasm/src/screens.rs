@@ -12,6 +12,7 @@ use crate::text::{line_height_px, Align, Label, Phrase, Text, TextAtlas, Value};
 
 pub mod intro;
 pub mod map;
+pub mod rest;
 pub mod result;
 pub mod settings;
 pub mod ui;
@@ -32,6 +33,7 @@ pub fn page(flow: &Flow, metrics: &Metrics, text: &mut TextAtlas) -> Option<Page
         Screen::Result => result::page(flow, metrics),
         Screen::Wallet => wallet::page(flow, metrics),
         Screen::Settings => settings::page(flow, metrics),
+        Screen::Break => rest::page(flow, metrics),
     })
 }
 
@@ -341,12 +343,13 @@ mod tests {
         flow
     }
 
-    const PAGES: [Screen; 5] = [
+    const PAGES: [Screen; 6] = [
         Screen::Map,
         Screen::Intro,
         Screen::Result,
         Screen::Wallet,
         Screen::Settings,
+        Screen::Break,
     ];
 
     #[test]

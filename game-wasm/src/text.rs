@@ -117,6 +117,11 @@ pub enum Phrase {
     /// The map's pages.
     PagePrevious,
     PageNext,
+    /// The break reminder.
+    TakeABreak,
+    PlayedMinutes,
+    BreakHint,
+    Continue,
 }
 
 /// One phrase in each language.
@@ -129,7 +134,7 @@ pub struct PhraseText {
 }
 
 /// The string table, in `Phrase` order (a test checks it).
-pub const PHRASES: [PhraseText; 55] = [
+pub const PHRASES: [PhraseText; 59] = [
     PhraseText {
         phrase: Phrase::Play,
         name: "play",
@@ -459,6 +464,30 @@ pub const PHRASES: [PhraseText; 55] = [
         name: "page_next",
         zh: "下一页",
         en: "Next",
+    },
+    PhraseText {
+        phrase: Phrase::TakeABreak,
+        name: "take_a_break",
+        zh: "休息一下",
+        en: "Time for a break",
+    },
+    PhraseText {
+        phrase: Phrase::PlayedMinutes,
+        name: "played_minutes",
+        zh: "你已连续游戏 {} 分钟",
+        en: "You have played for {} minutes",
+    },
+    PhraseText {
+        phrase: Phrase::BreakHint,
+        name: "break_hint",
+        zh: "站起来走走，看看远处",
+        en: "Stand up, stretch, look far away",
+    },
+    PhraseText {
+        phrase: Phrase::Continue,
+        name: "continue",
+        zh: "继续",
+        en: "Continue",
     },
 ];
 
@@ -840,7 +869,7 @@ mod tests {
             json.starts_with(r#"{"play":"开始游戏","tap_anywhere":"#),
             "{json}"
         );
-        assert!(json.ends_with(r#""page_next":"下一页"}"#), "{json}");
+        assert!(json.ends_with(r#""continue":"继续"}"#), "{json}");
         assert!(phrases_json(Lang::En).contains(r#""next_level":"Next level""#));
     }
 

@@ -255,6 +255,11 @@ impl Client {
         self.inner.settings_bits()
     }
 
+    /// The app was hidden for `seconds` (a long pause counts as a rest from play).
+    pub fn away(&mut self, seconds: f32) {
+        self.inner.away(seconds);
+    }
+
     /// The game could not be played or verified: the screens go back to the level's intro.
     #[wasm_bindgen(js_name = gameFailed)]
     pub fn game_failed(&mut self) {

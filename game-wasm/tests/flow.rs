@@ -136,3 +136,32 @@ fn bad_screen_data_is_refused_by_kind() {
     let error = client.screen_data(BALANCE, b"[]").unwrap_err();
     assert!(error.to_string().starts_with("Balance data"), "{error}");
 }
+
+#[test]
+fn after_half_an_hour_of_play_the_next_game_waits_for_a_break() {
+    let mut client = client();
+    frame(&mut client, &[(2, 10.0, 10.0)]);
+    client.screen_data(LEVEL_FILE, LEVEL).unwrap();
+    // Half an hour on the screens (the host sends frames only while the app is shown).
+    let (width, height, dpr) = SCREEN;
+    for _ in 0..30 {
+        client.frame_screen(60.0, 0, width, height, dpr).unwrap();
+    }
+    assert_eq!(tap(&mut client, Act::Play), 0, "no ticket asked for");
+    assert_eq!(client.flow().screen, Screen::Break);
+    assert_eq!(client.screen_name(), "break");
+    tap(&mut client, Act::Rested);
+    assert_eq!(tap(&mut client, Act::Play), 2, "the clock started again");
+}
+
+#[test]
+fn a_long_pause_counts_as_a_rest() {
+    let mut client = client();
+    frame(&mut client, &[(2, 10.0, 10.0)]);
+    let (width, height, dpr) = SCREEN;
+    for _ in 0..30 {
+        client.frame_screen(60.0, 0, width, height, dpr).unwrap();
+    }
+    client.away(15.0 * 60.0);
+    assert_eq!(tap(&mut client, Act::Play), 2);
+}

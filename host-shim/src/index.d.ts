@@ -62,6 +62,8 @@ export interface GameClient {
   settingsBits(): number;
   /** The game could not be played or verified: back to the level's intro. */
   gameFailed(): void;
+  /** The app was hidden for `seconds`: a long pause counts as a rest from play. */
+  away?(seconds: number): void;
   /** A fresh session key (32 bytes of entropy) for the next ticket. */
   rekey(entropy: Uint8Array): void;
   /** start | map | intro | playing | result | wallet | settings */
@@ -240,6 +242,8 @@ export interface PlayerGameOptions {
   settings?: { load(): number | null; save(bits: number): void };
   /** The platform rewards but pays nothing out (the wallet says so). */
   earnsOnly?: boolean;
+  /** The operator's responsible-play policy: minutes of continuous play before a reminder. */
+  policy?: { reminder_minutes: number };
   preserveDrawingBuffer?: boolean;
   state?: Partial<PlayerGameState>;
   onGame?(level: { id: string; name: string }, session: GameSession | null): void;

@@ -219,14 +219,19 @@ export class GameSession {
       const offPointer = this.adapter.onPointer((kind, pointerId, x, y) => {
         this.pending.push(kind, this.pointerSlot(pointerId), x, y);
       });
+      let hiddenAtMs = null;
       const offVisibility = this.adapter.onVisibility((visible) => {
         // Hidden: no frames and no game time; the first frame back simulates nothing.
         paused = !visible;
         lastMs = null;
+        if (paused) hiddenAtMs ??= Date.now();
         if (paused && handle !== null) {
           this.adapter.cancelFrame(handle);
           handle = null;
         } else if (!paused && handle === null) {
+          // A long pause is a rest from play (the break reminder's clock).
+          if (hiddenAtMs !== null) this.client.away?.((Date.now() - hiddenAtMs) / 1000);
+          hiddenAtMs = null;
           this.client.resumed?.();
           handle = this.adapter.requestFrame(tick);
         }
@@ -347,7 +352,8 @@ const jsonBytes = (value) => new TextEncoder().encode(typeof value === 'string' 
  * send the player back to the level's intro.
  *
  * `options`: { wasm, adapter, backend, themeJson, levels: [{ id, name }], levelBytes(level) ->
- * Promise<Uint8Array>, settings?: { load() -> bits | null, save(bits) }, earnsOnly?,
+ * Promise<Uint8Array>, settings?: { load() -> bits | null, save(bits) }, earnsOnly?, policy?:
+ * { reminder_minutes },
  * preserveDrawingBuffer?, state?, onGame?(level, session | null) } where `state` is an object
  * kept up to date for people debugging and for tests: `{ state ('screens', 'playing', 'done'
  * or 'error'), screen, request, receipt, receipts, hud, error, firstFrameMs, session, frames,
@@ -373,6 +379,8 @@ export async function playerGame(options) {
   };
   data('levels', levels.map(({ id, name }) => ({ id, name })));
   data('platform', { earns_only: Boolean(options.earnsOnly) });
+  // The operator's responsible-play policy (the break reminder's span), where one is set.
+  if (options.policy) data('policy', options.policy);
   let settingsWord = client.settingsBits?.() ?? null;
   const feedbackSettings = (bits) => ({
     sound: (bits & settingBits.sound) !== 0,
@@ -453,12 +461,16 @@ export async function playerGame(options) {
     const offPointer = adapter.onPointer((kind, pointerId, x, y) => {
       pending.push(kind, 1, x, y);
     });
+    let hiddenAtMs = null;
     const offVisibility = adapter.onVisibility((visible) => {
       lastMs = null;
+      if (!visible) hiddenAtMs ??= Date.now();
       if (!visible && handle !== null) {
         adapter.cancelFrame(handle);
         handle = null;
       } else if (visible && handle === null) {
+        if (hiddenAtMs !== null) client.away((Date.now() - hiddenAtMs) / 1000);
+        hiddenAtMs = null;
         handle = adapter.requestFrame(tick);
       }
     });

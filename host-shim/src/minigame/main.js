@@ -33,7 +33,8 @@ async function identity(adapter, api, backend, config) {
 
 /**
  * `platform`: 'wechat' | 'alipay' | 'douyin'; `global`: the runtime's global object; `config`:
- * the project's `config.js` (`backendUrl`, `login`, `devPlayer`, `theme`, `levels`). Progress is
+ * the project's `config.js` (`backendUrl`, `login`, `devPlayer`, `theme`, `levels`, optional
+ * `reminderMinutes`). Progress is
  * published on `global.playproofGame` for people debugging in the vendor's tool (and for the
  * project tests): see `playerGame`'s `state`.
  */
@@ -56,6 +57,8 @@ export async function boot({ platform, global, config }) {
     await playerGame({
       wasm, adapter, backend, themeJson, levels, levelBytes, state: game,
       earnsOnly: EARNS_ONLY.has(platform),
+      // The operator's break-reminder span, when the project's config sets one.
+      policy: config.reminderMinutes ? { reminder_minutes: config.reminderMinutes } : undefined,
     });
   } catch (error) {
     game.error = { code: 'boot', reason: null, message: String(error?.message ?? error) };

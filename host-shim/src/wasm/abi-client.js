@@ -25,7 +25,7 @@ export const REQUIRED_EXPORTS = [
   'pp_body_count', 'pp_check_level', 'pp_panic_message_ptr', 'pp_panic_message_len',
   'pp_set_language', 'pp_text_generation', 'pp_text_atlas', 'pp_frame_start', 'pp_resumed',
   'pp_frame_screen', 'pp_screen_data', 'pp_set_settings', 'pp_game_failed', 'pp_rekey',
-  'pp_screen_name', 'pp_buttons', 'pp_settings_bits',
+  'pp_screen_name', 'pp_buttons', 'pp_settings_bits', 'pp_away',
 ];
 
 /**
@@ -196,6 +196,10 @@ export function abiApi(exports, options = {}) {
 
     setSettings(bits) {
       check(exports.pp_set_settings(bits));
+    }
+
+    away(seconds) {
+      check(exports.pp_away(seconds));
     }
 
     gameFailed() {
