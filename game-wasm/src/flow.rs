@@ -33,6 +33,8 @@ pub enum Screen {
     Settings,
     /// A break reminder after long continuous play, before the next game starts.
     Break,
+    /// The selected level's top verified scores.
+    Leaderboard,
 }
 
 /// What a tap on a screen's element does.
@@ -53,6 +55,9 @@ pub enum Act {
     Toggle(Setting),
     /// The break reminder is read: the clock of continuous play starts again.
     Rested,
+    /// The selected level's leaderboard, and back from it to the level's intro.
+    Leaderboard,
+    Back,
 }
 
 impl Act {
@@ -73,6 +78,8 @@ impl Act {
             Act::Toggle(Setting::Reminders) => "reminders",
             Act::Toggle(Setting::Language) => "language",
             Act::Rested => "rested",
+            Act::Leaderboard => "leaderboard",
+            Act::Back => "back",
         }
     }
 }
@@ -88,6 +95,7 @@ impl Screen {
             Screen::Wallet => "wallet",
             Screen::Settings => "settings",
             Screen::Break => "break",
+            Screen::Leaderboard => "leaderboard",
         }
     }
 }
@@ -113,10 +121,12 @@ pub enum Request {
     Wallet,
     /// Keep and apply these settings ([`Settings::bits`]).
     Settings(u32),
+    /// Fetch level `index`'s leaderboard (`Data::Leaderboard`).
+    Leaderboard(u16),
 }
 
 /// `name:kind` pairs for the host.
-pub const REQUEST_KINDS: &str = "level:1,play:2,wallet:3,settings:4";
+pub const REQUEST_KINDS: &str = "level:1,play:2,wallet:3,settings:4,leaderboard:5";
 
 impl Request {
     pub fn word(self) -> u32 {
@@ -126,6 +136,7 @@ impl Request {
             Request::Play(index) => 2 | u32::from(index) << 8,
             Request::Wallet => 3,
             Request::Settings(bits) => 4 | bits << 8,
+            Request::Leaderboard(index) => 5 | u32::from(index) << 8,
         }
     }
 }
@@ -150,10 +161,12 @@ pub enum Data {
     Platform = 6,
     /// The operator's responsible-play policy: `{ "reminder_minutes": N }`.
     Policy = 7,
+    /// The server's `GET /v1/levels/{id}/leaderboard` for the level asked for.
+    Leaderboard = 8,
 }
 
 pub const DATA_KINDS: &str =
-    "levels:0,offers:1,balance:2,history:3,receipt:4,level:5,platform:6,policy:7";
+    "levels:0,offers:1,balance:2,history:3,receipt:4,level:5,platform:6,policy:7,leaderboard:8";
 
 impl Data {
     pub fn from_code(code: u32) -> Option<Data> {
@@ -166,6 +179,7 @@ impl Data {
             5 => Data::Level,
             6 => Data::Platform,
             7 => Data::Policy,
+            8 => Data::Leaderboard,
             _ => return None,
         })
     }
@@ -351,6 +365,24 @@ impl HistoryRow {
     }
 }
 
+/// One entry of a level's leaderboard: rank, public pseudonym (never a player id), verified
+/// score.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct BoardEntry {
+    pub rank: u32,
+    pub name: String,
+    pub score: i64,
+}
+
+#[derive(Deserialize)]
+struct Board {
+    level_id: String,
+    entries: Vec<BoardEntry>,
+}
+
+/// Leaderboard entries the screen keeps (the server's default page).
+pub const BOARD_ROWS_MAX: usize = 20;
+
 /// The player's choices; kept by the host as [`Settings::bits`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Settings {
@@ -412,6 +444,8 @@ pub struct Flow {
     /// after which the player is reminded to take a break.
     pub played_s: f32,
     pub reminder_s: f32,
+    /// The selected level's leaderboard, once the server's answer is in.
+    pub board: Option<Vec<BoardEntry>>,
 }
 
 impl Default for Flow {
@@ -430,6 +464,7 @@ impl Default for Flow {
             map_page: 0,
             played_s: 0.0,
             reminder_s: REMINDER_S_DEFAULT,
+            board: None,
         }
     }
 }
@@ -497,6 +532,16 @@ impl Flow {
                 let platform: Platform = serde_json::from_slice(bytes).map_err(json)?;
                 self.earns_only = platform.earns_only;
             }
+            Data::Leaderboard => {
+                let board: Board = serde_json::from_slice(bytes).map_err(json)?;
+                // An answer about another level than the one on show is late: dropped.
+                let selected = self.levels.get(usize::from(self.selected));
+                if selected.is_some_and(|level| level.id == board.level_id) {
+                    let mut entries = board.entries;
+                    entries.truncate(BOARD_ROWS_MAX);
+                    self.board = Some(entries);
+                }
+            }
             Data::Policy => {
                 #[derive(Deserialize)]
                 struct Policy {
@@ -543,6 +588,15 @@ impl Flow {
             }
             Act::Rested => {
                 self.played_s = 0.0;
+                self.screen = Screen::Intro;
+                Request::Nothing
+            }
+            Act::Leaderboard => {
+                self.board = None;
+                self.screen = Screen::Leaderboard;
+                Request::Leaderboard(self.selected)
+            }
+            Act::Back => {
                 self.screen = Screen::Intro;
                 Request::Nothing
             }
@@ -798,6 +852,33 @@ mod tests {
         assert_eq!(flow.played_s, 40.0 * 60.0, "a minute away is no rest");
         flow.rested_for(10.0 * 60.0);
         assert_eq!(flow.played_s, 0.0);
+    }
+
+    #[test]
+    fn the_leaderboard_shows_the_selected_levels_answer_and_drops_a_late_one() {
+        let mut flow = flow();
+        flow.act(Act::Open(1));
+        assert_eq!(flow.act(Act::Leaderboard), Request::Leaderboard(1));
+        assert_eq!(flow.screen, Screen::Leaderboard);
+        let late =
+            br#"{"level_id":"a","entries":[{"rank":1,"name":"Swift Otter #0427","score":9}]}"#;
+        flow.accept(Data::Leaderboard, late).unwrap();
+        assert_eq!(flow.board, None);
+        let board =
+            br#"{"level_id":"b","entries":[{"rank":1,"name":"Swift Otter #0427","score":900}]}"#;
+        flow.accept(Data::Leaderboard, board).unwrap();
+        assert_eq!(
+            flow.board.as_deref(),
+            Some(
+                &[BoardEntry {
+                    rank: 1,
+                    name: "Swift Otter #0427".into(),
+                    score: 900
+                }][..]
+            )
+        );
+        assert_eq!(flow.act(Act::Back), Request::Nothing);
+        assert_eq!(flow.screen, Screen::Intro);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::flow::{Act, Flow, Screen};
 use crate::scene::{flag, shape, Scene, Theme, PIECE_SHAPES};
 use crate::text::{line_height_px, Align, Label, Phrase, Text, TextAtlas, Value};
 
+pub mod board;
 pub mod intro;
 pub mod map;
 pub mod rest;
@@ -34,6 +35,7 @@ pub fn page(flow: &Flow, metrics: &Metrics, text: &mut TextAtlas) -> Option<Page
         Screen::Wallet => wallet::page(flow, metrics),
         Screen::Settings => settings::page(flow, metrics),
         Screen::Break => rest::page(flow, metrics),
+        Screen::Leaderboard => board::page(flow, metrics, text),
     })
 }
 
@@ -339,11 +341,23 @@ mod tests {
             br#"{"score":4294967295,"stars":0,"payout_fen":0,"boost_fen":0,"capped":true,"balance_fen":123456789}"#,
         )
         .unwrap();
+        let entries: Vec<String> = (1..=20)
+            .map(|rank| {
+                format!(r#"{{"rank":{rank},"name":"Swift Otter #{rank:04}","score":4294967295}}"#)
+            })
+            .collect();
+        let board = format!(
+            r#"{{"level_id":"level-15","entries":[{}]}}"#,
+            entries.join(",")
+        );
+        flow.accept(Data::Leaderboard, board.as_bytes()).unwrap();
+        assert!(flow.board.is_some());
         flow.screen = screen;
         flow
     }
 
-    const PAGES: [Screen; 6] = [
+    const PAGES: [Screen; 7] = [
+        Screen::Leaderboard,
         Screen::Map,
         Screen::Intro,
         Screen::Result,

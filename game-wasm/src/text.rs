@@ -122,6 +122,8 @@ pub enum Phrase {
     PlayedMinutes,
     BreakHint,
     Continue,
+    /// The leaderboard screen and its button.
+    Leaderboard,
 }
 
 /// One phrase in each language.
@@ -134,7 +136,7 @@ pub struct PhraseText {
 }
 
 /// The string table, in `Phrase` order (a test checks it).
-pub const PHRASES: [PhraseText; 59] = [
+pub const PHRASES: [PhraseText; 60] = [
     PhraseText {
         phrase: Phrase::Play,
         name: "play",
@@ -488,6 +490,12 @@ pub const PHRASES: [PhraseText; 59] = [
         name: "continue",
         zh: "继续",
         en: "Continue",
+    },
+    PhraseText {
+        phrase: Phrase::Leaderboard,
+        name: "leaderboard",
+        zh: "排行榜",
+        en: "Leaderboard",
     },
 ];
 
@@ -869,7 +877,7 @@ mod tests {
             json.starts_with(r#"{"play":"开始游戏","tap_anywhere":"#),
             "{json}"
         );
-        assert!(json.ends_with(r#""continue":"继续"}"#), "{json}");
+        assert!(json.ends_with(r#""leaderboard":"排行榜"}"#), "{json}");
         assert!(phrases_json(Lang::En).contains(r#""next_level":"Next level""#));
     }
 

@@ -102,6 +102,11 @@ export class Backend {
     return this.call('GET', '/v1/transfers');
   }
 
+  /** A level's top verified scores, by public pseudonym. */
+  async leaderboard(levelId) {
+    return this.call('GET', `/v1/levels/${encodeURIComponent(levelId)}/leaderboard`);
+  }
+
   /** What each level pays and the player's best stars (`GET /v1/levels`). */
   async levelMap() {
     return this.call('GET', '/v1/levels');

@@ -153,6 +153,7 @@ export class Backend {
   ticket(levelId: string, sessionPublicKeyHex: string): Promise<TicketResponse>;
   submitProof(proofBytes: Uint8Array): Promise<ProofReceipt>;
   balance(): Promise<{ player_id: string; balance_fen: number; [field: string]: unknown }>;
+  leaderboard(levelId: string): Promise<{ level_id: string; entries: Array<{ rank: number; name: string; score: number }> }>;
   history(): Promise<{ transfers: Array<Record<string, unknown>>; next_before: number | null }>;
   /** `GET /v1/levels`: what each level pays at most, a running boost, the player's best stars. */
   levelMap(): Promise<{ levels: Array<{ level_id: string; up_to_fen: number; boost_fen: number; sponsor: string | null; best_stars: number }> }>;

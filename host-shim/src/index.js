@@ -422,6 +422,8 @@ export async function playerGame(options) {
       } else if (kind === requestKinds.wallet) {
         backend.balance().then((answer) => data('balance', answer)).catch(() => {});
         backend.history().then((answer) => data('history', answer)).catch(() => {});
+      } else if (kind === requestKinds.leaderboard) {
+        backend.leaderboard(levels[argument].id).then((answer) => data('leaderboard', answer)).catch(() => {});
       } else if (kind === requestKinds.settings) {
         settingsWord = argument;
         options.settings?.save?.(argument);

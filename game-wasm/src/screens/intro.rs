@@ -1,5 +1,5 @@
 //! A level's intro: its name, what it asks (the objective, the moves or the time) and what it
-//! pays, with Start at the bottom and the map at the top.
+//! pays, with Start at the bottom, the map and the leaderboard at the top.
 
 use super::ui::{Frame, Metrics, Page};
 use crate::flow::{Act, Flow, IntroGoal, Limit};
@@ -11,8 +11,9 @@ const LINES: usize = 5;
 pub fn page(flow: &Flow, metrics: &Metrics, text: &mut TextAtlas) -> Page<Act> {
     let mut page = Page::new(*metrics);
     let mut frame = Frame::new(metrics);
-    let (left, title, _) = frame.bar_slots(metrics);
+    let (left, title, right) = frame.bar_slots(metrics);
     page.button(left, Phrase::Map, Act::Map, false);
+    page.button(right, Phrase::Leaderboard, Act::Leaderboard, false);
     let index = flow.selected;
     page.label(
         title,
