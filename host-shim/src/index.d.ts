@@ -7,6 +7,7 @@ export const SHIM_ABI_VERSION: number;
 export const TOUCH: { readonly down: 0; readonly move: 1; readonly up: 2; readonly cancel: 3 };
 
 export type PlayerErrorCode =
+  | 'quiet_hours'
   | 'offline' | 'ticket_expired' | 'proof_rejected' | 'already_submitted'
   | 'server' | 'unknown_level' | 'rate_limited' | 'client';
 
@@ -153,6 +154,7 @@ export class Backend {
   ticket(levelId: string, sessionPublicKeyHex: string): Promise<TicketResponse>;
   submitProof(proofBytes: Uint8Array): Promise<ProofReceipt>;
   balance(): Promise<{ player_id: string; balance_fen: number; [field: string]: unknown }>;
+  playPolicy(): Promise<{ reminder_minutes: number; quiet_hours: Array<[string, string]> }>;
   leaderboard(levelId: string): Promise<{ level_id: string; entries: Array<{ rank: number; name: string; score: number }> }>;
   history(): Promise<{ transfers: Array<Record<string, unknown>>; next_before: number | null }>;
   /** `GET /v1/levels`: what each level pays at most, a running boost, the player's best stars. */

@@ -379,8 +379,10 @@ export async function playerGame(options) {
   };
   data('levels', levels.map(({ id, name }) => ({ id, name })));
   data('platform', { earns_only: Boolean(options.earnsOnly) });
-  // The operator's responsible-play policy (the break reminder's span), where one is set.
+  // The operator's responsible-play policy (the break reminder's span): the project's, else
+  // the server's when it answers.
   if (options.policy) data('policy', options.policy);
+  else backend.playPolicy?.().then((answer) => data('policy', answer)).catch(() => {});
   let settingsWord = client.settingsBits?.() ?? null;
   const feedbackSettings = (bits) => ({
     sound: (bits & settingBits.sound) !== 0,

@@ -133,6 +133,7 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
         .route("/v1/balance", get(balance))
         .route("/v1/transfers", get(history))
         .route("/v1/levels", get(level_map))
+        .route("/v1/play-policy", get(play_policy))
         .route("/v1/levels/{level_id}/leaderboard", get(leaderboard))
         .route(
             "/v1/withdrawals",
@@ -618,6 +619,10 @@ async fn balance(
 ) -> ApiResult<impl IntoResponse> {
     let player = player(&service, &headers)?;
     Ok(Json(service.balance(&player).await?))
+}
+
+async fn play_policy(State(service): State<AppState>) -> impl IntoResponse {
+    Json(service.play_policy())
 }
 
 async fn level_map(

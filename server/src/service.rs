@@ -64,6 +64,8 @@ pub struct ServiceConfig {
     pub operator_token: Option<String>,
     /// Secret of the login tokens; instances that share it accept each other's tokens.
     pub token_secret: [u8; 32],
+    /// The operator's responsible-play policy: break reminders and quiet hours.
+    pub play_policy: crate::play_policy::PlayPolicy,
 }
 
 impl ServiceConfig {
@@ -79,6 +81,7 @@ impl ServiceConfig {
             dev_identity_header: false,
             operator_token: None,
             token_secret,
+            play_policy: Default::default(),
         }
     }
 }
@@ -339,6 +342,11 @@ impl Service {
         self.clock.now_ms()
     }
 
+    /// The service's clock, for its parts in other files.
+    pub(crate) fn clock_now_ms(&self) -> u64 {
+        self.now_ms()
+    }
+
     /// Funds each campaign listed in the payout book with its initial budget, once ever.
     pub async fn fund_initial_campaigns(&self) -> Result<(), ApiError> {
         let campaigns: Vec<_> = self.payouts.campaigns().cloned().collect();
@@ -447,6 +455,7 @@ impl Service {
         level_id: &str,
         session_public_key_hex: &str,
     ) -> Result<TicketResponse, ApiError> {
+        self.check_quiet_hours()?;
         if !self.check.has_level(level_id) {
             return Err(ApiError::coded(
                 "unknown_level",

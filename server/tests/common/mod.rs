@@ -155,6 +155,8 @@ pub struct Options {
     pub plausibility: PlausibilityPolicy,
     /// The ticket key ring; `None` is one key, id 1, from [`TICKET_SECRET`].
     pub ticket_keys: Option<LoadedRing>,
+    /// The operator's responsible-play policy.
+    pub play_policy: playproof_server::play_policy::PlayPolicy,
 }
 
 /// Bots play instantly and tests submit at once, so game time runs ahead of the wall clock:
@@ -179,6 +181,7 @@ impl Default for Options {
             wechat_base: None,
             plausibility: lenient_plausibility(),
             ticket_keys: None,
+            play_policy: Default::default(),
         }
     }
 }
@@ -205,6 +208,7 @@ impl Server {
         config.player_rate = options.player_rate;
         config.address_rate = options.address_rate;
         config.dev_identity_header = true;
+        config.play_policy = options.play_policy.clone();
         config.operator_token = Some(OPERATOR_TOKEN.into());
         let store = Store::open(&database.config, config.rules, metrics.clone())
             .await
