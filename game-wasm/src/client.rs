@@ -13,11 +13,13 @@ use alloc::vec::Vec;
 use game_core::{Phase, Refusal};
 use playproof_proof::SessionKey;
 
+use crate::flow::{Act, Data, DataError, Flow, Outcome, Request, Screen, Settings, Short};
 use crate::input::{Touch, TouchKind};
 use crate::layout::Layout;
 use crate::scene::{progress, Scene, Theme};
+use crate::screens::ui::{Metrics, Page};
 use crate::screens::{self, StartLayout};
-use crate::session::{Session, SessionError};
+use crate::session::{Session, SessionError, STATUS_READY_TO_FINISH};
 use crate::text::{Lang, Phrase, TextAtlas};
 
 /// Version of the host-facing API (both wrappers); the shim checks it at load
@@ -69,6 +71,8 @@ pub enum ClientError {
     NoSession,
     #[error("no theme: attach a canvas first")]
     NoTheme,
+    #[error(transparent)]
+    Data(#[from] DataError),
 }
 
 /// What one frame produced, for the host's renderer.
@@ -95,7 +99,10 @@ pub struct Client {
     /// The labels on screen and their rows in the text texture; one for every screen, so its
     /// generation only moves forward.
     text: TextAtlas,
-    lang: Lang,
+    /// Where the player is between games, and the player's settings (language included).
+    flow: Flow,
+    /// The last screen page drawn, for hit-testing the next frame's taps.
+    page: Option<Page<Act>>,
     /// Seconds the "resumed" banner still shows (after the app came back from hiding).
     resumed_banner_s: f32,
 }
@@ -124,7 +131,8 @@ impl Client {
             layout: None,
             start_screen: None,
             text: TextAtlas::default(),
-            lang: Lang::Zh,
+            flow: Flow::default(),
+            page: None,
             resumed_banner_s: 0.0,
         })
     }
@@ -154,8 +162,16 @@ impl Client {
         Ok(())
     }
 
+    /// A fresh session key from host entropy, for the next ticket: every session has its own.
+    pub fn rekey(&mut self, entropy: &[u8]) -> Result<(), ClientError> {
+        let fresh = Client::new(entropy)?;
+        self.key = fresh.key;
+        Ok(())
+    }
+
     fn replace_session(&mut self, session: Session) {
         self.start_screen = None;
+        self.flow.screen = Screen::Playing;
         self.session = Some(session);
         self.scene = None;
         self.layout = None;
@@ -218,6 +234,10 @@ impl Client {
             });
         }
         let (status, alpha) = session.frame(dt_s, &self.parsed, &layout);
+        self.flow.played(dt_s as f32);
+        if status & STATUS_READY_TO_FINISH != 0 && self.flow.screen == Screen::Playing {
+            self.flow.game_over(outcome(session));
+        }
         self.layout = Some(layout);
         let scene = self.scene.get_or_insert_with(|| Scene::new(session, theme));
         scene.build(session, &layout, theme, &mut self.text, alpha, dt_s as f32);
@@ -276,6 +296,146 @@ impl Client {
         })
     }
 
+    /// One frame of the screen the flow is on (start, map, intro, result, wallet, settings):
+    /// the taps in the touch buffer act on it, and the answer is the [`Request`] word for the
+    /// host (0 when there is nothing to do). While a game is on the board, nothing is drawn.
+    pub fn frame_screen(
+        &mut self,
+        dt_s: f64,
+        touch_count: u32,
+        css_width: f32,
+        css_height: f32,
+        dpr: f32,
+    ) -> Result<(FrameOutput, u32), ClientError> {
+        let theme = self.theme.as_ref().ok_or(ClientError::NoTheme)?;
+        let (width_px, height_px, dpr) = device_size(css_width, css_height, dpr);
+        let mut request = Request::Nothing;
+        let count = (touch_count as usize).min(TOUCHES_MAX);
+        for raw in self.touches.chunks_exact(TOUCH_FLOATS).take(count) {
+            // A tap acts when the finger lifts, so the lift never lands on the next screen.
+            if TouchKind::from_code(raw[0] as u32) != Some(TouchKind::Up) {
+                continue;
+            }
+            let act = match (self.flow.screen, &self.page) {
+                (Screen::Start, _) => Some(Act::Begin),
+                (_, Some(page)) => page.hit(raw[2] * dpr, raw[3] * dpr),
+                _ => None,
+            };
+            if let Some(act) = act {
+                request = self.flow.act(act);
+                if let Request::Settings(_) = request {
+                    // The language may have changed: every label is drawn again.
+                    self.text.invalidate();
+                }
+                self.page = None;
+                break;
+            }
+        }
+        if self.flow.screen != Screen::Start {
+            self.flow.played(dt_s as f32);
+        }
+        let scene = self.start_screen.get_or_insert_with(Scene::without_session);
+        match self.flow.screen {
+            Screen::Playing => {}
+            Screen::Start => {
+                let layout = StartLayout::new(width_px, height_px, dpr);
+                screens::start(scene, &layout, theme, &mut self.text, dt_s as f32);
+            }
+            _ => {
+                let metrics = Metrics::new(width_px, height_px, dpr);
+                scene.begin_screen(dt_s as f32);
+                if let Some(page) = screens::page(&self.flow, &metrics, &mut self.text) {
+                    page.draw(scene, &mut self.text, theme);
+                    self.page = Some(page);
+                }
+                let won = self.flow.outcome.is_some_and(|outcome| outcome.passed);
+                if self.flow.screen == Screen::Result && won {
+                    screens::celebrate(scene, theme, width_px, height_px);
+                }
+            }
+        }
+        let output = FrameOutput {
+            status: 0,
+            width_px: width_px as u32,
+            height_px: height_px as u32,
+        };
+        Ok((output, request.word()))
+    }
+
+    /// Data for the screens, by kind (`flow::DATA_KINDS`): the package's level list and the
+    /// server's answers, as they came.
+    pub fn screen_data(&mut self, kind: u32, bytes: &[u8]) -> Result<(), ClientError> {
+        let kind = Data::from_code(kind).ok_or(DataError::Kind(kind))?;
+        Ok(self.flow.accept(kind, bytes)?)
+    }
+
+    /// The player's settings as the host kept them (`flow::Settings::bits`).
+    pub fn set_settings(&mut self, bits: u32) {
+        self.flow.settings = Settings::from_bits(bits);
+        self.text.invalidate();
+    }
+
+    pub fn settings_bits(&self) -> u32 {
+        self.flow.settings.bits()
+    }
+
+    /// The app was hidden for `seconds`: a long enough pause counts as a rest from play.
+    pub fn away(&mut self, seconds: f32) {
+        self.flow.rested_for(seconds);
+    }
+
+    /// The game could not be played or verified: the flow goes back to the level's intro.
+    pub fn game_failed(&mut self) {
+        self.session = None;
+        self.scene = None;
+        self.flow.game_failed();
+    }
+
+    pub fn flow(&self) -> &Flow {
+        &self.flow
+    }
+
+    /// The screen on show, by name (`flow::Screen::name`).
+    pub fn screen_name(&self) -> &'static str {
+        self.flow.screen.name()
+    }
+
+    /// The last screen's buttons as JSON, in CSS pixels: `[{ "act", "index", "x", "y", "w",
+    /// "h" }]` (`index` is the level of an `open`), for hosts' accessibility layers and tests.
+    pub fn buttons_json(&self) -> alloc::string::String {
+        use core::fmt::Write;
+        let mut json = alloc::string::String::from("[");
+        let dpr = self.page.as_ref().map_or(1.0, |page| page.metrics.dpr);
+        let buttons = self.page.iter().flat_map(|page| page.elements.iter());
+        for element in buttons {
+            let Some(act) = element.act else { continue };
+            if json.len() > 1 {
+                json.push(',');
+            }
+            let index = match act {
+                Act::Open(index) => i32::from(index),
+                _ => -1,
+            };
+            let rect = element.rect;
+            let _ = write!(
+                json,
+                r#"{{"act":"{}","index":{index},"x":{},"y":{},"w":{},"h":{}}}"#,
+                act.name(),
+                rect.x / dpr,
+                rect.y / dpr,
+                rect.w / dpr,
+                rect.h / dpr
+            );
+        }
+        json.push(']');
+        json
+    }
+
+    /// The screen's page of the last frame (for tests and hosts' accessibility layers).
+    pub fn page(&self) -> Option<&Page<Act>> {
+        self.page.as_ref()
+    }
+
     /// The app is back after being hidden: the game shows that it resumes.
     pub fn resumed(&mut self) {
         self.resumed_banner_s = RESUMED_BANNER_S;
@@ -288,11 +448,12 @@ impl Client {
 
     /// The player's language, from the platform's language tag (`Lang::from_tag`).
     pub fn set_language(&mut self, tag: &str) {
-        self.lang = Lang::from_tag(tag);
+        self.flow.settings.lang = Lang::from_tag(tag);
+        self.text.invalidate();
     }
 
     pub fn lang(&self) -> Lang {
-        self.lang
+        self.flow.settings.lang
     }
 
     /// The text texture's rows; the host redraws the texture when their generation changes.
@@ -305,9 +466,13 @@ impl Client {
         self.hud[HUD_DRAW_CALLS] = draw_calls;
     }
 
-    /// The render list of the last frame: the start screen's until a session starts.
+    /// The render list of the last frame: the screen's, or the game's while one is played.
     pub fn scene(&self) -> Option<&Scene> {
-        self.start_screen.as_ref().or(self.scene.as_ref())
+        if self.flow.screen == Screen::Playing {
+            self.scene.as_ref().or(self.start_screen.as_ref())
+        } else {
+            self.start_screen.as_ref().or(self.scene.as_ref())
+        }
     }
 
     /// The code of the last refused input (`no_match`, `drop_cooldown`, ...), if any.
@@ -371,4 +536,30 @@ fn device_size(css_width: f32, css_height: f32, dpr: f32) -> (f32, f32, f32) {
     let width_px = libm::roundf(sane(css_width).max(1.0) * dpr);
     let height_px = libm::roundf(sane(css_height).max(1.0) * dpr);
     (width_px, height_px, dpr)
+}
+
+/// How the session on the board ended: passed, or what its first unmet goal still lacked.
+fn outcome(session: &Session) -> Outcome {
+    let game = &session.game;
+    let passed = game.phase() == Phase::Finished { passed: true };
+    let short = if passed {
+        None
+    } else if let Some(match3) = game.match3() {
+        match3.goals().find(|goal| !goal.met()).map(|goal| {
+            let left = goal.target.saturating_sub(goal.current);
+            match goal.goal {
+                game_core::match3::Goal::Score(_) => Short::Points(left),
+                game_core::match3::Goal::Collect(..) => Short::Pieces(left),
+                game_core::match3::Goal::ClearJelly => Short::Jelly(left),
+            }
+        })
+    } else {
+        let target = match &session.level.game {
+            game_core::LevelGame::MergeDrop(spec) => spec.stars[0],
+            game_core::LevelGame::Match3(_) => 0,
+        };
+        let score = game.score();
+        (score < target).then(|| Short::Points(target - score))
+    };
+    Outcome { passed, short }
 }

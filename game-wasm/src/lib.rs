@@ -26,6 +26,7 @@ pub mod client;
 #[cfg(feature = "web")]
 pub mod designer;
 pub mod feedback;
+pub mod flow;
 #[cfg(feature = "web")]
 mod gl;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]

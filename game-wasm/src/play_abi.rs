@@ -34,6 +34,7 @@ pub const ERROR_NOT_READY: i32 = -7;
 pub const ERROR_PRACTICE: i32 = -8;
 pub const ERROR_PROOF: i32 = -9;
 pub const ERROR_NO_CLIENT: i32 = -10;
+pub const ERROR_DATA: i32 = -11;
 
 /// Texts the host asks for by number through [`pp_text_ptr`]/[`pp_text_len`].
 pub const TEXT_HUD_FIELDS: u32 = 0;
@@ -44,6 +45,10 @@ pub const TEXT_FRAGMENT_SHADER: u32 = 3;
 pub const TEXT_ATTRIBUTES: u32 = 4;
 /// The HUD word `feedback`'s flags, `name:bit` pairs.
 pub const TEXT_FEEDBACK_FLAGS: u32 = 5;
+/// The screens' request kinds, data kinds and setting bits, `name:number` pairs (`flow.rs`).
+pub const TEXT_REQUEST_KINDS: u32 = 6;
+pub const TEXT_DATA_KINDS: u32 = 7;
+pub const TEXT_SETTING_BITS: u32 = 8;
 
 /// What the host's renderer needs each frame, at [`pp_render_ptr`]; 8 little-endian words.
 #[repr(C)]
@@ -67,7 +72,7 @@ struct State {
     client: Option<Client>,
     out: Vec<u8>,
     render: RenderBlock,
-    texts: [Vec<u8>; 6],
+    texts: [Vec<u8>; 9],
 }
 
 static STATE: HostCell<State> = HostCell::new(State {
@@ -82,6 +87,9 @@ static STATE: HostCell<State> = HostCell::new(State {
         background: [0.0; 3],
     },
     texts: [
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
         Vec::new(),
         Vec::new(),
         Vec::new(),
@@ -106,6 +114,7 @@ fn error_code(error: &ClientError) -> i32 {
         ClientError::Theme(_) => ERROR_THEME,
         ClientError::NoSession => ERROR_NO_SESSION,
         ClientError::NoTheme => ERROR_NO_THEME,
+        ClientError::Data(_) => ERROR_DATA,
     }
 }
 
@@ -155,6 +164,9 @@ fn text(which: u32) -> Option<Vec<u8>> {
         TEXT_HUD_FIELDS => text.push_str(&HUD_FIELDS.join(",")),
         TEXT_STATUS_FLAGS => text.push_str(&crate::session::status_flags()),
         TEXT_FEEDBACK_FLAGS => text.push_str(&crate::feedback::flag_names()),
+        TEXT_REQUEST_KINDS => text.push_str(crate::flow::REQUEST_KINDS),
+        TEXT_DATA_KINDS => text.push_str(crate::flow::DATA_KINDS),
+        TEXT_SETTING_BITS => text.push_str(crate::flow::SETTING_BITS),
         TEXT_VERTEX_SHADER => text.push_str(shaders::VERTEX_SHADER),
         TEXT_FRAGMENT_SHADER => text.push_str(shaders::FRAGMENT_SHADER),
         TEXT_ATTRIBUTES => {
@@ -413,6 +425,135 @@ pub extern "C" fn pp_frame_start(dt_s: f64, css_width: f32, css_height: f32, dpr
         });
         state.render = render;
         status
+    })
+}
+
+/// One frame of the flow's screen (see `client::Client::frame_screen`): the touches in the
+/// buffer act on it; returns the request word (`>= 0`, `flow::Request::word`) or an error
+/// code; the render block then describes the frame.
+#[no_mangle]
+pub extern "C" fn pp_frame_screen(
+    dt_s: f64,
+    touch_count: u32,
+    css_width: f32,
+    css_height: f32,
+    dpr: f32,
+) -> i32 {
+    STATE.with(|state| {
+        let mut render = RenderBlock::default();
+        let status = state.client_call(|client| {
+            let (output, request) =
+                client.frame_screen(dt_s, touch_count, css_width, css_height, dpr)?;
+            render = render_block(client, output)?;
+            // A level index is below 2^16, so the word fits an i32.
+            Ok(request as i32)
+        });
+        state.render = render;
+        status
+    })
+}
+
+/// Data for the screens, by kind (`flow::DATA_KINDS`); returns 0 or [`ERROR_DATA`] with the
+/// reason in the out buffer.
+///
+/// # Safety
+/// See [`bytes`].
+#[no_mangle]
+pub unsafe extern "C" fn pp_screen_data(kind: u32, data: *const u8, data_len: u32) -> i32 {
+    // SAFETY: forwarded from the caller.
+    let data = unsafe { bytes(data, data_len) };
+    STATE.with(|state| state.client_call(|client| client.screen_data(kind, data).map(|()| 0)))
+}
+
+/// The player's settings as the host kept them (`flow::SETTING_BITS`).
+#[no_mangle]
+pub extern "C" fn pp_set_settings(bits: u32) -> i32 {
+    STATE.with(|state| {
+        state.client_call(|client| {
+            client.set_settings(bits);
+            Ok(0)
+        })
+    })
+}
+
+/// The player's settings now (`flow::SETTING_BITS`), 0 without a client.
+#[no_mangle]
+pub extern "C" fn pp_settings_bits() -> u32 {
+    STATE.with(|state| state.client.as_ref().map_or(0, Client::settings_bits))
+}
+
+/// The app was hidden for `seconds` (a long pause counts as a rest from play).
+#[no_mangle]
+pub extern "C" fn pp_away(seconds: f32) -> i32 {
+    STATE.with(|state| {
+        state.client_call(|client| {
+            client.away(seconds);
+            Ok(0)
+        })
+    })
+}
+
+/// The game could not be played or verified: the screens go back to the level's intro.
+#[no_mangle]
+pub extern "C" fn pp_game_failed() -> i32 {
+    STATE.with(|state| {
+        state.client_call(|client| {
+            client.game_failed();
+            Ok(0)
+        })
+    })
+}
+
+/// A fresh session key from `entropy` (32 bytes) for the next ticket; its public half goes to
+/// the out buffer.
+///
+/// # Safety
+/// See [`bytes`].
+#[no_mangle]
+pub unsafe extern "C" fn pp_rekey(entropy: *const u8, entropy_len: u32) -> i32 {
+    // SAFETY: forwarded from the caller.
+    let entropy = unsafe { bytes(entropy, entropy_len) };
+    STATE.with(|state| {
+        let mut public_key = [0; 32];
+        let status = state.client_call(|client| {
+            client.rekey(entropy)?;
+            public_key = client.public_key();
+            Ok(0)
+        });
+        if status == 0 {
+            state.out.clear();
+            state.out.extend_from_slice(&public_key);
+        }
+        status
+    })
+}
+
+/// The screen on show, by name, into the out buffer; returns its length.
+#[no_mangle]
+pub extern "C" fn pp_screen_name() -> i32 {
+    STATE.with(|state| {
+        let name = state
+            .client
+            .as_ref()
+            .map_or("", |client| client.screen_name());
+        state.out.clear();
+        state.out.extend_from_slice(name.as_bytes());
+        state.out.len() as i32
+    })
+}
+
+/// The screen's buttons as JSON (`client::Client::buttons_json`) into the out buffer; returns
+/// its length.
+#[no_mangle]
+pub extern "C" fn pp_buttons() -> i32 {
+    STATE.with(|state| {
+        let json = state
+            .client
+            .as_ref()
+            .map(Client::buttons_json)
+            .unwrap_or_default();
+        state.out = json.into_bytes();
+        state.out.len() as i32
     })
 }
 

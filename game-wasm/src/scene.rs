@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::layout::Layout;
 use crate::session::Session;
-use crate::text::{line_height_px, Align, Label, Phrase, TextAtlas};
+use crate::text::{line_height_px, Align, Label, Phrase, Text, TextAtlas};
 
 /// Floats per instance: centre x, y; half width, half height (device px); colour r, g, b, a
 /// (straight alpha); shape kind, parameter, flags, rotation (radians).
@@ -334,7 +334,7 @@ impl Scene {
             0.0,
         );
         let label = Label {
-            phrase,
+            text: phrase.into(),
             font_px,
             width_px: (w * 0.9) as u16,
             align: Align::Centre,
@@ -355,14 +355,24 @@ impl Scene {
         centre_y_px: f32,
         color: Rgba,
     ) -> ScreenBox {
-        let row_y = text.place(label);
+        let (row_x, row_y) = text.place(label);
         let width = f32::from(label.width_px);
         let height = f32::from(line_height_px(label.font_px));
         let left = libm::roundf(left_px);
         let top = libm::roundf(centre_y_px - height / 2.0);
         let centre = (left + width / 2.0, top + height / 2.0);
         let half = (width / 2.0, height / 2.0);
-        self.push(centre, half, color, shape::TEXT, f32::from(row_y), 0.0, 0.0);
+        // The label's corner in the texture: its top in the parameter, its left in the flags
+        // slot (a label has no flags).
+        self.push(
+            centre,
+            half,
+            color,
+            shape::TEXT,
+            f32::from(row_y),
+            f32::from(row_x),
+            0.0,
+        );
         (centre, half)
     }
 
@@ -796,7 +806,7 @@ impl Scene {
         let digit_h = h * HUD_DIGIT_SHARE;
         let mut label = |scene: &mut Scene, phrase, left_px: f32, width_px: f32, align| {
             let label = Label {
-                phrase,
+                text: Text::from(phrase),
                 font_px,
                 width_px: width_px.max(1.0) as u16,
                 align,

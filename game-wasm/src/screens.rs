@@ -6,8 +6,112 @@
 
 use core::f32::consts::TAU;
 
+use crate::flow::{Act, Flow, Screen};
 use crate::scene::{flag, shape, Scene, Theme, PIECE_SHAPES};
-use crate::text::{line_height_px, Align, Label, Phrase, TextAtlas};
+use crate::text::{line_height_px, Align, Label, Phrase, Text, TextAtlas, Value};
+
+pub mod board;
+pub mod intro;
+pub mod map;
+pub mod rest;
+pub mod result;
+pub mod settings;
+pub mod ui;
+pub mod wallet;
+
+use ui::{Frame, Metrics, Page, Rect};
+
+/// Lines of a level's tile on the map: number, stars, payout, name or sponsor.
+pub(crate) const LINES_PER_TILE: usize = 4;
+
+/// The page of the flow's screen (none for the start screen, which draws itself, and for the
+/// game, which the session draws).
+pub fn page(flow: &Flow, metrics: &Metrics, text: &mut TextAtlas) -> Option<Page<Act>> {
+    Some(match flow.screen {
+        Screen::Start | Screen::Playing => return None,
+        Screen::Map => map::page(flow, metrics, text),
+        Screen::Intro => intro::page(flow, metrics, text),
+        Screen::Result => result::page(flow, metrics),
+        Screen::Wallet => wallet::page(flow, metrics),
+        Screen::Settings => settings::page(flow, metrics),
+        Screen::Break => rest::page(flow, metrics),
+        Screen::Leaderboard => board::page(flow, metrics, text),
+    })
+}
+
+/// Confetti pieces of a win's celebration, and how long one takes to fall the screen's height.
+const CONFETTI_PIECES: usize = 28;
+const CONFETTI_FALL_S: f32 = 2.6;
+/// A piece's size as a share of the screen's smaller side.
+const CONFETTI_SIZE_SHARE: f32 = 0.018;
+
+/// A win's celebration over the result screen: the theme's pieces falling and turning, each on
+/// its own column and phase (spread by the golden ratio, so no two fall together). Decoration
+/// only: drawn after the page, never hit-tested.
+pub fn celebrate(scene: &mut Scene, theme: &Theme, width_px: f32, height_px: f32) {
+    const GOLDEN: f32 = 0.618_034;
+    let size = width_px.min(height_px) * CONFETTI_SIZE_SHARE;
+    let time_s = scene.time_s;
+    for index in 0..CONFETTI_PIECES {
+        let column = fract(index as f32 * GOLDEN);
+        let phase = fract(index as f32 * GOLDEN * GOLDEN);
+        let fall = fract(time_s / CONFETTI_FALL_S + phase);
+        let sway = libm::sinf(time_s * 2.0 + index as f32) * size * 2.0;
+        let centre = (
+            (column * width_px + sway).clamp(size, width_px - size),
+            size + fall * (height_px - 2.0 * size),
+        );
+        let color = theme.pieces[index % theme.pieces.len()];
+        let kind = PIECE_SHAPES[index % PIECE_SHAPES.len()];
+        let turn = time_s * 3.0 + index as f32;
+        scene.push(centre, (size, size), color, kind, 0.2, 0.0, turn);
+    }
+}
+
+/// `x`'s fractional part (core has no `f32::fract` without std).
+fn fract(x: f32) -> f32 {
+    x - libm::floorf(x)
+}
+
+/// The day's earnings against the daily cap, as a line under the top bar (taken from the
+/// body), so the cap's progress is always in sight on the map.
+pub(crate) fn cap_row(page: &mut Page<Act>, flow: &Flow, frame: &mut Frame) {
+    let metrics = page.metrics;
+    let font = metrics.font_px;
+    let line_h = f32::from(line_height_px(font));
+    let row = Rect::new(frame.body.x, frame.body.y, frame.body.w, line_h);
+    frame.body = Rect::new(
+        frame.body.x,
+        row.bottom() + metrics.gap_px,
+        frame.body.w,
+        frame.body.h - line_h - metrics.gap_px,
+    );
+    let Some(balance) = flow.balance else {
+        return;
+    };
+    let gap = metrics.gap_px;
+    page.dim_label(
+        row.column(0, 3, gap),
+        Phrase::EarnedToday,
+        font,
+        Align::Left,
+        None,
+    );
+    page.label(
+        row.column(1, 3, gap),
+        Text::Value(Value::Fen(balance.earned_today_fen)),
+        font,
+        Align::Centre,
+        None,
+    );
+    page.dim_label(
+        row.column(2, 3, gap),
+        Text::With(Phrase::OfCap, Value::Fen(balance.daily_cap_fen)),
+        font,
+        Align::Right,
+        None,
+    );
+}
 
 /// The smallest touch target, in CSS pixels (Apple's Human Interface Guidelines; Android's
 /// 48 dp is close). A button's diameter never falls below it.
@@ -149,14 +253,14 @@ pub fn start(
     let line_w = layout.width_px * 0.9;
     let left = layout.width_px * 0.05;
     let title = Label {
-        phrase: Phrase::Play,
+        text: Text::Phrase(Phrase::Play),
         font_px: layout.title_font_px,
         width_px: line_w as u16,
         align: Align::Centre,
     };
     scene.label(text, title, left, layout.title_y_px, theme.text);
     let hint = Label {
-        phrase: Phrase::TapAnywhere,
+        text: Phrase::TapAnywhere.into(),
         font_px: layout.hint_font_px,
         ..title
     };
@@ -169,6 +273,7 @@ pub fn start(
 mod tests {
     use super::*;
     use crate::scene::ScreenBox;
+    use alloc::string::String;
     use alloc::vec::Vec;
 
     const THEME: &str = include_str!("../../assets/themes/default.json");
@@ -185,6 +290,242 @@ mod tests {
     fn overlap(a: ScreenBox, b: ScreenBox) -> bool {
         let (((ax, ay), (aw, ah)), ((bx, by), (bw, bh))) = (a, b);
         (ax - bx).abs() < aw + bw && (ay - by).abs() < ah + bh
+    }
+
+    /// A flow with everything a screen can show at its longest: many levels with long names, a
+    /// sponsor, a full history, a capped receipt of a lost game.
+    fn busy_flow(screen: Screen) -> Flow {
+        use crate::flow::{Data, Outcome, Short};
+        use alloc::format;
+        let mut flow = Flow::default();
+        let levels: Vec<String> = (0..16)
+            .map(|index| {
+                format!(r#"{{"id":"level-{index}","name":"A rather long level name {index}"}}"#)
+            })
+            .collect();
+        let levels = format!("[{}]", levels.join(","));
+        flow.accept(Data::Levels, levels.as_bytes()).unwrap();
+        let offers: Vec<String> = (0..16)
+            .map(|index| {
+                format!(
+                    r#"{{"level_id":"level-{index}","up_to_fen":{},"boost_fen":5,"sponsor":"Night Market Noodles","best_stars":{}}}"#,
+                    index * 100_000,
+                    index % 4
+                )
+            })
+            .collect();
+        let offers = format!(r#"{{"levels":[{}]}}"#, offers.join(","));
+        flow.accept(Data::Offers, offers.as_bytes()).unwrap();
+        flow.accept(
+            Data::Balance,
+            br#"{"balance_fen":123456789,"pending_withdrawal_fen":100000,"earned_today_fen":1999,"daily_cap_fen":2000}"#,
+        )
+        .unwrap();
+        let transfers: Vec<&str> = (0..20)
+            .map(|_| r#"{"kind":"withdrawal","amount_fen":100000}"#)
+            .collect();
+        let history = format!(r#"{{"transfers":[{}]}}"#, transfers.join(","));
+        flow.accept(Data::History, history.as_bytes()).unwrap();
+        flow.selected = 15;
+        flow.accept(
+            Data::Level,
+            include_bytes!("../../assets/levels/match3/m3-05-jelly.json"),
+        )
+        .unwrap();
+        flow.game_over(Outcome {
+            passed: false,
+            short: Some(Short::Points(123_456)),
+        });
+        flow.accept(
+            Data::Receipt,
+            br#"{"score":4294967295,"stars":0,"payout_fen":0,"boost_fen":0,"capped":true,"balance_fen":123456789}"#,
+        )
+        .unwrap();
+        let entries: Vec<String> = (1..=20)
+            .map(|rank| {
+                format!(r#"{{"rank":{rank},"name":"Swift Otter #{rank:04}","score":4294967295}}"#)
+            })
+            .collect();
+        let board = format!(
+            r#"{{"level_id":"level-15","entries":[{}]}}"#,
+            entries.join(",")
+        );
+        flow.accept(Data::Leaderboard, board.as_bytes()).unwrap();
+        assert!(flow.board.is_some());
+        flow.screen = screen;
+        flow
+    }
+
+    const PAGES: [Screen; 7] = [
+        Screen::Leaderboard,
+        Screen::Map,
+        Screen::Intro,
+        Screen::Result,
+        Screen::Wallet,
+        Screen::Settings,
+        Screen::Break,
+    ];
+
+    #[test]
+    fn every_screen_keeps_on_screen_apart_and_tappable_upright_and_sideways() {
+        for screen in PAGES {
+            for (css_w, css_h, dpr) in SCREENS {
+                let metrics = Metrics::new(css_w * dpr, css_h * dpr, dpr);
+                let mut text = TextAtlas::default();
+                let mut flow = busy_flow(screen);
+                // Every page of the map.
+                for map_page in 0..4 {
+                    flow.map_page = map_page;
+                    let page = super::page(&flow, &metrics, &mut text).unwrap();
+                    let problems = page.problems();
+                    assert!(
+                        problems.is_empty(),
+                        "{screen:?} at {css_w}x{css_h}@{dpr}: {problems:#?}"
+                    );
+                    assert!(
+                        page.elements.iter().any(|element| element.act.is_some()),
+                        "{screen:?} has a way out"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_screens_words_fit_the_text_texture_at_once() {
+        // A texture that started again while one screen was drawn would lose its first labels
+        // and be drawn anew every frame.
+        let theme = Theme::from_json(THEME).unwrap();
+        for screen in PAGES {
+            for (css_w, css_h, dpr) in SCREENS {
+                let metrics = Metrics::new(css_w * dpr, css_h * dpr, dpr);
+                let mut text = TextAtlas::default();
+                let flow = busy_flow(screen);
+                let mut scene = Scene::without_session();
+                for _ in 0..2 {
+                    scene.begin_screen(0.016);
+                    let page = super::page(&flow, &metrics, &mut text).unwrap();
+                    page.draw(&mut scene, &mut text, &theme);
+                }
+                let generation = text.generation();
+                let page = super::page(&flow, &metrics, &mut text).unwrap();
+                page.draw(&mut scene, &mut text, &theme);
+                assert_eq!(
+                    text.generation(),
+                    generation,
+                    "{screen:?} at {css_w}x{css_h}@{dpr}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_map_reaches_every_level_across_its_pages() {
+        for (css_w, css_h, dpr) in SCREENS {
+            let metrics = Metrics::new(css_w * dpr, css_h * dpr, dpr);
+            let mut text = TextAtlas::default();
+            let mut flow = busy_flow(Screen::Map);
+            let mut opened = Vec::new();
+            for _ in 0..flow.levels.len() {
+                let page = super::page(&flow, &metrics, &mut text).unwrap();
+                opened.extend(
+                    page.elements
+                        .iter()
+                        .filter_map(|element| match element.act {
+                            Some(Act::Open(index)) => Some(index),
+                            _ => None,
+                        }),
+                );
+                if !page.elements.iter().any(|e| e.act == Some(Act::PageNext)) {
+                    break;
+                }
+                flow.act(Act::PageNext);
+            }
+            let all: Vec<u16> = (0..flow.levels.len() as u16).collect();
+            assert_eq!(opened, all, "{css_w}x{css_h}@{dpr}");
+        }
+    }
+
+    #[test]
+    fn the_celebration_stays_on_screen_as_it_falls() {
+        let theme = Theme::from_json(THEME).unwrap();
+        for (css_w, css_h, dpr) in SCREENS {
+            let (w, h) = (css_w * dpr, css_h * dpr);
+            let mut scene = Scene::without_session();
+            for _ in 0..40 {
+                scene.begin_screen(0.13);
+                celebrate(&mut scene, &theme, w, h);
+                assert_eq!(scene.instance_count(), CONFETTI_PIECES);
+                for ((x, y), (hw, hh)) in scene.rects() {
+                    assert!(x - hw >= 0.0 && x + hw <= w && y - hh >= 0.0 && y + hh <= h);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_page_check_names_overlap_small_targets_and_elements_off_screen() {
+        let metrics = Metrics::new(300.0, 300.0, 1.0);
+        let mut page: Page<Act> = Page::new(metrics);
+        page.button(
+            Rect::new(0.0, 0.0, 100.0, 50.0),
+            Phrase::Map,
+            Act::Map,
+            false,
+        );
+        page.button(
+            Rect::new(90.0, 0.0, 100.0, 50.0),
+            Phrase::Back,
+            Act::Map,
+            false,
+        );
+        page.button(
+            Rect::new(0.0, 100.0, 40.0, 50.0),
+            Phrase::On,
+            Act::Map,
+            false,
+        );
+        page.label(
+            Rect::new(250.0, 250.0, 100.0, 30.0),
+            Phrase::Off,
+            16,
+            Align::Left,
+            None,
+        );
+        let problems = page.problems();
+        assert!(
+            problems.iter().any(|p| p.contains("overlap")),
+            "{problems:#?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("touch target of 40 x 50")),
+            "{problems:#?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("off screen")),
+            "{problems:#?}"
+        );
+    }
+
+    #[test]
+    fn a_tap_on_a_button_does_what_it_says() {
+        let metrics = Metrics::new(390.0 * 3.0, 844.0 * 3.0, 3.0);
+        let mut text = TextAtlas::default();
+        let flow = busy_flow(Screen::Result);
+        let page = super::page(&flow, &metrics, &mut text).unwrap();
+        for element in &page.elements {
+            let Some(act) = element.act else { continue };
+            let (x, y) = (
+                element.rect.x + element.rect.w / 2.0,
+                element.rect.y + element.rect.h / 2.0,
+            );
+            assert_eq!(page.hit(x, y), Some(act));
+        }
+        assert_eq!(page.hit(-1.0, -1.0), None);
+        let acts: Vec<Act> = page.elements.iter().filter_map(|e| e.act).collect();
+        assert_eq!(acts, [Act::Play, Act::Next, Act::Map]);
     }
 
     #[test]

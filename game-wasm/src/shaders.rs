@@ -104,10 +104,11 @@ float digit_sd(vec2 p, vec2 half_size, float mask) {
 vec3 hue(float h) {
   return clamp(abs(mod(h * 6.0 + vec3(0.0, 4.0, 2.0), 6.0) - 3.0) - 1.0, 0.0, 1.0);
 }
-// A label: the quad's pixels map one to one onto its row of the text texture.
+// A label: the quad's pixels map one to one onto its box in the text texture, whose corner is
+// (flags, parameter).
 vec4 text_color(vec2 p) {
   if (u_text_atlas.z < 0.5 || abs(p.x) > v_half.x || abs(p.y) > v_half.y) return vec4(0.0);
-  vec2 uv = (p + v_half + vec2(0.0, v_shape.y)) / u_text_atlas.xy;
+  vec2 uv = (p + v_half + v_shape.zy) / u_text_atlas.xy;
   float alpha = texture2D(u_text, uv).a * v_color.a;
   return vec4(v_color.rgb * alpha, alpha);
 }

@@ -60,6 +60,70 @@ pub enum Phrase {
     Stars,
     Payout,
     Balance,
+    // The screens (`screens/`). A `{}` in a phrase takes a `Value`.
+    /// The level map's title.
+    Levels,
+    /// A level's number on the map and the intro.
+    LevelNumber,
+    /// What a level pays at most, from its payout table.
+    UpTo,
+    /// A sponsor's campaign raises the level's payout.
+    BoostedBy,
+    Wallet,
+    Settings,
+    Back,
+    Map,
+    /// The level intro's button.
+    Start,
+    /// Level intro objectives.
+    GoalScore,
+    GoalCollect,
+    GoalJelly,
+    MovesCount,
+    SecondsCount,
+    /// The result screen's headline.
+    Won,
+    Lost,
+    /// What was missing, on a lost game.
+    PointsShort,
+    PiecesShort,
+    JellyLeft,
+    Capped,
+    /// While the proof is verified.
+    Checking,
+    /// Wallet.
+    Pending,
+    EarnedToday,
+    OfCap,
+    History,
+    /// History rows, by transfer kind.
+    Reward,
+    Boost,
+    Withdrawal,
+    Other,
+    /// The place kept for the withdraw flow.
+    WithdrawSoon,
+    EarnOnly,
+    /// Settings rows and their states.
+    Sound,
+    Vibration,
+    Reminders,
+    Language,
+    On,
+    Off,
+    /// The language's own name.
+    LanguageName,
+    NoHistory,
+    /// The map's pages.
+    PagePrevious,
+    PageNext,
+    /// The break reminder.
+    TakeABreak,
+    PlayedMinutes,
+    BreakHint,
+    Continue,
+    /// The leaderboard screen and its button.
+    Leaderboard,
 }
 
 /// One phrase in each language.
@@ -72,7 +136,7 @@ pub struct PhraseText {
 }
 
 /// The string table, in `Phrase` order (a test checks it).
-pub const PHRASES: [PhraseText; 14] = [
+pub const PHRASES: [PhraseText; 60] = [
     PhraseText {
         phrase: Phrase::Play,
         name: "play",
@@ -157,6 +221,282 @@ pub const PHRASES: [PhraseText; 14] = [
         zh: "余额",
         en: "Balance",
     },
+    PhraseText {
+        phrase: Phrase::Levels,
+        name: "levels",
+        zh: "关卡",
+        en: "Levels",
+    },
+    PhraseText {
+        phrase: Phrase::LevelNumber,
+        name: "level_number",
+        zh: "第 {} 关",
+        en: "Level {}",
+    },
+    PhraseText {
+        phrase: Phrase::UpTo,
+        name: "up_to",
+        zh: "最高 {}",
+        en: "up to {}",
+    },
+    PhraseText {
+        phrase: Phrase::BoostedBy,
+        name: "boosted_by",
+        zh: "{} 加码中",
+        en: "boosted by {}",
+    },
+    PhraseText {
+        phrase: Phrase::Wallet,
+        name: "wallet",
+        zh: "钱包",
+        en: "Wallet",
+    },
+    PhraseText {
+        phrase: Phrase::Settings,
+        name: "settings",
+        zh: "设置",
+        en: "Settings",
+    },
+    PhraseText {
+        phrase: Phrase::Back,
+        name: "back",
+        zh: "返回",
+        en: "Back",
+    },
+    PhraseText {
+        phrase: Phrase::Map,
+        name: "map",
+        zh: "关卡地图",
+        en: "Map",
+    },
+    PhraseText {
+        phrase: Phrase::Start,
+        name: "start",
+        zh: "开始",
+        en: "Start",
+    },
+    PhraseText {
+        phrase: Phrase::GoalScore,
+        name: "goal_score",
+        zh: "达到 {} 分",
+        en: "Score {} points",
+    },
+    PhraseText {
+        phrase: Phrase::GoalCollect,
+        name: "goal_collect",
+        zh: "收集 {} 个指定棋子",
+        en: "Collect {} marked pieces",
+    },
+    PhraseText {
+        phrase: Phrase::GoalJelly,
+        name: "goal_jelly",
+        zh: "清除全部果冻",
+        en: "Clear all the jelly",
+    },
+    PhraseText {
+        phrase: Phrase::MovesCount,
+        name: "moves_count",
+        zh: "{} 步",
+        en: "{} moves",
+    },
+    PhraseText {
+        phrase: Phrase::SecondsCount,
+        name: "seconds_count",
+        zh: "{} 秒",
+        en: "{} seconds",
+    },
+    PhraseText {
+        phrase: Phrase::Won,
+        name: "won",
+        zh: "过关！",
+        en: "Level complete!",
+    },
+    PhraseText {
+        phrase: Phrase::Lost,
+        name: "lost",
+        zh: "差一点！",
+        en: "So close!",
+    },
+    PhraseText {
+        phrase: Phrase::PointsShort,
+        name: "points_short",
+        zh: "还差 {} 分",
+        en: "{} points short",
+    },
+    PhraseText {
+        phrase: Phrase::PiecesShort,
+        name: "pieces_short",
+        zh: "还差 {} 个",
+        en: "{} pieces short",
+    },
+    PhraseText {
+        phrase: Phrase::JellyLeft,
+        name: "jelly_left",
+        zh: "还剩 {} 块果冻",
+        en: "{} jelly left",
+    },
+    PhraseText {
+        phrase: Phrase::Capped,
+        name: "capped",
+        zh: "今日奖励已达上限",
+        en: "Today's cap is reached",
+    },
+    PhraseText {
+        phrase: Phrase::Checking,
+        name: "checking",
+        zh: "服务器验证中…",
+        en: "The server is checking…",
+    },
+    PhraseText {
+        phrase: Phrase::Pending,
+        name: "pending",
+        zh: "提现中",
+        en: "Pending",
+    },
+    PhraseText {
+        phrase: Phrase::EarnedToday,
+        name: "earned_today",
+        zh: "今日已赚",
+        en: "Earned today",
+    },
+    PhraseText {
+        phrase: Phrase::OfCap,
+        name: "of_cap",
+        zh: "上限 {}",
+        en: "cap {}",
+    },
+    PhraseText {
+        phrase: Phrase::History,
+        name: "history",
+        zh: "收支记录",
+        en: "History",
+    },
+    PhraseText {
+        phrase: Phrase::Reward,
+        name: "reward",
+        zh: "游戏奖励",
+        en: "Game reward",
+    },
+    PhraseText {
+        phrase: Phrase::Boost,
+        name: "boost",
+        zh: "赞助加码",
+        en: "Sponsor boost",
+    },
+    PhraseText {
+        phrase: Phrase::Withdrawal,
+        name: "withdrawal",
+        zh: "提现",
+        en: "Withdrawal",
+    },
+    PhraseText {
+        phrase: Phrase::Other,
+        name: "other",
+        zh: "其他",
+        en: "Other",
+    },
+    PhraseText {
+        phrase: Phrase::WithdrawSoon,
+        name: "withdraw_soon",
+        zh: "提现功能即将开放",
+        en: "Withdrawing opens soon",
+    },
+    PhraseText {
+        phrase: Phrase::EarnOnly,
+        name: "earn_only",
+        zh: "抖音版只能赚取奖励，不能提现",
+        en: "On Douyin the game earns only; no withdrawals",
+    },
+    PhraseText {
+        phrase: Phrase::Sound,
+        name: "sound",
+        zh: "声音",
+        en: "Sound",
+    },
+    PhraseText {
+        phrase: Phrase::Vibration,
+        name: "vibration",
+        zh: "振动",
+        en: "Vibration",
+    },
+    PhraseText {
+        phrase: Phrase::Reminders,
+        name: "reminders",
+        zh: "休息提醒",
+        en: "Break reminders",
+    },
+    PhraseText {
+        phrase: Phrase::Language,
+        name: "language",
+        zh: "语言",
+        en: "Language",
+    },
+    PhraseText {
+        phrase: Phrase::On,
+        name: "on",
+        zh: "开",
+        en: "On",
+    },
+    PhraseText {
+        phrase: Phrase::Off,
+        name: "off",
+        zh: "关",
+        en: "Off",
+    },
+    PhraseText {
+        phrase: Phrase::LanguageName,
+        name: "language_name",
+        zh: "中文",
+        en: "English",
+    },
+    PhraseText {
+        phrase: Phrase::NoHistory,
+        name: "no_history",
+        zh: "还没有记录",
+        en: "Nothing yet",
+    },
+    PhraseText {
+        phrase: Phrase::PagePrevious,
+        name: "page_previous",
+        zh: "上一页",
+        en: "Previous",
+    },
+    PhraseText {
+        phrase: Phrase::PageNext,
+        name: "page_next",
+        zh: "下一页",
+        en: "Next",
+    },
+    PhraseText {
+        phrase: Phrase::TakeABreak,
+        name: "take_a_break",
+        zh: "休息一下",
+        en: "Time for a break",
+    },
+    PhraseText {
+        phrase: Phrase::PlayedMinutes,
+        name: "played_minutes",
+        zh: "你已连续游戏 {} 分钟",
+        en: "You have played for {} minutes",
+    },
+    PhraseText {
+        phrase: Phrase::BreakHint,
+        name: "break_hint",
+        zh: "站起来走走，看看远处",
+        en: "Stand up, stretch, look far away",
+    },
+    PhraseText {
+        phrase: Phrase::Continue,
+        name: "continue",
+        zh: "继续",
+        en: "Continue",
+    },
+    PhraseText {
+        phrase: Phrase::Leaderboard,
+        name: "leaderboard",
+        zh: "排行榜",
+        en: "Leaderboard",
+    },
 ];
 
 /// Every phrase in `lang` as a JSON object by name, for pages that write words outside the
@@ -201,6 +541,43 @@ impl Phrase {
     }
 }
 
+/// What a label says: a phrase, a value, or a phrase with a value in its `{}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Text {
+    Phrase(Phrase),
+    Value(Value),
+    With(Phrase, Value),
+}
+
+impl From<Phrase> for Text {
+    fn from(phrase: Phrase) -> Text {
+        Text::Phrase(phrase)
+    }
+}
+
+/// A value written into a label, formatted by the game (never by the host).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// Money in fen, written in yuan: `¥0.20`.
+    Fen(i64),
+    Count(i64),
+    /// A word the host supplied (a level's or a sponsor's name), by its index in the atlas.
+    Name(u16),
+}
+
+/// Longest host-supplied name kept, in bytes (longer ones are cut at a character boundary):
+/// a name is a line of a screen, not a paragraph.
+pub const NAME_BYTES_MAX: usize = 48;
+/// Names one atlas keeps; the oldest go first (a map lists a few dozen levels).
+pub const NAMES_MAX: usize = 256;
+
+/// `fen` as yuan with two decimals and the sign first: `¥0.20`, `-¥1.00`.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    alloc::format!("{sign}¥{}.{:02}", abs / 100, abs % 100)
+}
+
 /// Where a label's text sits in its box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {
@@ -222,7 +599,7 @@ impl Align {
 /// One line of a phrase: font size and box in whole device pixels (the atlas's key).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Label {
-    pub phrase: Phrase,
+    pub text: Text,
     pub font_px: u16,
     pub width_px: u16,
     pub align: Align,
@@ -245,21 +622,28 @@ const ROW_GAP_PX: u16 = 2;
 /// The labels in use and their rows in the text texture.
 #[derive(Debug, Default)]
 pub struct TextAtlas {
-    rows: Vec<(Label, u16)>,
+    /// Each label in use and the top-left corner of its box in the texture.
+    rows: Vec<(Label, (u16, u16))>,
+    /// Shelves of labels of one line height, side by side: `(top, height, width used)`. A
+    /// screen of short labels (the map's tiles) fits many to a shelf.
+    shelves: Vec<(u16, u16, u16)>,
+    /// Words the host supplied (sponsors' names), by [`Value::Name`] index.
+    names: Vec<String>,
     height_px: u16,
     generation: u32,
 }
 
 /// What the host draws into the text canvas: one entry per row.
-pub struct AtlasDescription<'a> {
+pub struct AtlasDescription {
     pub generation: u32,
     pub width: u16,
     pub height: u16,
-    pub rows: Vec<RowDescription<'a>>,
+    pub rows: Vec<RowDescription>,
 }
 
-pub struct RowDescription<'a> {
-    pub text: &'a str,
+pub struct RowDescription {
+    pub text: String,
+    pub x: u16,
     pub font_px: u16,
     pub y: u16,
     pub width: u16,
@@ -270,24 +654,88 @@ pub struct RowDescription<'a> {
 impl TextAtlas {
     /// The top of `label`'s row, adding the row when the label is new. When the texture is
     /// full it starts again from empty (the labels of the next frames come back at once).
-    pub fn place(&mut self, label: Label) -> u16 {
+    pub fn place(&mut self, label: Label) -> (u16, u16) {
         let label = Label {
             width_px: label.width_px.clamp(1, ATLAS_WIDTH_PX),
             ..label
         };
-        if let Some(&(_, y)) = self.rows.iter().find(|(row, _)| *row == label) {
-            return y;
+        if let Some(&(_, at)) = self.rows.iter().find(|(row, _)| *row == label) {
+            return at;
         }
         let height = line_height_px(label.font_px);
-        if self.height_px + height > ATLAS_HEIGHT_PX_MAX {
-            self.rows.clear();
-            self.height_px = 0;
-        }
-        let y = self.height_px;
-        self.rows.push((label, y));
-        self.height_px = (y + height + ROW_GAP_PX).min(ATLAS_HEIGHT_PX_MAX);
+        let width = label.width_px;
+        let room = |shelf: &&mut (u16, u16, u16)| {
+            shelf.1 == height && u32::from(shelf.2) + u32::from(width) <= u32::from(ATLAS_WIDTH_PX)
+        };
+        let at = if let Some(shelf) = self.shelves.iter_mut().find(room) {
+            let at = (shelf.2, shelf.0);
+            shelf.2 = (shelf.2 + width + ROW_GAP_PX).min(ATLAS_WIDTH_PX);
+            at
+        } else {
+            if self.height_px + height > ATLAS_HEIGHT_PX_MAX {
+                // Names stay: a screen may hold a `Value::Name` across the restart.
+                self.rows.clear();
+                self.shelves.clear();
+                self.height_px = 0;
+            }
+            let y = self.height_px;
+            self.shelves
+                .push((y, height, (width + ROW_GAP_PX).min(ATLAS_WIDTH_PX)));
+            self.height_px = (y + height + ROW_GAP_PX).min(ATLAS_HEIGHT_PX_MAX);
+            (0, y)
+        };
+        self.rows.push((label, at));
         self.generation = self.generation.wrapping_add(1);
-        y
+        at
+    }
+
+    /// The [`Value::Name`] for `name` (cut to [`NAME_BYTES_MAX`]), interned: the same name
+    /// gives the same value, so its label keeps its row.
+    pub fn name(&mut self, name: &str) -> Value {
+        let mut end = name.len().min(NAME_BYTES_MAX);
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        let name = &name[..end];
+        if let Some(index) = self.names.iter().position(|known| known == name) {
+            return Value::Name(index as u16);
+        }
+        if self.names.len() >= NAMES_MAX {
+            // Starting again keeps indices stable for the rows that survive: none do.
+            self.names.clear();
+            self.rows.clear();
+            self.shelves.clear();
+            self.height_px = 0;
+            self.generation = self.generation.wrapping_add(1);
+        }
+        self.names.push(String::from(name));
+        Value::Name((self.names.len() - 1) as u16)
+    }
+
+    /// `text` written out in `lang`.
+    pub fn render(&self, text: Text, lang: Lang) -> String {
+        match text {
+            Text::Phrase(phrase) => String::from(phrase.text(lang)),
+            Text::Value(value) => self.value(value),
+            Text::With(phrase, value) => phrase.text(lang).replacen("{}", &self.value(value), 1),
+        }
+    }
+
+    fn value(&self, value: Value) -> String {
+        match value {
+            Value::Fen(fen) => yuan(fen),
+            Value::Count(count) => alloc::format!("{count}"),
+            Value::Name(index) => self
+                .names
+                .get(usize::from(index))
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Makes the host draw every row again (the language changed).
+    pub fn invalidate(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
     }
 
     /// Changes whenever the rows change; the host redraws the texture then.
@@ -301,7 +749,7 @@ impl TextAtlas {
     }
 
     /// The rows, with their text in `lang`, for the host to rasterise.
-    pub fn describe(&self, lang: Lang) -> AtlasDescription<'static> {
+    pub fn describe(&self, lang: Lang) -> AtlasDescription {
         let (width, height) = self.size_px();
         AtlasDescription {
             generation: self.generation,
@@ -310,8 +758,9 @@ impl TextAtlas {
             rows: self
                 .rows
                 .iter()
-                .map(|&(label, y)| RowDescription {
-                    text: label.phrase.text(lang),
+                .map(|&(label, (x, y))| RowDescription {
+                    text: self.render(label.text, lang),
+                    x,
                     font_px: label.font_px,
                     y,
                     width: label.width_px,
@@ -323,7 +772,7 @@ impl TextAtlas {
     }
 
     /// [`TextAtlas::describe`] as JSON, for hosts that take strings or bytes: `{ generation,
-    /// width, height, rows: [{ text, font_px, y, width, height, align }] }`. Written by hand:
+    /// width, height, rows: [{ text, font_px, x, y, width, height, align }] }`. Written by hand:
     /// serde's serialiser would cost the mini-game artifact more than these lines.
     pub fn describe_json(&self, lang: Lang) -> String {
         let description = self.describe(lang);
@@ -339,11 +788,12 @@ impl TextAtlas {
                 json.push(',');
             }
             json.push_str(r#"{"text":"#);
-            json_string(&mut json, row.text);
+            json_string(&mut json, &row.text);
             let _ = write!(
                 json,
-                r#","font_px":{},"y":{},"width":{},"height":{},"align":"{}"}}"#,
+                r#","font_px":{},"x":{},"y":{},"width":{},"height":{},"align":"{}"}}"#,
                 row.font_px,
+                row.x,
                 row.y,
                 row.width,
                 row.height,
@@ -380,6 +830,43 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_takes_a_value_in_both_languages_or_in_neither() {
+        for entry in &PHRASES {
+            assert_eq!(
+                entry.zh.matches("{}").count(),
+                entry.en.matches("{}").count(),
+                "{:?}",
+                entry.phrase
+            );
+            assert!(entry.en.matches("{}").count() <= 1, "{:?}", entry.phrase);
+        }
+    }
+
+    #[test]
+    fn values_are_written_by_the_game_in_the_players_language() {
+        let mut atlas = TextAtlas::default();
+        let sponsor = atlas.name("launch-week");
+        assert_eq!(atlas.name("launch-week"), sponsor, "a name is kept once");
+        let up_to = Text::With(Phrase::UpTo, Value::Fen(20));
+        assert_eq!(atlas.render(up_to, Lang::Zh), "最高 ¥0.20");
+        assert_eq!(atlas.render(up_to, Lang::En), "up to ¥0.20");
+        assert_eq!(
+            atlas.render(Text::With(Phrase::BoostedBy, sponsor), Lang::En),
+            "boosted by launch-week"
+        );
+        assert_eq!(
+            atlas.render(Text::Value(Value::Fen(-1005)), Lang::Zh),
+            "-¥10.05"
+        );
+        assert_eq!(atlas.render(Text::Value(Value::Count(42)), Lang::Zh), "42");
+        let long = "长".repeat(40);
+        let Value::Name(index) = atlas.name(&long) else {
+            unreachable!()
+        };
+        assert_eq!(atlas.names[usize::from(index)].len(), NAME_BYTES_MAX);
+    }
+
+    #[test]
     fn the_page_reads_every_phrase_by_a_unique_name() {
         let mut names: Vec<&str> = PHRASES.iter().map(|entry| entry.name).collect();
         names.sort_unstable();
@@ -390,7 +877,7 @@ mod tests {
             json.starts_with(r#"{"play":"开始游戏","tap_anywhere":"#),
             "{json}"
         );
-        assert!(json.ends_with(r#""balance":"余额"}"#), "{json}");
+        assert!(json.ends_with(r#""leaderboard":"排行榜"}"#), "{json}");
         assert!(phrases_json(Lang::En).contains(r#""next_level":"Next level""#));
     }
 
@@ -411,34 +898,52 @@ mod tests {
     }
 
     #[test]
-    fn a_label_gets_one_row_and_keeps_it() {
+    fn labels_of_one_height_share_a_shelf_and_keep_their_place() {
         let mut atlas = TextAtlas::default();
         let score = Label {
-            phrase: Phrase::Score,
+            text: Phrase::Score.into(),
             font_px: 36,
             width_px: 300,
             align: Align::Left,
         };
         let moves = Label {
-            phrase: Phrase::MovesLeft,
+            text: Phrase::MovesLeft.into(),
             ..score
         };
-        assert_eq!(atlas.place(score), 0);
-        assert_eq!(atlas.place(moves), line_height_px(36) + ROW_GAP_PX);
+        let wide = Label {
+            text: Phrase::Resumed.into(),
+            width_px: ATLAS_WIDTH_PX,
+            ..score
+        };
+        let big = Label {
+            font_px: 48,
+            ..score
+        };
+        assert_eq!(atlas.place(score), (0, 0));
+        assert_eq!(atlas.place(moves), (300 + ROW_GAP_PX, 0), "beside it");
+        let shelf = line_height_px(36) + ROW_GAP_PX;
+        assert_eq!(atlas.place(wide), (0, shelf), "no room beside them");
+        assert_eq!(
+            atlas.place(big),
+            (0, 2 * shelf),
+            "another height, another shelf"
+        );
         let generation = atlas.generation();
-        assert_eq!(atlas.place(score), 0, "the same label, the same row");
+        assert_eq!(atlas.place(score), (0, 0), "the same label, the same place");
         assert_eq!(atlas.generation(), generation, "nothing new to draw");
         let description = atlas.describe(Lang::En);
-        assert_eq!(description.rows.len(), 2);
+        assert_eq!(description.rows.len(), 4);
         assert_eq!(description.rows[1].text, "Moves");
-        assert_eq!(description.height, 2 * (line_height_px(36) + ROW_GAP_PX));
+        assert_eq!(description.rows[1].x, 302);
         let height = line_height_px(36);
-        let second = height + ROW_GAP_PX;
+        let mut two = TextAtlas::default();
+        two.place(score);
+        two.place(moves);
         assert_eq!(
-            atlas.describe_json(Lang::Zh),
+            two.describe_json(Lang::Zh),
             alloc::format!(
-                r#"{{"generation":2,"width":2048,"height":{},"rows":[{{"text":"得分","font_px":36,"y":0,"width":300,"height":{height},"align":"left"}},{{"text":"剩余步数","font_px":36,"y":{second},"width":300,"height":{height},"align":"left"}}]}}"#,
-                2 * second
+                r#"{{"generation":2,"width":2048,"height":{},"rows":[{{"text":"得分","font_px":36,"x":0,"y":0,"width":300,"height":{height},"align":"left"}},{{"text":"剩余步数","font_px":36,"x":302,"y":0,"width":300,"height":{height},"align":"left"}}]}}"#,
+                height + ROW_GAP_PX
             )
         );
     }
@@ -447,18 +952,19 @@ mod tests {
     fn a_full_atlas_starts_again_and_says_so() {
         let mut atlas = TextAtlas::default();
         let label = |width_px| Label {
-            phrase: Phrase::Play,
+            text: Phrase::Play.into(),
             font_px: 200,
             width_px,
             align: Align::Centre,
         };
-        let mut width_px = 1;
+        // Labels wider than half the texture: one to a shelf.
+        let mut width_px = ATLAS_WIDTH_PX / 2 + 1;
         while atlas.size_px().1 + line_height_px(200) <= ATLAS_HEIGHT_PX_MAX {
             atlas.place(label(width_px));
             width_px += 1;
         }
         let generation = atlas.generation();
-        assert_eq!(atlas.place(label(width_px)), 0);
+        assert_eq!(atlas.place(label(width_px)), (0, 0));
         assert_ne!(atlas.generation(), generation);
         assert_eq!(atlas.describe(Lang::Zh).rows.len(), 1);
     }

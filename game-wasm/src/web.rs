@@ -52,6 +52,24 @@ pub fn feedback_flags() -> String {
     crate::feedback::flag_names()
 }
 
+/// The screens' request kinds, `name:kind` pairs (`flow::REQUEST_KINDS`).
+#[wasm_bindgen(js_name = requestKinds)]
+pub fn request_kinds() -> String {
+    crate::flow::REQUEST_KINDS.into()
+}
+
+/// The screens' data kinds, `name:kind` pairs (`flow::DATA_KINDS`).
+#[wasm_bindgen(js_name = dataKinds)]
+pub fn data_kinds() -> String {
+    crate::flow::DATA_KINDS.into()
+}
+
+/// The settings' bits, `name:bit` pairs (`flow::SETTING_BITS`).
+#[wasm_bindgen(js_name = settingBits)]
+pub fn setting_bits() -> String {
+    crate::flow::SETTING_BITS.into()
+}
+
 #[wasm_bindgen(js_name = rulesVersion)]
 pub fn rules_version() -> u32 {
     u32::from(game_core::RULES_VERSION)
@@ -189,6 +207,72 @@ impl Client {
             .map_err(js_error)?;
         self.draw(output);
         Ok(())
+    }
+
+    /// One frame of the flow's screen (start, map, intro, result, wallet, settings): the
+    /// touches in the buffer act on it, and it is drawn. Returns the request word for the host
+    /// (`requestKinds()` names its low byte; the level index or setting bits are above it).
+    #[wasm_bindgen(js_name = frameScreen)]
+    pub fn frame_screen(
+        &mut self,
+        dt_s: f64,
+        touch_count: u32,
+        css_width: f32,
+        css_height: f32,
+        dpr: f32,
+    ) -> Result<u32, JsError> {
+        let (output, request) = self
+            .inner
+            .frame_screen(dt_s, touch_count, css_width, css_height, dpr)
+            .map_err(js_error)?;
+        self.draw(output);
+        Ok(request)
+    }
+
+    /// Data for the screens, by kind (`dataKinds()`): the package's level list and the
+    /// server's answers, as they came.
+    #[wasm_bindgen(js_name = screenData)]
+    pub fn screen_data(&mut self, kind: u32, bytes: &[u8]) -> Result<(), JsError> {
+        self.inner.screen_data(kind, bytes).map_err(js_error)
+    }
+
+    /// The player's settings as the host kept them (`settingBits()` names the bits).
+    #[wasm_bindgen(js_name = setSettings)]
+    pub fn set_settings(&mut self, bits: u32) {
+        self.inner.set_settings(bits);
+    }
+
+    /// The player's settings now (`settingBits()` names the bits).
+    #[wasm_bindgen(js_name = settingsBits)]
+    pub fn settings_bits(&self) -> u32 {
+        self.inner.settings_bits()
+    }
+
+    /// The app was hidden for `seconds` (a long pause counts as a rest from play).
+    pub fn away(&mut self, seconds: f32) {
+        self.inner.away(seconds);
+    }
+
+    /// The game could not be played or verified: the screens go back to the level's intro.
+    #[wasm_bindgen(js_name = gameFailed)]
+    pub fn game_failed(&mut self) {
+        self.inner.game_failed();
+    }
+
+    /// The screen on show: start, map, intro, playing, result, wallet or settings.
+    #[wasm_bindgen(js_name = screenName)]
+    pub fn screen_name(&self) -> String {
+        self.inner.screen_name().into()
+    }
+
+    /// The screen's buttons in CSS pixels, as JSON (`Client::buttons_json`).
+    pub fn buttons(&self) -> String {
+        self.inner.buttons_json()
+    }
+
+    /// A fresh session key from host entropy (32 bytes), for the next ticket.
+    pub fn rekey(&mut self, entropy: &[u8]) -> Result<(), JsError> {
+        self.inner.rekey(entropy).map_err(js_error)
     }
 
     /// The app is back after being hidden: the game shows that it resumes.

@@ -10,6 +10,7 @@ export const PLAYER_ERRORS = {
   server: 'The server is having trouble. Please try again in a moment.',
   unknown_level: 'This level is not available.',
   rate_limited: 'Too many requests. Wait a moment and try again.',
+  quiet_hours: 'The game is resting during quiet hours. Come back when they end. See you soon!',
   client: 'Something went wrong in the game.',
 };
 
@@ -42,6 +43,8 @@ function refusal(status, body) {
   if (reason === 'ticket_expired') return new PlayerError('ticket_expired', reason, message);
   if (reason === 'session_already_consumed') return new PlayerError('already_submitted', reason, message);
   if (reason === 'unknown_level') return new PlayerError('unknown_level', reason, message);
+  // The operator's quiet hours: not an error of the game's; the detail says when play resumes.
+  if (reason === 'quiet_hours') return new PlayerError('quiet_hours', reason, message);
   if (status === 429) return new PlayerError('rate_limited', reason, message);
   if (status >= 500) return new PlayerError('server', reason, message);
   if (status === 422 || status === 400) return new PlayerError('proof_rejected', reason, message);
@@ -95,5 +98,25 @@ export class Backend {
 
   async balance() {
     return this.call('GET', '/v1/balance');
+  }
+
+  /** The latest transfers (the wallet's history). */
+  async history() {
+    return this.call('GET', '/v1/transfers');
+  }
+
+  /** A level's top verified scores, by public pseudonym. */
+  async leaderboard(levelId) {
+    return this.call('GET', `/v1/levels/${encodeURIComponent(levelId)}/leaderboard`);
+  }
+
+  /** The operator's responsible-play policy (`GET /v1/play-policy`). */
+  async playPolicy() {
+    return this.call('GET', '/v1/play-policy');
+  }
+
+  /** What each level pays and the player's best stars (`GET /v1/levels`). */
+  async levelMap() {
+    return this.call('GET', '/v1/levels');
   }
 }

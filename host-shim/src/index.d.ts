@@ -7,6 +7,7 @@ export const SHIM_ABI_VERSION: number;
 export const TOUCH: { readonly down: 0; readonly move: 1; readonly up: 2; readonly cancel: 3 };
 
 export type PlayerErrorCode =
+  | 'quiet_hours'
   | 'offline' | 'ticket_expired' | 'proof_rejected' | 'already_submitted'
   | 'server' | 'unknown_level' | 'rate_limited' | 'client';
 
@@ -27,6 +28,10 @@ export interface GameWasmApi {
   statusFlags(): string;
   /** The HUD word `feedback`'s flags as `name:bit` pairs. */
   feedbackFlags?(): string;
+  /** The screens' request kinds, data kinds and setting bits as `name:number` pairs. */
+  requestKinds(): string;
+  dataKinds(): string;
+  settingBits(): string;
   rulesVersion(): number;
   /** What is wrong with a level file, one line each; empty when it is valid. */
   checkLevel(levelBytes: Uint8Array): string[];
@@ -51,6 +56,26 @@ export interface GameClient {
   frame(dtS: number, touchCount: number, cssWidth: number, cssHeight: number, dpr: number, draw: boolean): number;
   /** One frame of the start screen (browser API; no session needed, attach first). */
   frameStart?(dtS: number, cssWidth: number, cssHeight: number, dpr: number): void;
+  /**
+   * One frame of the player's screens (start, map, intro, result, wallet, settings): the
+   * touches in the buffer act on it; returns the request word (kind in the low byte, named by
+   * `requestKinds()`; the level index or setting bits above it), 0 for nothing to do.
+   */
+  frameScreen(dtS: number, touchCount: number, cssWidth: number, cssHeight: number, dpr: number): number;
+  /** Data for the screens by kind (`dataKinds()`): the level list, the server's answers. */
+  screenData(kind: number, bytes: Uint8Array): void;
+  setSettings(bits: number): void;
+  settingsBits(): number;
+  /** The game could not be played or verified: back to the level's intro. */
+  gameFailed(): void;
+  /** The app was hidden for `seconds`: a long pause counts as a rest from play. */
+  away?(seconds: number): void;
+  /** A fresh session key (32 bytes of entropy) for the next ticket. */
+  rekey(entropy: Uint8Array): void;
+  /** start | map | intro | playing | result | wallet | settings */
+  screenName(): string;
+  /** JSON: [{ act, index, x, y, w, h }] in CSS pixels, the screen's buttons. */
+  buttons(): string;
   /** The app is back after being hidden: the game shows a "resumed" banner for a moment. */
   resumed?(): void;
   /** The player's language from a platform tag (Chinese unless it says English). */
@@ -87,7 +112,7 @@ export interface PlatformAdapter {
    * Plays the game's feedback for one frame (`names`: the flags of the HUD word `feedback`
    * set, e.g. `clear`, `win`) through the platform's vibration and audio; optional.
    */
-  feedback?(names: Set<string>): void;
+  feedback?(names: Set<string>, settings?: { sound?: boolean; vibration?: boolean }): void;
   /** The platform's language tag (`zh_CN`, `en-US`, …); optional. */
   language?(): string;
   /** A canvas with a 2D context, never shown, for the text texture; optional (no labels). */
@@ -134,6 +159,11 @@ export class Backend {
   ticket(levelId: string, sessionPublicKeyHex: string): Promise<TicketResponse>;
   submitProof(proofBytes: Uint8Array): Promise<ProofReceipt>;
   balance(): Promise<{ player_id: string; balance_fen: number; [field: string]: unknown }>;
+  playPolicy(): Promise<{ reminder_minutes: number; quiet_hours: Array<[string, string]> }>;
+  leaderboard(levelId: string): Promise<{ level_id: string; entries: Array<{ rank: number; name: string; score: number }> }>;
+  history(): Promise<{ transfers: Array<Record<string, unknown>>; next_before: number | null }>;
+  /** `GET /v1/levels`: what each level pays at most, a running boost, the player's best stars. */
+  levelMap(): Promise<{ levels: Array<{ level_id: string; up_to_fen: number; boost_fen: number; sponsor: string | null; best_stars: number }> }>;
 }
 
 /** HUD words by name (game-wasm's `hudFields()`). */
@@ -151,6 +181,10 @@ export interface GameSessionOptions {
   preserveDrawingBuffer?: boolean;
   /** Local practice (designer mode): no ticket, no proof, no payout. */
   practice?: boolean;
+  /** Play on this attached client (the player's screens' own), with a fresh session key. */
+  client?: GameClient;
+  /** Which feedback the player wants. */
+  settings?: { sound?: boolean; vibration?: boolean };
 }
 
 /** What a practice game resolves to: the final HUD, nothing verified or paid. */
@@ -185,3 +219,43 @@ export interface StartScreenOptions {
 
 /** Draws the start screen until the player taps anywhere (resolves when the finger lifts). */
 export function startScreen(options: StartScreenOptions): Promise<void>;
+
+export interface PlayerGameState {
+  state: 'screens' | 'playing' | 'done' | 'error';
+  /** The screen on show: start | map | intro | playing | result | wallet | settings. */
+  screen: string | null;
+  /** The last request word the screens made. */
+  request: number;
+  receipt: ProofReceipt | null;
+  receipts: ProofReceipt[];
+  hud: Hud;
+  error: { code: string; reason: string | null; message: string } | null;
+  firstFrameMs: number | null;
+  frames: number;
+  session: GameSession | null;
+  /** The screen's buttons, in CSS pixels from the canvas's corner. */
+  buttons(): Array<{ act: string; index: number; x: number; y: number; w: number; h: number }>;
+  /** The words on the wasm's labels now. */
+  words(): string[];
+}
+
+export interface PlayerGameOptions {
+  wasm: LoadedWasm;
+  adapter: PlatformAdapter;
+  backend: Backend;
+  themeJson: string;
+  levels: Array<{ id: string; name: string }>;
+  levelBytes(level: { id: string; name: string }): Promise<Uint8Array>;
+  /** Where the player's settings are kept between runs. */
+  settings?: { load(): number | null; save(bits: number): void };
+  /** The platform rewards but pays nothing out (the wallet says so). */
+  earnsOnly?: boolean;
+  /** The operator's responsible-play policy: minutes of continuous play before a reminder. */
+  policy?: { reminder_minutes: number };
+  preserveDrawingBuffer?: boolean;
+  state?: Partial<PlayerGameState>;
+  onGame?(level: { id: string; name: string }, session: GameSession | null): void;
+}
+
+/** The player's game: the wasm's screens and ticketed games between them; never resolves. */
+export function playerGame(options: PlayerGameOptions): Promise<never>;

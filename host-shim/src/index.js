@@ -105,14 +105,20 @@ class MemoryViews {
  * adapter has already shown to the player.
  *
  * `options`: { wasm, adapter, backend, levelId, levelBytes, themeJson, onHud?, preserveDrawingBuffer?,
- * practice? }
+ * practice?, client?, settings? }
+ *
+ * With `client` (an attached client that draws the player's screens), the game is played on it
+ * with a fresh session key, and the screens take over again when it ends. `settings`
+ * (`{ sound, vibration }`) says which feedback the player wants.
  *
  * With `practice`, the game is local practice (designer mode): no ticket is asked for, any valid
  * level file plays with a random seed, and `play` resolves to `{ practice: true, hud }` without a
  * proof, so nothing is verified or paid. `cancel()` ends a game at once (play resolves to null).
  */
 export class GameSession {
-  constructor({ wasm, adapter, backend, levelId, levelBytes, themeJson, onHud, preserveDrawingBuffer, practice }) {
+  constructor({ wasm, adapter, backend, levelId, levelBytes, themeJson, onHud, preserveDrawingBuffer, practice, client, settings }) {
+    this.sharedClient = client ?? null;
+    this.settings = settings ?? {};
     this.wasm = wasm;
     this.adapter = adapter;
     this.backend = backend;
@@ -145,7 +151,14 @@ export class GameSession {
     try {
       this.state = 'ticket';
       // Mini-game random APIs answer asynchronously; the browser's synchronously.
-      this.client = await newClient(this.wasm, this.adapter);
+      if (this.sharedClient) {
+        const entropy = await this.adapter.randomBytes(32);
+        this.sharedClient.rekey(entropy);
+        entropy.fill(0);
+        this.client = this.sharedClient;
+      } else {
+        this.client = await newClient(this.wasm, this.adapter);
+      }
       if (this.practice) {
         const seedBytes = await this.adapter.randomBytes(8);
         const seed = new DataView(seedBytes.buffer, seedBytes.byteOffset, 8).getBigUint64(0, true);
@@ -155,7 +168,7 @@ export class GameSession {
         if (this.cancelled) return null;
         this.client.start(ticket.ticket, this.levelBytes);
       }
-      this.client.attach(this.adapter.canvas(), this.themeJson, this.preserveDrawingBuffer);
+      if (!this.sharedClient) this.client.attach(this.adapter.canvas(), this.themeJson, this.preserveDrawingBuffer);
       this.text = new TextSync(this.client, this.adapter);
       this.views = new MemoryViews(this.wasm.memory, this.client, this.hudFields.length);
       this.state = 'playing';
@@ -206,14 +219,19 @@ export class GameSession {
       const offPointer = this.adapter.onPointer((kind, pointerId, x, y) => {
         this.pending.push(kind, this.pointerSlot(pointerId), x, y);
       });
+      let hiddenAtMs = null;
       const offVisibility = this.adapter.onVisibility((visible) => {
         // Hidden: no frames and no game time; the first frame back simulates nothing.
         paused = !visible;
         lastMs = null;
+        if (paused) hiddenAtMs ??= Date.now();
         if (paused && handle !== null) {
           this.adapter.cancelFrame(handle);
           handle = null;
         } else if (!paused && handle === null) {
+          // A long pause is a rest from play (the break reminder's clock).
+          if (hiddenAtMs !== null) this.client.away?.((Date.now() - hiddenAtMs) / 1000);
+          hiddenAtMs = null;
           this.client.resumed?.();
           handle = this.adapter.requestFrame(tick);
         }
@@ -259,7 +277,7 @@ export class GameSession {
     this.onHud(this.hud, status);
     if (this.hud.feedback) {
       const names = new Set(this.feedbackFlags.filter(([, bit]) => this.hud.feedback & bit).map(([name]) => name));
-      this.adapter.feedback?.(names);
+      this.adapter.feedback?.(names, this.settings);
     }
     return status;
   }
@@ -318,4 +336,176 @@ export async function startScreen({ wasm, adapter, themeJson, preserveDrawingBuf
     });
     handle = adapter.requestFrame(tick);
   });
+}
+
+/** `"name:number,…"` from the wasm as an object. */
+const namedNumbers = parseFlags;
+
+/** JSON as the UTF-8 bytes the wasm reads. */
+const jsonBytes = (value) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+
+/**
+ * The player's game: the wasm's screens (start, level map, intro, result, wallet, settings)
+ * drawn on the canvas by one client, and ticketed games played on it between them. The wasm
+ * decides every screen and what a tap does; this only fetches what it asks for (a level file,
+ * the wallet, a ticket) and hands the answers back unchanged. Never resolves; errors of a game
+ * send the player back to the level's intro.
+ *
+ * `options`: { wasm, adapter, backend, themeJson, levels: [{ id, name }], levelBytes(level) ->
+ * Promise<Uint8Array>, settings?: { load() -> bits | null, save(bits) }, earnsOnly?, policy?:
+ * { reminder_minutes },
+ * preserveDrawingBuffer?, state?, onGame?(level, session | null) } where `state` is an object
+ * kept up to date for people debugging and for tests: `{ state ('screens', 'playing', 'done'
+ * or 'error'), screen, request, receipt, receipts, hud, error, firstFrameMs, session, frames,
+ * buttons(), words() }`.
+ */
+export async function playerGame(options) {
+  const { wasm, adapter, backend, themeJson, levels, levelBytes } = options;
+  const state = options.state ?? {};
+  Object.assign(state, { state: 'screens', receipt: null, receipts: [], hud: {}, error: null, session: null, frames: 0 });
+  const client = await newClient(wasm, adapter);
+  client.attach(adapter.canvas(), themeJson, Boolean(options.preserveDrawingBuffer));
+  const requestKinds = namedNumbers(wasm.api.requestKinds());
+  const dataKinds = namedNumbers(wasm.api.dataKinds());
+  const settingBits = namedNumbers(wasm.api.settingBits());
+  const saved = options.settings?.load?.();
+  if (Number.isInteger(saved)) client.setSettings(saved);
+  const data = (kind, value) => {
+    try {
+      client.screenData(dataKinds[kind], jsonBytes(value));
+    } catch (error) {
+      state.error = { code: 'client', reason: kind, message: String(error?.message ?? error) };
+    }
+  };
+  data('levels', levels.map(({ id, name }) => ({ id, name })));
+  data('platform', { earns_only: Boolean(options.earnsOnly) });
+  // The operator's responsible-play policy (the break reminder's span): the project's, else
+  // the server's when it answers.
+  if (options.policy) data('policy', options.policy);
+  else backend.playPolicy?.().then((answer) => data('policy', answer)).catch(() => {});
+  let settingsWord = client.settingsBits?.() ?? null;
+  const feedbackSettings = (bits) => ({
+    sound: (bits & settingBits.sound) !== 0,
+    vibration: (bits & settingBits.vibration) !== 0,
+  });
+  // The map's prices and the wallet arrive when they do; the screens never wait for them.
+  const refresh = () => {
+    backend.levelMap().then((answer) => data('offers', answer)).catch(() => {});
+    backend.balance().then((answer) => data('balance', answer)).catch(() => {});
+  };
+  refresh();
+  const text = new TextSync(client, adapter);
+  const views = new MemoryViews(wasm.memory, client, wasm.api.hudFields().split(',').length);
+  const pending = [];
+  /** The screen's buttons in CSS pixels (for tests and accessibility layers). */
+  state.buttons = () => JSON.parse(client.buttons());
+  /** The words the wasm has on its labels now (for tests and accessibility layers). */
+  state.words = () => JSON.parse(client.textAtlas()).rows.map((row) => row.text);
+
+  /** Frames of the screens until a request to play; resolves to the level index. */
+  const screens = () => new Promise((resolve, reject) => {
+    let lastMs = null;
+    let handle = null;
+    const stop = () => {
+      offPointer();
+      offVisibility();
+      if (handle !== null) adapter.cancelFrame(handle);
+      handle = null;
+    };
+    const act = (word) => {
+      const kind = word & 0xff;
+      const argument = word >>> 8;
+      state.request = word;
+      if (kind === requestKinds.level) {
+        const level = levels[argument];
+        levelBytes(level).then((bytes) => client.screenData(dataKinds.level, bytes)).catch((error) => {
+          state.error = { code: 'client', reason: 'level', message: String(error?.message ?? error) };
+        });
+      } else if (kind === requestKinds.wallet) {
+        backend.balance().then((answer) => data('balance', answer)).catch(() => {});
+        backend.history().then((answer) => data('history', answer)).catch(() => {});
+      } else if (kind === requestKinds.leaderboard) {
+        backend.leaderboard(levels[argument].id).then((answer) => data('leaderboard', answer)).catch(() => {});
+      } else if (kind === requestKinds.settings) {
+        settingsWord = argument;
+        options.settings?.save?.(argument);
+      } else if (kind === requestKinds.play) {
+        stop();
+        resolve(argument);
+        return false;
+      }
+      return true;
+    };
+    const tick = (nowMs) => {
+      handle = null;
+      try {
+        const dtS = lastMs === null ? 0 : Math.min((nowMs - lastMs) / 1000, FRAME_DT_MAX_S);
+        lastMs = nowMs;
+        views.refresh();
+        const count = Math.min(pending.length / TOUCH_FLOATS, views.touchCapacity);
+        views.touches.set(pending.slice(0, count * TOUCH_FLOATS));
+        pending.splice(0, count * TOUCH_FLOATS);
+        const size = adapter.canvasSize();
+        const word = client.frameScreen(dtS, count, size.cssWidth, size.cssHeight, size.dpr);
+        text.update();
+        state.frames += 1;
+        state.firstFrameMs ??= nowMs;
+        state.screen = client.screenName?.() ?? null;
+        if (word !== 0) {
+          // The player moved on: a message about the last game has been read.
+          adapter.clearMessage?.();
+          if (!act(word)) return;
+        }
+        handle = adapter.requestFrame(tick);
+      } catch (error) {
+        stop();
+        reject(error);
+      }
+    };
+    const offPointer = adapter.onPointer((kind, pointerId, x, y) => {
+      pending.push(kind, 1, x, y);
+    });
+    let hiddenAtMs = null;
+    const offVisibility = adapter.onVisibility((visible) => {
+      lastMs = null;
+      if (!visible) hiddenAtMs ??= Date.now();
+      if (!visible && handle !== null) {
+        adapter.cancelFrame(handle);
+        handle = null;
+      } else if (visible && handle === null) {
+        if (hiddenAtMs !== null) client.away((Date.now() - hiddenAtMs) / 1000);
+        hiddenAtMs = null;
+        handle = adapter.requestFrame(tick);
+      }
+    });
+    handle = adapter.requestFrame(tick);
+  });
+
+  for (;;) {
+    const index = await screens();
+    const level = levels[index];
+    Object.assign(state, { state: 'playing', levelId: level.id, hud: {}, receipt: null, error: null });
+    try {
+      const session = new GameSession({
+        wasm, adapter, backend, levelId: level.id, levelBytes: await levelBytes(level), themeJson, client,
+        settings: settingsWord === null ? {} : feedbackSettings(settingsWord),
+        onHud: (hud) => { state.hud = { ...hud }; },
+      });
+      state.session = session;
+      options.onGame?.(level, session);
+      const receipt = await session.play();
+      state.receipts.push(receipt);
+      state.receipt = receipt;
+      data('receipt', receipt);
+      state.state = 'done';
+    } catch (error) {
+      // GameSession has shown the player the message; the level's intro offers it again.
+      state.error = { code: error.code ?? 'client', reason: error.reason ?? null, message: error.message };
+      client.gameFailed();
+      state.state = 'error';
+    } finally {
+      options.onGame?.(level, null);
+    }
+    refresh();
+  }
 }

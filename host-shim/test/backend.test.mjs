@@ -44,6 +44,7 @@ const cases = [
   ['already decided', () => ({ status: 409, json: { error: { code: 'session_already_consumed' } } }), 'already_submitted'],
   ['database down', () => ({ status: 503, json: { error: { code: 'storage_unavailable' } } }), 'server'],
   ['rate limited', () => ({ status: 429, json: { error: { code: 'rate_limited' } } }), 'rate_limited'],
+  ['quiet hours', () => ({ status: 403, json: { error: { code: 'quiet_hours', message: 'play rests from 22:00 to 08:00' } } }), 'quiet_hours'],
 ];
 
 for (const [name, answer, code] of cases) {

@@ -12,9 +12,9 @@
 // only a named rule (e.g. `[no-possible-swap]`).
 // Practice has no ticket, proof or payout: the server only tickets the levels it loaded.
 
-import { Backend, GameSession, loadWasm, startScreen } from './shim/index.js';
+import { Backend, GameSession, loadWasm, playerGame } from './shim/index.js';
 import { browserAdapter } from './shim/adapters/browser.js';
-import { WASM_FILE } from './pkg/build.js';
+import { WASM_BYTES, WASM_FILE } from './pkg/build.js';
 
 const $ = (id) => document.getElementById(id);
 const canvas = $('game');
@@ -27,6 +27,15 @@ const adapter = browserAdapter({
   glueUrl: new URL('./pkg/game_wasm.js', import.meta.url).href,
   wasmUrl: new URL(`./pkg/${WASM_FILE}`, import.meta.url).href,
   overlay: $('message'),
+  wasmBytes: WASM_BYTES,
+  onLoadProgress: (share) => {
+    // The bar fills as the wasm's bytes arrive; compiling follows at once.
+    page.loadProgress.push(share);
+    const bar = $('loading');
+    bar.classList.add('measured');
+    bar.firstElementChild.style.width = `${(share * 100).toFixed(1)}%`;
+    bar.setAttribute('aria-valuenow', String(Math.round(share * 100)));
+  },
 });
 const backend = new Backend(adapter, { identity: { 'x-playproof-dev-player': player } });
 
@@ -36,10 +45,15 @@ const backend = new Backend(adapter, { identity: { 'x-playproof-dev-player': pla
  */
 const page = {
   state: 'loading', hud: {}, receipt: null, error: null, balanceFen: null, session: null, firstFrameMs: null,
+  /** The loading bar's shares of the wasm downloaded, in the order they were shown. */
+  loadProgress: [],
 };
 window.playproofPage = page;
 /** Sound: off until the first tap, then the cues played (for the browser tests). */
 page.sound = () => adapter.sound();
+
+/** Where the player's settings (sound, vibration, reminders, language) are kept. */
+const SETTINGS_KEY = 'playproof.settings';
 
 /** How often designer mode looks at the level file. */
 const DESIGNER_POLL_MS = 1000;
@@ -112,15 +126,6 @@ async function main() {
       levelFiles.set(level.id, bytes);
     }
     return levelFiles.get(level.id);
-  };
-
-  /** The start screen, until a tap; resolves then. */
-  const showStart = async () => {
-    $('result').hidden = true;
-    await startScreen({
-      wasm, adapter, themeJson, preserveDrawingBuffer,
-      onFrame: () => { page.firstFrameMs ??= performance.now(); },
-    });
   };
 
   const showProblems = (level, problems) => {
@@ -278,12 +283,6 @@ async function main() {
     } catch (error) {
       page.error = { code: error.code ?? 'client', reason: error.reason ?? null, message: error.message };
       page.state = 'error';
-      if (!designerPage) {
-        // The message stays up over the start screen; a tap anywhere tries again.
-        await showStart();
-        adapter.clearMessage();
-        playLevel(level);
-      }
     } finally {
       $('play').disabled = false;
       if (!designer.on) $('stop').hidden = true;
@@ -309,13 +308,25 @@ async function main() {
     page.state = 'ready';
     setDesigner(true);
   } else {
-    // The balance arrives when it does; the start screen does not wait for the network.
-    showBalance();
-    const first = selectedLevel() ?? levels[0];
-    levelBytes(first).catch(() => {}); // playLevel reports a failure
+    // The player's game: every screen drawn by the wasm on the canvas, as in the mini-games.
+    // The first level's file is on its way while the start screen shows.
+    levelBytes(levels[0]).catch(() => {});
     page.state = 'ready';
-    await showStart();
-    playLevel(first);
+    await playerGame({
+      wasm, adapter, backend, themeJson, levels, levelBytes, preserveDrawingBuffer, state: page,
+      settings: {
+        load: () => {
+          const bits = Number.parseInt(localStorage.getItem(SETTINGS_KEY) ?? '', 10);
+          return Number.isInteger(bits) ? bits : null;
+        },
+        save: (bits) => localStorage.setItem(SETTINGS_KEY, String(bits)),
+      },
+      onGame: (level, session) => {
+        // Match-3 has a Finish button beside the canvas (merge-drop ends by its clock).
+        $('stop').hidden = session === null || level.mode !== 'match3';
+        if (session === null) showBalance();
+      },
+    });
   }
 }
 

@@ -132,6 +132,8 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
         )
         .route("/v1/balance", get(balance))
         .route("/v1/transfers", get(history))
+        .route("/v1/levels", get(level_map))
+        .route("/v1/play-policy", get(play_policy))
         .route("/v1/levels/{level_id}/leaderboard", get(leaderboard))
         .route(
             "/v1/withdrawals",
@@ -656,6 +658,18 @@ async fn balance(
 ) -> ApiResult<impl IntoResponse> {
     let player = player(&service, &headers)?;
     Ok(Json(service.balance(&player).await?))
+}
+
+async fn play_policy(State(service): State<AppState>) -> impl IntoResponse {
+    Json(service.play_policy())
+}
+
+async fn level_map(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    let player = player(&service, &headers)?;
+    Ok(Json(service.level_map(&player).await?))
 }
 
 #[derive(Deserialize)]

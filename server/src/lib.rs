@@ -1,7 +1,8 @@
 //! PlayProof's verification service and exactly-once earnings ledger.
 //!
 //! - [`service::Service`]: the embeddable core: tickets, proof verdicts and payouts, balances,
-//!   history, leaderboards, withdrawals. Any backend can hold one and call it.
+//!   history, leaderboards, withdrawals, the level map's prices ([`level_map`]). Any backend
+//!   can hold one and call it.
 //! - [`http`]: the JSON-over-HTTP front end (axum) and the Prometheus metrics endpoint.
 //! - [`store`]: SQLite or PostgreSQL; the double-entry ledger, group commit, `ledger check`.
 //! - [`check::ProofCheck`]: the two-stage seam to the proof verifier (authenticate, then judge);
@@ -24,8 +25,10 @@ pub mod check;
 pub mod clock;
 pub mod hex;
 pub mod http;
+pub mod level_map;
 pub mod logging;
 pub mod metrics;
+pub mod play_policy;
 /// Payout tables live in their own crate so designer tools can price levels without the service.
 pub use playproof_payout as payout;
 pub mod pseudonym;

@@ -79,6 +79,11 @@ pub const SERVICE: &[(&str, u16, &str)] = &[
     ),
     ("unknown_level", 404, "no such level"),
     (
+        "quiet_hours",
+        403,
+        "the operator's quiet hours: no tickets until the window ends",
+    ),
+    (
         "invalid_session_key",
         422,
         "ticket: the session public key is not lowercase hex of a large-order Ed25519 point",

@@ -80,6 +80,9 @@ pub struct ServeArgs {
     /// Serve static files (the playable web page) from this directory.
     #[arg(long = "static", value_name = "DIR")]
     pub static_dir: Option<PathBuf>,
+    /// The operator's responsible-play policy (break reminders, quiet hours), a JSON file.
+    #[arg(long, value_name = "FILE")]
+    pub play_policy: Option<PathBuf>,
     /// Local development: dev login, the dev identity header and CORS from any origin.
     #[arg(long)]
     pub dev: bool,
@@ -212,6 +215,7 @@ pub enum RunError {
     Logging(#[from] crate::logging::LoggingError),
     #[error(transparent)]
     RiskPolicy(#[from] crate::risk::PolicyError),
+    PlayPolicy(#[from] crate::play_policy::PlayPolicyError),
 }
 
 /// The shipped risk policy, `serve`'s default.
@@ -333,6 +337,9 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
     config.rules.daily_cap_fen = args.daily_cap_fen;
     config.rules.withdrawal_min_fen = args.withdrawal_min_fen;
     config.utc_offset_minutes = args.utc_offset_minutes;
+    if let Some(path) = &args.play_policy {
+        config.play_policy = crate::play_policy::PlayPolicy::load(path)?;
+    }
     config.player_rate = RateLimit {
         per_s: args.player_rate_per_s,
         burst: args.player_burst,

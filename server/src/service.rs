@@ -72,6 +72,8 @@ pub struct ServiceConfig {
     /// How verified games are judged for risk, and whether a player holds one open ticket.
     /// [`RiskPolicy::pay_all`] until one is loaded (`serve` loads `assets/risk/policy.json`).
     pub risk: Arc<RiskPolicy>,
+    /// The operator's responsible-play policy: break reminders and quiet hours.
+    pub play_policy: crate::play_policy::PlayPolicy,
 }
 
 impl ServiceConfig {
@@ -89,6 +91,7 @@ impl ServiceConfig {
             token_secret,
             payout_rail: RailConfig::manual(),
             risk: Arc::new(RiskPolicy::pay_all()),
+            play_policy: Default::default(),
         }
     }
 }
@@ -374,6 +377,10 @@ impl Service {
         &self.config
     }
 
+    pub fn payouts(&self) -> &PayoutBook {
+        &self.payouts
+    }
+
     fn now_ms(&self) -> u64 {
         self.clock.now_ms()
     }
@@ -382,6 +389,11 @@ impl Service {
     fn earning_day_start_ms(&self, now_ms: u64) -> i64 {
         let day = earning_day(now_ms, self.config.utc_offset_minutes);
         day * crate::clock::DAY_MS as i64 - i64::from(self.config.utc_offset_minutes) * 60_000
+    }
+
+    /// The service's clock, for its parts in other files.
+    pub(crate) fn clock_now_ms(&self) -> u64 {
+        self.now_ms()
     }
 
     /// Funds each campaign listed in the payout book with its initial budget, once ever.
@@ -506,6 +518,7 @@ impl Service {
         level_id: &str,
         session_public_key_hex: &str,
     ) -> Result<TicketResponse, ApiError> {
+        self.check_quiet_hours()?;
         if !self.check.has_level(level_id) {
             return Err(ApiError::coded(
                 "unknown_level",

@@ -123,6 +123,7 @@ const SERVICE_PATHS: &[(&str, &str, &str)] = &[
     ("unknown_provider", "api.rs", "bad_requests_get_a_reason_and_write_nothing"),
     ("rate_limited", "api.rs", "rate_limits_answer_429_per_player_and_per_address"),
     ("unknown_level", "api.rs", "bad_requests_get_a_reason_and_write_nothing"),
+    ("quiet_hours", "play_policy.rs", "quiet_hours_refuse_tickets_until_the_window_ends"),
     ("invalid_session_key", "security.rs", "tickets_refuse_session_keys_that_cannot_bind_a_proof"),
     ("player_mismatch", "api.rs", "rejected_proofs_consume_the_session_and_pay_nothing"),
     ("session_already_consumed", "security.rs", "a_replayed_proof_is_answered_with_its_first_verdict"),

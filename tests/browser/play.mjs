@@ -31,8 +31,8 @@ export const pageState = (tab) => tab.evaluate(() => {
 export async function startLevel(tab, url, { player, level, preserve = false }) {
   await openStartScreen(tab, url, { player, level, preserve });
   await tapToStart(tab);
-  await tab.waitForFunction(() => window.playproofPage.state !== 'playing' || window.playproofPage.hud.tick > 0,
-    null, { timeout: 30_000 });
+  await tab.waitForFunction(() => window.playproofPage.state === 'error'
+    || (window.playproofPage.state === 'playing' && window.playproofPage.hud.tick > 0), null, { timeout: 30_000 });
   const { state, error } = await pageState(tab);
   if (state !== 'playing') throw new Error(`the game did not start: ${JSON.stringify(error)}`);
 }
@@ -43,10 +43,56 @@ export async function openStartScreen(tab, url, { player, level, preserve = fals
   await tab.waitForFunction(() => window.playproofPage?.firstFrameMs != null, null, { timeout: 30_000 });
 }
 
-/** A tap in the middle of the viewport (the start screen's whole surface is its button). */
+/** The screen the wasm shows (start, map, intro, playing, result, wallet, settings). */
+export const screenName = (tab) => tab.evaluate(() => window.playproofPage.screen ?? null);
+
+/** Waits until the wasm shows `screen`. */
+export async function waitForScreen(tab, screen, timeoutMs = 15_000) {
+  await tab.waitForFunction((wanted) => window.playproofPage.screen === wanted, screen, { timeout: timeoutMs });
+}
+
+/**
+ * Taps the centre of the button that does `act` on the wasm's current screen (for `open`, the
+ * tile of level `index`), by touch, as a player would. The buttons' boxes are the wasm's own
+ * (`Client::buttons_json`), in CSS pixels from the canvas's corner.
+ */
+export async function tapButton(tab, act, index = -1) {
+  const button = await tab.evaluate(({ act, index }) => window.playproofPage.buttons()
+    .find((entry) => entry.act === act && (index < 0 || entry.index === index)) ?? null, { act, index });
+  if (button === null) throw new Error(`no ${act} button on the ${await screenName(tab)} screen`);
+  const [left, top] = await canvasOrigin(tab);
+  await tab.touchscreen.tap(left + button.x + button.w / 2, top + button.y + button.h / 2);
+  return button;
+}
+
+/**
+ * From the start screen to a game of the page's `?level=` (else the first), by touch: a tap
+ * anywhere opens the next level's intro; another level is picked on the map (paging as
+ * needed); the intro's Start plays it.
+ */
 export async function tapToStart(tab) {
   const { width, height } = tab.viewportSize();
   await tab.touchscreen.tap(width / 2, height / 2);
+  await waitForScreen(tab, 'intro');
+  const { wanted, selected } = await tab.evaluate(() => {
+    const page = window.playproofPage;
+    const id = new URLSearchParams(location.search).get('level');
+    return { wanted: Math.max(0, page.levels.findIndex((level) => level.id === id)), selected: page.request >>> 8 };
+  });
+  if (wanted !== selected) {
+    await tapButton(tab, 'map');
+    await waitForScreen(tab, 'map');
+    for (let page = 0; page < 10; page += 1) {
+      const found = await tab.evaluate((index) => window.playproofPage.buttons()
+        .some((entry) => entry.act === 'open' && entry.index === index), wanted);
+      if (found) break;
+      await tapButton(tab, 'page_next');
+      await sleep(100);
+    }
+    await tapButton(tab, 'open', wanted);
+    await waitForScreen(tab, 'intro');
+  }
+  await tapButton(tab, 'play');
 }
 
 const boardRect = (tab) => tab.evaluate(() => Array.from(window.playproofPage.session.client.boardRect()));

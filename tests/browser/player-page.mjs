@@ -1,7 +1,11 @@
 // The player's page as a newcomer meets it, on a phone upright (390x844 at 3x) and sideways:
+// - the loading bar follows the wasm's bytes as they arrive;
 // - the start screen is drawn by the wasm, full-screen, with no designer or dev controls; the
 //   time from navigation to its first frame is printed (a figure, not a pass mark);
-// - a tap anywhere starts a ticketed game;
+// - a tap anywhere opens the first level's intro, whose Start plays a ticketed game; Finish
+//   ends it and the result screen shows the server's verdict; then the map, the wallet and
+//   settings, all drawn by the wasm and reached by touch, each checked for its buttons' size,
+//   place and overlap and screenshotted;
 // - the wasm travels compressed (brotli or gzip, whichever the client offers) under its
 //   content-hashed name with a year of immutable caching, while index.html is revalidated.
 // usage: node player-page.mjs PLAYPROOF_BIN WEB_DIR [SCREENSHOT_DIR]
@@ -10,7 +14,7 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { startBackend } from './backend.mjs';
-import { swipeOneMove } from './play.mjs';
+import { swipeOneMove, tapButton, waitForScreen } from './play.mjs';
 
 const LEVEL = 'm3-01-first-steps';
 /** The issue's phone, upright and sideways, at its device pixel ratio. */
@@ -85,6 +89,25 @@ function canvasPixels(tab) {
   }, { background: rgb(theme.background) });
 }
 
+/**
+ * One of the wasm's screens, as drawn: its buttons (the wasm's own boxes) inside the canvas,
+ * at least 44 CSS pixels each way and apart from each other, the canvas drawn on, and a
+ * screenshot for people to look at. The canvas is the page's safe area (the page leaves
+ * `viewport-fit` at its default, so the browser keeps it clear of notches).
+ */
+async function checkScreen(tab, name, screen, viewport) {
+  const buttons = await tab.evaluate(() => window.playproofPage.buttons());
+  const inside = buttons.every((b) => b.x >= 0 && b.y >= 0 && b.x + b.w <= viewport.width + 0.5 && b.y + b.h <= viewport.height + 0.5);
+  const big = buttons.every((b) => b.w >= 43.5 && b.h >= 43.5);
+  const apart = buttons.every((a, i) => buttons.every((b, j) => j <= i
+    || a.x + a.w <= b.x + 0.01 || b.x + b.w <= a.x + 0.01 || a.y + a.h <= b.y + 0.01 || b.y + b.h <= a.y + 0.01));
+  check(buttons.length > 0 && inside && big && apart,
+    `${name} ${screen}: ${buttons.length} buttons inside the screen, >= 44 px, apart (${buttons.map((b) => b.act).join(' ')})`);
+  const pixels = await canvasPixels(tab);
+  check(pixels.foregroundShare > 0.01, `${name} ${screen}: ${(pixels.foregroundShare * 100).toFixed(1)}% of the screen is drawn`);
+  if (screenshotDir) await tab.screenshot({ path: join(screenshotDir, `player-${screen}-${name}.png`) });
+}
+
 const backend = await startBackend({ playproof, webDir });
 const browser = await launchChromium();
 try {
@@ -111,6 +134,10 @@ try {
       `${name}: the canvas fills the screen (${layout.canvas.join('x')})`);
     check(layout.wasm && layout.wasm.transfer < layout.wasm.decoded * 0.6,
       `${name}: the browser received the wasm compressed (${layout.wasm?.transfer} bytes on the wire for ${layout.wasm?.decoded})`);
+    const progress = await tab.evaluate(() => window.playproofPage.loadProgress);
+    const rising = progress.every((share, index) => index === 0 || share >= progress[index - 1]);
+    check(progress.length >= 2 && rising && progress.at(-1) === 1,
+      `${name}: the loading bar followed the wasm's bytes to the end (${progress.length} steps: ${progress.slice(0, 4).map((share) => share.toFixed(2)).join(' ')} … ${progress.at(-1)})`);
     await tab.waitForTimeout(300);
     const pixels = await canvasPixels(tab);
     const button = rgb(theme.progress);
@@ -122,12 +149,26 @@ try {
     if (screenshotDir) await tab.screenshot({ path: join(screenshotDir, `player-start-${name}.png`) });
     const silent = await tab.evaluate(() => window.playproofPage.sound());
     check(!silent.on, `${name}: silent until the first tap`);
-    // A newcomer taps somewhere that is not the button: a game starts all the same.
+    // A newcomer taps somewhere that is not the button: the first level's intro, then Start.
     await tab.touchscreen.tap(viewport.width * 0.2, viewport.height * 0.8);
-    await tab.waitForFunction(() => window.playproofPage.state !== 'ready' && (window.playproofPage.state !== 'playing' || window.playproofPage.hud.tick > 0),
-      null, { timeout: 30_000 });
+    await waitForScreen(tab, 'intro');
+    await tab.waitForTimeout(300);
+    await checkScreen(tab, name, 'intro', viewport);
+    // The level's leaderboard: verified scores by pseudonym (the first run's game shows in the
+    // second's), then back to the intro.
+    await tapButton(tab, 'leaderboard');
+    await waitForScreen(tab, 'leaderboard');
+    await tab.waitForTimeout(500);
+    await checkScreen(tab, name, 'leaderboard', viewport);
+    const pseudonyms = await tab.evaluate(() => window.playproofPage.words().filter((word) => /#\d{4}$/.test(word)));
+    check(name === 'portrait' || pseudonyms.length > 0, `${name}: the leaderboard names players by pseudonym (${pseudonyms.join(', ')})`);
+    await tapButton(tab, 'back');
+    await waitForScreen(tab, 'intro');
+    await tapButton(tab, 'play');
+    await tab.waitForFunction(() => window.playproofPage.state === 'error'
+      || (window.playproofPage.state === 'playing' && window.playproofPage.hud.tick > 0), null, { timeout: 30_000 });
     const state = await tab.evaluate(() => ({ state: window.playproofPage.state, error: window.playproofPage.error }));
-    check(state.state === 'playing', `${name}: a tap anywhere started a game (${state.state} ${JSON.stringify(state.error)})`);
+    check(state.state === 'playing', `${name}: two taps started a game (${state.state} ${JSON.stringify(state.error)})`);
     const finishText = await tab.evaluate(() => document.getElementById('stop').textContent);
     check(finishText === finish, `${name}: in ${locale} the page's words come from the game's table ("${finishText}")`);
     await swipeOneMove(tab);
@@ -135,6 +176,33 @@ try {
     const sound = await tab.evaluate(() => window.playproofPage.sound());
     check(sound.on && sound.cuesPlayed > 0, `${name}: after the tap, sound is on and the move played cues (${JSON.stringify(sound)})`);
     if (screenshotDir) await tab.screenshot({ path: join(screenshotDir, `player-game-${name}.png`) });
+    // The player stops: the result screen shows the server's verdict (a loss: the goal is far).
+    await tab.click('#stop');
+    await tab.waitForFunction(() => ['done', 'error'].includes(window.playproofPage.state), null, { timeout: 60_000 });
+    const receipt = await tab.evaluate(() => window.playproofPage.receipt);
+    check(receipt?.verdict === 'accepted', `${name}: the server verified the game (${JSON.stringify(receipt)})`);
+    await waitForScreen(tab, 'result');
+    await tab.waitForTimeout(300);
+    await checkScreen(tab, name, 'result', viewport);
+    // On through every screen by touch: the map, the wallet, back, settings.
+    await tapButton(tab, 'map');
+    await waitForScreen(tab, 'map');
+    await tab.waitForTimeout(500);
+    await checkScreen(tab, name, 'map', viewport);
+    await tapButton(tab, 'wallet');
+    await waitForScreen(tab, 'wallet');
+    await tab.waitForTimeout(500);
+    await checkScreen(tab, name, 'wallet', viewport);
+    await tapButton(tab, 'map');
+    await waitForScreen(tab, 'map');
+    await tapButton(tab, 'settings');
+    await waitForScreen(tab, 'settings');
+    await tab.waitForTimeout(300);
+    await checkScreen(tab, name, 'settings', viewport);
+    await tapButton(tab, 'sound');
+    await tab.waitForTimeout(200);
+    const kept = await tab.evaluate(() => Number(localStorage.getItem('playproof.settings')));
+    check((kept & 1) === 0, `${name}: turning sound off is kept by the page (settings ${kept})`);
     await context.close();
   }
 } catch (error) {

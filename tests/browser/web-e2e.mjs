@@ -48,8 +48,12 @@ async function game(tab, backend, player, level, play) {
     `${level}: balance ${balanceBefore} -> ${balanceAfter} fen moved by the payout ${receipt.payout_fen}+${receipt.boost_fen}`);
   check(receipt.balance_fen === balanceAfter, `${level}: the receipt's balance is the backend's (${balanceAfter})`);
   await tab.waitForFunction((fen) => window.playproofPage.balanceFen === fen, balanceAfter, { timeout: 10_000 });
-  const shown = await tab.evaluate(() => document.getElementById('result-balance').textContent);
-  check(shown === `¥${(balanceAfter / 100).toFixed(2)}`, `${level}: the page shows the balance ${shown}`);
+  // The result screen is drawn by the wasm: the balance is one of its labels.
+  await tab.waitForFunction(() => window.playproofPage.screen === 'result', null, { timeout: 10_000 });
+  await tab.waitForTimeout(200);
+  const yuan = `¥${(balanceAfter / 100).toFixed(2)}`;
+  const words = await tab.evaluate(() => window.playproofPage.words());
+  check(words.includes(yuan), `${level}: the result screen shows the balance ${yuan} (${words.filter((word) => word.startsWith('¥')).join(' ')})`);
   if (screenshotDir) await tab.screenshot({ path: `${screenshotDir}/e2e-${level}-receipt.png` });
   return receipt;
 }

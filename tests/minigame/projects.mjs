@@ -128,26 +128,67 @@ async function playMergeDrop(runtime, game) {
   }
 }
 
+/**
+ * Taps the centre of the button that does `act` on the wasm's current screen (for `open`, the
+ * tile of level `index`). The boxes are the wasm's own, in CSS pixels from the safe area's
+ * corner, where the game is laid out.
+ */
+async function tapButton(runtime, game, act, index = -1) {
+  const button = game.buttons().find((entry) => entry.act === act && (index < 0 || entry.index === index));
+  if (!button) throw new Error(`no ${act} button on the ${game.screen} screen`);
+  const x = DEVICE.safeArea.left + button.x + button.w / 2;
+  const y = DEVICE.safeArea.top + button.y + button.h / 2;
+  runtime.touch('down', [[5, x, y]]);
+  await sleep(30);
+  runtime.touch('up', [[5, x, y]]);
+}
+
+const waitForScreen = (platform, game, screen) => waitFor(`${platform}: the ${screen} screen`,
+  () => game.screen === screen && game, 10_000);
+
+/** The words the last frames rasterised. */
+const texts = (runtime) => runtime.gl().summary().texts.map((entry) => entry.text);
+
+/** From the intro the start screen opened, to the map and level `index`'s intro, by touch. */
+async function openLevel(runtime, game, platform, index) {
+  await tapButton(runtime, game, 'map');
+  await waitForScreen(platform, game, 'map');
+  for (let page = 0; !game.buttons().some((entry) => entry.act === 'open' && entry.index === index); page += 1) {
+    if (page > 10) throw new Error(`${platform}: level ${index} is on no page of the map`);
+    await tapButton(runtime, game, 'page_next');
+    await sleep(60);
+  }
+  await tapButton(runtime, game, 'open', index);
+  await waitFor(`${platform}: level ${index}'s intro`, () => game.screen === 'intro' && (game.request >>> 8) === index, 10_000);
+}
+
 async function playOne(platform, backend) {
   const { level, mode } = PLAYS[platform];
   const root = projectCopy(platform, backend.url, level);
   const runtime = createRuntime({ platform, root: resolve(root) });
   runtime.run();
-  // The start screen, drawn by the wasm with its labels; a tap anywhere plays.
-  await waitFor(`${platform}: the start screen`, () => {
+  // The start screen, drawn by the wasm with its labels; a tap anywhere opens the next level's
+  // intro; the map leads to this platform's level; its intro's Start plays it.
+  const game = await waitFor(`${platform}: the start screen`, () => {
     const game = runtime.global.playproofGame;
     if (game?.state === 'failed') throw new Error(`${platform}: boot failed: ${game.error.message}`);
-    return game?.state === 'start' && game.startFrames > 3 ? game : null;
+    return game?.screen === 'start' && game.frames > 3 ? game : null;
   }, BOOT_TIMEOUT_MS);
-  const startTexts = runtime.gl().summary().texts.map((entry) => entry.text);
+  const startTexts = texts(runtime);
   assert.ok(startTexts.includes('开始游戏'), `${platform}: the start screen's title was rasterised in Chinese (${startTexts})`);
   assert.ok(runtime.gl().summary().textDraws > 0, `${platform}: labels were drawn from the text texture`);
   runtime.touch('down', [[5, 40, 700]]);
   runtime.touch('up', [[5, 40, 700]]);
-  const game = await waitFor(`${platform}: the game to start`, () => {
-    const game = runtime.global.playproofGame;
-    if (game?.state === 'failed') throw new Error(`${platform}: boot failed: ${game.error.message}`);
-    return game?.state === 'playing' && game.hud.tick > 0 ? game : null;
+  await waitForScreen(platform, game, 'intro');
+  const levelIndex = JSON.parse(readFileSync(join(root, 'config.js'), 'utf8').replace(/^[^{]*/, '').replace(/;\s*$/, '')).levels
+    .findIndex((entry) => entry.id === level);
+  await openLevel(runtime, game, platform, levelIndex);
+  await sleep(200);
+  assert.ok(texts(runtime).includes('开始'), `${platform}: the intro offers Start (${texts(runtime)})`);
+  await tapButton(runtime, game, 'play');
+  await waitFor(`${platform}: the game to start`, () => {
+    if (game.state === 'error') throw new Error(`${platform}: ${JSON.stringify(game.error)}`);
+    return game.state === 'playing' && game.hud.tick > 0;
   }, BOOT_TIMEOUT_MS);
   assert.deepEqual({ ...game.textCodec }, { encoder: 'polyfill', decoder: 'polyfill' }, 'the runtime had no TextEncoder/TextDecoder, so the shim installed its own');
   assert.equal(game.levelId, level);
@@ -209,7 +250,30 @@ async function playOne(platform, backend) {
   assert.equal(gl.version, 2, `${platform}: WebGL2 was used where offered`);
   assert.ok(gl.draws > 100, `${platform}: frames were drawn (${gl.draws})`);
   assert.ok(gl.draws <= gl.clears, `${platform}: at most one draw call per frame`);
-  assert.ok(runtime.messages.some((message) => /Verified score/.test(message.content)), `${platform}: the player saw the receipt`);
+  // The result is a screen of the game, not a system dialog, and nothing starts by itself.
+  assert.equal(runtime.messages.length, 0, `${platform}: no system dialog (${JSON.stringify(runtime.messages)})`);
+  await waitForScreen(platform, game, 'result');
+  await sleep(200);
+  assert.ok(texts(runtime).includes('服务器已验证'), `${platform}: the result shows the server's verdict (${texts(runtime)})`);
+  await sleep(500);
+  assert.equal(game.state, 'done', `${platform}: no next game started on its own`);
+  // On through the screens by touch: the map, the wallet, back, settings.
+  await tapButton(runtime, game, 'map');
+  await waitForScreen(platform, game, 'map');
+  await tapButton(runtime, game, 'wallet');
+  await waitForScreen(platform, game, 'wallet');
+  await sleep(300);
+  const walletTexts = texts(runtime);
+  const withdrawLine = platform === 'douyin' ? '抖音版只能赚取奖励，不能提现' : '提现功能即将开放';
+  assert.ok(walletTexts.includes('余额') && walletTexts.includes(withdrawLine),
+    `${platform}: the wallet shows the balance and the withdraw line (${walletTexts})`);
+  await tapButton(runtime, game, 'map');
+  await waitForScreen(platform, game, 'map');
+  await tapButton(runtime, game, 'settings');
+  await waitForScreen(platform, game, 'settings');
+  await tapButton(runtime, game, 'language');
+  await sleep(300);
+  assert.ok(texts(runtime).includes('Settings'), `${platform}: settings switch the game to English (${texts(runtime)})`);
   return result;
 }
 

@@ -30,10 +30,11 @@ fn main() -> Result<()> {
         Some("test") => test::all(),
         Some("run") => run(&rest),
         Some("minigame") => minigame::build(&minigame::Options::parse(&rest)?),
+        Some("web") => web::build().map(|dir| println!("the page is in {}", dir.display())),
         Some("bench") => bench(&rest),
         Some("golden") => golden(&rest),
         _ => bail!(
-            "usage: cargo xtask <setup | test | run [demo] [ARGS] | minigame [--backend URL] | bench <{BENCH_SUITES}> | golden record>"
+            "usage: cargo xtask <setup | test | run [demo] [ARGS] | web | minigame [--backend URL] | bench <{BENCH_SUITES}> | golden record>"
         ),
     }
 }

@@ -28,12 +28,25 @@ pub fn all() -> Result<()> {
 }
 
 pub fn chromium() -> Result<()> {
-    if std::path::Path::new(CHROMIUM_PATH).exists()
-        && std::path::Path::new(CHROMEDRIVER_PATH).exists()
+    if !(std::path::Path::new(CHROMIUM_PATH).exists()
+        && std::path::Path::new(CHROMEDRIVER_PATH).exists())
     {
+        apt_install(&["chromium", "chromium-driver"])?;
+    }
+    cjk_font()
+}
+
+/// A Simplified Chinese font for headless Chromium, so the screenshots of the game's Chinese
+/// words show characters rather than boxes. WenQuanYi Micro Hei is one 5 MB file that covers
+/// GB 2312 (every phrase in game-wasm's `text.rs`); Noto CJK is several times larger.
+const CJK_FONT_PACKAGE: &str = "fonts-wqy-microhei";
+const CJK_FONT_PATH: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
+pub fn cjk_font() -> Result<()> {
+    if std::path::Path::new(CJK_FONT_PATH).exists() {
         return Ok(());
     }
-    apt_install(&["chromium", "chromium-driver"])
+    apt_install(&[CJK_FONT_PACKAGE])
 }
 
 /// Installs an npm project's locked packages unless `node_modules` is newer than the lock file.

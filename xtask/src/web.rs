@@ -72,7 +72,8 @@ pub fn build() -> Result<PathBuf> {
 }
 
 /// Renames the wasm to `game_wasm_bg.<hash>.wasm` and writes `pkg/build.js`, the module that
-/// tells the page (and the benchmark) that name.
+/// tells the page (and the benchmark) that name, and its size (the page's loading bar counts
+/// the bytes against it: a compressed answer's Content-Length is not the size it unpacks to).
 fn hash_wasm_name(pkg: &Path) -> Result<()> {
     let from = pkg.join(BINDGEN_WASM);
     let bytes = fs::read(&from).with_context(|| format!("reading {}", from.display()))?;
@@ -86,7 +87,9 @@ fn hash_wasm_name(pkg: &Path) -> Result<()> {
         pkg.join("build.js"),
         format!(
             "// Written by `cargo xtask` (xtask/src/web.rs): this build's content-hashed file names.\n\
-             export const WASM_FILE = '{name}';\n"
+             export const WASM_FILE = '{name}';\n\
+             export const WASM_BYTES = {};\n",
+            bytes.len()
         ),
     )?;
     Ok(())

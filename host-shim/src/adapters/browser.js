@@ -22,10 +22,45 @@ const VIBRATE_INTERVAL_MS_MIN = 120;
 const VIBRATE_MS = 12;
 
 /**
- * `canvas`: the <canvas>; `glueUrl`: wasm-bindgen's `game_wasm.js`; `overlay`: an element over
- * the canvas for messages (optional).
+ * The wasm's bytes from `url`, `onProgress(share)` called as they arrive (share of `bytes`, the
+ * unpacked size the build recorded). Falls back to one call at the end where the body cannot
+ * be streamed.
  */
-export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay }) {
+async function fetchWithProgress(url, bytes, onProgress) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  if (!response.body?.getReader || !(bytes > 0)) {
+    const whole = new Uint8Array(await response.arrayBuffer());
+    onProgress(1);
+    return whole;
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    onProgress(Math.min(received / bytes, 1));
+  }
+  const whole = new Uint8Array(received);
+  let at = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.length;
+  }
+  onProgress(1);
+  return whole;
+}
+
+/**
+ * `canvas`: the <canvas>; `glueUrl`: wasm-bindgen's `game_wasm.js`; `overlay`: an element over
+ * the canvas for messages (optional); `wasmBytes` and `onLoadProgress(share)`: the wasm's
+ * unpacked size and where its download's progress goes (optional; without them the glue
+ * fetches the wasm itself).
+ */
+export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay, wasmBytes, onLoadProgress }) {
   let textCanvas = null;
   // Browsers let a page make sound only after a tap: the audio context is made at the first
   // one, so the game is silent until then.
@@ -58,8 +93,12 @@ export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay }) {
   };
   return {
     async loadWasm() {
-      const glue = await import(glueUrl);
-      const exports = await glue.default(wasmUrl === undefined ? undefined : { module_or_path: wasmUrl });
+      const [glue, bytes] = await Promise.all([
+        import(glueUrl),
+        wasmUrl !== undefined && onLoadProgress ? fetchWithProgress(wasmUrl, wasmBytes, onLoadProgress) : undefined,
+      ]);
+      const source = bytes ?? wasmUrl;
+      const exports = await glue.default(source === undefined ? undefined : { module_or_path: source });
       return { api: glue, memory: exports.memory };
     },
 
@@ -115,14 +154,17 @@ export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay }) {
       };
     },
 
-    /** The game's feedback (the flags the wasm set this frame): a sound, and a buzz on phones. */
-    feedback(names) {
+    /**
+     * The game's feedback (the flags the wasm set this frame): a sound, and a buzz on phones,
+     * each unless the player's settings (`{ sound, vibration }`) turned it off.
+     */
+    feedback(names, settings = {}) {
       const now = performance.now();
-      if ((names.has('clear') || names.has('special')) && navigator.vibrate && now - lastVibrationMs >= VIBRATE_INTERVAL_MS_MIN) {
+      if (settings.vibration !== false && (names.has('clear') || names.has('special')) && navigator.vibrate && now - lastVibrationMs >= VIBRATE_INTERVAL_MS_MIN) {
         lastVibrationMs = now;
         navigator.vibrate(VIBRATE_MS);
       }
-      if (!audio || audio.state !== 'running') return;
+      if (settings.sound === false || !audio || audio.state !== 'running') return;
       const cue = CUES.find(([name]) => names.has(name));
       if (cue) {
         play(cue[1]);

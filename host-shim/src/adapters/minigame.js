@@ -139,9 +139,10 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
     /**
      * Plays the game's feedback (`names`: the flags the wasm set this frame): a short buzz for
      * clears and specials, a long one for a win. Sound needs audio files in the package, which
-     * the mini-games do not ship yet.
+     * the mini-games do not ship yet. The player's settings (`{ vibration }`) can turn it off.
      */
-    feedback(names) {
+    feedback(names, settings = {}) {
+      if (settings.vibration === false) return;
       const now = Date.now();
       const buzz = names.has('win') ? 'vibrateLong' : (names.has('clear') || names.has('special') ? 'vibrateShort' : null);
       if (buzz === null || typeof api[buzz] !== 'function' || now - lastVibrationMs < VIBRATE_INTERVAL_MS_MIN) return;

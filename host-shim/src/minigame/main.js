@@ -1,35 +1,17 @@
-// A mini-game's whole program: boot the wasm, log in, then play levels one after another, each a
-// ticketed game whose proof the backend verifies and pays. `cargo xtask minigame` bundles this
-// file (with the shim) into each project's `playproof.js`; the project's `game.js` calls `boot`.
+// A mini-game's whole program: boot the wasm, log in, then the player's game: the wasm's
+// screens (start, level map, intro, result, wallet, settings) and ticketed games between them,
+// each proof verified and paid by the backend. `cargo xtask minigame` bundles this file (with
+// the shim) into each project's `playproof.js`; the project's `game.js` calls `boot`.
 //
-// The mini-game has no DOM: the start screen, the board and the HUD are drawn by the wasm (a tap
-// anywhere on the start screen plays); receipts and errors are shown with the platform's modal
-// dialogs, and a tap starts the next game.
+// The mini-game has no DOM: every screen is drawn by the wasm on the canvas, through the same
+// renderer as the game, and reached by touch; no system dialog shows a result. Errors of a game
+// are shown with the platform's modal dialog and the level's intro offers it again.
 
-import { Backend, GameSession, loadWasm, startScreen, TOUCH } from '../index.js';
+import { Backend, loadWasm, playerGame } from '../index.js';
 import { minigameAdapter } from '../adapters/minigame.js';
 
-const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
-
-function describe(receipt) {
-  const paid = (receipt.payout_fen ?? 0) + (receipt.boost_fen ?? 0);
-  const balance = receipt.balance_fen;
-  return `Verified score ${receipt.score}. Paid ${yuan(paid)}${balance === undefined ? '' : `, balance ${yuan(balance)}`}. Tap to play again.`;
-}
-
-/** Resolves at the next tap: a finger put down and lifted after this call (a finger already
- * on the screen when the game ended does not count). */
-function nextTap(adapter) {
-  return new Promise((resolve) => {
-    let down = false;
-    const off = adapter.onPointer((kind) => {
-      if (kind === TOUCH.down) down = true;
-      if (kind !== TOUCH.up || !down) return;
-      off();
-      resolve();
-    });
-  });
-}
+/** Platforms whose mini-games may reward but not pay out: the wallet says the game earns only. */
+const EARNS_ONLY = new Set(['douyin']);
 
 /**
  * The request headers that name the player. `dev`: the backend's dev identity (only a server
@@ -51,9 +33,10 @@ async function identity(adapter, api, backend, config) {
 
 /**
  * `platform`: 'wechat' | 'alipay' | 'douyin'; `global`: the runtime's global object; `config`:
- * the project's `config.js` (`backendUrl`, `login`, `devPlayer`, `theme`, `levels`,
- * `firstLevel`). Progress is published on `global.playproofGame` for people debugging in the
- * vendor's tool (and for the project tests).
+ * the project's `config.js` (`backendUrl`, `login`, `devPlayer`, `theme`, `levels`, optional
+ * `reminderMinutes`). Progress is
+ * published on `global.playproofGame` for people debugging in the vendor's tool (and for the
+ * project tests): see `playerGame`'s `state`.
  */
 export async function boot({ platform, global, config }) {
   const game = { state: 'loading', levelId: null, hud: {}, receipts: [], error: null, session: null };
@@ -69,35 +52,14 @@ export async function boot({ platform, global, config }) {
     const themeJson = adapter.decodeText(new Uint8Array(adapter.readFile(config.theme)));
     const levels = config.levels;
     if (!Array.isArray(levels) || levels.length === 0) throw new Error('config.js lists no levels');
-    let index = Math.max(0, levels.findIndex((level) => level.id === config.firstLevel));
-    game.state = 'start';
-    game.startFrames = 0;
-    await startScreen({ wasm, adapter, themeJson, onFrame: () => { game.startFrames += 1; } });
-    for (;;) {
-      const level = levels[index % levels.length];
-      game.levelId = level.id;
-      game.state = 'playing';
-      game.hud = {};
-      const session = new GameSession({
-        wasm, adapter, backend, levelId: level.id,
-        levelBytes: new Uint8Array(adapter.readFile(level.path)),
-        themeJson,
-        onHud: (hud) => { game.hud = { ...hud }; },
-      });
-      game.session = session;
-      try {
-        const receipt = await session.play();
-        game.receipts.push(receipt);
-        game.state = 'done';
-        adapter.showMessage('receipt', describe(receipt));
-        index += 1;
-      } catch (error) {
-        // GameSession has shown the player the message; the same level is offered again.
-        game.error = { code: error.code ?? 'client', reason: error.reason ?? null, message: error.message };
-        game.state = 'error';
-      }
-      await nextTap(adapter);
-    }
+    // Level files are in the package: read synchronously, handed over as a resolved promise.
+    const levelBytes = async (level) => new Uint8Array(adapter.readFile(level.path));
+    await playerGame({
+      wasm, adapter, backend, themeJson, levels, levelBytes, state: game,
+      earnsOnly: EARNS_ONLY.has(platform),
+      // The operator's break-reminder span, when the project's config sets one.
+      policy: config.reminderMinutes ? { reminder_minutes: config.reminderMinutes } : undefined,
+    });
   } catch (error) {
     game.error = { code: 'boot', reason: null, message: String(error?.message ?? error) };
     game.state = 'failed';

@@ -9,7 +9,10 @@
 
 import { WebGlRenderer } from '../render/webgl.js';
 
-const TEXT = { hudFields: 0, statusFlags: 1, vertexShader: 2, fragmentShader: 3, attributes: 4, feedbackFlags: 5 };
+const TEXT = {
+  hudFields: 0, statusFlags: 1, vertexShader: 2, fragmentShader: 3, attributes: 4, feedbackFlags: 5,
+  requestKinds: 6, dataKinds: 7, settingBits: 8,
+};
 const RENDER_BLOCK_WORDS = 8;
 
 /** The exports this wrapper calls; a module without one of them is not a game-wasm build. */
@@ -21,6 +24,8 @@ export const REQUIRED_EXPORTS = [
   'pp_instances_max', 'pp_frame', 'pp_stop', 'pp_finish', 'pp_last_refusal', 'pp_board_rect',
   'pp_body_count', 'pp_check_level', 'pp_panic_message_ptr', 'pp_panic_message_len',
   'pp_set_language', 'pp_text_generation', 'pp_text_atlas', 'pp_frame_start', 'pp_resumed',
+  'pp_frame_screen', 'pp_screen_data', 'pp_set_settings', 'pp_game_failed', 'pp_rekey',
+  'pp_screen_name', 'pp_buttons', 'pp_settings_bits', 'pp_away',
 ];
 
 /**
@@ -164,6 +169,48 @@ export function abiApi(exports, options = {}) {
       this.draw(dpr);
     }
 
+    /** One frame of the flow's screen; returns the request word (see `requestKinds`). */
+    frameScreen(dtS, touchCount, cssWidth, cssHeight, dpr) {
+      const request = check(call(() => exports.pp_frame_screen(dtS, touchCount, cssWidth, cssHeight, dpr)));
+      this.draw(dpr);
+      return request;
+    }
+
+    screenData(kind, bytes) {
+      withBytes([bytes], (pointer, length) => check(exports.pp_screen_data(kind, pointer, length)));
+    }
+
+    screenName() {
+      call(() => exports.pp_screen_name());
+      return decoder.decode(out());
+    }
+
+    buttons() {
+      call(() => exports.pp_buttons());
+      return decoder.decode(out());
+    }
+
+    settingsBits() {
+      return exports.pp_settings_bits();
+    }
+
+    setSettings(bits) {
+      check(exports.pp_set_settings(bits));
+    }
+
+    away(seconds) {
+      check(exports.pp_away(seconds));
+    }
+
+    gameFailed() {
+      check(exports.pp_game_failed());
+    }
+
+    rekey(entropy) {
+      withBytes([entropy], (pointer, length) => check(exports.pp_rekey(pointer, length)));
+      this.publicKey = out();
+    }
+
     /** Draws what the render block describes. */
     draw(dpr) {
       if (!this.renderer) return;
@@ -235,6 +282,9 @@ export function abiApi(exports, options = {}) {
     hudFields: () => text(TEXT.hudFields),
     statusFlags: () => text(TEXT.statusFlags),
     feedbackFlags: () => text(TEXT.feedbackFlags),
+    requestKinds: () => text(TEXT.requestKinds),
+    dataKinds: () => text(TEXT.dataKinds),
+    settingBits: () => text(TEXT.settingBits),
     checkLevel: (bytes) => {
       const count = withBytes([bytes], (pointer, length) => exports.pp_check_level(pointer, length));
       return count === 0 ? [] : decoder.decode(out()).split('\n');

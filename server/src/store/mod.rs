@@ -11,6 +11,7 @@
 mod audit;
 mod payouts;
 mod policy;
+mod progress;
 mod risk;
 mod schema;
 mod writer;

@@ -163,6 +163,8 @@ pub struct Options {
     pub listen_port: Option<u16>,
     /// The risk policy; `RiskPolicy::pay_all()` unless a test is about risk.
     pub risk: Arc<RiskPolicy>,
+    /// The operator's responsible-play policy.
+    pub play_policy: playproof_server::play_policy::PlayPolicy,
 }
 
 /// Bots play instantly and tests submit at once, so game time runs ahead of the wall clock:
@@ -190,6 +192,7 @@ impl Default for Options {
             payout_rail: None,
             listen_port: None,
             risk: Arc::new(RiskPolicy::pay_all()),
+            play_policy: Default::default(),
         }
     }
 }
@@ -216,6 +219,7 @@ impl Server {
         config.player_rate = options.player_rate;
         config.address_rate = options.address_rate;
         config.dev_identity_header = true;
+        config.play_policy = options.play_policy.clone();
         config.operator_token = Some(OPERATOR_TOKEN.into());
         if let Some(rail) = &options.payout_rail {
             config.payout_rail = rail.clone();
