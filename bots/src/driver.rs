@@ -61,6 +61,45 @@ pub fn play_live(
     bot_seed: u64,
     ticks_max: u32,
 ) -> (Game, Vec<Input>) {
+    play_live_spaced(level, seed, bot, pacing, 0, bot_seed, ticks_max)
+}
+
+/// [`play`] with inputs at least `interval_ticks_min` ticks apart, the spacing a verifier's
+/// plausibility limit demands: with [`Pacing::INSTANT`], the fastest play it accepts.
+pub fn play_spaced(
+    level: &Level,
+    seed: u64,
+    bot: &mut dyn Bot,
+    pacing: Pacing,
+    interval_ticks_min: u32,
+    bot_seed: u64,
+    ticks_max: u32,
+) -> Result<Recording, ReplayError> {
+    let (_, inputs) = play_live_spaced(
+        level,
+        seed,
+        bot,
+        pacing,
+        interval_ticks_min,
+        bot_seed,
+        ticks_max,
+    );
+    let outcome = replay(level, seed, &inputs)?;
+    Ok(Recording { inputs, outcome })
+}
+
+/// [`play_live`] with inputs at least `interval_ticks_min` ticks apart (see [`play_spaced`]).
+/// The think time runs from the tick the game first accepts input, as in [`play_live`]; the
+/// spacing only ever delays an action further.
+pub fn play_live_spaced(
+    level: &Level,
+    seed: u64,
+    bot: &mut dyn Bot,
+    pacing: Pacing,
+    interval_ticks_min: u32,
+    bot_seed: u64,
+    ticks_max: u32,
+) -> (Game, Vec<Input>) {
     assert!(pacing.think_ticks_min <= pacing.think_ticks_max);
     let ticks_max = ticks_max.min(SESSION_TICKS_MAX);
     let mut game = Game::new(level, seed);
@@ -70,9 +109,13 @@ pub fn play_live(
     while game.phase() == Phase::Playing && game.tick() < ticks_max {
         if game.accepts_input() {
             let now = game.tick();
+            let spaced_from = inputs.last().map_or(0, |last: &Input| {
+                last.tick.saturating_add(interval_ticks_min)
+            });
             let due = *ready_at.get_or_insert_with(|| {
                 now + rng.between(pacing.think_ticks_min, pacing.think_ticks_max)
             });
+            let due = due.max(spaced_from);
             if now >= due {
                 ready_at = None;
                 let Some(action) = bot.choose(&game, &mut rng) else {

@@ -11,7 +11,7 @@ pub mod stack;
 
 use game_core::{Action, Game, Level, LevelGame, Pcg32};
 
-pub use driver::{play, play_live, Pacing, Recording};
+pub use driver::{play, play_live, play_live_spaced, play_spaced, Pacing, Recording};
 
 /// A player that picks an action for a game that accepts input.
 pub trait Bot {

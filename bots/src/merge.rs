@@ -85,4 +85,24 @@ mod tests {
             assert!(recording.outcome.score > 0, "{}", bot.name());
         }
     }
+
+    /// Spaced play never puts two inputs closer than asked, even where the game would take
+    /// them sooner (a 12-tick cooldown against a 20-tick spacing), and replays to its game.
+    #[test]
+    fn spaced_play_keeps_inputs_at_least_the_interval_apart() {
+        let mut level = Level::from_json(CLASSIC.as_bytes()).unwrap();
+        if let game_core::LevelGame::MergeDrop(merge) = &mut level.game {
+            merge.drop_cooldown_ticks = 12;
+        }
+        let recording =
+            crate::play_spaced(&level, 5, &mut HeuristicBot, Pacing::INSTANT, 20, 9, 3_600)
+                .unwrap();
+        let gaps: Vec<u32> = recording
+            .inputs
+            .windows(2)
+            .map(|pair| pair[1].tick - pair[0].tick)
+            .collect();
+        assert!(gaps.len() > 100, "{} drops", gaps.len() + 1);
+        assert_eq!(gaps.iter().min(), Some(&20));
+    }
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod files;
 pub mod json_position;
 pub mod messages;
+pub mod pace;
 pub mod pack;
 pub mod png;
 pub mod probe;

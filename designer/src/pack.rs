@@ -4,7 +4,8 @@
 //! ```text
 //! paths ── exist? hold level files? ── each file (check.rs) ── unique ids
 //!       ── payout tables (each one's fields) ── every level paid, every table for a level,
-//!          every tier reachable ── the probe (probe.rs) on the levels that passed so far
+//!          every tier reachable ── the probe (probe.rs) on the levels that passed so far,
+//!          and on their tables: spend per play at the fastest legal pace within the budget
 //! ```
 //! Every finding names its file, line, column, field path and, for the pack rules, the check.
 
@@ -17,7 +18,7 @@ use playproof_payout::{Basis, Campaign, PayoutTable, CAMPAIGNS_FILE};
 use crate::check::{parse_bytes, rule_findings, warnings, Finding, Severity};
 use crate::json_position::{locate, Position};
 use crate::messages::edit_distance;
-use crate::probe::probe;
+use crate::probe::{probe, probe_budget, ProbedTable};
 
 /// What to check.
 #[derive(Clone, Debug)]
@@ -113,20 +114,43 @@ pub fn check_pack(options: &PackOptions) -> PackReport {
         .findings
         .iter()
         .any(|finding| matches!(finding.check, Some("missing-path" | "no-levels")));
+    let mut tables = Vec::new();
     if let Some(dir) = options.payouts.as_ref().filter(|_| whole_pack) {
-        let (tables, unreadable) = payout_tables(dir, &mut report);
+        let unreadable;
+        (tables, unreadable) = payout_tables(dir, &mut report);
         cross_check(&levels, &tables, &unreadable, &mut report.findings);
     }
-    for entry in levels.iter().filter(|entry| entry.valid) {
-        let clean = !report
-            .findings
+    let clean = |findings: &[Finding], file: &Path| {
+        !findings
             .iter()
-            .any(|finding| finding.file == entry.file && finding.severity == Severity::Error);
-        if clean {
-            report.findings.extend(probe(
-                &entry.file,
-                &entry.text,
+            .any(|finding| finding.file == file && finding.severity == Severity::Error)
+    };
+    for entry in levels.iter().filter(|entry| entry.valid) {
+        if !clean(&report.findings, &entry.file) {
+            continue;
+        }
+        report.findings.extend(probe(
+            &entry.file,
+            &entry.text,
+            &entry.level,
+            options.probe_games,
+            options.probe_seed,
+        ));
+        // The table's own problems come first: its spend is only worth measuring once it
+        // is a table the service would load.
+        let paid = tables
+            .iter()
+            .find(|table| table.table.level_id == entry.level.id)
+            .filter(|table| clean(&report.findings, &table.file));
+        if let Some(paid) = paid {
+            let table = ProbedTable {
+                file: &paid.file,
+                text: &paid.text,
+                table: &paid.table,
+            };
+            report.findings.extend(probe_budget(
                 &entry.level,
+                table,
                 options.probe_games,
                 options.probe_seed,
             ));

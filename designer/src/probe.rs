@@ -6,17 +6,23 @@
 //! games ── all over before a single action? ── error [never-playable]
 //!       ── none passed? ── warning [probe-never-passed] (the stars wait: passing comes first)
 //!       ── a star threshold far above the best score? ── warning [star-out-of-reach]
+//!
+//! games at the fastest legal pace ── paid more per play than the payout table's budget?
+//!       ── error on the table [over-budget-at-fastest-pace]
 //! ```
 //! A few games are evidence, not proof: `playproof tune` measures pass rates and star shares.
 
 use std::path::Path;
 
 use game_core::{Level, Phase, SESSION_TICKS_MAX, TICK_HZ};
-use playproof_bots::{play_live, strongest_bot, Pacing};
+use playproof_bots::{play_live_spaced, strongest_bot, Pacing};
+use playproof_payout::{Finish, PayoutTable};
 
 use crate::check::Finding;
 use crate::json_position::locate;
-use crate::tune::bot_pacing;
+use crate::pace::{fastest_legal_pacing, fastest_pace_words, legal_input_interval_ticks};
+use crate::stats::{mean_and_standard_error, percentile};
+use crate::tune::{bot_pacing, FASTEST_PACE_BUDGET_RULE};
 
 /// Games per level the probe plays by default: enough to see a level that never works and a
 /// star threshold out of reach, few enough that `levels check` of the shipped pack takes a few
@@ -44,26 +50,85 @@ pub const STAR_REACH_MARGIN_PERCENT: u32 = 50;
 pub struct ProbeGame {
     pub actions: u32,
     pub score: u32,
+    pub stars: u8,
     pub passed: bool,
 }
 
 /// Plays one game with the strongest bot at the tuning pace. No recording: the probe reads
 /// the live game, which is the same deterministic game a replay would give.
 pub fn probe_game(level: &Level, seed: u64) -> ProbeGame {
+    probe_game_at(level, seed, bot_pacing(level))
+}
+
+/// [`probe_game`] at `pacing`, inputs spaced as the verifier demands.
+pub fn probe_game_at(level: &Level, seed: u64, pacing: Pacing) -> ProbeGame {
     let mut bot = strongest_bot(level);
-    let (game, inputs) = play_live(
+    let (game, inputs) = play_live_spaced(
         level,
         seed,
         bot.as_mut(),
-        bot_pacing(level),
+        pacing,
+        legal_input_interval_ticks(),
         seed ^ 0x9e37_79b9_7f4a_7c15,
         SESSION_TICKS_MAX,
     );
     ProbeGame {
         actions: inputs.len() as u32,
         score: game.score(),
+        stars: game.stars(),
         passed: matches!(game.phase(), Phase::Finished { passed: true }),
     }
+}
+
+/// A payout table as the probe checks it: its file and text (for positions), its parsed form.
+#[derive(Clone, Copy)]
+pub struct ProbedTable<'a> {
+    pub file: &'a Path,
+    pub text: &'a str,
+    pub table: &'a PayoutTable,
+}
+
+/// Plays `games` seeded games of `level`'s strongest bot at the fastest pace the verifier
+/// accepts and reports the table if they are paid more per play, on average, than its
+/// `budget_per_play_fen`. A table without a budget states no limit, so nothing is played.
+pub fn probe_budget(level: &Level, paid: ProbedTable, games: u32, seed: u64) -> Option<Finding> {
+    let budget_fen = paid.table.budget_per_play_fen?;
+    if games == 0 {
+        return None;
+    }
+    let results: Vec<ProbeGame> = (0..u64::from(games))
+        .map(|game| probe_game_at(level, seed.wrapping_add(game), fastest_legal_pacing()))
+        .collect();
+    let payouts: Vec<i64> = results
+        .iter()
+        .map(|game| {
+            paid.table.base_fen(Finish {
+                score: game.score,
+                stars: game.stars,
+                passed: game.passed,
+            })
+        })
+        .collect();
+    let (mean_fen, standard_error_fen) = mean_and_standard_error(&payouts);
+    if mean_fen <= budget_fen as f64 {
+        return None;
+    }
+    let mut scores: Vec<u32> = results.iter().map(|game| game.score).collect();
+    scores.sort_unstable();
+    let median = percentile(&scores, 50);
+    let bot = strongest_bot(level).name();
+    let path = "budget_per_play_fen";
+    let finding = Finding::error(
+        paid.file,
+        locate(paid.text, path),
+        path,
+        format!(
+            "found {budget_fen}, but level {:?} pays the {bot} bot {mean_fen:.2} ± {standard_error_fen:.2} fen per play at the fastest pace the verifier accepts ({}; median score {median} in {games} probe games); allowed: a budget of at least {mean_fen:.2}, or tiers that pay such play at most {budget_fen} per play on average",
+            level.id,
+            fastest_pace_words()
+        ),
+    );
+    Some(finding.check(FASTEST_PACE_BUDGET_RULE))
 }
 
 /// Probes a valid level (`text` is its file, for positions) and returns what it found.

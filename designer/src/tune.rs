@@ -9,10 +9,11 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use game_core::{Level, SESSION_TICKS_MAX};
-use playproof_bots::{ladder, play, Pacing};
+use playproof_bots::{ladder, play_spaced, Pacing};
 use playproof_payout::{Finish, PayoutBook};
 use serde::Serialize;
 
+use crate::pace::{fastest_legal_pacing, fastest_pace_words, legal_input_interval_ticks};
 use crate::probe::STAR_REACH_MARGIN_PERCENT;
 use crate::stats::{mean_and_standard_error, percentile, wilson_interval};
 
@@ -150,6 +151,14 @@ pub struct LevelReport {
     /// Star thresholds no game reached but within that margin of the best score: rare, which
     /// more games would measure, rather than out of reach.
     pub rare_stars: Vec<String>,
+    /// The strongest bot at the fastest pace the verifier accepts, on the same game seeds as
+    /// its row in `bots`: what the table pays a player who plays as fast as is legal.
+    pub fastest_pace: BotReport,
+    /// The tuning pace already is the fastest legal pace (match-3), so `fastest_pace` is the
+    /// strongest bot's row in `bots` and no extra games were played.
+    pub fastest_pace_is_tuning_pace: bool,
+    /// The fastest legal pace in a designer's words.
+    pub fastest_pace_words: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -166,12 +175,14 @@ pub struct TuneReport {
     pub throughput: Vec<(String, f64)>,
 }
 
-/// One game to play: indices into levels and their ladders.
+/// One game to play: indices into levels and their ladders, and the pace.
 #[derive(Clone, Copy)]
 struct Task {
     level: usize,
     bot: usize,
     game: u32,
+    /// At the fastest legal pace rather than the tuning pace.
+    fastest: bool,
 }
 
 /// Plays every game and builds the report. `progress(done, total)` is called from the
@@ -190,14 +201,31 @@ pub fn tune(
         .iter()
         .map(|entry| ladder(&entry.level).len())
         .collect();
-    let tasks: Vec<Task> = levels
+    let tuning = levels.iter().enumerate().flat_map(|(level, _)| {
+        (0..ladders[level]).flat_map(move |bot| {
+            (0..config.games).map(move |game| Task {
+                level,
+                bot,
+                game,
+                fastest: false,
+            })
+        })
+    });
+    // The strongest bot again at the fastest legal pace, where that is not the tuning pace.
+    let fastest = levels
         .iter()
         .enumerate()
+        .filter(|(_, entry)| !tuning_pace_is_fastest(&entry.level))
         .flat_map(|(level, _)| {
-            (0..ladders[level])
-                .flat_map(move |bot| (0..config.games).map(move |game| Task { level, bot, game }))
-        })
-        .collect();
+            let bot = ladders[level] - 1;
+            (0..config.games).map(move |game| Task {
+                level,
+                bot,
+                game,
+                fastest: true,
+            })
+        });
+    let tasks: Vec<Task> = tuning.chain(fastest).collect();
     let results = Mutex::new(vec![GameResult::default(); tasks.len()]);
     let bot_nanos = Mutex::new(Vec::<(String, u128)>::new());
     let next = AtomicUsize::new(0);
@@ -238,19 +266,29 @@ pub fn tune(
         .map(|(level_index, entry)| {
             let names: Vec<&'static str> =
                 ladder(&entry.level).iter().map(|bot| bot.name()).collect();
+            let games_of = |bot_index: usize, fastest: bool| -> Vec<GameResult> {
+                tasks
+                    .iter()
+                    .zip(&results)
+                    .filter(|(task, _)| {
+                        task.level == level_index
+                            && task.bot == bot_index
+                            && task.fastest == fastest
+                    })
+                    .map(|(_, result)| *result)
+                    .collect()
+            };
             let bots: Vec<BotReport> = names
                 .iter()
                 .enumerate()
-                .map(|(bot_index, name)| {
-                    let games: Vec<GameResult> = tasks
-                        .iter()
-                        .zip(&results)
-                        .filter(|(task, _)| task.level == level_index && task.bot == bot_index)
-                        .map(|(_, result)| *result)
-                        .collect();
-                    bot_report(name, &games)
-                })
+                .map(|(bot_index, name)| bot_report(name, &games_of(bot_index, false)))
                 .collect();
+            let fastest_pace_is_tuning_pace = tuning_pace_is_fastest(&entry.level);
+            let strongest = names.len() - 1;
+            let fastest_pace = bot_report(
+                names[strongest],
+                &games_of(strongest, !fastest_pace_is_tuning_pace),
+            );
             let table = payouts.table(&entry.level.id);
             let star_thresholds = entry.level.game.star_thresholds().to_vec();
             LevelReport {
@@ -265,6 +303,9 @@ pub fn tune(
                 rare_stars: unreached_stars(&bots, &star_thresholds, false),
                 star_thresholds,
                 bots,
+                fastest_pace,
+                fastest_pace_is_tuning_pace,
+                fastest_pace_words: fastest_pace_words(),
             }
         })
         .collect();
@@ -302,12 +343,20 @@ pub fn tune(
 /// not depend on think time, so bots act at once. Merge-drop runs on a clock and scores with
 /// every drop, so pace decides the score: the heuristic bot scores about six times as much
 /// dropping every cooldown as at a human pace (md-05-vase, 400 games each: median 2595 against
-/// 275), so its bots drop at a human pace, the player the stars and payouts are meant for.
+/// 275), so its bots drop at a human pace, the player the stars are meant for. Money goes to
+/// whoever plays fastest, so [`tune`] also plays the strongest bot at the fastest legal pace
+/// ([`crate::pace`]) and the gate holds both against the budget.
 pub fn bot_pacing(level: &Level) -> Pacing {
     match level.game {
         game_core::LevelGame::Match3(_) => Pacing::INSTANT,
         game_core::LevelGame::MergeDrop(_) => Pacing::HUMAN,
     }
+}
+
+/// Whether [`bot_pacing`] already is the fastest pace the verifier accepts: bots act the
+/// moment the game takes input (tuning spaces every game's inputs as the verifier demands).
+pub fn tuning_pace_is_fastest(level: &Level) -> bool {
+    bot_pacing(level) == fastest_legal_pacing()
 }
 
 /// SplitMix64: spreads the structured task coordinates over unrelated seeds.
@@ -327,11 +376,18 @@ fn play_one(
     let game_seed =
         mix(seed ^ mix((task.level as u64) << 40 | (task.bot as u64) << 32 | u64::from(task.game)));
     let mut bot = ladder(&entry.level).swap_remove(task.bot);
-    let recording = play(
+    let pacing = if task.fastest {
+        fastest_legal_pacing()
+    } else {
+        bot_pacing(&entry.level)
+    };
+    // Inputs spaced as the verifier demands, so every game tuned is one it would accept.
+    let recording = play_spaced(
         &entry.level,
         game_seed,
         bot.as_mut(),
-        bot_pacing(&entry.level),
+        pacing,
+        legal_input_interval_ticks(),
         mix(game_seed),
         SESSION_TICKS_MAX,
     )
@@ -496,6 +552,19 @@ pub enum GateFailure {
         payout_mean_fen: f64,
         budget_fen: i64,
     },
+    /// The strongest bot's expected payout per play at the fastest legal pace exceeds the
+    /// level's budget (where that pace is not the tuning pace, which `OverBudget` covers).
+    OverBudgetAtFastestPace {
+        level_id: String,
+        bot: String,
+        pace: String,
+        games: u32,
+        score_p50: u32,
+        payout_mean_fen: f64,
+        payout_standard_error_fen: f64,
+        person_payout_mean_fen: f64,
+        budget_fen: i64,
+    },
 }
 
 impl std::fmt::Display for GateFailure {
@@ -513,12 +582,30 @@ impl std::fmt::Display for GateFailure {
                 f,
                 "{level_id}: the {bot} bot's expected payout is {payout_mean_fen:.2} fen per play, over the budget of {budget_fen} fen"
             ),
+            GateFailure::OverBudgetAtFastestPace {
+                level_id,
+                bot,
+                pace,
+                games,
+                score_p50,
+                payout_mean_fen,
+                payout_standard_error_fen,
+                person_payout_mean_fen,
+                budget_fen,
+            } => write!(
+                f,
+                "{level_id}: at the fastest pace the verifier accepts ({pace}) the {bot} bot is paid {payout_mean_fen:.2} ± {payout_standard_error_fen:.2} fen per play (median score {score_p50}, {games} games; {person_payout_mean_fen:.2} at a person's pace), over the table's budget_per_play_fen of {budget_fen} [{FASTEST_PACE_BUDGET_RULE}]"
+            ),
         }
     }
 }
 
+/// The rule a table breaks when play at the fastest legal pace costs more than its budget.
+pub const FASTEST_PACE_BUDGET_RULE: &str = "over-budget-at-fastest-pace";
+
 /// The level-pack gate: every level is passable by its strongest bot and no bot's expected
-/// payout per play exceeds the level's budget.
+/// payout per play exceeds the level's budget, at the tuning pace or at the fastest pace the
+/// verifier accepts.
 pub fn gate(report: &TuneReport) -> Vec<GateFailure> {
     let mut failures = Vec::new();
     for level in &report.levels {
@@ -541,6 +628,21 @@ pub fn gate(report: &TuneReport) -> Vec<GateFailure> {
                         budget_fen,
                     });
                 }
+            }
+            let fastest = &level.fastest_pace;
+            if !level.fastest_pace_is_tuning_pace && fastest.payout_mean_fen > budget_fen as f64 {
+                let person = level.bots.last().map_or(0.0, |bot| bot.payout_mean_fen);
+                failures.push(GateFailure::OverBudgetAtFastestPace {
+                    level_id: level.level_id.clone(),
+                    bot: fastest.bot.clone(),
+                    pace: level.fastest_pace_words.clone(),
+                    games: fastest.games,
+                    score_p50: fastest.score_p50,
+                    payout_mean_fen: fastest.payout_mean_fen,
+                    payout_standard_error_fen: fastest.payout_standard_error_fen,
+                    person_payout_mean_fen: person,
+                    budget_fen,
+                });
             }
         }
     }

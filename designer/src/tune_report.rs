@@ -17,14 +17,27 @@ fn on_loss(level: &LevelReport, fen: f64) -> String {
     format!("{word} {fen:.2}")
 }
 
-fn rows(report: &TuneReport) -> Vec<[String; 12]> {
+/// The pace column: tuning rows play at a person's pace or already at the fastest legal one;
+/// the extra row per merge-drop level plays at the fastest legal pace.
+fn pace(level: &LevelReport, fastest_row: bool) -> &'static str {
+    if fastest_row || level.fastest_pace_is_tuning_pace {
+        "fastest legal"
+    } else {
+        "person"
+    }
+}
+
+fn rows(report: &TuneReport) -> Vec<[String; 13]> {
     let mut rows = Vec::new();
     for level in &report.levels {
-        for bot in &level.bots {
+        let extra = (!level.fastest_pace_is_tuning_pace).then_some(&level.fastest_pace);
+        let played = level.bots.iter().map(|bot| (bot, false));
+        for (bot, fastest_row) in played.chain(extra.map(|bot| (bot, true))) {
             rows.push([
                 level.level_id.clone(),
                 level.difficulty.label().to_string(),
                 bot.bot.clone(),
+                pace(level, fastest_row).to_string(),
                 format!(
                     "{:.1}% [{:.1}, {:.1}]",
                     bot.pass_rate * 100.0,
@@ -53,10 +66,11 @@ fn rows(report: &TuneReport) -> Vec<[String; 12]> {
     rows
 }
 
-const HEADERS: [&str; 12] = [
+const HEADERS: [&str; 13] = [
     "level",
     "difficulty",
     "bot",
+    "pace",
     "pass rate [95% CI]",
     "tries/pass",
     "score p10/p50/p90",
@@ -84,7 +98,7 @@ pub fn table(report: &TuneReport) -> String {
         let mut text = String::new();
         for (column, cell) in cells.iter().enumerate() {
             let pad = widths[column] - cell.chars().count();
-            if column < 3 {
+            if column < 4 {
                 let _ = write!(text, "{cell}{}  ", " ".repeat(pad));
             } else {
                 let _ = write!(text, "{}{cell}  ", " ".repeat(pad));
@@ -122,7 +136,7 @@ pub fn notes(report: &TuneReport) -> String {
 }
 
 /// What the report's columns mean, for readers of the Markdown report.
-const EXPLANATION: &str = "How to read this: each level is played by a ladder of bots, weakest first (match-3: random, greedy, two-move lookahead; merge-drop: random, heuristic). **Difficulty** comes from the random bot's and the best bot's pass rates: trivial (random passes 90%+), easy (random 50%+), moderate (best 90%+), tricky (75-90%), hard (50-75%), very hard (under 50%), impossible (never). **Pass rate** is the share of games whose objectives were met, with its 95% Wilson interval; **tries/pass** is how many attempts a player of that strength needs on average. **Stars** counts games ending with 0/1/2/3 stars; stars come from the score alone, so lost games can have stars. **Payout** is the base payout per play under the level's payout table; **lost games** is what lost games earn per play when the table pays on loss (`pays_on_loss`), or would earn if it did. The gate fails a level whose strongest bot never passes or whose payout per play exceeds its **budget**.\n\n";
+const EXPLANATION: &str = "How to read this: each level is played by a ladder of bots, weakest first (match-3: random, greedy, two-move lookahead; merge-drop: random, heuristic). **Difficulty** comes from the random bot's and the best bot's pass rates: trivial (random passes 90%+), easy (random 50%+), moderate (best 90%+), tricky (75-90%), hard (50-75%), very hard (under 50%), impossible (never). **Pass rate** is the share of games whose objectives were met, with its 95% Wilson interval; **tries/pass** is how many attempts a player of that strength needs on average. **Stars** counts games ending with 0/1/2/3 stars; stars come from the score alone, so lost games can have stars. **Pace**: match-3 bots act the moment the board takes input, which is the fastest pace the verifier accepts (inputs at least 6 ticks apart); merge-drop bots drop at a person's pace (0.5 to 6 s a drop), the player stars are meant for, and the strongest one plays again on the same seeds at the fastest legal pace (a drop every cooldown), because merge-drop scores with every drop and money goes to whoever plays fastest. **Payout** is the base payout per play under the level's payout table; **lost games** is what lost games earn per play when the table pays on loss (`pays_on_loss`), or would earn if it did. The gate fails a level whose strongest bot never passes or whose payout per play exceeds its **budget**, at either pace.\n\n";
 
 /// The report as a Markdown table with a short header.
 pub fn markdown(report: &TuneReport) -> String {
@@ -373,6 +387,19 @@ pub fn compare(old: &LevelReport, new: &LevelReport) -> String {
                 on_loss(old, before.loss_payout_mean_fen),
                 on_loss(new, after.loss_payout_mean_fen)
             ),
+        );
+    }
+    if !old.fastest_pace_is_tuning_pace && !new.fastest_pace_is_tuning_pace {
+        let (before, after) = (&old.fastest_pace, &new.fastest_pace);
+        let _ = writeln!(
+            text,
+            "{} at the fastest legal pace: payout {:.2} -> {:.2} ({:+.2}) fen/play, median score {} -> {}",
+            after.bot,
+            before.payout_mean_fen,
+            after.payout_mean_fen,
+            after.payout_mean_fen - before.payout_mean_fen,
+            before.score_p50,
+            after.score_p50
         );
     }
     if old.bots.len() != new.bots.len() {

@@ -14,6 +14,8 @@ const PROBED_PACKS: &[&str] = &[
     "star-out-of-reach",
     "star-out-of-reach-merge",
     "stars-within-margin",
+    "over-budget-at-fastest-pace",
+    "within-budget-at-fastest-pace",
 ];
 
 /// (pack, levels folder inside it, the report's lines).
@@ -71,6 +73,12 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     ]),
     // The top threshold is 1.44 times the best probe score: hard, not out of reach.
     ("stars-within-margin", "levels", &[]),
+    // A person-paced game earns at most 2 fen; dropping every cooldown reaches the 10 fen tier.
+    ("over-budget-at-fastest-pace", "levels", &[
+        "over-budget-at-fastest-pace/payouts/one.json:8:26: budget_per_play_fen: found 3, but level \"one\" pays the heuristic bot 10.00 ± 0.00 fen per play at the fastest pace the verifier accepts (acting the moment the game takes input, inputs at least 6 ticks (0.1 s) apart; median score 536 in 2 probe games); allowed: a budget of at least 10.00, or tiers that pay such play at most 3 per play on average [over-budget-at-fastest-pace]",
+    ]),
+    // The same level: its top tier pays no more than the budget, so no pace can overspend.
+    ("within-budget-at-fastest-pace", "levels", &[]),
     ("duplicate-id", "levls", &[
         "duplicate-id/levls: .: no such file or folder; did you mean duplicate-id/levels? [missing-path]",
     ]),

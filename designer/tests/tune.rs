@@ -27,11 +27,9 @@ fn config(games: u32, seed: u64, threads: usize) -> TuneConfig {
 
 #[test]
 fn the_same_seed_gives_the_same_report_on_any_thread_count() {
-    let levels = [
-        shipped("match3/m3-01-first-steps.json"),
-        shipped("merge/md-05-vase.json"),
-    ];
-    let payouts = PayoutBook::default();
+    // A small merge-drop level: its games at the fastest legal pace are short in a debug build.
+    let (merge, payouts) = pack("within-budget-at-fastest-pace");
+    let levels = [shipped("match3/m3-01-first-steps.json"), merge];
     let one = tune(&levels, &payouts, config(6, 42, 1), |_, _| {});
     let three = tune(&levels, &payouts, config(6, 42, 3), |_, _| {});
     assert_eq!(json(&one), json(&three));
@@ -110,4 +108,46 @@ fn the_gate_fails_a_level_no_bot_can_pass() {
         report.levels[0].difficulty,
         playproof_designer::tune::Difficulty::Impossible
     );
+}
+
+fn pack(name: &str) -> (TuneLevel, PayoutBook) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/packs")
+        .join(name);
+    let level = root.join("levels/one.json");
+    let tune_level = TuneLevel {
+        path: level.display().to_string(),
+        level: Level::from_json(&std::fs::read(level).unwrap()).unwrap(),
+    };
+    (
+        tune_level,
+        PayoutBook::load_dir(&root.join("payouts")).unwrap(),
+    )
+}
+
+#[test]
+fn the_gate_fails_a_merge_drop_table_that_overspends_only_at_the_fastest_legal_pace() {
+    // Dropping at a person's pace never reaches the 10 fen tier; dropping every cooldown does.
+    let (level, payouts) = pack("over-budget-at-fastest-pace");
+    let report = tune(&[level], &payouts, config(4, 3, 2), |_, _| {});
+    let level = &report.levels[0];
+    assert!(!level.fastest_pace_is_tuning_pace);
+    assert_eq!(level.fastest_pace.bot, "heuristic");
+    assert_eq!(level.fastest_pace.games, 4);
+    let messages: Vec<String> = gate(&report).iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        ["one: at the fastest pace the verifier accepts (acting the moment the game takes input, inputs at least 6 ticks (0.1 s) apart) the heuristic bot is paid 10.00 ± 0.00 fen per play (median score 519, 4 games; 2.00 at a person's pace), over the table's budget_per_play_fen of 3 [over-budget-at-fastest-pace]"]
+    );
+}
+
+#[test]
+fn match3_tuning_already_plays_at_the_fastest_legal_pace() {
+    let levels = [shipped("match3/m3-01-first-steps.json")];
+    let report = tune(&levels, &PayoutBook::default(), config(6, 2, 2), |_, _| {});
+    let level = &report.levels[0];
+    assert!(level.fastest_pace_is_tuning_pace);
+    let strongest = level.bots.last().unwrap();
+    assert_eq!(level.fastest_pace.bot, strongest.bot);
+    assert_eq!(level.fastest_pace.games_played, strongest.games_played);
 }

@@ -79,7 +79,7 @@ fn minigame_projects() -> Result<()> {
 /// The level pack's checks, then the level-pack gate on a small game count, over the whole
 /// pack. `levels check --deny-warnings`: every level file, payout table and probe game clean.
 /// The gate: no shipped level impossible for its strongest bot, none paying more per play than
-/// its budget. Fixed seeds, so the verdicts are repeatable; the time is printed because the
+/// its budget, at the tuning pace or at the fastest pace the verifier accepts. Fixed seeds, so the verdicts are repeatable; the time is printed because the
 /// gate must stay well inside the test command's budget (under a minute on 2 busy cores).
 fn level_pack_gate() -> Result<()> {
     let started = std::time::Instant::now();
