@@ -215,6 +215,7 @@ pub enum RunError {
     Logging(#[from] crate::logging::LoggingError),
     #[error(transparent)]
     RiskPolicy(#[from] crate::risk::PolicyError),
+    #[error(transparent)]
     PlayPolicy(#[from] crate::play_policy::PlayPolicyError),
 }
 
