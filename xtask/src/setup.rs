@@ -114,6 +114,14 @@ pub fn wabt() -> Result<()> {
     apt_install(&["wabt"])
 }
 
+/// binaryen: `wasm-opt` merges and drops dead code from the mini-game artifact (its budget).
+pub fn binaryen() -> Result<()> {
+    if output("wasm-opt", &["--version"]).is_some() {
+        return Ok(());
+    }
+    apt_install(&["binaryen"])
+}
+
 pub fn apt_install(packages: &[&str]) -> Result<()> {
     run("apt-get", &["update", "-qq"])?;
     let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
