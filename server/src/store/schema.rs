@@ -18,11 +18,28 @@ use super::Dialect;
 /// with what the provider said. `withdrawals.status` stays the ledger's view (`pending` until a
 /// terminal state, then `paid` or `failed`), so the operator path and `ledger check` of
 /// version 1 keep their meaning.
+/// Version 4 is reserved by an independent change.
+/// Version 5 (account clusters): `account_links`, one row per player and fact that can tie
+/// players together (`address` of a ticket or proof request, platform `union_id`, payee
+/// `payee_name`); players sharing a row's kind and value are one cluster (`store/risk.rs`).
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, SQLITE_V1, POSTGRES_V1),
     (2, SQLITE_V2, POSTGRES_V2),
     (3, SQLITE_V3, POSTGRES_V3),
+    (5, ACCOUNT_LINKS_V5, ACCOUNT_LINKS_V5),
 ];
+
+/// The same text on both dialects.
+const ACCOUNT_LINKS_V5: &str = r#"
+CREATE TABLE account_links (
+    kind TEXT NOT NULL CHECK (kind IN ('address', 'union_id', 'payee_name')),
+    value TEXT NOT NULL,
+    player_id TEXT NOT NULL,
+    first_seen_ms BIGINT NOT NULL,
+    PRIMARY KEY (kind, value, player_id)
+);
+CREATE INDEX account_links_by_player ON account_links (player_id);
+"#;
 
 const SQLITE_V1: &str = r#"
 CREATE TABLE accounts (
