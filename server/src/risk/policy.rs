@@ -358,5 +358,11 @@ mod tests {
             error(&order),
             "risk.json: thresholds: flag 0.3 <= hold 0.2 <= refuse 0.95 does not hold"
         );
+        let cap = SHIPPED.replace(r#""daily_cap_fen": 8000"#, r#""daily_cap_fen": 0"#);
+        assert_ne!(cap, SHIPPED, "the shipped policy caps clusters at 8000 fen");
+        assert_eq!(
+            error(&cap),
+            "risk.json: clusters.daily_cap_fen: 0 is not a positive number of fen"
+        );
     }
 }
