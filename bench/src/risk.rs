@@ -12,7 +12,9 @@
 //! 450 ms, deviation 80 ms, exponential mean 700 ms, and one move in ten a longer think of 2 to
 //! 6 s. They pick the greedy move 70% of the time and a random legal one otherwise, abandon a
 //! ticket now and then, take 0.5 to 3 s to fetch a ticket and send a proof, and sometimes leave
-//! the app for 5 to 60 s (the game pauses, the wall clock does not).
+//! the app for 5 to 60 s (the game pauses, the wall clock does not). Households are
+//! human-like players of 2 to 5 behind one home address, so the account-cluster signal's cost
+//! to honest families shows: a household of 5 is over the 4 the signal lets pass.
 //!
 //! Scripted players: each project bot at several paces (instant, fixed delays, the driver's
 //! uniform human pace), noisy bots (a random move one time in five, jittered delay),
@@ -41,6 +43,11 @@ const GAMES_PER_PLAYER: usize = 6;
 const HUMANS: usize = 400;
 const SCRIPTED_PER_CLASS: usize = 16;
 const FARM_ACCOUNTS: usize = 50;
+/// Addresses the farm's accounts share (one in three of the accounts per address).
+const FARM_ADDRESSES: usize = 3;
+/// Households (human-like players behind one address), their sizes cycling through these.
+const HOUSEHOLDS: usize = 40;
+const HOUSEHOLD_SIZES: [usize; 4] = [2, 3, 4, 5];
 /// Longest game played, in ticks (a shipped match-3 level ends long before).
 const GAME_TICKS_MAX: u32 = 20 * 60 * TICK_HZ;
 /// Target: at most this share of human-like games held or refused.
@@ -53,6 +60,8 @@ const MS_PER_TICK: f64 = 1000.0 / TICK_HZ as f64;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Class {
     Human,
+    /// Human-like, one of a few players behind one address.
+    Household,
     InstantRandom,
     InstantGreedy,
     InstantLookahead,
@@ -82,6 +91,7 @@ impl Class {
     fn name(self) -> &'static str {
         match self {
             Class::Human => "human-like",
+            Class::Household => "human-like, household 2-5",
             Class::InstantRandom => "random bot, instant",
             Class::InstantGreedy => "greedy bot, instant",
             Class::InstantLookahead => "lookahead bot, instant",
@@ -93,6 +103,11 @@ impl Class {
             Class::SeedShopper => "seed shopper",
             Class::Farm => "farm (50 accounts)",
         }
+    }
+
+    /// Whether the class stands for honest people (the targets' human-like games).
+    fn is_human(self) -> bool {
+        matches!(self, Class::Human | Class::Household)
     }
 }
 
@@ -128,7 +143,9 @@ fn human_think_ticks(rng: &mut Pcg32) -> u32 {
 /// How a class thinks and chooses.
 fn think_ticks(class: Class, rng: &mut Pcg32) -> u32 {
     match class {
-        Class::Human | Class::SlowMotion | Class::SeedShopper => human_think_ticks(rng),
+        Class::Human | Class::Household | Class::SlowMotion | Class::SeedShopper => {
+            human_think_ticks(rng)
+        }
         Class::InstantRandom | Class::InstantGreedy | Class::InstantLookahead => 0,
         Class::Fixed500msGreedy => 30,
         Class::Fixed1500msLookahead => 90,
@@ -140,7 +157,7 @@ fn think_ticks(class: Class, rng: &mut Pcg32) -> u32 {
 
 fn choose(class: Class, game: &Game, rng: &mut Pcg32) -> Option<Action> {
     let random_share = match class {
-        Class::Human | Class::SeedShopper | Class::SlowMotion => 0.3,
+        Class::Human | Class::Household | Class::SeedShopper | Class::SlowMotion => 0.3,
         Class::Noisy => 0.2,
         Class::InstantRandom => 1.0,
         _ => 0.0,
@@ -186,7 +203,7 @@ fn wall_ms(class: Class, game_ms: f64, rng: &mut Pcg32) -> f64 {
     let overhead = 500.0 + 2500.0 * uniform(rng);
     match class {
         Class::SlowMotion => 6.0 * game_ms + overhead,
-        Class::Human | Class::SeedShopper if uniform(rng) < 0.2 => {
+        Class::Human | Class::Household | Class::SeedShopper if uniform(rng) < 0.2 => {
             game_ms + overhead + 5_000.0 + 55_000.0 * uniform(rng)
         }
         _ => game_ms + overhead,
@@ -197,7 +214,7 @@ fn wall_ms(class: Class, game_ms: f64, rng: &mut Pcg32) -> f64 {
 fn abandoned_before(class: Class, rng: &mut Pcg32) -> i64 {
     match class {
         Class::SeedShopper => 4,
-        Class::Human => i64::from(uniform(rng) < 0.05),
+        Class::Human | Class::Household => i64::from(uniform(rng) < 0.05),
         _ => 0,
     }
 }
@@ -207,19 +224,32 @@ struct Corpus {
 }
 
 fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
-    let mut players: Vec<Class> = vec![Class::Human; HUMANS];
+    // Each player with the size of its account cluster (players sharing its address).
+    let mut players: Vec<(Class, i64)> = vec![(Class::Human, 1); HUMANS];
+    for household in 0..HOUSEHOLDS {
+        let size = HOUSEHOLD_SIZES[household % HOUSEHOLD_SIZES.len()];
+        players.extend(std::iter::repeat_n((Class::Household, size as i64), size));
+    }
     for class in Class::SCRIPTED {
-        let count = if class == Class::Farm {
-            FARM_ACCOUNTS
+        if class == Class::Farm {
+            players.extend((0..FARM_ACCOUNTS).map(|account| {
+                let address = account % FARM_ADDRESSES;
+                let sharing = (0..FARM_ACCOUNTS)
+                    .filter(|other| other % FARM_ADDRESSES == address)
+                    .count();
+                (class, sharing as i64)
+            }));
         } else {
-            SCRIPTED_PER_CLASS
-        };
-        players.extend(std::iter::repeat_n(class, count));
+            players.extend(std::iter::repeat_n((class, 1), SCRIPTED_PER_CLASS));
+        }
     }
     let mut games = Vec::new();
-    for (player, &class) in players.iter().enumerate() {
+    for (player, &(class, linked_players)) in players.iter().enumerate() {
         let mut rng = Pcg32::new(SEED ^ player as u64, 0x7269_736b);
-        let mut facts = PlayerFacts::default();
+        let mut facts = PlayerFacts {
+            linked_players,
+            ..PlayerFacts::default()
+        };
         for game_index in 0..GAMES_PER_PLAYER {
             let level_index = (player + game_index) % levels.len();
             let (level, level_id) = &levels[level_index];
@@ -279,7 +309,7 @@ fn quantile(values: &mut [f64], q: f64) -> f64 {
 fn thresholds(policy: &RiskPolicy, games: &[&Game1]) -> Thresholds {
     let mut human: Vec<f64> = games
         .iter()
-        .filter(|game| game.class == Class::Human)
+        .filter(|game| game.class.is_human())
         .map(|game| policy.score(&game.signals))
         .collect();
     let step = 0.01;
@@ -293,7 +323,7 @@ fn thresholds(policy: &RiskPolicy, games: &[&Game1]) -> Thresholds {
 fn stopped_fen(policy: &RiskPolicy, games: &[&Game1]) -> i64 {
     games
         .iter()
-        .filter(|game| game.class != Class::Human)
+        .filter(|game| !game.class.is_human())
         .filter(|game| policy.decide(policy.score(&game.signals)) >= Decision::Hold)
         .map(|game| game.owed_fen)
         .sum()
@@ -355,6 +385,7 @@ fn report(title: &str, policy: &RiskPolicy, games: &[&Game1]) {
     );
     let count = |row: &Row, decision| row.decisions.get(&decision).copied().unwrap_or(0);
     let (mut scripted_games, mut scripted_paid) = (0usize, 0i64);
+    let (mut human_games, mut human_held) = (0usize, 0usize);
     for (class, row) in &rows {
         let stopped = 1.0 - row.paid_fen as f64 / row.owed_fen.max(1) as f64;
         println!(
@@ -369,17 +400,20 @@ fn report(title: &str, policy: &RiskPolicy, games: &[&Game1]) {
             row.paid_fen,
             stopped * 100.0
         );
-        if *class != Class::Human {
+        if class.is_human() {
+            human_games += row.games;
+            human_held += count(row, Decision::Hold) + count(row, Decision::Refuse);
+        } else {
             scripted_games += row.games;
             scripted_paid += row.paid_fen;
         }
     }
-    if let Some(human) = rows.get(&Class::Human) {
-        let held = count(human, Decision::Hold) + count(human, Decision::Refuse);
-        let share = held as f64 / human.games as f64;
+    if human_games > 0 {
+        let held = human_held;
+        let share = held as f64 / human_games as f64;
         println!(
-            "human-like games held or refused: {held} of {} = {:.2}% (target at most {:.1}%: {})",
-            human.games,
+            "human-like games (households included) held or refused: {held} of {human_games} = \
+             {:.2}% (target at most {:.1}%: {})",
             share * 100.0,
             HUMAN_HELD_MAX * 100.0,
             if share <= HUMAN_HELD_MAX {

@@ -617,19 +617,26 @@ struct TicketBody {
 
 async fn issue_ticket(
     State(service): State<AppState>,
+    address: ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<impl IntoResponse> {
     let player = player(&service, &headers)?;
     let body: TicketBody = parse_json(&headers, body)?;
     let ticket = service
-        .issue_ticket(&player, &body.level_id, &body.session_public_key)
+        .issue_ticket(
+            &player,
+            &body.level_id,
+            &body.session_public_key,
+            client_ip(&address).as_deref(),
+        )
         .await?;
     Ok(Json(ticket))
 }
 
 async fn submit_proof(
     State(service): State<AppState>,
+    address: ClientAddress,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<impl IntoResponse> {
@@ -649,7 +656,12 @@ async fn submit_proof(
         ));
     }
     let body = body.map_err(body_error)?;
-    Ok(Json(service.submit_proof(&player, body.to_vec()).await?))
+    let address = client_ip(&address);
+    Ok(Json(
+        service
+            .submit_proof(&player, body.to_vec(), address.as_deref())
+            .await?,
+    ))
 }
 
 async fn balance(

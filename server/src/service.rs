@@ -517,6 +517,7 @@ impl Service {
         player_id: &str,
         level_id: &str,
         session_public_key_hex: &str,
+        address: Option<&str>,
     ) -> Result<TicketResponse, ApiError> {
         self.check_quiet_hours()?;
         if !self.check.has_level(level_id) {
@@ -557,6 +558,7 @@ impl Service {
                     level_id: level_id.to_string(),
                     earning_day: earning_day(now_ms, self.config.utc_offset_minutes),
                     now_ms: now_ms as i64,
+                    address: address.map(str::to_string),
                 })
                 .await?;
         }
@@ -575,9 +577,10 @@ impl Service {
         &self,
         player_id: &str,
         proof: Vec<u8>,
+        address: Option<&str>,
     ) -> Result<ProofReceipt, ApiError> {
         let started = Instant::now();
-        let result = self.submit_proof_timed(player_id, proof).await;
+        let result = self.submit_proof_timed(player_id, proof, address).await;
         let outcome = match &result {
             Ok(receipt) => ProofResult::Accepted {
                 paid_fen: receipt.payout_fen + receipt.boost_fen,
@@ -594,6 +597,7 @@ impl Service {
         &self,
         player_id: &str,
         proof: Vec<u8>,
+        address: Option<&str>,
     ) -> Result<ProofReceipt, ApiError> {
         if proof.len() > PROOF_BODY_BYTES_MAX {
             return Err(ApiError::coded(
@@ -674,6 +678,7 @@ impl Service {
                 earning_day: earning_day(now_ms, self.config.utc_offset_minutes),
                 now_ms: now_ms as i64,
                 risk,
+                address: address.map(str::to_string),
             })
             .await?;
         receipt(record)

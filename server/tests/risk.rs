@@ -414,3 +414,138 @@ async fn a_flagged_players_withdrawal_waits_for_review_then_takes_the_ordinary_p
     assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
 }
+
+/// A policy that weighs only the linked-accounts signal (0.8: a cluster of ten or more holds).
+fn cluster_policy(daily_cap_fen: Option<i64>) -> Arc<RiskPolicy> {
+    let mut policy = RiskPolicy::pay_all();
+    policy.tickets.one_open_per_player = true;
+    policy.weights.insert(SignalKind::LinkedAccounts, 0.8);
+    policy.thresholds = Thresholds {
+        flag: 0.3,
+        hold: 0.6,
+        refuse: 1.0,
+    };
+    policy.clusters.daily_cap_fen = daily_cap_fen;
+    Arc::new(policy)
+}
+
+/// Every test request comes from 127.0.0.1: the players of one test share one address.
+async fn tickets_for(server: &Server, players: &[String]) -> Vec<Session> {
+    let mut sessions = Vec::new();
+    for (index, player) in players.iter().enumerate() {
+        let ticket = ticket(&server.client, &server.base, player).await;
+        sessions.push(play_ticket(player, &ticket, 100 + index as u64));
+    }
+    sessions
+}
+
+on_both_stores!(a_farm_behind_one_address_is_held_once_its_accounts_are_linked);
+async fn a_farm_behind_one_address_is_held_once_its_accounts_are_linked(backend: Backend) {
+    let database = Database::new(&backend);
+    let options = Options {
+        risk: cluster_policy(None),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let farm: Vec<String> = (0..10).map(|index| format!("farm{index}")).collect();
+    let sessions = tickets_for(&server, &farm).await;
+    for session in &sessions {
+        let (status, receipt) = submit(&server.client, &server.base, session).await;
+        assert_eq!(status, 200, "{receipt}");
+        assert_eq!(
+            (&receipt["payment"], &receipt["held_fen"]),
+            (&json!("held"), &json!(PAYOUT_FEN)),
+            "{receipt}"
+        );
+    }
+    // The decision was made once, with the verdict: a repeat moves nothing.
+    let (status, body) = submit(&server.client, &server.base, &sessions[0]).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "session_already_consumed")
+    );
+    let store = server.service.store();
+    for player in &farm {
+        let held = store
+            .account_balance(&format!("held:dev-{player}"))
+            .await
+            .unwrap();
+        assert_eq!(held, PAYOUT_FEN, "{player}");
+        assert!(store
+            .player_flagged(&format!("dev-{player}"))
+            .await
+            .unwrap());
+    }
+    let report = server.check_ledger().await;
+    assert_ledger_ok(&report);
+    assert_eq!((report.sessions, report.paid_sessions), (10, 10));
+    server.stop().await;
+}
+
+on_both_stores!(a_household_behind_one_address_is_paid);
+async fn a_household_behind_one_address_is_paid(backend: Backend) {
+    let database = Database::new(&backend);
+    let options = Options {
+        risk: cluster_policy(None),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let family: Vec<String> = ["mum", "dad", "kid", "gran"]
+        .iter()
+        .map(|name| name.to_string())
+        .collect();
+    for session in tickets_for(&server, &family).await {
+        let (status, receipt) = submit(&server.client, &server.base, &session).await;
+        assert_eq!(status, 200, "{receipt}");
+        assert_eq!(
+            (&receipt["payment"], &receipt["payout_fen"]),
+            (&json!("paid"), &json!(PAYOUT_FEN)),
+            "{receipt}"
+        );
+        let player = format!("dev-{}", session.player);
+        assert!(!server
+            .service
+            .store()
+            .player_flagged(&player)
+            .await
+            .unwrap());
+    }
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
+
+on_both_stores!(the_daily_cap_applies_per_cluster_as_well_as_per_player);
+async fn the_daily_cap_applies_per_cluster_as_well_as_per_player(backend: Backend) {
+    let database = Database::new(&backend);
+    // Two and a half games' worth per cluster and day; the signal alone holds nobody here.
+    let cluster_cap_fen = 2 * PAYOUT_FEN + PAYOUT_FEN / 2;
+    let options = Options {
+        risk: cluster_policy(Some(cluster_cap_fen)),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let players: Vec<String> = ["a", "b", "c", "d"].iter().map(|p| p.to_string()).collect();
+    let mut paid = Vec::new();
+    for session in tickets_for(&server, &players).await {
+        let (status, receipt) = submit(&server.client, &server.base, &session).await;
+        assert_eq!(status, 200, "{receipt}");
+        assert_eq!(receipt["payment"], "paid", "{receipt}");
+        paid.push((
+            receipt["payout_fen"].as_i64().unwrap(),
+            receipt["capped"].as_bool().unwrap(),
+        ));
+    }
+    assert_eq!(
+        paid,
+        [
+            (PAYOUT_FEN, false),
+            (PAYOUT_FEN, false),
+            (PAYOUT_FEN / 2, true),
+            (0, true)
+        ]
+    );
+    let report = server.check_ledger().await;
+    assert_ledger_ok(&report);
+    assert_eq!(report.sessions, 4);
+    server.stop().await;
+}

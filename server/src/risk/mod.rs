@@ -5,8 +5,8 @@
 //! ([`game_core::replay_inspected`]); from those facts and the ticket's issue
 //! time [`signals::of_play`] measures the game, and inside the verdict's own transaction the
 //! ledger adds what it knows of the player ([`signals::of_player`]: abandoned tickets, the
-//! platform's risk rank). The policy file ([`policy::RiskPolicy`]) weighs them into a score and
-//! a [`policy::Decision`]. The writer moves the money accordingly in the same transaction
+//! platform's risk rank, the accounts linked to it by address). The policy file
+//! ([`policy::RiskPolicy`]) weighs them into a score and a [`policy::Decision`]. The writer moves the money accordingly in the same transaction
 //! (`store/risk.rs`): to the player, to `held:<player>`, or nowhere.
 //!
 //! ```text

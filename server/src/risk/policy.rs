@@ -72,6 +72,15 @@ pub struct TicketRules {
     pub one_open_per_player: bool,
 }
 
+/// Rules for account clusters (players linked by address, union id or payee name).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterRules {
+    /// Most a cluster earns per earning day, in fen, on top of each player's own daily cap;
+    /// absent: no cluster cap.
+    pub daily_cap_fen: Option<i64>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
@@ -87,6 +96,9 @@ pub struct RiskPolicy {
     /// Every signal kind by name, 0 to 1.
     pub weights: BTreeMap<SignalKind, f64>,
     pub thresholds: Thresholds,
+    /// Absent: no cluster cap.
+    #[serde(default)]
+    pub clusters: ClusterRules,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -144,6 +156,7 @@ impl RiskPolicy {
                 hold: 1.0,
                 refuse: 1.0,
             },
+            clusters: ClusterRules::default(),
         }
     }
 
@@ -188,6 +201,12 @@ impl RiskPolicy {
                 Some(_) => {}
             }
         }
+        if let Some(cap_fen) = self.clusters.daily_cap_fen.filter(|cap_fen| *cap_fen <= 0) {
+            return Err(invalid(
+                "clusters.daily_cap_fen".into(),
+                format!("{cap_fen} is not a positive number of fen"),
+            ));
+        }
         let Thresholds { flag, hold, refuse } = self.thresholds;
         for (name, value) in [("flag", flag), ("hold", hold), ("refuse", refuse)] {
             if !(value > 0.0 && value <= 1.0) {
@@ -218,7 +237,9 @@ impl RiskPolicy {
     /// Whether the policy changes nothing: every weight 0 and tickets unrestricted. The service
     /// then skips the risk check and its writes altogether.
     pub fn is_off(&self) -> bool {
-        !self.tickets.one_open_per_player && SignalKind::ALL.iter().all(|kind| !self.weighs(*kind))
+        !self.tickets.one_open_per_player
+            && self.clusters.daily_cap_fen.is_none()
+            && SignalKind::ALL.iter().all(|kind| !self.weighs(*kind))
     }
 
     /// The score of `signals`: `1 - Π (1 - weight × strength)`.
@@ -336,6 +357,12 @@ mod tests {
         assert_eq!(
             error(&order),
             "risk.json: thresholds: flag 0.3 <= hold 0.2 <= refuse 0.95 does not hold"
+        );
+        let cap = SHIPPED.replace(r#""daily_cap_fen": 8000"#, r#""daily_cap_fen": 0"#);
+        assert_ne!(cap, SHIPPED, "the shipped policy caps clusters at 8000 fen");
+        assert_eq!(
+            error(&cap),
+            "risk.json: clusters.daily_cap_fen: 0 is not a positive number of fen"
         );
     }
 }

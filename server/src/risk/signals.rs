@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! of_play(PlayFacts)     reaction floor -> timing regularity -> quantised pacing -> slow motion
-//! of_player(PlayerFacts) abandonment -> platform risk rank
+//! of_player(PlayerFacts) abandonment -> platform risk rank -> linked accounts
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,12 @@ pub const ABANDON_GAMES_MIN: i64 = 5;
 /// Abandonment rates: a human quits now and then; a seed shopper abandons most tickets.
 pub const ABANDON_HUMAN: f64 = 0.30;
 pub const ABANDON_SCRIPTED: f64 = 0.75;
+/// Players linked to one account (itself included) by a shared address, platform union id or
+/// payee name. A household (a couple, parents and children, flatmates) puts 2 to 4 people
+/// behind one home address, so up to `LINKED_HUMAN` says nothing; a farm runs dozens of
+/// accounts behind a few addresses, and from `LINKED_SCRIPTED` the link is strong.
+pub const LINKED_HUMAN: i64 = 4;
+pub const LINKED_SCRIPTED: i64 = 10;
 /// WeChat `getUserRiskRank` answers 0 (no risk) to 4 (highest).
 pub const PLATFORM_RANK_MAX: i64 = 4;
 /// Share of match-3 moves equal to the greedy bot's choice. Several swaps usually score alike
@@ -93,6 +99,8 @@ pub struct PlayerFacts {
     pub games_abandoned: i64,
     /// The platform's last risk rank for the player (0 when none was asked).
     pub platform_risk_rank: i64,
+    /// Players in the player's account cluster, the player included (0 or 1: no links known).
+    pub linked_players: i64,
 }
 
 /// The kinds of signal; a policy file weighs each by this name.
@@ -106,10 +114,11 @@ pub enum SignalKind {
     Abandonment,
     PlatformRisk,
     GreedyAgreement,
+    LinkedAccounts,
 }
 
 impl SignalKind {
-    pub const ALL: [SignalKind; 7] = [
+    pub const ALL: [SignalKind; 8] = [
         SignalKind::ReactionFloor,
         SignalKind::TimingRegularity,
         SignalKind::QuantisedPacing,
@@ -117,6 +126,7 @@ impl SignalKind {
         SignalKind::Abandonment,
         SignalKind::PlatformRisk,
         SignalKind::GreedyAgreement,
+        SignalKind::LinkedAccounts,
     ];
 
     pub fn name(self) -> &'static str {
@@ -128,6 +138,7 @@ impl SignalKind {
             SignalKind::Abandonment => "abandonment",
             SignalKind::PlatformRisk => "platform_risk",
             SignalKind::GreedyAgreement => "greedy_agreement",
+            SignalKind::LinkedAccounts => "linked_accounts",
         }
     }
 }
@@ -329,7 +340,26 @@ fn slow_motion(facts: &PlayFacts) -> Signal {
 
 /// The signals of the player behind a game.
 pub fn of_player(facts: &PlayerFacts) -> Vec<Signal> {
-    vec![abandonment(facts), platform_risk(facts)]
+    vec![
+        abandonment(facts),
+        platform_risk(facts),
+        linked_accounts(facts),
+    ]
+}
+
+/// How many accounts share the player's address, union id or payee name.
+fn linked_accounts(facts: &PlayerFacts) -> Signal {
+    let players = facts.linked_players.max(1);
+    let others = players - 1;
+    Signal::new(
+        SignalKind::LinkedAccounts,
+        ramp(players as f64, LINKED_HUMAN as f64, LINKED_SCRIPTED as f64),
+        players as f64,
+        format!(
+            "{others} other accounts share this player's address, platform union id or payee \
+             name (a household is up to {LINKED_HUMAN} accounts in all, a farm {LINKED_SCRIPTED} or more)"
+        ),
+    )
 }
 
 fn abandonment(facts: &PlayerFacts) -> Signal {
@@ -485,20 +515,40 @@ mod tests {
             games_played: 2,
             games_abandoned: 8,
             platform_risk_rank: 0,
+            linked_players: 1,
         };
         assert_eq!(strength(&of_player(&shopper), SignalKind::Abandonment), 1.0);
         let quitter = PlayerFacts {
             games_played: 8,
             games_abandoned: 2,
             platform_risk_rank: 0,
+            linked_players: 1,
         };
         assert_eq!(strength(&of_player(&quitter), SignalKind::Abandonment), 0.0);
         let new = PlayerFacts {
             games_played: 0,
             games_abandoned: 3,
             platform_risk_rank: 4,
+            linked_players: 1,
         };
         assert_eq!(strength(&of_player(&new), SignalKind::Abandonment), 0.0);
         assert_eq!(strength(&of_player(&new), SignalKind::PlatformRisk), 1.0);
+    }
+
+    #[test]
+    fn a_household_behind_one_address_is_no_farm() {
+        let linked = |linked_players| {
+            strength(
+                &of_player(&PlayerFacts {
+                    linked_players,
+                    ..PlayerFacts::default()
+                }),
+                SignalKind::LinkedAccounts,
+            )
+        };
+        assert_eq!(linked(0), 0.0, "no links known");
+        assert_eq!(linked(4), 0.0, "a family of four");
+        assert_eq!(linked(7), 0.5);
+        assert_eq!(linked(17), 1.0, "50 accounts behind three addresses");
     }
 }

@@ -86,6 +86,20 @@ pub(crate) fn cap_room_fen(rules: &LedgerRules, earned_today_fen: i64) -> i64 {
     (rules.daily_cap_fen - earned_today_fen).max(0)
 }
 
+/// Room left under the player's cap and, where the policy sets one, the cap of the player's
+/// account cluster (every linked player's earnings today, the player's own included): a farm
+/// cannot multiply the daily cap by opening accounts.
+pub(crate) fn cluster_cap_room_fen(
+    player_room_fen: i64,
+    cluster_cap_fen: Option<i64>,
+    cluster_earned_today_fen: i64,
+) -> i64 {
+    match cluster_cap_fen {
+        Some(cap_fen) => player_room_fen.min((cap_fen - cluster_earned_today_fen).max(0)),
+        None => player_room_fen,
+    }
+}
+
 /// The base payout under the cap: the cap cuts the base first.
 pub(crate) fn base_payout_fen(base_owed_fen: i64, room_fen: i64) -> i64 {
     base_owed_fen.min(room_fen).max(0)
@@ -211,6 +225,18 @@ mod tests {
         assert_eq!(room, 0);
         assert_eq!(base_payout_fen(25, room), 0);
         assert_eq!(boost_wanted_fen(20, room, 0), 0);
+    }
+
+    #[test]
+    fn a_cluster_cap_cuts_the_room_of_each_linked_player() {
+        assert_eq!(cluster_cap_room_fen(30, None, 1_000), 30, "no cluster cap");
+        assert_eq!(cluster_cap_room_fen(30, Some(200), 150), 30);
+        assert_eq!(cluster_cap_room_fen(30, Some(200), 185), 15);
+        assert_eq!(
+            cluster_cap_room_fen(30, Some(200), 260),
+            0,
+            "never negative"
+        );
     }
 
     #[test]

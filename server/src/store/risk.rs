@@ -29,6 +29,8 @@ pub struct TicketWrite {
     pub level_id: String,
     pub earning_day: i64,
     pub now_ms: i64,
+    /// The requesting client's address, linked to the player (`account_links`).
+    pub address: Option<String>,
 }
 
 /// The session forfeited by opening a ticket, if the player had one open.
@@ -53,6 +55,16 @@ pub(super) async fn open_ticket(
     .bind(&write.player_id)
     .fetch_optional(&mut *connection)
     .await?;
+    if let Some(address) = &write.address {
+        link(
+            connection,
+            &write.player_id,
+            LinkKind::Address,
+            address,
+            write.now_ms,
+        )
+        .await?;
+    }
     let mut abandoned_session_id = None;
     if let Some(row) = open {
         let session_id: String = row.try_get(0)?;
@@ -124,10 +136,124 @@ async fn count_game(
     Ok(())
 }
 
+/// A fact that ties players together when they share it. The schema also admits `union_id`
+/// and `payee_name`, which no request carries yet (login gives no union id, withdrawals no
+/// payee name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// The client address of a ticket or proof request.
+    Address,
+}
+
+impl LinkKind {
+    /// As stored in `account_links.kind`.
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkKind::Address => "address",
+        }
+    }
+}
+
+/// Records that `player_id` was seen with `value`; idempotent.
+pub(super) async fn link(
+    connection: &mut AnyConnection,
+    player_id: &str,
+    kind: LinkKind,
+    value: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO account_links (kind, value, player_id, first_seen_ms) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (kind, value, player_id) DO NOTHING",
+    )
+    .bind(kind.code())
+    .bind(value)
+    .bind(player_id)
+    .bind(now_ms)
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}
+
+/// The players sharing any link with `player_id` (one step: a chain of links through
+/// innocent shared addresses, a café's wifi, does not grow a cluster without bound).
+const CLUSTER: &str = "SELECT DISTINCT theirs.player_id FROM account_links mine \
+     JOIN account_links theirs ON theirs.kind = mine.kind AND theirs.value = mine.value \
+     WHERE mine.player_id = $1";
+
+/// Players in `player_id`'s cluster, the player included (0 when nothing links them).
+async fn linked_players(
+    connection: &mut AnyConnection,
+    player_id: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(&format!("SELECT COUNT(*) FROM ({CLUSTER}) cluster"))
+        .bind(player_id)
+        .fetch_one(&mut *connection)
+        .await?
+        .try_get(0)
+}
+
+/// What `player_id`'s cluster (the player included) has earned on `earning_day`, in fen.
+async fn cluster_earned_fen(
+    connection: &mut AnyConnection,
+    player_id: &str,
+    earning_day: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT CAST(COALESCE(SUM(earned_fen), 0) AS BIGINT) FROM daily_earnings \
+         WHERE earning_day = $2 AND (player_id = $1 OR player_id IN ({CLUSTER}))"
+    ))
+    .bind(player_id)
+    .bind(earning_day)
+    .fetch_one(&mut *connection)
+    .await?
+    .try_get(0)
+}
+
+/// Links the proof's address to its player, before the game is assessed or capped.
+pub(super) async fn link_verdict(
+    connection: &mut AnyConnection,
+    write: &VerdictWrite,
+) -> Result<(), sqlx::Error> {
+    match (&write.risk, &write.address) {
+        (Some(_), Some(address)) => {
+            let player_id = &write.session.player_id;
+            link(
+                connection,
+                player_id,
+                LinkKind::Address,
+                address,
+                write.now_ms,
+            )
+            .await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The room left under the player's cluster cap, given the player's own `room_fen`.
+pub(super) async fn cluster_room_fen(
+    connection: &mut AnyConnection,
+    write: &VerdictWrite,
+    room_fen: i64,
+) -> Result<i64, sqlx::Error> {
+    let cap_fen = write
+        .risk
+        .as_ref()
+        .and_then(|check| check.policy.clusters.daily_cap_fen);
+    if cap_fen.is_none() || room_fen == 0 {
+        return Ok(room_fen);
+    }
+    let earned_fen =
+        cluster_earned_fen(connection, &write.session.player_id, write.earning_day).await?;
+    Ok(policy::cluster_cap_room_fen(room_fen, cap_fen, earned_fen))
+}
+
 async fn player_facts(
     connection: &mut AnyConnection,
     player_id: &str,
 ) -> Result<PlayerFacts, sqlx::Error> {
+    let linked_players = linked_players(connection, player_id).await?;
     let row = sqlx::query(
         "SELECT games_played, games_abandoned, platform_risk_rank FROM player_risk WHERE player_id = $1",
     )
@@ -139,8 +265,12 @@ async fn player_facts(
             games_played: row.try_get(0)?,
             games_abandoned: row.try_get(1)?,
             platform_risk_rank: row.try_get(2)?,
+            linked_players,
         },
-        None => PlayerFacts::default(),
+        None => PlayerFacts {
+            linked_players,
+            ..PlayerFacts::default()
+        },
     })
 }
 

@@ -22,11 +22,15 @@ use super::Dialect;
 /// Version 4 (cancellation): `payout_cancel_requests` holds the player's request to cancel a
 /// withdrawal, one row per withdrawal, for the outbox to carry to the provider; the outcome is
 /// still a transition, recorded only on the provider's answer.
+/// Version 5 (account clusters): `account_links`, one row per player and fact that can tie
+/// players together (`address` of a ticket or proof request, platform `union_id`, payee
+/// `payee_name`); players sharing a row's kind and value are one cluster (`store/risk.rs`).
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, SQLITE_V1, POSTGRES_V1),
     (2, SQLITE_V2, POSTGRES_V2),
     (3, SQLITE_V3, POSTGRES_V3),
     (4, CANCEL_REQUESTS_V4, CANCEL_REQUESTS_V4),
+    (5, ACCOUNT_LINKS_V5, ACCOUNT_LINKS_V5),
 ];
 
 /// The same text in both dialects.
@@ -35,6 +39,18 @@ CREATE TABLE payout_cancel_requests (
     withdrawal_id TEXT PRIMARY KEY REFERENCES withdrawals (id),
     requested_at_ms BIGINT NOT NULL
 );
+"#;
+
+/// The same text on both dialects.
+const ACCOUNT_LINKS_V5: &str = r#"
+CREATE TABLE account_links (
+    kind TEXT NOT NULL CHECK (kind IN ('address', 'union_id', 'payee_name')),
+    value TEXT NOT NULL,
+    player_id TEXT NOT NULL,
+    first_seen_ms BIGINT NOT NULL,
+    PRIMARY KEY (kind, value, player_id)
+);
+CREATE INDEX account_links_by_player ON account_links (player_id);
 "#;
 
 const SQLITE_V1: &str = r#"

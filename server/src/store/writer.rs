@@ -53,6 +53,8 @@ pub struct VerdictWrite {
     pub now_ms: i64,
     /// The game's risk signals and the policy to weigh them; `None` pays without a check.
     pub risk: Option<RiskCheck>,
+    /// The submitting client's address, linked to the player under a risk check.
+    pub address: Option<String>,
 }
 
 /// A recorded verdict. `first` is false when the session had already been consumed; the record
@@ -586,6 +588,7 @@ async fn record_verdict(
     // boost at most what the campaign has left. On PostgreSQL the upsert locks the player's day
     // row and the campaign read locks the campaign until commit, so concurrent writers queue.
     let (mut payout_fen, mut boost_fen) = (0, 0);
+    risk_store::link_verdict(connection, write).await?;
     if owed_total_fen > 0 {
         let earned_fen: i64 = sqlx::query(
             "INSERT INTO daily_earnings (player_id, earning_day, earned_fen) VALUES ($1, $2, 0) \
@@ -598,6 +601,7 @@ async fn record_verdict(
         .await?
         .try_get(0)?;
         let room_fen = policy::cap_room_fen(rules, earned_fen);
+        let room_fen = risk_store::cluster_room_fen(connection, write, room_fen).await?;
         payout_fen = policy::base_payout_fen(write.owed.base_fen, room_fen);
         if let Some((campaign_id, boost_owed_fen)) = boost_owed {
             let wanted_fen = policy::boost_wanted_fen(*boost_owed_fen, room_fen, payout_fen);
