@@ -19,30 +19,6 @@ async fn get_as(server: &Server, player: &str, path: &str) -> (u16, Value) {
     answer(response).await
 }
 
-async fn withdraw(server: &Server, player: &str, amount_fen: i64, key: &str) -> (u16, Value) {
-    let response = server
-        .client
-        .post(format!("{}/v1/withdrawals", server.base))
-        .header(DEV_PLAYER_HEADER, player)
-        .header("idempotency-key", key)
-        .json(&json!({ "amount_fen": amount_fen }))
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
-}
-
-async fn operator(server: &Server, path: &str) -> (u16, Value) {
-    let response = server
-        .client
-        .post(format!("{}{path}", server.base))
-        .bearer_auth(OPERATOR_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
-}
-
 on_both_stores!(a_verified_proof_pays_once_and_shows_everywhere);
 async fn a_verified_proof_pays_once_and_shows_everywhere(backend: Backend) {
     let database = Database::new(&backend);

@@ -17,35 +17,11 @@ use serde_json::{json, Value};
 
 const DEV_PLAYER_HEADER: &str = "x-playproof-dev-player";
 
-async fn withdraw(server: &Server, player: &str, amount_fen: i64, key: &str) -> (u16, Value) {
-    let response = server
-        .client
-        .post(format!("{}/v1/withdrawals", server.base))
-        .header(DEV_PLAYER_HEADER, player)
-        .header("idempotency-key", key)
-        .json(&json!({ "amount_fen": amount_fen }))
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
-}
-
 async fn look(server: &Server, player: &str, withdrawal_id: &str) -> (u16, Value) {
     let response = server
         .client
         .get(format!("{}/v1/withdrawals/{withdrawal_id}", server.base))
         .header(DEV_PLAYER_HEADER, player)
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
-}
-
-async fn operator(server: &Server, path: &str) -> (u16, Value) {
-    let response = server
-        .client
-        .post(format!("{}{path}", server.base))
-        .bearer_auth(OPERATOR_TOKEN)
         .send()
         .await
         .unwrap();

@@ -10,7 +10,6 @@ use common::*;
 use game_core::SESSION_TICKS_MAX;
 use playproof_bots::{play, random_bot, Pacing};
 use playproof_proof::ProofBody;
-use playproof_server::http::DEV_PLAYER_HEADER;
 use playproof_server::risk::policy::Thresholds;
 use playproof_server::risk::{RiskPolicy, SignalKind};
 use serde_json::{json, Value};
@@ -64,30 +63,6 @@ async fn played(server: &Server, player: &str, pacing: Pacing, bot_seed: u64) ->
     let ticket = ticket(&server.client, &server.base, player).await;
     let session = play_paced(player, &ticket, pacing, bot_seed);
     submit(&server.client, &server.base, &session).await
-}
-
-async fn operator(server: &Server, path: &str) -> (u16, Value) {
-    let response = server
-        .client
-        .post(format!("{}{path}", server.base))
-        .bearer_auth(OPERATOR_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
-}
-
-async fn withdraw(server: &Server, player: &str, amount_fen: i64, key: &str) -> (u16, Value) {
-    let response = server
-        .client
-        .post(format!("{}/v1/withdrawals", server.base))
-        .header(DEV_PLAYER_HEADER, player)
-        .header("idempotency-key", key)
-        .json(&json!({ "amount_fen": amount_fen }))
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
 }
 
 on_both_stores!(a_new_ticket_forfeits_the_open_one_as_an_abandoned_lost_game);

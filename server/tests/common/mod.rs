@@ -482,3 +482,29 @@ pub fn assert_ledger_ok(report: &LedgerReport) {
         report.problems.join("\n")
     );
 }
+
+/// `player` asks to withdraw `amount_fen` under the idempotency key `key`.
+pub async fn withdraw(server: &Server, player: &str, amount_fen: i64, key: &str) -> (u16, Value) {
+    let response = server
+        .client
+        .post(format!("{}/v1/withdrawals", server.base))
+        .header(http::DEV_PLAYER_HEADER, player)
+        .header("idempotency-key", key)
+        .json(&serde_json::json!({ "amount_fen": amount_fen }))
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
+/// An operator's POST to `path`, with the operator token.
+pub async fn operator(server: &Server, path: &str) -> (u16, Value) {
+    let response = server
+        .client
+        .post(format!("{}{path}", server.base))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
