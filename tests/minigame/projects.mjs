@@ -235,6 +235,12 @@ async function playOne(platform, backend) {
   assert.equal(receipt.score, game.hud.score, `${platform}: the HUD showed the verified score`);
   assert.ok(runtime.vibrations.length > 0 && runtime.vibrations.length < gl.draws,
     `${platform}: clears and merges buzzed, a few times, not every frame (${runtime.vibrations.length})`);
+  assert.deepEqual(runtime.audioErrors, [], `${platform}: every sound file decodes`);
+  const cueFiles = new Set(runtime.sounds.map((sound) => sound.src.replace(/^\//, '')));
+  assert.ok(cueFiles.has('sounds/move.wav') && (cueFiles.has('sounds/clear.wav') || cueFiles.has('sounds/special.wav')),
+    `${platform}: moves and clears were heard (${[...cueFiles]})`);
+  assert.ok(cueFiles.has('sounds/win.wav') || cueFiles.has('sounds/end.wav'), `${platform}: the game's end was heard (${[...cueFiles]})`);
+  assert.ok(runtime.sounds.length < gl.draws, `${platform}: a cue per event, not one every frame (${runtime.sounds.length})`);
   assert.equal(runtime.canvasCount(), 2, `${platform}: two canvases, the one on screen and one off screen for the labels`);
   const hudTexts = gl.texts.map((entry) => entry.text);
   const counterLabel = mode === 'match3' ? '剩余步数' : '剩余时间';

@@ -43,6 +43,28 @@ export const PLATFORMS = {
   douyin: { api: 'tt', wasm: 'TTWebAssembly', global: 'GameGlobal', requestHeaders: 'header', responseStatus: 'statusCode', absoluteWasmPath: false },
 };
 
+/** Sample rates the containers decode (Douyin's list; WeChat and Alipay take these too). */
+const AUDIO_SAMPLE_RATES = [8_000, 11_025, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000];
+
+/**
+ * Why a package audio file would not play, or null: the runtime's decoders take WAV as
+ * RIFF/WAVE PCM at a listed rate (the only format the game ships).
+ */
+function audioProblem(bytes) {
+  if (bytes.length < 44) return 'shorter than a WAV header';
+  const text = (at) => bytes.toString('latin1', at, at + 4);
+  if (text(0) !== 'RIFF' || text(8) !== 'WAVE' || text(12) !== 'fmt ' || text(36) !== 'data') return 'not a RIFF/WAVE file';
+  if (bytes.readUInt32LE(4) !== bytes.length - 8) return `RIFF size ${bytes.readUInt32LE(4)} is not the file's ${bytes.length - 8}`;
+  if (bytes.readUInt16LE(20) !== 1) return 'not PCM';
+  const rate = bytes.readUInt32LE(24);
+  if (!AUDIO_SAMPLE_RATES.includes(rate)) return `sample rate ${rate} Hz is not one the runtime decodes`;
+  const channels = bytes.readUInt16LE(22);
+  const bits = bytes.readUInt16LE(34);
+  if (bytes.readUInt32LE(28) !== rate * channels * (bits / 8)) return 'byte rate disagrees with rate, channels and bits';
+  if (bytes.readUInt32LE(40) !== bytes.length - 44) return 'data size disagrees with the file';
+  return null;
+}
+
 /** Fails loudly inside the game: the error propagates into the game's promise chain. */
 function misuse(message) {
   throw new Error(`mini-game runtime: ${message}`);
@@ -60,13 +82,16 @@ function packageFile(root, path, { absolute = false } = {}) {
 
 /**
  * Creates the runtime for `platform` over the project folder `root`. Returns `{ context, run,
- * touch, show, hide, gl, messages, requests, vibrations, canvasCount }`.
+ * touch, show, hide, gl, messages, requests, vibrations, sounds, audioErrors, canvasCount }`.
  */
 export function createRuntime({ platform, root }) {
   const spec = PLATFORMS[platform];
   const messages = [];
   const requests = [];
   const vibrations = [];
+  // Every play of a package sound: `{ src, file, atMs }`; and every load error the runtime reported.
+  const sounds = [];
+  const audioErrors = [];
   const touchHandlers = { TouchStart: new Set(), TouchMove: new Set(), TouchEnd: new Set(), TouchCancel: new Set() };
   const lifecycle = { Show: new Set(), Hide: new Set() };
   const state = { gl: null, canvases: 0, hidden: false };
@@ -134,6 +159,42 @@ export function createRuntime({ platform, root }) {
       if (typeof options !== 'object' || options === null) misuse('vibrateLong takes an options object');
       vibrations.push({ kind: 'long', type: null, atMs: performance.now() });
       options.success?.({});
+    },
+    /**
+     * An inner audio context: `src` is a package file (absolute on Alipay, from the root
+     * elsewhere); a file the decoders refuse reports through `onError`, as devices do.
+     */
+    createInnerAudioContext(options) {
+      if (options !== undefined && (typeof options !== 'object' || options === null)) misuse('createInnerAudioContext takes an options object or nothing');
+      if (options !== undefined && platform !== 'wechat') misuse(`${spec.api}.createInnerAudioContext takes no options`);
+      const errorHandlers = new Set();
+      let src = '';
+      let file = null;
+      let destroyed = false;
+      const fail = (errMsg) => {
+        audioErrors.push({ src, errMsg });
+        setTimeout(() => { for (const handler of errorHandlers) handler({ errMsg, errCode: 10004 }); }, 0);
+      };
+      return {
+        get src() { return src; },
+        set src(value) {
+          if (destroyed) misuse('src set on a destroyed audio context');
+          src = value;
+          file = packageFile(root, value, { absolute: spec.absoluteWasmPath });
+          const problem = audioProblem(readFileSync(file));
+          if (problem) fail(`${value}: ${problem}`);
+        },
+        play() {
+          if (destroyed) misuse('play on a destroyed audio context');
+          if (!src) misuse('play before src was set');
+          sounds.push({ src, file, atMs: performance.now() });
+        },
+        stop() {},
+        pause() {},
+        destroy() { destroyed = true; },
+        onError: (handler) => errorHandlers.add(handler),
+        offError: (handler) => errorHandlers.delete(handler),
+      };
     },
     getRandomValues({ length, success, fail }) {
       if (!Number.isInteger(length) || length <= 0 || length > 1_048_576) {
@@ -251,6 +312,8 @@ export function createRuntime({ platform, root }) {
     messages,
     requests,
     vibrations,
+    sounds,
+    audioErrors,
     canvasCount: () => state.canvases,
     dirname,
   };

@@ -6,7 +6,9 @@
 //!    functions and the memory; no imports; `game.wasm.br` within [`WASM_BR_BYTES_MAX`].
 //! 4. The shim bundled into one CommonJS file (`playproof.js`, esbuild) for runtimes that have
 //!    `require` but no ES modules.
-//! 5. One ready-to-open project folder per platform under [`MINIGAME_DIR`].
+//! 5. The sound cues rendered into WAV files (`host-shim/scripts/render-cues.mjs`): the
+//!    containers play only audio files from the package.
+//! 6. One ready-to-open project folder per platform under [`MINIGAME_DIR`].
 
 use std::fs;
 use std::io::Write;
@@ -20,6 +22,8 @@ use crate::wasm_module::{self, ExternKind};
 use crate::{setup, web};
 
 pub const MINIGAME_DIR: &str = "target/minigame";
+/// Where `host-shim/scripts/render-cues.mjs` puts the sound cues, in the output and each project.
+const SOUNDS_DIR: &str = "sounds";
 const COMPILED: &str = "target/wasm32v1-none/minigame/game_wasm.wasm";
 /// The budget for the compressed module (the platforms' package limit is 4 MB in all, and a
 /// low-end phone compiles wasm with about ten times its size in memory).
@@ -189,6 +193,9 @@ pub fn build(options: &Options) -> Result<()> {
         ],
     )?;
     let bundle_bytes = fs::metadata(&bundle)?.len() as usize;
+    // The containers play only audio files they ship: the browser's synthesised cues, rendered.
+    let out_text = out.to_str().context("the mini-game folder's path is not UTF-8")?;
+    run("node", &["host-shim/scripts/render-cues.mjs", out_text])?;
 
     for platform in &PLATFORMS {
         project(platform, options, &out, &wasm_br)?;
@@ -254,11 +261,18 @@ pub(crate) fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(compressed)
 }
 
-/// One platform's folder: entry, configs, the bundle, the wasm, the theme and the levels.
+/// One platform's folder: entry, configs, the bundle, the wasm, the sounds, the theme and the
+/// levels.
 fn project(platform: &Platform, options: &Options, out: &Path, wasm_br: &[u8]) -> Result<()> {
     let dir = out.join(platform.name);
     fs::create_dir_all(dir.join("levels"))?;
+    fs::create_dir_all(dir.join(SOUNDS_DIR))?;
     fs::write(dir.join("game.wasm.br"), wasm_br)?;
+    for sound in fs::read_dir(out.join(SOUNDS_DIR))? {
+        let sound = sound?;
+        fs::copy(sound.path(), dir.join(SOUNDS_DIR).join(sound.file_name()))
+            .with_context(|| format!("copying {}", sound.path().display()))?;
+    }
     fs::copy(out.join("playproof.js"), dir.join("playproof.js"))?;
     fs::copy("assets/themes/default.json", dir.join("theme.json"))?;
     let mut levels = Vec::new();

@@ -3,20 +3,8 @@
 // messages. Mini-game adapters implement the same interface (see ../index.d.ts).
 
 import { TOUCH } from '../index.js';
+import { CUE_FADE_FLOOR, CUE_GAIN, cueFor } from '../cues.js';
 
-/**
- * The sound of each feedback flag: notes of `[frequency Hz, start s, length s]`, synthesised
- * (the page ships no audio files). The first flag present in this order plays.
- */
-const CUES = [
-  ['win', [[523, 0, 0.12], [659, 0.12, 0.12], [784, 0.24, 0.3]]],
-  ['end', [[330, 0, 0.2], [247, 0.18, 0.35]]],
-  ['special', [[880, 0, 0.08], [1320, 0.06, 0.12]]],
-  ['clear', [[660, 0, 0.07]]],
-  ['move', [[440, 0, 0.04]]],
-];
-/** Loudness of a note's peak (0..1): cues sit under whatever else the player listens to. */
-const CUE_GAIN = 0.06;
 /** Buzzes closer together than this are dropped: a cascade should feel like one. */
 const VIBRATE_INTERVAL_MS_MIN = 120;
 const VIBRATE_MS = 12;
@@ -85,7 +73,7 @@ export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay, wasmBytes, o
       oscillator.type = 'triangle';
       oscillator.frequency.value = frequency;
       gain.gain.setValueAtTime(CUE_GAIN, start + at);
-      gain.gain.exponentialRampToValueAtTime(0.0001, start + at + length);
+      gain.gain.exponentialRampToValueAtTime(CUE_FADE_FLOOR, start + at + length);
       oscillator.connect(gain).connect(audio.destination);
       oscillator.start(start + at);
       oscillator.stop(start + at + length);
@@ -165,7 +153,7 @@ export function browserAdapter({ canvas, glueUrl, wasmUrl, overlay, wasmBytes, o
         navigator.vibrate(VIBRATE_MS);
       }
       if (settings.sound === false || !audio || audio.state !== 'running') return;
-      const cue = CUES.find(([name]) => names.has(name));
+      const cue = cueFor(names);
       if (cue) {
         play(cue[1]);
         cuesPlayed += 1;

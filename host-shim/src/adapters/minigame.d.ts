@@ -32,6 +32,8 @@ export interface MinigameAdapter extends PlatformAdapter {
   decodeText(bytes: ArrayBuffer | ArrayBufferView): string;
   /** A file of the code package, e.g. `levels/m3-01-first-steps.json`. */
   readFile(path: string): ArrayBuffer;
+  /** Cues played so far, and those whose file failed to load (dropped since). */
+  sound(): { cuesPlayed: number; failed: string[] };
 }
 
 export function minigameAdapter(options: MinigameAdapterOptions): MinigameAdapter;

@@ -7,6 +7,7 @@
 import { TOUCH } from '../index.js';
 import { abiApi } from '../wasm/abi-client.js';
 import { installTextCodec } from '../minigame/text-codec.js';
+import { cueFile, cueFor } from '../cues.js';
 
 /** What differs between the platforms. */
 export const PLATFORMS = {
@@ -15,17 +16,22 @@ export const PLATFORMS = {
     requestHeaders: 'header', responseStatus: 'statusCode',
     // WeChat asks for the buzz's strength (base library 2.13 and later).
     vibrateShort: { type: 'light' },
+    // Package files by their path from the root; WebAudio underneath suits short, frequent
+    // sounds (base library 2.19 and later; older ones ignore the option).
+    audioRoot: '', innerAudio: { useWebAudioImplement: true },
   },
   alipay: {
     // MYWebAssembly takes an absolute package path.
     api: 'my', wasm: 'MYWebAssembly', wasmPath: '/game.wasm.br',
     requestHeaders: 'headers', responseStatus: 'status',
     vibrateShort: {},
+    audioRoot: '/', innerAudio: undefined,
   },
   douyin: {
     api: 'tt', wasm: 'TTWebAssembly', wasmPath: 'game.wasm.br',
     requestHeaders: 'header', responseStatus: 'statusCode',
     vibrateShort: {},
+    audioRoot: '', innerAudio: undefined,
   },
 };
 
@@ -54,6 +60,44 @@ function textOf(data, decoder) {
 }
 
 /**
+ * Plays the cues' files (rendered into the package by the build, `sounds/*.wav`) through the
+ * platform's inner audio contexts: one context per cue, made at its first use and kept, so a
+ * cascade replays a loaded sound instead of loading it again. A cue whose file fails is
+ * dropped after its first error: the game goes on silent rather than retrying every frame.
+ */
+function cuePlayer(api, spec) {
+  const contexts = new Map();
+  const failed = new Set();
+  let played = 0;
+  const contextFor = (name) => {
+    let context = contexts.get(name);
+    if (context === undefined) {
+      context = spec.innerAudio === undefined ? api.createInnerAudioContext() : api.createInnerAudioContext({ ...spec.innerAudio });
+      context.src = `${spec.audioRoot}${cueFile(name)}`;
+      context.onError?.(() => {
+        failed.add(name);
+        context.destroy?.();
+      });
+      contexts.set(name, context);
+    }
+    return context;
+  };
+  return {
+    play(names) {
+      if (typeof api.createInnerAudioContext !== 'function') return;
+      const cue = cueFor(names);
+      if (cue === undefined || failed.has(cue[0])) return;
+      const context = contextFor(cue[0]);
+      // From the start, even when the last play of this cue has not ended.
+      context.stop?.();
+      context.play();
+      played += 1;
+    },
+    stats: () => ({ cuesPlayed: played, failed: [...failed] }),
+  };
+}
+
+/**
  * `platform`: a key of PLATFORMS; `global`: the runtime's global object (GameGlobal);
  * `api`/`webAssembly`: the platform objects, found on `global` when not given.
  */
@@ -72,6 +116,7 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
   let screenCanvas = null;
   let textCanvas = null;
   let lastVibrationMs = -Infinity;
+  const sound = cuePlayer(api, spec);
   const windowInfo = () => (typeof api.getWindowInfo === 'function' ? api.getWindowInfo() : api.getSystemInfoSync());
 
   /** The safe area in CSS pixels, falling back to the whole window where it is not reported. */
@@ -137,11 +182,12 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
     },
 
     /**
-     * Plays the game's feedback (`names`: the flags the wasm set this frame): a short buzz for
-     * clears and specials, a long one for a win. Sound needs audio files in the package, which
-     * the mini-games do not ship yet. The player's settings (`{ vibration }`) can turn it off.
+     * Plays the game's feedback (`names`: the flags the wasm set this frame): the cue's sound
+     * from the package, a short buzz for clears and specials, a long one for a win. The
+     * player's settings (`{ sound, vibration }`) turn either off.
      */
     feedback(names, settings = {}) {
+      if (settings.sound !== false) sound.play(names);
       if (settings.vibration === false) return;
       const now = Date.now();
       const buzz = names.has('win') ? 'vibrateLong' : (names.has('clear') || names.has('special') ? 'vibrateShort' : null);
@@ -149,6 +195,9 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
       lastVibrationMs = now;
       api[buzz](buzz === 'vibrateShort' ? { ...spec.vibrateShort } : {});
     },
+
+    /** How many cues played and which failed to load; for tests. */
+    sound: () => sound.stats(),
 
     /** Every canvas after the first is off screen: the text texture is drawn on one, kept. */
     textCanvas() {
