@@ -703,13 +703,26 @@ async fn history(
     ))
 }
 
+/// Public; a player who sends credentials also gets their own rank (`you`). Credentials that
+/// do not hold are refused as anywhere else, not ignored.
 async fn leaderboard(
     State(service): State<AppState>,
     Path(level_id): Path<String>,
+    headers: HeaderMap,
     page: Result<Query<PageQuery>, QueryRejection>,
 ) -> ApiResult<impl IntoResponse> {
     let page = query(page)?;
-    Ok(Json(service.leaderboard(&level_id, page.limit).await?))
+    let viewer =
+        if headers.contains_key(header::AUTHORIZATION) || headers.contains_key(DEV_PLAYER_HEADER) {
+            Some(player(&service, &headers)?)
+        } else {
+            None
+        };
+    Ok(Json(
+        service
+            .leaderboard(&level_id, page.limit, viewer.as_deref())
+            .await?,
+    ))
 }
 
 #[derive(Deserialize)]

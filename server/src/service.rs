@@ -278,6 +278,10 @@ pub struct LeaderboardEntry {
 pub struct LeaderboardResponse {
     pub level_id: String,
     pub entries: Vec<LeaderboardEntry>,
+    /// The asking player's own place, present when the request carried the player's
+    /// credentials and the player has a ranked game on the level (wherever it ranks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub you: Option<LeaderboardEntry>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -725,10 +729,13 @@ impl Service {
         })
     }
 
+    /// A level's top ranked scores by pseudonym; with `viewer` (an authenticated player), that
+    /// player's own rank too.
     pub async fn leaderboard(
         &self,
         level_id: &str,
         limit: Option<i64>,
+        viewer: Option<&str>,
     ) -> Result<LeaderboardResponse, ApiError> {
         if !self.check.has_level(level_id) {
             return Err(ApiError::coded(
@@ -740,6 +747,19 @@ impl Service {
             .store
             .leaderboard(level_id, check_limit(limit)?)
             .await?;
+        let you = match viewer {
+            Some(player_id) => {
+                self.store
+                    .leaderboard_rank(level_id, player_id)
+                    .await?
+                    .map(|(rank, score)| LeaderboardEntry {
+                        rank: u32::try_from(rank).unwrap_or(u32::MAX),
+                        name: self.pseudonyms.name(player_id),
+                        score,
+                    })
+            }
+            None => None,
+        };
         Ok(LeaderboardResponse {
             level_id: level_id.to_string(),
             entries: rows
@@ -751,6 +771,7 @@ impl Service {
                     score: row.score,
                 })
                 .collect(),
+            you,
         })
     }
 

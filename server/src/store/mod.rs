@@ -56,6 +56,15 @@ pub const READ_CONNECTIONS_MAX: u32 = 8;
 pub const SQLITE_BUSY_TIMEOUT_MS: u64 = 10_000;
 /// How long to wait for a database connection, in seconds.
 pub const CONNECT_TIMEOUT_S: u64 = 10;
+/// The games a public leaderboard ranks, on level `$1`: accepted, and paid as they came (the
+/// risk check paid or flagged them, or held them and an operator released them). A game held
+/// for review, confiscated or refused ranks nowhere: a bot's score must not sit above the
+/// players' while its money waits, nor after it was taken back.
+const RANKED_GAMES: &str =
+    "FROM sessions s LEFT JOIN risk_verdicts r ON r.session_id = s.session_id \
+     WHERE s.level_id = $1 AND s.verdict = 'accepted' \
+       AND (r.decision IS NULL OR r.decision IN ('pay', 'flag') OR r.review = 'released')";
+
 /// Largest page of history or leaderboard rows.
 pub const PAGE_ROWS_MAX: i64 = 100;
 /// Advisory lock id that serialises migrations across processes on PostgreSQL.
@@ -454,17 +463,16 @@ impl Store {
             .collect()
     }
 
-    /// Best accepted score per player on a level, highest first (ties by player id).
+    /// Best ranked score per player on a level, highest first (ties by player id).
     pub async fn leaderboard(
         &self,
         level_id: &str,
         limit: i64,
     ) -> Result<Vec<LeaderboardRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT player_id, MAX(score) AS best FROM sessions \
-             WHERE level_id = $1 AND verdict = 'accepted' \
-             GROUP BY player_id ORDER BY best DESC, player_id LIMIT $2",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT s.player_id, MAX(s.score) AS best {RANKED_GAMES} \
+             GROUP BY s.player_id ORDER BY best DESC, s.player_id LIMIT $2"
+        ))
         .bind(level_id)
         .bind(limit.clamp(1, PAGE_ROWS_MAX))
         .fetch_all(&self.pool)
@@ -477,6 +485,29 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The player's place on a level's leaderboard, in the order of [`Store::leaderboard`]:
+    /// `(rank, best score)`, or `None` before the player has a ranked game there.
+    pub async fn leaderboard_rank(
+        &self,
+        level_id: &str,
+        player_id: &str,
+    ) -> Result<Option<(i64, i64)>, StoreError> {
+        let row = sqlx::query(&format!(
+            "WITH best AS (SELECT s.player_id, MAX(s.score) AS best {RANKED_GAMES} \
+                           GROUP BY s.player_id) \
+             SELECT (SELECT COUNT(*) FROM best o \
+                     WHERE o.best > me.best OR (o.best = me.best AND o.player_id < me.player_id)) \
+                    + 1, me.best \
+             FROM best me WHERE me.player_id = $2"
+        ))
+        .bind(level_id)
+        .bind(player_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .transpose()
     }
 
     /// A withdrawal with its current payout state.
