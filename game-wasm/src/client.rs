@@ -19,8 +19,9 @@ use crate::layout::Layout;
 use crate::scene::{progress, Scene, Theme};
 use crate::screens::ui::{Metrics, Page};
 use crate::screens::{self, StartLayout};
-use crate::session::{Session, SessionError, STATUS_READY_TO_FINISH};
+use crate::session::{Session, SessionError, STATUS_PLAYING, STATUS_READY_TO_FINISH};
 use crate::text::{Lang, Phrase, TextAtlas};
+use crate::watch::{Watch, WatchError, WatchState};
 
 /// Version of the host-facing API (both wrappers); the shim checks it at load
 /// (`SHIM_ABI_VERSION` in host-shim).
@@ -73,6 +74,10 @@ pub enum ClientError {
     NoTheme,
     #[error(transparent)]
     Data(#[from] DataError),
+    #[error(transparent)]
+    Watch(#[from] WatchError),
+    #[error("no game to watch: call start_watch first")]
+    NoWatch,
 }
 
 /// What one frame produced, for the host's renderer.
@@ -105,6 +110,8 @@ pub struct Client {
     page: Option<Page<Act>>,
     /// Seconds the "resumed" banner still shows (after the app came back from hiding).
     resumed_banner_s: f32,
+    /// A verified game played back instead of a session (`crate::watch`).
+    watch: Option<Watch>,
 }
 
 /// How long the "resumed" banner shows, and the last part of it over which it fades.
@@ -134,6 +141,7 @@ impl Client {
             flow: Flow::default(),
             page: None,
             resumed_banner_s: 0.0,
+            watch: None,
         })
     }
 
@@ -169,7 +177,77 @@ impl Client {
         Ok(())
     }
 
+    /// Plays back a verified game instead of a session: the level file (hashing to
+    /// `level_hash`), the seed and the canonical input log. Draw it with [`Client::frame_watch`].
+    pub fn start_watch(
+        &mut self,
+        level: &[u8],
+        level_hash: &[u8],
+        seed: u64,
+        input_log: &[u8],
+    ) -> Result<(), ClientError> {
+        let watch = Watch::new(level, level_hash, seed, input_log)?;
+        self.session = None;
+        self.start_screen = None;
+        self.flow.screen = Screen::Playing;
+        self.scene = None;
+        self.layout = None;
+        self.watch = Some(watch);
+        Ok(())
+    }
+
+    /// The game being watched (speed, pause, restart, progress).
+    pub fn watch_mut(&mut self) -> Option<&mut Watch> {
+        self.watch.as_mut()
+    }
+
+    /// One frame of the watched game: `dt_s` seconds of wall-clock time at the watch's speed,
+    /// then the scene and the HUD words exactly as [`Client::frame`] makes them. The status is
+    /// `STATUS_READY_TO_FINISH` once the game ended as its log says.
+    pub fn frame_watch(
+        &mut self,
+        dt_s: f64,
+        css_width: f32,
+        css_height: f32,
+        dpr: f32,
+    ) -> Result<FrameOutput, ClientError> {
+        let watch = self.watch.as_mut().ok_or(ClientError::NoWatch)?;
+        let theme = self.theme.as_ref().ok_or(ClientError::NoTheme)?;
+        // Animations run at the watch's pace, and stand still while it is paused.
+        let scene_dt_s = if watch.paused() {
+            0.0
+        } else {
+            dt_s * f64::from(watch.speed())
+        };
+        let alpha = watch.advance(dt_s);
+        let status = if watch.state() == WatchState::Finished {
+            STATUS_READY_TO_FINISH
+        } else {
+            STATUS_PLAYING
+        };
+        let session = watch.session();
+        let (width_px, height_px, dpr) = device_size(css_width, css_height, dpr);
+        let layout = Layout::new(&session.level, &session.game, width_px, height_px, dpr);
+        self.layout = Some(layout);
+        let scene = self.scene.get_or_insert_with(|| Scene::new(session, theme));
+        scene.build(
+            session,
+            &layout,
+            theme,
+            &mut self.text,
+            alpha,
+            scene_dt_s as f32,
+        );
+        *self.hud = hud_words(session, status);
+        Ok(FrameOutput {
+            status,
+            width_px: width_px as u32,
+            height_px: height_px as u32,
+        })
+    }
+
     fn replace_session(&mut self, session: Session) {
+        self.watch = None;
         self.start_screen = None;
         self.flow.screen = Screen::Playing;
         self.session = Some(session);
@@ -246,27 +324,7 @@ impl Client {
             scene.banner(&mut self.text, Phrase::Resumed, &layout, theme, opacity);
             self.resumed_banner_s -= dt_s as f32;
         }
-        let game = &session.game;
-        let (goal_current, goal_target) = progress(game, &session.level);
-        let phase = game.phase();
-        *self.hud = [
-            status,
-            if session.is_match3() { 1 } else { 2 },
-            game.score(),
-            u32::from(game.stars()),
-            game.match3()
-                .map_or(0, |match3| u32::from(match3.moves_left())),
-            game.merge_drop()
-                .map_or(0, |merge| merge.ticks_left().div_ceil(game_core::TICK_HZ)),
-            goal_current,
-            goal_target,
-            game.tick(),
-            session.inputs().len() as u32,
-            u32::from(matches!(phase, Phase::Finished { .. })),
-            u32::from(phase == Phase::Finished { passed: true }),
-            crate::feedback::of_events(&session.frame_events),
-            0,
-        ];
+        *self.hud = hud_words(session, status);
         Ok(FrameOutput {
             status,
             width_px: width_px as u32,
@@ -520,6 +578,32 @@ impl Client {
                 .count() as u32
         })
     }
+}
+
+/// The HUD words (named by [`HUD_FIELDS`]) of `session` after a frame with `status`; the
+/// renderer fills in `draw_calls`.
+fn hud_words(session: &Session, status: u32) -> [u32; HUD_WORDS] {
+    let game = &session.game;
+    let (goal_current, goal_target) = progress(game, &session.level);
+    let phase = game.phase();
+    [
+        status,
+        if session.is_match3() { 1 } else { 2 },
+        game.score(),
+        u32::from(game.stars()),
+        game.match3()
+            .map_or(0, |match3| u32::from(match3.moves_left())),
+        game.merge_drop()
+            .map_or(0, |merge| merge.ticks_left().div_ceil(game_core::TICK_HZ)),
+        goal_current,
+        goal_target,
+        game.tick(),
+        session.inputs().len() as u32,
+        u32::from(matches!(phase, Phase::Finished { .. })),
+        u32::from(phase == Phase::Finished { passed: true }),
+        crate::feedback::of_events(&session.frame_events),
+        0,
+    ]
 }
 
 /// The drawing buffer's size in device pixels and the pixel ratio, from what the host reports

@@ -44,5 +44,6 @@ pub mod screens;
 pub mod session;
 pub mod shaders;
 pub mod text;
+pub mod watch;
 #[cfg(feature = "web")]
 pub mod web;

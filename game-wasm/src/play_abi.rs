@@ -115,6 +115,8 @@ fn error_code(error: &ClientError) -> i32 {
         ClientError::NoSession => ERROR_NO_SESSION,
         ClientError::NoTheme => ERROR_NO_THEME,
         ClientError::Data(_) => ERROR_DATA,
+        // This ABI has no watch mode (`crate::watch`), so these never reach it.
+        ClientError::Watch(_) | ClientError::NoWatch => ERROR_NO_SESSION,
     }
 }
 

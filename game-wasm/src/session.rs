@@ -227,9 +227,7 @@ impl Session {
             }
             self.accumulator_s -= TICK_S;
             ticks += 1;
-            self.remember_positions();
-            let events = self.game.step();
-            self.frame_events.extend_from_slice(events);
+            self.step_tick();
         }
         if ticks == TICKS_PER_FRAME_MAX || self.ready() {
             self.accumulator_s = self.accumulator_s.min(TICK_S);
@@ -241,6 +239,22 @@ impl Session {
         }
         let alpha = (self.accumulator_s / TICK_S).clamp(0.0, 1.0) as f32;
         (status, alpha)
+    }
+
+    /// One simulation tick, remembering where bodies were (for interpolation) and what
+    /// happened (for animations). The watch mode (`crate::watch`) steps through this too.
+    pub(crate) fn step_tick(&mut self) {
+        self.remember_positions();
+        let events = self.game.step();
+        self.frame_events.extend_from_slice(events);
+    }
+
+    /// Applies an input from a verified log at its own tick and records it, without the live
+    /// game's pacing check (the log's pacing was judged when it was verified).
+    pub(crate) fn apply_logged(&mut self, input: Input) -> Result<(), Refusal> {
+        self.game.apply(input.action)?;
+        self.inputs.push(input);
+        Ok(())
     }
 
     fn remember_positions(&mut self) {

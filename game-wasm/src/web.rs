@@ -333,6 +333,70 @@ impl Client {
         self.inner.finish().map_err(js_error)
     }
 
+    /// Watch mode: plays back a verified game from the level file (which must hash to
+    /// `level_hash`, 32 bytes), its seed and its canonical input log, with this renderer.
+    #[wasm_bindgen(js_name = startWatch)]
+    pub fn start_watch(
+        &mut self,
+        level: &[u8],
+        level_hash: &[u8],
+        seed: u64,
+        input_log: &[u8],
+    ) -> Result<(), JsError> {
+        self.inner
+            .start_watch(level, level_hash, seed, input_log)
+            .map_err(js_error)
+    }
+
+    /// One frame of the watched game, drawn: `dt_s` seconds of wall-clock time. Returns the
+    /// status flags (`ready` once it ended as its log says); the HUD words are updated.
+    #[wasm_bindgen(js_name = frameWatch)]
+    pub fn frame_watch(
+        &mut self,
+        dt_s: f64,
+        css_width: f32,
+        css_height: f32,
+        dpr: f32,
+    ) -> Result<u32, JsError> {
+        let output = self
+            .inner
+            .frame_watch(dt_s, css_width, css_height, dpr)
+            .map_err(js_error)?;
+        self.draw(output);
+        Ok(output.status)
+    }
+
+    /// Watch controls: speed (a multiple of real time, clamped), pause, restart.
+    #[wasm_bindgen(js_name = watchControl)]
+    pub fn watch_control(
+        &mut self,
+        speed: f32,
+        paused: bool,
+        restart: bool,
+    ) -> Result<(), JsError> {
+        let watch = self
+            .inner
+            .watch_mut()
+            .ok_or_else(|| js_error(ClientError::NoWatch))?;
+        watch.set_speed(speed);
+        watch.set_paused(paused);
+        if restart {
+            watch.restart();
+        }
+        Ok(())
+    }
+
+    /// Where the watch is, as JSON: `{ state: running|finished|broken, tick, inputs_applied,
+    /// inputs_total, score, stars, speed, paused, broken_input?, refusal? }`.
+    #[wasm_bindgen(js_name = watchStatus)]
+    pub fn watch_status(&mut self) -> Result<String, JsError> {
+        let watch = self
+            .inner
+            .watch_mut()
+            .ok_or_else(|| js_error(ClientError::NoWatch))?;
+        Ok(crate::watch::status_json(watch))
+    }
+
     /// The board's place in the last frame, in CSS pixels: `[left, top, cell, rows, cols]` for
     /// match-3 (cell = cell size), `[left, top, scale, 0, 0]` for merge-drop (scale = pixels
     /// per world unit). For adapters that place native UI beside the board, and for tests.

@@ -177,6 +177,7 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
             "/v1/operator/campaigns/{campaign_id}/fund",
             post(fund_campaign).layer(json_limit),
         )
+        .merge(crate::operator::api_routes())
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(middleware::from_fn_with_state(auth, limit_auth_failures))
         .route_layer(middleware::from_fn_with_state(
@@ -192,6 +193,7 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
             get(move |State(service): State<AppState>| ready(service, ready_wait)),
         )
         .merge(api)
+        .merge(crate::operator::page_routes())
         .route_layer(middleware::from_fn(logging::record_route));
     router = match &options.static_dir {
         Some(dir) => {
@@ -439,7 +441,7 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -493,7 +495,7 @@ fn parse_json<T: DeserializeOwned>(
     })
 }
 
-fn query<T>(query: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
+pub(crate) fn query<T>(query: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
     query
         .map(|Query(value)| value)
         .map_err(|rejection| ApiError::new(422, "invalid_field", rejection.body_text()))

@@ -28,6 +28,7 @@ pub mod http;
 pub mod level_map;
 pub mod logging;
 pub mod metrics;
+pub mod operator;
 pub mod play_policy;
 /// Payout tables live in their own crate so designer tools can price levels without the service.
 pub use playproof_payout as payout;

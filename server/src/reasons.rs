@@ -207,4 +207,11 @@ pub const SERVICE: &[(&str, u16, &str)] = &[
         409,
         "the withdrawal review was already decided the other way",
     ),
+    // The operator console's read views (docs/CONSOLE.md).
+    (
+        "game_not_found",
+        404,
+        "no decided game with this session id",
+    ),
+    ("player_not_found", 404, "the ledger has no such player"),
 ];

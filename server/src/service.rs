@@ -135,7 +135,7 @@ impl ApiError {
     }
 
     /// A bug. The detail goes to the server's log, never to the client.
-    fn internal(error: impl std::fmt::Display) -> Self {
+    pub(crate) fn internal(error: impl std::fmt::Display) -> Self {
         tracing::error!(%error, "internal");
         ApiError::coded("internal", "internal error; nothing was acknowledged")
     }
@@ -616,10 +616,12 @@ impl Service {
         // Stage one: format and signatures. Bytes that tie to no issued session record nothing.
         let permit = self.replays.acquire().await.map_err(ApiError::internal)?;
         let check = Arc::clone(&self.check);
-        let authentic = tokio::task::spawn_blocking(move || check.authenticate(&proof))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(ApiError::verification)?;
+        // The bytes come back to be kept with an accepted verdict (the operator's replay).
+        let (authentic, proof) =
+            tokio::task::spawn_blocking(move || (check.authenticate(&proof), proof))
+                .await
+                .map_err(ApiError::internal)?;
+        let authentic = authentic.map_err(ApiError::verification)?;
         drop(permit);
         let session = authentic.session.clone();
         if session.player_id != player_id {
@@ -683,6 +685,7 @@ impl Service {
                 now_ms: now_ms as i64,
                 risk,
                 address: address.map(str::to_string),
+                proof: Some(proof),
             })
             .await?;
         receipt(record)
@@ -1087,7 +1090,7 @@ fn limit(
     })
 }
 
-fn check_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+pub(crate) fn check_limit(limit: Option<i64>) -> Result<i64, ApiError> {
     let limit = limit.unwrap_or(PAGE_ROWS_DEFAULT);
     if !(1..=PAGE_ROWS_MAX).contains(&limit) {
         return Err(ApiError::coded(

@@ -154,6 +154,8 @@ const SERVICE_PATHS: &[(&str, &str, &str)] = &[
     ("hold_already_reviewed", "risk.rs", "an_instant_bot_is_held_and_its_hold_is_reviewed_exactly_once"),
     ("withdrawal_review_not_found", "risk.rs", "a_flagged_players_withdrawal_waits_for_review_then_takes_the_ordinary_path"),
     ("withdrawal_review_decided", "risk.rs", "a_flagged_players_withdrawal_waits_for_review_then_takes_the_ordinary_path"),
+    ("game_not_found", "operator_console.rs", "a_game_in_full_replays_from_its_input_log_to_the_verified_score"),
+    ("player_not_found", "operator_console.rs", "a_player_view_shows_games_with_risk_over_time_links_holds_and_withdrawals"),
 ];
 
 #[test]

@@ -9,6 +9,7 @@
 //! processes on one PostgreSQL stay exactly-once.
 
 mod audit;
+mod console;
 mod payouts;
 mod policy;
 mod progress;
@@ -24,6 +25,10 @@ use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Row};
 use tokio::sync::{mpsc, oneshot};
 
 pub use audit::LedgerReport;
+pub use console::{
+    AssessedGame, CampaignBudget, Cursor, GameRecord, GameRow, LinkRow, PlayerRecord,
+    PlayerRiskRow, ReviewRow, RiskRow, WithdrawalHistory, WithdrawalsRecord,
+};
 pub use payouts::{AdvanceWrite, TransitionView};
 pub use risk::{
     HoldRecord, HoldReviewWrite, PlatformRankWrite, RiskCheck, TicketOpened, TicketWrite,

@@ -25,13 +25,29 @@ use super::Dialect;
 /// Version 5 (account clusters): `account_links`, one row per player and fact that can tie
 /// players together (`address` of a ticket or proof request, platform `union_id`, payee
 /// `payee_name`); players sharing a row's kind and value are one cluster (`store/risk.rs`).
+/// Version 7 (operator console): `game_proofs` keeps the exact proof bytes of each accepted
+/// game, written in the verdict's transaction, so an operator can watch any verified game from
+/// its input log (`store/console.rs`). Hex text, the same in both dialects. Indexes for the
+/// console's reads: a game's transfers, a player's games, withdrawals newest first.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, SQLITE_V1, POSTGRES_V1),
     (2, SQLITE_V2, POSTGRES_V2),
     (3, SQLITE_V3, POSTGRES_V3),
     (4, CANCEL_REQUESTS_V4, CANCEL_REQUESTS_V4),
     (5, ACCOUNT_LINKS_V5, ACCOUNT_LINKS_V5),
+    (7, GAME_PROOFS_V7, GAME_PROOFS_V7),
 ];
+
+/// The same text on both dialects.
+const GAME_PROOFS_V7: &str = r#"
+CREATE TABLE game_proofs (
+    session_id TEXT PRIMARY KEY REFERENCES sessions (session_id),
+    proof_hex TEXT NOT NULL
+);
+CREATE INDEX transfers_by_session ON transfers (session_id);
+CREATE INDEX sessions_by_player ON sessions (player_id, consumed_at_ms);
+CREATE INDEX withdrawals_by_time ON withdrawals (requested_at_ms, id);
+"#;
 
 /// The same text in both dialects.
 const CANCEL_REQUESTS_V4: &str = r#"

@@ -55,6 +55,9 @@ pub struct VerdictWrite {
     pub risk: Option<RiskCheck>,
     /// The submitting client's address, linked to the player under a risk check.
     pub address: Option<String>,
+    /// The exact proof bytes of an accepted game, kept with its verdict for the operator's
+    /// replay viewer (`super::console`).
+    pub proof: Option<Vec<u8>>,
 }
 
 /// A recorded verdict. `first` is false when the session had already been consumed; the record
@@ -663,6 +666,7 @@ async fn record_verdict(
         refused_fen,
     )
     .await?;
+    super::console::keep_proof(connection, write).await?;
     let (payee, payee_kind) = risk_store::payee(assessment.as_ref(), &session.player_id);
     let mut balance_fen = None;
     if payout_fen > 0 {

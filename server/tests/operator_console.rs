@@ -1,0 +1,570 @@
+//! The operator console's read views over HTTP on both stores: the review queue with every
+//! signal, one game in full (its input log replays to the verified score), a player with
+//! linked accounts and risk over time, withdrawals with their state history, campaign budgets;
+//! pages; and refusals that say nothing to anyone without the operator token.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use game_core::SESSION_TICKS_MAX;
+use playproof_bots::{play, random_bot, Pacing};
+use playproof_proof::ProofBody;
+use playproof_server::http::DEV_PLAYER_HEADER;
+use playproof_server::risk::policy::Thresholds;
+use playproof_server::risk::{RiskPolicy, SignalKind};
+use serde_json::{json, Value};
+
+/// Holds games whose inputs come faster than a human reacts (the reaction floor alone).
+fn holding_policy() -> Arc<RiskPolicy> {
+    let mut policy = RiskPolicy::pay_all();
+    policy.tickets.one_open_per_player = true;
+    policy.weights.insert(SignalKind::ReactionFloor, 0.8);
+    policy.thresholds = Thresholds {
+        flag: 0.3,
+        hold: 0.6,
+        refuse: 1.0,
+    };
+    Arc::new(policy)
+}
+
+/// `player` takes a ticket, plays it with the random bot at `pacing` (eight moves or more, so
+/// timing is measured) and submits the proof; the receipt.
+async fn played(server: &Server, player: &str, pacing: Pacing, bot_seed: u64) -> Value {
+    let ticket = ticket(&server.client, &server.base, player).await;
+    let level = test_level();
+    let seed: u64 = ticket.body["seed"].as_str().unwrap().parse().unwrap();
+    let recording = (bot_seed..bot_seed + 100)
+        .map(|bot_seed| {
+            let mut bot = random_bot(&level);
+            play(
+                &level,
+                seed,
+                bot.as_mut(),
+                pacing,
+                bot_seed,
+                SESSION_TICKS_MAX,
+            )
+            .expect("the bot plays legally")
+        })
+        .find(|recording| recording.inputs.len() >= 8)
+        .expect("a game of eight moves or more");
+    let body = ProofBody {
+        ticket: hex_decode(ticket.body["ticket_hex"].as_str().unwrap()),
+        inputs: recording.inputs.clone(),
+        claimed_score: recording.outcome.score,
+        final_tick: recording.outcome.ticks,
+        final_hash: recording.outcome.final_hash,
+        checkpoint_hashes: Vec::new(),
+    };
+    let session = Session {
+        player: player.to_string(),
+        session_id: ticket.body["session_id"].as_str().unwrap().to_string(),
+        proof: ticket.key.sign_proof(&body).expect("the proof encodes"),
+        score: recording.outcome.score,
+    };
+    let (status, receipt) = submit(&server.client, &server.base, &session).await;
+    assert_eq!(status, 200, "{receipt}");
+    receipt
+}
+
+/// An operator's GET of `path`, with the operator token.
+async fn read(server: &Server, path: &str) -> (u16, Value) {
+    let response = server
+        .client
+        .get(format!("{}{path}", server.base))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
+async fn read_ok(server: &Server, path: &str) -> Value {
+    let (status, body) = read(server, path).await;
+    assert_eq!(status, 200, "GET {path}: {body}");
+    body
+}
+
+/// A server whose policy holds instant bots, with a campaign sponsoring the level.
+async fn console_server(database: &Database) -> Server {
+    let options = Options {
+        risk: holding_policy(),
+        withdrawal_min_fen: PAYOUT_FEN,
+        campaign: Some((1_000, 10)),
+        ..Options::default()
+    };
+    Server::start(database, options).await
+}
+
+on_both_stores!(the_review_queue_lists_each_held_game_with_every_signal_explained);
+async fn the_review_queue_lists_each_held_game_with_every_signal_explained(backend: Backend) {
+    let database = Database::new(&backend);
+    let server = console_server(&database).await;
+    let first = played(&server, "bot", Pacing::INSTANT, 1).await;
+    let second = played(&server, "bot", Pacing::INSTANT, 2).await;
+    let paid = played(&server, "person", Pacing::HUMAN, 3).await;
+    assert_eq!(
+        (&first["payment"], &second["payment"], &paid["payment"]),
+        (&json!("held"), &json!("held"), &json!("paid"))
+    );
+
+    let queue = read_ok(&server, "/v1/operator/review-queue").await;
+    let games = queue["games"].as_array().unwrap();
+    let ids: Vec<&str> = games
+        .iter()
+        .map(|game| game["session_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            first["session_id"].as_str().unwrap(),
+            second["session_id"].as_str().unwrap()
+        ],
+        "held games only, oldest first"
+    );
+    let game = &games[0];
+    assert_eq!(
+        (
+            &game["player_id"],
+            &game["level_id"],
+            &game["score"],
+            &game["risk"]["decision"],
+            &game["risk"]["held_fen"],
+            &game["risk"]["review"]
+        ),
+        (
+            &json!("dev-bot"),
+            &json!(LEVEL_ID),
+            &first["score"],
+            &json!("hold"),
+            &first["held_fen"],
+            &Value::Null
+        )
+    );
+    assert!(game["risk"]["decided_at_ms"].as_i64().unwrap() > 0);
+    assert!(game["risk"]["score"].as_f64().unwrap() >= 0.6);
+    let signals = game["risk"]["signals"].as_array().unwrap();
+    let reaction = signals
+        .iter()
+        .find(|signal| signal["kind"] == "reaction_floor")
+        .expect("the reaction floor signal is listed");
+    assert!(reaction["strength"].as_f64().unwrap() > 0.0, "{reaction}");
+    assert!(reaction["measured"].is_number(), "{reaction}");
+    for signal in signals {
+        assert!(
+            !signal["explanation"].as_str().unwrap().is_empty(),
+            "every signal explains itself: {signal}"
+        );
+    }
+    assert_eq!(queue["next"], Value::Null);
+
+    // Pages of one: the cursor walks the queue without repeating or skipping.
+    let page = read_ok(&server, "/v1/operator/review-queue?limit=1").await;
+    assert_eq!(page["games"][0]["session_id"], first["session_id"]);
+    let next = page["next"].as_str().unwrap();
+    let page = read_ok(
+        &server,
+        &format!("/v1/operator/review-queue?limit=1&after={next}"),
+    )
+    .await;
+    assert_eq!(page["games"][0]["session_id"], second["session_id"]);
+    let next = page["next"].as_str().unwrap();
+    let page = read_ok(
+        &server,
+        &format!("/v1/operator/review-queue?limit=1&after={next}"),
+    )
+    .await;
+    assert_eq!(
+        (page["games"].as_array().unwrap().len(), &page["next"]),
+        (0, &Value::Null)
+    );
+
+    // A reviewed hold leaves the queue.
+    let session_id = first["session_id"].as_str().unwrap();
+    let (status, body) =
+        operator(&server, &format!("/v1/operator/holds/{session_id}/release")).await;
+    assert_eq!(status, 200, "{body}");
+    let queue = read_ok(&server, "/v1/operator/review-queue").await;
+    assert_eq!(queue["games"].as_array().unwrap().len(), 1);
+    assert_eq!(queue["games"][0]["session_id"], second["session_id"]);
+
+    for bad in [
+        "after=nonsense",
+        "limit=0",
+        "limit=101",
+        "after=1.a&before=1.a",
+    ] {
+        let (status, body) = read(&server, &format!("/v1/operator/review-queue?{bad}")).await;
+        assert_eq!((status, error_code(&body)), (422, "invalid_field"), "{bad}");
+    }
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
+
+on_both_stores!(a_game_in_full_replays_from_its_input_log_to_the_verified_score);
+async fn a_game_in_full_replays_from_its_input_log_to_the_verified_score(backend: Backend) {
+    let database = Database::new(&backend);
+    let server = console_server(&database).await;
+    let receipt = played(&server, "bot", Pacing::INSTANT, 4).await;
+    let session_id = receipt["session_id"].as_str().unwrap();
+    let game = read_ok(&server, &format!("/v1/operator/games/{session_id}")).await;
+    assert_eq!(
+        (
+            &game["verdict"],
+            &game["player_id"],
+            &game["score"],
+            &game["stars"]
+        ),
+        (
+            &json!("accepted"),
+            &json!("dev-bot"),
+            &receipt["score"],
+            &receipt["stars"]
+        )
+    );
+    let replay = &game["replay"];
+    assert_eq!(
+        replay["level_hash"],
+        playproof_server::hex::encode(&playproof_proof::level_hash(&level_file()))
+    );
+    assert_eq!(replay["rules_version"], game_core::RULES_VERSION);
+    let seed: u64 = replay["seed"].as_str().unwrap().parse().unwrap();
+    let log = hex_decode(replay["input_log_hex"].as_str().unwrap());
+    let inputs = game_core::kernel::input::decode_input_log(&log).expect("a canonical log");
+    assert_eq!(inputs.len(), replay["inputs"].as_array().unwrap().len());
+    assert_eq!(
+        replay["inputs"][0]["tick"].as_u64().unwrap(),
+        u64::from(inputs[0].tick)
+    );
+    assert!(replay["inputs"][0]["action"]
+        .as_str()
+        .unwrap()
+        .starts_with("swap r"));
+    let outcome = game_core::replay(&test_level(), seed, &inputs).expect("the log replays");
+    assert_eq!(json!(outcome.score), game["score"]);
+    assert_eq!(json!(outcome.ticks), replay["ticks"]);
+    assert_eq!(
+        json!(format!("{:016x}", outcome.final_hash)),
+        replay["final_hash"]
+    );
+
+    // The ledger movements it caused: the payout and the boost, both held.
+    let kinds = |game: &Value| -> Vec<(String, String, i64)> {
+        game["transfers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|transfer| {
+                (
+                    transfer["kind"].as_str().unwrap().to_string(),
+                    transfer["to"].as_str().unwrap().to_string(),
+                    transfer["amount_fen"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        kinds(&game),
+        [
+            ("payout".into(), "held:dev-bot".into(), PAYOUT_FEN),
+            ("boost".into(), "held:dev-bot".into(), 10)
+        ]
+    );
+    let (status, _) = operator(
+        &server,
+        &format!("/v1/operator/holds/{session_id}/confiscate"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let game = read_ok(&server, &format!("/v1/operator/games/{session_id}")).await;
+    assert_eq!(game["risk"]["review"], "confiscated");
+    assert_eq!(
+        kinds(&game)[2..],
+        [
+            ("hold_confiscated".into(), "house".into(), PAYOUT_FEN),
+            (
+                "hold_confiscated_boost".into(),
+                format!("campaign:{CAMPAIGN_ID}"),
+                10
+            )
+        ]
+    );
+
+    let (status, body) = read(
+        &server,
+        "/v1/operator/games/0123456789abcdef0123456789abcdef",
+    )
+    .await;
+    assert_eq!((status, error_code(&body)), (404, "game_not_found"));
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
+
+on_both_stores!(a_player_view_shows_games_with_risk_over_time_links_holds_and_withdrawals);
+async fn a_player_view_shows_games_with_risk_over_time_links_holds_and_withdrawals(
+    backend: Backend,
+) {
+    let database = Database::new(&backend);
+    let server = console_server(&database).await;
+    // Both play from 127.0.0.1: one address links them.
+    let person = played(&server, "person", Pacing::HUMAN, 5).await;
+    let held = played(&server, "bot", Pacing::INSTANT, 6).await;
+    assert_eq!(person["payment"], "paid");
+    let (status, parked) = withdraw(&server, "person", PAYOUT_FEN, "p1").await;
+    assert_eq!(status, 201, "{parked}");
+
+    let bot = read_ok(&server, "/v1/operator/players/dev-bot").await;
+    assert_eq!(bot["player_id"], "dev-bot");
+    assert_eq!(
+        (&bot["held_fen"], &bot["balance_fen"]),
+        (&held["held_fen"], &json!(0))
+    );
+    assert_eq!(bot["risk"]["games_played"], 1);
+    assert!(bot["risk"]["flagged_at_ms"].as_i64().is_some());
+    let games = bot["games"].as_array().unwrap();
+    assert_eq!(games.len(), 1);
+    assert_eq!(
+        (&games[0]["session_id"], &games[0]["risk"]["decision"]),
+        (&held["session_id"], &json!("hold"))
+    );
+    assert_eq!(
+        bot["links"],
+        json!([{
+            "kind": "address",
+            "value": "127.0.0.1",
+            "first_seen_ms": bot["links"][0]["first_seen_ms"],
+            "shared_with": ["dev-person"],
+        }])
+    );
+
+    let person_view = read_ok(&server, "/v1/operator/players/dev-person").await;
+    assert_eq!(person_view["games"][0]["risk"]["decision"], "pay");
+    assert_eq!(person_view["links"][0]["shared_with"], json!(["dev-bot"]));
+    let withdrawals = person_view["withdrawals"].as_array().unwrap();
+    assert_eq!(
+        (withdrawals.len(), &withdrawals[0]["withdrawal_id"]),
+        (1, &parked["withdrawal_id"])
+    );
+    assert_eq!(person_view["pending_withdrawal_fen"], PAYOUT_FEN);
+
+    let (status, body) = read(&server, "/v1/operator/players/dev-nobody").await;
+    assert_eq!((status, error_code(&body)), (404, "player_not_found"));
+    server.stop().await;
+}
+
+on_both_stores!(withdrawals_list_reviews_open_and_recent_with_their_state_history);
+async fn withdrawals_list_reviews_open_and_recent_with_their_state_history(backend: Backend) {
+    let database = Database::new(&backend);
+    let server = console_server(&database).await;
+    played(&server, "person", Pacing::HUMAN, 7).await;
+    played(&server, "person", Pacing::HUMAN, 8).await;
+    let (status, first) = withdraw(&server, "person", PAYOUT_FEN, "p1").await;
+    assert_eq!(status, 201, "{first}");
+    let (status, second) = withdraw(&server, "person", PAYOUT_FEN, "p2").await;
+    assert_eq!(status, 201, "{second}");
+    let first_id = first["withdrawal_id"].as_str().unwrap();
+    let (status, _) = operator(
+        &server,
+        &format!("/v1/operator/withdrawals/{first_id}/paid"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // The held bot is flagged: its withdrawal of paid money waits for review.
+    let bot = played(&server, "bot", Pacing::INSTANT, 9).await;
+    let session_id = bot["session_id"].as_str().unwrap();
+    operator(&server, &format!("/v1/operator/holds/{session_id}/release")).await;
+    let (status, parked) = withdraw(&server, "bot", PAYOUT_FEN, "b1").await;
+    assert_eq!((status, &parked["status"]), (202, &json!("review")));
+
+    let view = read_ok(&server, "/v1/operator/withdrawals").await;
+    assert_eq!(
+        (
+            &view["awaiting_review"][0]["review_id"],
+            &view["awaiting_review"][0]["player_id"],
+            &view["awaiting_review"][0]["status"]
+        ),
+        (
+            &parked["withdrawal_id"],
+            &json!("dev-bot"),
+            &json!("waiting")
+        )
+    );
+    let open: Vec<&Value> = view["open"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| &item["withdrawal_id"])
+        .collect();
+    assert_eq!(open, [&second["withdrawal_id"]]);
+    let recent = view["recent"].as_array().unwrap();
+    assert_eq!(recent.len(), 2);
+    let paid = recent
+        .iter()
+        .find(|item| item["withdrawal_id"] == first["withdrawal_id"])
+        .unwrap();
+    let states: Vec<&str> = paid["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|step| step["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (&paid["status"], states.last().copied()),
+        (&json!("paid"), Some("succeeded")),
+        "{paid}"
+    );
+
+    // Newest first, one a page.
+    let page = read_ok(&server, "/v1/operator/withdrawals?limit=1").await;
+    let next = page["next"].as_str().unwrap();
+    let older = read_ok(
+        &server,
+        &format!("/v1/operator/withdrawals?limit=1&before={next}"),
+    )
+    .await;
+    let both = [
+        &page["recent"][0]["withdrawal_id"],
+        &older["recent"][0]["withdrawal_id"],
+    ];
+    assert_eq!(both, [&second["withdrawal_id"], &first["withdrawal_id"]]);
+    server.stop().await;
+}
+
+on_both_stores!(campaign_budgets_show_funded_spent_returned_and_left);
+async fn campaign_budgets_show_funded_spent_returned_and_left(backend: Backend) {
+    let database = Database::new(&backend);
+    let server = console_server(&database).await;
+    let response = server
+        .client
+        .post(format!(
+            "{}/v1/operator/campaigns/{CAMPAIGN_ID}/fund",
+            server.base
+        ))
+        .bearer_auth(OPERATOR_TOKEN)
+        .header("idempotency-key", "top-up-1")
+        .json(&json!({ "amount_fen": 500 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer(response).await.0, 200);
+    played(&server, "person", Pacing::HUMAN, 10).await;
+    let held = played(&server, "bot", Pacing::INSTANT, 11).await;
+    let session_id = held["session_id"].as_str().unwrap();
+    operator(
+        &server,
+        &format!("/v1/operator/holds/{session_id}/confiscate"),
+    )
+    .await;
+
+    let view = read_ok(&server, "/v1/operator/campaigns").await;
+    assert_eq!(
+        view["campaigns"],
+        json!([{
+            "campaign_id": CAMPAIGN_ID,
+            "funded_fen": 1_500,
+            "spent_fen": 20,
+            "returned_fen": 10,
+            "left_fen": 1_490,
+        }])
+    );
+    server.stop().await;
+}
+
+on_both_stores!(every_read_view_refuses_anyone_without_the_operator_token_and_says_nothing);
+async fn every_read_view_refuses_anyone_without_the_operator_token_and_says_nothing(
+    backend: Backend,
+) {
+    let database = Database::new(&backend);
+    let server = console_server(&database).await;
+    let held = played(&server, "bot", Pacing::INSTANT, 12).await;
+    let session_id = held["session_id"].as_str().unwrap();
+    let login = server
+        .client
+        .post(format!("{}/v1/login", server.base))
+        .json(&json!({ "provider": "dev", "credential": "bot" }))
+        .send()
+        .await
+        .unwrap();
+    let (_, login) = answer(login).await;
+    let player_token = login["token"].as_str().expect("a player token").to_string();
+    let paths = [
+        "/v1/operator/review-queue".to_string(),
+        format!("/v1/operator/games/{session_id}"),
+        "/v1/operator/players/dev-bot".to_string(),
+        "/v1/operator/withdrawals".to_string(),
+        "/v1/operator/campaigns".to_string(),
+    ];
+    for path in &paths {
+        let url = format!("{}{path}", server.base);
+        let attempts = [
+            ("no token", server.client.get(&url)),
+            (
+                "wrong token",
+                server
+                    .client
+                    .get(&url)
+                    .bearer_auth("operator-secret-for-test"),
+            ),
+            (
+                "player token",
+                server.client.get(&url).bearer_auth(&player_token),
+            ),
+            (
+                "dev player",
+                server.client.get(&url).header(DEV_PLAYER_HEADER, "bot"),
+            ),
+        ];
+        for (who, request) in attempts {
+            let response = request.send().await.unwrap();
+            let (status, body) = answer(response).await;
+            assert_eq!(
+                (status, error_code(&body)),
+                (401, "unauthenticated"),
+                "{who} on {path}: {body}"
+            );
+            // The same fixed words for everyone: nothing of the game, the player or the token.
+            assert_eq!(
+                body,
+                json!({ "error": { "code": "unauthenticated", "message": "operator token required" } }),
+                "{who} on {path}"
+            );
+        }
+    }
+    server.stop().await;
+}
+
+on_both_stores!(the_console_page_is_served_from_the_binary_without_a_static_directory);
+async fn the_console_page_is_served_from_the_binary_without_a_static_directory(backend: Backend) {
+    let database = Database::new(&backend);
+    let server = console_server(&database).await;
+    for (path, content_type, marker) in [
+        ("/operator", "text/html", "console.js"),
+        ("/operator/console.js", "text/javascript", "/v1/operator/"),
+        ("/operator/console.css", "text/css", "body"),
+    ] {
+        let response = server
+            .client
+            .get(format!("{}{path}", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let headers = response.headers().clone();
+        assert!(headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(content_type));
+        assert_eq!(headers["cache-control"], "no-store");
+        assert!(headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'"));
+        assert!(headers.get("set-cookie").is_none());
+        let text = response.text().await.unwrap();
+        assert!(text.contains(marker), "{path}");
+        assert!(!text.contains(OPERATOR_TOKEN), "{path}");
+    }
+    server.stop().await;
+}
