@@ -136,6 +136,10 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
         .route("/v1/play-policy", get(play_policy))
         .route("/v1/levels/{level_id}/leaderboard", get(leaderboard))
         .route(
+            "/v1/levels/{level_id}/leaderboard/{rank}/run",
+            get(leaderboard_run),
+        )
+        .route(
             "/v1/withdrawals",
             post(request_withdrawal).layer(json_limit),
         )
@@ -725,6 +729,20 @@ async fn leaderboard(
             .leaderboard(&level_id, page.limit, viewer.as_deref())
             .await?,
     ))
+}
+
+/// Public: the game behind a board entry, for a ghost replay.
+async fn leaderboard_run(
+    State(service): State<AppState>,
+    Path((level_id, rank)): Path<(String, String)>,
+) -> ApiResult<impl IntoResponse> {
+    let rank: u32 = rank.parse().map_err(|_| {
+        ApiError::coded(
+            "invalid_field",
+            format!("rank {rank:?} is not a whole number"),
+        )
+    })?;
+    Ok(Json(service.leaderboard_run(&level_id, rank).await?))
 }
 
 #[derive(Deserialize)]

@@ -79,6 +79,16 @@ pub const SERVICE: &[(&str, u16, &str)] = &[
     ),
     ("unknown_level", 404, "no such level"),
     (
+        "leaderboard_rank_not_found",
+        404,
+        "the level's board has no entry at that rank",
+    ),
+    (
+        "run_not_kept",
+        404,
+        "the entry's game was accepted before games were kept: it cannot be watched",
+    ),
+    (
         "quiet_hours",
         403,
         "the operator's quiet hours: no tickets until the window ends",

@@ -26,6 +26,10 @@ use crate::store::{
 pub const PROOF_BODY_BYTES_MAX: usize = playproof_proof::PROOF_BYTES_MAX;
 /// Largest JSON request body, in bytes: every JSON request is a few short fields.
 pub const JSON_BODY_BYTES_MAX: usize = 4 * 1024;
+/// Deepest leaderboard rank whose game can be watched: the top of the board is what players
+/// look at, and a bound keeps one request from scanning the whole board.
+pub const LEADERBOARD_RUN_RANK_MAX: u32 = 100;
+
 /// Default and largest page of history and leaderboard rows.
 pub const PAGE_ROWS_DEFAULT: i64 = 20;
 pub const PAGE_ROWS_MAX: i64 = crate::store::PAGE_ROWS_MAX;
@@ -282,6 +286,26 @@ pub struct LeaderboardResponse {
     /// credentials and the player has a ranked game on the level (wherever it ranks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub you: Option<LeaderboardEntry>,
+}
+
+/// A leaderboard entry's game, for a ghost replay: with the level file whose SHA-256 is
+/// `level_hash`, `seed` and the input log replay it exactly (the core is deterministic), so any
+/// client can watch it with its own core and renderer and end on `score`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeaderboardRun {
+    pub level_id: String,
+    pub rank: u32,
+    /// The player's public pseudonym, as on the board.
+    pub name: String,
+    pub score: i64,
+    pub level_hash: String,
+    /// Decimal: a u64 does not fit a JavaScript number.
+    pub seed: String,
+    pub rules_version: u16,
+    /// The canonical input log codec (`docs/FORMATS.md`), hex.
+    pub input_log_hex: String,
+    /// The game's last tick, verified.
+    pub ticks: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -775,6 +799,59 @@ impl Service {
                 })
                 .collect(),
             you,
+        })
+    }
+
+    /// The game behind a level's leaderboard entry at `rank` (1 is the top), for a ghost
+    /// replay. Only the top of the board is watchable ([`LEADERBOARD_RUN_RANK_MAX`]).
+    pub async fn leaderboard_run(
+        &self,
+        level_id: &str,
+        rank: u32,
+    ) -> Result<LeaderboardRun, ApiError> {
+        if !self.check.has_level(level_id) {
+            return Err(ApiError::coded(
+                "unknown_level",
+                format!("no level {level_id:?}"),
+            ));
+        }
+        if !(1..=LEADERBOARD_RUN_RANK_MAX).contains(&rank) {
+            return Err(ApiError::coded(
+                "invalid_field",
+                format!("rank {rank} is not in 1..={LEADERBOARD_RUN_RANK_MAX}"),
+            ));
+        }
+        let rows = self.store.leaderboard(level_id, i64::from(rank)).await?;
+        let Some(row) = rows.into_iter().nth(rank as usize - 1) else {
+            return Err(ApiError::coded(
+                "leaderboard_rank_not_found",
+                format!("the board of {level_id} has no rank {rank}"),
+            ));
+        };
+        let proof = self
+            .store
+            .ranked_proof(level_id, &row.player_id, row.score)
+            .await?
+            .ok_or_else(|| {
+                ApiError::coded(
+                    "run_not_kept",
+                    format!("rank {rank} of {level_id} was played before games were kept"),
+                )
+            })?;
+        let proof = playproof_proof::decode_proof(&proof).map_err(ApiError::internal)?;
+        let mut log = Vec::new();
+        game_core::kernel::input::encode_input_log(&proof.inputs, &mut log);
+        let ticket = &proof.ticket.body;
+        Ok(LeaderboardRun {
+            level_id: level_id.to_string(),
+            rank,
+            name: self.pseudonyms.name(&row.player_id),
+            score: row.score,
+            level_hash: crate::hex::encode(&ticket.level_hash),
+            seed: ticket.seed.to_string(),
+            rules_version: ticket.rules_version,
+            input_log_hex: crate::hex::encode(&log),
+            ticks: proof.final_tick,
         })
     }
 

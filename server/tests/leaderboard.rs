@@ -147,3 +147,76 @@ async fn a_held_game_ranks_only_after_an_operator_releases_it(backend: Backend) 
     assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
 }
+
+/// A board entry's run, asked anonymously.
+async fn run(server: &Server, rank: &str) -> (u16, Value) {
+    let response = server
+        .client
+        .get(format!(
+            "{}/v1/levels/{LEVEL_ID}/leaderboard/{rank}/run",
+            server.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
+on_both_stores!(a_board_entry_s_run_replays_to_its_score_with_the_level_file);
+async fn a_board_entry_s_run_replays_to_its_score_with_the_level_file(backend: Backend) {
+    let database = Database::new(&backend);
+    let server = Server::start(&database, Options::default()).await;
+    for (player, bot_seed) in [("ann", 1), ("bo", 2), ("ann", 3)] {
+        play(&server, player, bot_seed).await;
+    }
+    let (_, board) = board(&server, None).await;
+    let level = test_level();
+    for (index, entry) in board["entries"].as_array().unwrap().iter().enumerate() {
+        let (status, ghost) = run(&server, &(index + 1).to_string()).await;
+        assert_eq!(status, 200, "{ghost}");
+        assert_eq!(
+            (&ghost["rank"], &ghost["name"], &ghost["score"]),
+            (&json!(index + 1), &entry["name"], &entry["score"])
+        );
+        // What a client does with it: the level file it holds, the seed and the log.
+        let level_hash: String = playproof_proof::level_hash(&level_file())
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        assert_eq!(ghost["level_hash"], level_hash);
+        let seed: u64 = ghost["seed"].as_str().unwrap().parse().unwrap();
+        let log = hex_decode(ghost["input_log_hex"].as_str().unwrap());
+        let inputs = game_core::kernel::input::decode_input_log(&log).unwrap();
+        let outcome = game_core::replay(&level, seed, &inputs).unwrap();
+        assert_eq!(i64::from(outcome.score), entry["score"].as_i64().unwrap());
+        assert_eq!(json!(outcome.ticks), ghost["ticks"]);
+        let text = ghost.to_string();
+        for secret in ["dev-ann", "dev-bo", "session"] {
+            assert!(!text.contains(secret), "the run shows {secret:?}: {text}");
+        }
+    }
+
+    let beyond = (board["entries"].as_array().unwrap().len() + 1).to_string();
+    for (rank, status, code) in [
+        (beyond.as_str(), 404, "leaderboard_rank_not_found"),
+        ("0", 422, "invalid_field"),
+        ("101", 422, "invalid_field"),
+        ("first", 422, "invalid_field"),
+    ] {
+        let (got, body) = run(&server, rank).await;
+        assert_eq!(
+            (got, error_code(&body)),
+            (status, code),
+            "rank {rank}: {body}"
+        );
+    }
+    let response = server
+        .client
+        .get(format!("{}/v1/levels/nope/leaderboard/1/run", server.base))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(response).await;
+    assert_eq!((status, error_code(&body)), (404, "unknown_level"));
+    server.stop().await;
+}

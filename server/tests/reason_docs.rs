@@ -123,6 +123,8 @@ const SERVICE_PATHS: &[(&str, &str, &str)] = &[
     ("unknown_provider", "api.rs", "bad_requests_get_a_reason_and_write_nothing"),
     ("rate_limited", "api.rs", "rate_limits_answer_429_per_player_and_per_address"),
     ("unknown_level", "api.rs", "bad_requests_get_a_reason_and_write_nothing"),
+    ("leaderboard_rank_not_found", "leaderboard.rs", "a_board_entry_s_run_replays_to_its_score_with_the_level_file"),
+    ("run_not_kept", "", "a board entry accepted before schema version 7 kept proofs: no such game can be made through the API"),
     ("quiet_hours", "play_policy.rs", "quiet_hours_refuse_tickets_until_the_window_ends"),
     ("invalid_session_key", "security.rs", "tickets_refuse_session_keys_that_cannot_bind_a_proof"),
     ("player_mismatch", "api.rs", "rejected_proofs_consume_the_session_and_pay_nothing"),

@@ -515,6 +515,39 @@ impl Store {
             .transpose()
     }
 
+    /// The kept proof of `player_id`'s ranked game scoring `score` on a level (the earliest of
+    /// equals): what a leaderboard entry's ghost replay plays. `None` when no ranked game of
+    /// that score is left or its proof was not kept (games accepted before proofs were).
+    pub async fn ranked_proof(
+        &self,
+        level_id: &str,
+        player_id: &str,
+        score: i64,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT (SELECT p.proof_hex FROM game_proofs p WHERE p.session_id = s.session_id) \
+             {RANKED_GAMES} AND s.player_id = $2 AND s.score = $3 \
+             ORDER BY s.consumed_at_ms, s.session_id LIMIT 1"
+        ))
+        .bind(level_id)
+        .bind(player_id)
+        .bind(score)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(hex) = row
+            .map(|row| row.try_get::<Option<String>, _>(0))
+            .transpose()?
+            .flatten()
+        else {
+            return Ok(None);
+        };
+        crate::hex::decode(&hex).map(Some).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "the kept proof of {player_id}'s best game on {level_id} is not hex"
+            ))
+        })
+    }
+
     /// A withdrawal with its current payout state.
     pub async fn withdrawal(&self, id: &str) -> Result<Option<WithdrawalRecord>, StoreError> {
         let mut connection = self.pool.acquire().await?;
