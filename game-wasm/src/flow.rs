@@ -9,13 +9,22 @@
 //!                  └──tile─────── │ ──Wallet──► Wallet ──Back──► Map
 //!                                 └──Settings─► Settings ──Back──► Map
 //! ```
+//!
+//! On the wallet, the withdraw flow ([`Withdraw`]): the server's states drive it, never a
+//! platform's callback, so money shows as paid only when the server says `succeeded`.
+//!
+//! ```text
+//!   Idle ──Withdraw──► Choosing ──amount──► Confirming ──Confirm──► Sent ──(server)──► Following
+//!     ▲                   │ Dismiss             │ Dismiss              │ refusal         │ final
+//!     └───────────────────┴─────────────────────┴────── Refused ◄──────┘      OK ◄────────┘
+//! ```
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use game_core::match3::Objective;
 use game_core::{Level, LevelGame, TICK_HZ};
-use serde::Deserialize;
+use serde_json::Value;
 
 use crate::text::{Lang, Phrase};
 
@@ -58,6 +67,13 @@ pub enum Act {
     /// The selected level's leaderboard, and back from it to the level's intro.
     Leaderboard,
     Back,
+    /// The wallet's withdraw flow: open it, pick the `index`th of [`Flow::withdraw_amounts`],
+    /// confirm, cancel a withdrawal waiting for the player, and put a message or choice away.
+    Withdraw,
+    Amount(u16),
+    Confirm,
+    CancelWithdrawal,
+    Dismiss,
 }
 
 impl Act {
@@ -80,6 +96,11 @@ impl Act {
             Act::Rested => "rested",
             Act::Leaderboard => "leaderboard",
             Act::Back => "back",
+            Act::Withdraw => "withdraw",
+            Act::Amount(_) => "amount",
+            Act::Confirm => "confirm",
+            Act::CancelWithdrawal => "cancel_withdrawal",
+            Act::Dismiss => "dismiss",
         }
     }
 }
@@ -123,10 +144,20 @@ pub enum Request {
     Settings(u32),
     /// Fetch level `index`'s leaderboard (`Data::Leaderboard`).
     Leaderboard(u16),
+    /// Withdraw this many fen (at most [`WITHDRAW_WORD_FEN_MAX`]) and follow the withdrawal:
+    /// each state as `Data::Withdrawal`, a refusal as `Data::WithdrawRefused`.
+    Withdraw(u32),
+    /// Cancel the withdrawal being followed (`POST /v1/withdrawals/{id}/cancel`).
+    CancelWithdrawal,
 }
 
 /// `name:kind` pairs for the host.
-pub const REQUEST_KINDS: &str = "level:1,play:2,wallet:3,settings:4,leaderboard:5";
+pub const REQUEST_KINDS: &str =
+    "level:1,play:2,wallet:3,settings:4,leaderboard:5,withdraw:6,cancel_withdrawal:7";
+
+/// The largest amount a request word carries: 24 bits above the kind's byte, ¥167,772.15,
+/// more than any rail's largest single transfer (Alipay's ¥50,000).
+pub const WITHDRAW_WORD_FEN_MAX: i64 = 0xFF_FFFF;
 
 impl Request {
     pub fn word(self) -> u32 {
@@ -137,6 +168,8 @@ impl Request {
             Request::Wallet => 3,
             Request::Settings(bits) => 4 | bits << 8,
             Request::Leaderboard(index) => 5 | u32::from(index) << 8,
+            Request::Withdraw(fen) => 6 | fen << 8,
+            Request::CancelWithdrawal => 7,
         }
     }
 }
@@ -163,10 +196,18 @@ pub enum Data {
     Policy = 7,
     /// The server's `GET /v1/levels/{id}/leaderboard` for the level asked for.
     Leaderboard = 8,
+    /// The withdrawal being followed, as the server's `/v1/withdrawals` answers it (`state`,
+    /// `amount_fen`, `rail`), with `"confirmed": true` added by the host once the player
+    /// confirmed on WeChat's page (which pays nothing by itself).
+    Withdrawal = 9,
+    /// The server's refusal of a withdrawal: its reason code alone, as UTF-8 (`error.code` of
+    /// the server's answer; `offline` when the server could not be reached). Plain bytes, not
+    /// JSON: a serde reader for a one-field wrapper costs the mini-game artifact a kilobyte.
+    WithdrawRefused = 10,
 }
 
-pub const DATA_KINDS: &str =
-    "levels:0,offers:1,balance:2,history:3,receipt:4,level:5,platform:6,policy:7,leaderboard:8";
+pub const DATA_KINDS: &str = "levels:0,offers:1,balance:2,history:3,receipt:4,level:5,\
+    platform:6,policy:7,leaderboard:8,withdrawal:9,withdraw_refused:10";
 
 impl Data {
     pub fn from_code(code: u32) -> Option<Data> {
@@ -180,6 +221,8 @@ impl Data {
             6 => Data::Platform,
             7 => Data::Policy,
             8 => Data::Leaderboard,
+            9 => Data::Withdrawal,
+            10 => Data::WithdrawRefused,
             _ => return None,
         })
     }
@@ -194,12 +237,16 @@ pub enum DataError {
         kind: Data,
         error: serde_json::Error,
     },
+    #[error("{kind:?} data is not what the flow reads: {field} is missing or of another type")]
+    Field { kind: Data, field: &'static str },
     #[error("the level file is invalid: {0}")]
     Level(game_core::LevelError),
     #[error(
         "reminder_minutes is {0}; it must be {REMINDER_MINUTES_MIN} to {REMINDER_MINUTES_MAX}"
     )]
-    ReminderMinutes(u32),
+    ReminderMinutes(i64),
+    #[error("unknown withdrawal state {0:?}")]
+    WithdrawalState(String),
 }
 
 /// Continuous play before the break reminder, by default: 30 minutes, the span the issue and
@@ -216,37 +263,16 @@ pub const LEVELS_MAX: usize = 200;
 pub const HISTORY_ROWS_MAX: usize = 20;
 
 /// One level on the map.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LevelCard {
     pub id: String,
     pub name: String,
-    #[serde(default)]
     pub best_stars: u8,
     /// The most one game pays under the level's table, without a boost.
-    #[serde(default)]
     pub up_to_fen: i64,
     /// A running campaign's boost and its sponsor's name.
-    #[serde(default)]
     pub boost_fen: i64,
-    #[serde(default)]
     pub sponsor: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Offers {
-    levels: Vec<Offer>,
-}
-
-#[derive(Deserialize)]
-struct Offer {
-    level_id: String,
-    up_to_fen: i64,
-    #[serde(default)]
-    boost_fen: i64,
-    #[serde(default)]
-    sponsor: Option<String>,
-    #[serde(default)]
-    best_stars: u8,
 }
 
 /// What the intro says a level asks.
@@ -311,24 +337,114 @@ pub enum Short {
 }
 
 /// The server's verdict on the last game.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Receipt {
     pub score: i64,
     pub stars: i64,
     pub payout_fen: i64,
-    #[serde(default)]
     pub boost_fen: i64,
-    #[serde(default)]
     pub capped: bool,
     pub balance_fen: i64,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Balance {
     pub balance_fen: i64,
     pub pending_withdrawal_fen: i64,
     pub earned_today_fen: i64,
     pub daily_cap_fen: i64,
+    /// The smallest withdrawal the server's rail takes.
+    pub withdrawal_min_fen: i64,
+}
+
+/// What a balance without a minimum means: 0.1 yuan, the providers' smallest transfer.
+const WITHDRAWAL_MIN_FEN: i64 = 10;
+
+/// Amounts the wallet offers besides the minimum and the whole balance: ¥1 and ¥5, round
+/// sums under what cash-reward players usually hold.
+pub const WITHDRAW_PRESETS_FEN: [i64; 2] = [100, 500];
+
+/// A withdrawal's state as the player is told it (the server's payout states, docs/PAYOUTS.md;
+/// `Paying` is a bill the player confirmed, or one on a rail without confirmation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Payout {
+    Sent,
+    Waiting,
+    Paying,
+    Paid,
+    Failed,
+    Cancelled,
+    Expired,
+    /// Parked for an operator's review.
+    Review,
+}
+
+impl Payout {
+    /// The state from the server's name, the rail and whether the player confirmed.
+    fn of(state: &str, rail: &str, confirmed: bool) -> Option<Payout> {
+        Some(match state {
+            "requested" => Payout::Sent,
+            "submitted" if rail == "wechat" => Payout::Sent,
+            "submitted" => Payout::Paying,
+            "awaiting_confirmation" if confirmed => Payout::Paying,
+            "awaiting_confirmation" => Payout::Waiting,
+            "succeeded" => Payout::Paid,
+            "failed" => Payout::Failed,
+            "cancelled" => Payout::Cancelled,
+            "expired" => Payout::Expired,
+            "review" => Payout::Review,
+            _ => return None,
+        })
+    }
+
+    /// Nothing more will happen to the withdrawal (a review waits for an operator, not the
+    /// player, so the wallet lets it go too).
+    pub fn is_final(self) -> bool {
+        !matches!(self, Payout::Sent | Payout::Waiting | Payout::Paying)
+    }
+}
+
+/// Why the server refused a withdrawal, by its reason code (`server/src/reasons.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    BelowMinimum,
+    AboveTransferMaximum,
+    AboveDailyMaximum,
+    RealNameRequired,
+    NotEnoughBalance,
+    Offline,
+    /// Anything else: try again later.
+    Other,
+}
+
+impl Refusal {
+    fn of(code: &str) -> Refusal {
+        match code {
+            "below_withdrawal_minimum" | "invalid_amount" => Refusal::BelowMinimum,
+            "above_transfer_maximum" => Refusal::AboveTransferMaximum,
+            "above_daily_withdrawal_maximum" => Refusal::AboveDailyMaximum,
+            "real_name_required" => Refusal::RealNameRequired,
+            "insufficient_balance" => Refusal::NotEnoughBalance,
+            "offline" => Refusal::Offline,
+            _ => Refusal::Other,
+        }
+    }
+}
+
+/// Where the wallet's withdraw flow is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Withdraw {
+    #[default]
+    Idle,
+    Choosing,
+    Confirming(i64),
+    /// Asked for; the server has not answered yet.
+    Sent(i64),
+    Following {
+        amount_fen: i64,
+        payout: Payout,
+    },
+    Refused(Refusal),
 }
 
 /// One line of the wallet's history: what it was and the amount, signed for the player.
@@ -338,20 +454,9 @@ pub struct HistoryRow {
     pub amount_fen: i64,
 }
 
-#[derive(Deserialize)]
-struct Transfers {
-    transfers: Vec<Transfer>,
-}
-
-#[derive(Deserialize)]
-struct Transfer {
-    kind: String,
-    amount_fen: i64,
-}
-
 impl HistoryRow {
-    fn of(transfer: &Transfer) -> HistoryRow {
-        let (kind, sign) = match transfer.kind.as_str() {
+    fn of(kind: &str, amount_fen: i64) -> HistoryRow {
+        let (kind, sign) = match kind {
             "payout" => (Phrase::Reward, 1),
             "boost" => (Phrase::Boost, 1),
             "withdrawal" => (Phrase::Withdrawal, -1),
@@ -360,24 +465,18 @@ impl HistoryRow {
         };
         HistoryRow {
             kind,
-            amount_fen: sign * transfer.amount_fen,
+            amount_fen: sign * amount_fen,
         }
     }
 }
 
 /// One entry of a level's leaderboard: rank, public pseudonym (never a player id), verified
 /// score.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BoardEntry {
     pub rank: u32,
     pub name: String,
     pub score: i64,
-}
-
-#[derive(Deserialize)]
-struct Board {
-    level_id: String,
-    entries: Vec<BoardEntry>,
 }
 
 /// Leaderboard entries the screen keeps (the server's default page).
@@ -424,6 +523,74 @@ impl Settings {
     }
 }
 
+/// Fields of the host's JSON by name. Every kind is parsed by one `serde_json::Value` reader
+/// and read here: a derived reader per answer cost the mini-game artifact several hundred
+/// bytes of brotli each (see `cargo xtask minigame`'s budget). Absent optional fields take their default;
+/// a field of another type is refused like a missing one.
+struct Fields<'a> {
+    kind: Data,
+    value: &'a Value,
+}
+
+impl<'a> Fields<'a> {
+    fn of(kind: Data, value: &'a Value) -> Fields<'a> {
+        Fields { kind, value }
+    }
+
+    fn wrong(&self, field: &'static str) -> DataError {
+        DataError::Field {
+            kind: self.kind,
+            field,
+        }
+    }
+
+    /// The field, `None` when absent or null.
+    fn get(&self, field: &'static str) -> Option<&'a Value> {
+        self.value.get(field).filter(|value| !value.is_null())
+    }
+
+    fn int(&self, field: &'static str) -> Result<i64, DataError> {
+        self.get(field)
+            .and_then(Value::as_i64)
+            .ok_or_else(|| self.wrong(field))
+    }
+
+    fn int_or(&self, field: &'static str, default: i64) -> Result<i64, DataError> {
+        self.get(field).map_or(Ok(default), |_| self.int(field))
+    }
+
+    fn flag(&self, field: &'static str) -> Result<bool, DataError> {
+        self.get(field)
+            .and_then(Value::as_bool)
+            .ok_or_else(|| self.wrong(field))
+    }
+
+    fn flag_or(&self, field: &'static str, default: bool) -> Result<bool, DataError> {
+        self.get(field).map_or(Ok(default), |_| self.flag(field))
+    }
+
+    fn text(&self, field: &'static str) -> Result<&'a str, DataError> {
+        self.get(field)
+            .and_then(Value::as_str)
+            .ok_or_else(|| self.wrong(field))
+    }
+
+    fn text_or_none(&self, field: &'static str) -> Result<Option<&'a str>, DataError> {
+        self.get(field).map(|_| self.text(field)).transpose()
+    }
+
+    fn list(&self, field: &'static str) -> Result<&'a Vec<Value>, DataError> {
+        self.get(field)
+            .and_then(Value::as_array)
+            .ok_or_else(|| self.wrong(field))
+    }
+
+    /// The value itself as a list (the package's level list).
+    fn items(&self) -> Result<&'a Vec<Value>, DataError> {
+        self.value.as_array().ok_or_else(|| self.wrong("[]"))
+    }
+}
+
 /// Where the player is and what the screens show.
 #[derive(Clone, Debug)]
 pub struct Flow {
@@ -446,6 +613,7 @@ pub struct Flow {
     pub reminder_s: f32,
     /// The selected level's leaderboard, once the server's answer is in.
     pub board: Option<Vec<BoardEntry>>,
+    pub withdraw: Withdraw,
 }
 
 impl Default for Flow {
@@ -465,6 +633,7 @@ impl Default for Flow {
             played_s: 0.0,
             reminder_s: REMINDER_S_DEFAULT,
             board: None,
+            withdraw: Withdraw::Idle,
         }
     }
 }
@@ -472,46 +641,90 @@ impl Default for Flow {
 impl Flow {
     /// Takes data from the host. A bad answer changes nothing and says why.
     pub fn accept(&mut self, kind: Data, bytes: &[u8]) -> Result<(), DataError> {
-        let json = |error| DataError::Json { kind, error };
+        if kind == Data::Level {
+            let level = Level::from_json(bytes).map_err(DataError::Level)?;
+            self.intro = Some(Intro::of(self.selected, &level));
+            return Ok(());
+        }
+        if kind == Data::WithdrawRefused {
+            // Any code is a refusal; one the game does not know is "try again later".
+            let code = core::str::from_utf8(bytes).unwrap_or_default();
+            self.withdraw = Withdraw::Refused(Refusal::of(code.trim()));
+            return Ok(());
+        }
+        let value: Value =
+            serde_json::from_slice(bytes).map_err(|error| DataError::Json { kind, error })?;
+        let at = Fields::of(kind, &value);
         match kind {
             Data::Levels => {
-                let mut levels: Vec<LevelCard> = serde_json::from_slice(bytes).map_err(json)?;
-                levels.truncate(LEVELS_MAX);
-                // Keep what the server already said about levels that stay.
-                for level in &mut levels {
-                    if let Some(known) = self.levels.iter().find(|known| known.id == level.id) {
-                        let name = core::mem::take(&mut level.name);
-                        *level = LevelCard {
-                            name,
-                            ..known.clone()
-                        };
-                    }
+                let mut levels = Vec::new();
+                for item in at.items()?.iter().take(LEVELS_MAX) {
+                    let item = Fields::of(kind, item);
+                    let id = item.text("id")?;
+                    let name = String::from(item.text("name")?);
+                    // Keep what the server already said about levels that stay.
+                    let known = self.levels.iter().find(|known| known.id == id);
+                    levels.push(LevelCard {
+                        name,
+                        ..known.cloned().unwrap_or_else(|| LevelCard {
+                            id: String::from(id),
+                            ..LevelCard::default()
+                        })
+                    });
                 }
                 self.levels = levels;
             }
             Data::Offers => {
-                let offers: Offers = serde_json::from_slice(bytes).map_err(json)?;
-                for offer in offers.levels {
-                    if let Some(level) = self.levels.iter_mut().find(|l| l.id == offer.level_id) {
-                        level.up_to_fen = offer.up_to_fen;
-                        level.boost_fen = offer.boost_fen;
-                        level.sponsor = offer.sponsor;
-                        level.best_stars = level.best_stars.max(offer.best_stars.min(3));
+                let mut offers = Vec::new();
+                for offer in at.list("levels")? {
+                    let offer = Fields::of(kind, offer);
+                    let sponsor = offer.text_or_none("sponsor")?.map(String::from);
+                    offers.push((
+                        offer.text("level_id")?,
+                        offer.int("up_to_fen")?,
+                        offer.int_or("boost_fen", 0)?,
+                        sponsor,
+                        offer.int_or("best_stars", 0)?,
+                    ));
+                }
+                for (id, up_to_fen, boost_fen, sponsor, stars) in offers {
+                    if let Some(level) = self.levels.iter_mut().find(|l| l.id == id) {
+                        level.up_to_fen = up_to_fen;
+                        level.boost_fen = boost_fen;
+                        level.sponsor = sponsor;
+                        level.best_stars = level.best_stars.max(stars.clamp(0, 3) as u8);
                     }
                 }
             }
-            Data::Balance => self.balance = Some(serde_json::from_slice(bytes).map_err(json)?),
+            Data::Balance => {
+                self.balance = Some(Balance {
+                    balance_fen: at.int("balance_fen")?,
+                    pending_withdrawal_fen: at.int("pending_withdrawal_fen")?,
+                    earned_today_fen: at.int("earned_today_fen")?,
+                    daily_cap_fen: at.int("daily_cap_fen")?,
+                    withdrawal_min_fen: at.int_or("withdrawal_min_fen", WITHDRAWAL_MIN_FEN)?,
+                })
+            }
             Data::History => {
-                let transfers: Transfers = serde_json::from_slice(bytes).map_err(json)?;
-                self.history = transfers
-                    .transfers
-                    .iter()
-                    .take(HISTORY_ROWS_MAX)
-                    .map(HistoryRow::of)
-                    .collect();
+                let mut history = Vec::new();
+                for transfer in at.list("transfers")?.iter().take(HISTORY_ROWS_MAX) {
+                    let transfer = Fields::of(kind, transfer);
+                    history.push(HistoryRow::of(
+                        transfer.text("kind")?,
+                        transfer.int("amount_fen")?,
+                    ));
+                }
+                self.history = history;
             }
             Data::Receipt => {
-                let receipt: Receipt = serde_json::from_slice(bytes).map_err(json)?;
+                let receipt = Receipt {
+                    score: at.int("score")?,
+                    stars: at.int("stars")?,
+                    payout_fen: at.int("payout_fen")?,
+                    boost_fen: at.int_or("boost_fen", 0)?,
+                    capped: at.flag_or("capped", false)?,
+                    balance_fen: at.int("balance_fen")?,
+                };
                 if let Some(level) = self.levels.get_mut(usize::from(self.selected)) {
                     level.best_stars = level.best_stars.max(receipt.stars.clamp(0, 3) as u8);
                 }
@@ -520,42 +733,105 @@ impl Flow {
                 }
                 self.receipt = Some(receipt);
             }
-            Data::Level => {
-                let level = Level::from_json(bytes).map_err(DataError::Level)?;
-                self.intro = Some(Intro::of(self.selected, &level));
-            }
-            Data::Platform => {
-                #[derive(Deserialize)]
-                struct Platform {
-                    earns_only: bool,
-                }
-                let platform: Platform = serde_json::from_slice(bytes).map_err(json)?;
-                self.earns_only = platform.earns_only;
-            }
+            Data::Platform => self.earns_only = at.flag("earns_only")?,
             Data::Leaderboard => {
-                let board: Board = serde_json::from_slice(bytes).map_err(json)?;
+                let mut entries = Vec::new();
+                for entry in at.list("entries")?.iter().take(BOARD_ROWS_MAX) {
+                    let entry = Fields::of(kind, entry);
+                    entries.push(BoardEntry {
+                        rank: u32::try_from(entry.int("rank")?).map_err(|_| entry.wrong("rank"))?,
+                        name: String::from(entry.text("name")?),
+                        score: entry.int("score")?,
+                    });
+                }
                 // An answer about another level than the one on show is late: dropped.
+                let level_id = at.text("level_id")?;
                 let selected = self.levels.get(usize::from(self.selected));
-                if selected.is_some_and(|level| level.id == board.level_id) {
-                    let mut entries = board.entries;
-                    entries.truncate(BOARD_ROWS_MAX);
+                if selected.is_some_and(|level| level.id == level_id) {
                     self.board = Some(entries);
                 }
             }
             Data::Policy => {
-                #[derive(Deserialize)]
-                struct Policy {
-                    reminder_minutes: u32,
-                }
-                let policy: Policy = serde_json::from_slice(bytes).map_err(json)?;
-                let minutes = policy.reminder_minutes;
-                if !(REMINDER_MINUTES_MIN..=REMINDER_MINUTES_MAX).contains(&minutes) {
+                let minutes = at.int("reminder_minutes")?;
+                if !(i64::from(REMINDER_MINUTES_MIN)..=i64::from(REMINDER_MINUTES_MAX))
+                    .contains(&minutes)
+                {
                     return Err(DataError::ReminderMinutes(minutes));
                 }
                 self.reminder_s = minutes as f32 * 60.0;
             }
+            Data::Withdrawal => {
+                let state = at.text("state")?;
+                let rail = at.text_or_none("rail")?.unwrap_or_default();
+                let payout = Payout::of(state, rail, at.flag_or("confirmed", false)?)
+                    .ok_or_else(|| DataError::WithdrawalState(String::from(state)))?;
+                let amount_fen = at.int("amount_fen")?;
+                // A choice under way is the player's; news of a withdrawal waits for it.
+                if !matches!(self.withdraw, Withdraw::Choosing | Withdraw::Confirming(_)) {
+                    self.withdraw = Withdraw::Following { amount_fen, payout };
+                }
+            }
+            Data::Level | Data::WithdrawRefused => {}
         }
         Ok(())
+    }
+
+    /// What the wallet offers to withdraw, smallest first: the minimum, the presets between
+    /// it and the balance, and the whole balance; nothing below the minimum.
+    pub fn withdraw_amounts(&self) -> Vec<i64> {
+        let Some(balance) = self.balance else {
+            return Vec::new();
+        };
+        let all = balance.balance_fen.min(WITHDRAW_WORD_FEN_MAX);
+        let min = balance.withdrawal_min_fen.max(1);
+        if all < min || self.earns_only {
+            return Vec::new();
+        }
+        let mut amounts = Vec::new();
+        amounts.push(min);
+        amounts.extend(
+            WITHDRAW_PRESETS_FEN
+                .iter()
+                .filter(|&&fen| fen > min && fen < all),
+        );
+        if all > min {
+            amounts.push(all);
+        }
+        amounts
+    }
+
+    /// A tap in the withdraw flow.
+    fn withdraw_act(&mut self, act: Act) -> Request {
+        let (withdraw, request) = match (act, self.withdraw) {
+            (Act::Withdraw, Withdraw::Idle) => (Withdraw::Choosing, Request::Nothing),
+            (Act::Amount(index), Withdraw::Choosing) => {
+                match self.withdraw_amounts().get(usize::from(index)) {
+                    Some(&fen) => (Withdraw::Confirming(fen), Request::Nothing),
+                    None => (Withdraw::Choosing, Request::Nothing),
+                }
+            }
+            (Act::Confirm, Withdraw::Confirming(fen)) => {
+                (Withdraw::Sent(fen), Request::Withdraw(fen as u32))
+            }
+            (
+                Act::CancelWithdrawal,
+                following @ Withdraw::Following {
+                    payout: Payout::Waiting,
+                    ..
+                },
+            ) => (following, Request::CancelWithdrawal),
+            // Put away: a choice, a refusal, a final state (the wallet is fetched again).
+            (Act::Dismiss, Withdraw::Choosing | Withdraw::Confirming(_)) => {
+                (Withdraw::Idle, Request::Nothing)
+            }
+            (Act::Dismiss, Withdraw::Refused(_)) => (Withdraw::Idle, Request::Wallet),
+            (Act::Dismiss, Withdraw::Following { payout, .. }) if payout.is_final() => {
+                (Withdraw::Idle, Request::Wallet)
+            }
+            (_, unchanged) => (unchanged, Request::Nothing),
+        };
+        self.withdraw = withdraw;
+        request
     }
 
     /// The first level not yet passed (the last when all are).
@@ -621,8 +897,19 @@ impl Flow {
             }
             Act::Wallet => {
                 self.screen = Screen::Wallet;
+                // A finished withdrawal's news was seen; an open one is found again.
+                if matches!(self.withdraw, Withdraw::Following { payout, .. } if payout.is_final())
+                    || matches!(self.withdraw, Withdraw::Refused(_))
+                {
+                    self.withdraw = Withdraw::Idle;
+                }
                 Request::Wallet
             }
+            Act::Withdraw
+            | Act::Amount(_)
+            | Act::Confirm
+            | Act::CancelWithdrawal
+            | Act::Dismiss => self.withdraw_act(act),
             Act::Settings => {
                 self.screen = Screen::Settings;
                 Request::Nothing
@@ -879,6 +1166,158 @@ mod tests {
         );
         assert_eq!(flow.act(Act::Back), Request::Nothing);
         assert_eq!(flow.screen, Screen::Intro);
+    }
+
+    /// The flow on the wallet with `balance_fen` to spend and a 10-fen minimum.
+    fn wallet(balance_fen: i64) -> Flow {
+        let mut flow = flow();
+        flow.act(Act::Wallet);
+        let balance = alloc::format!(
+            r#"{{"balance_fen":{balance_fen},"pending_withdrawal_fen":0,"earned_today_fen":0,"daily_cap_fen":2000,"withdrawal_min_fen":10}}"#
+        );
+        flow.accept(Data::Balance, balance.as_bytes()).unwrap();
+        flow
+    }
+
+    fn withdrawal(state: &str, rail: &str, confirmed: bool) -> alloc::string::String {
+        alloc::format!(
+            r#"{{"withdrawal_id":"w1","player_id":"p","amount_fen":100,"status":"pending","requested_at_ms":1,"rail":"{rail}","state":"{state}","confirmed":{confirmed}}}"#
+        )
+    }
+
+    #[test]
+    fn the_wallet_offers_the_minimum_round_sums_and_everything() {
+        assert_eq!(wallet(730).withdraw_amounts(), [10, 100, 500, 730]);
+        assert_eq!(wallet(120).withdraw_amounts(), [10, 100, 120]);
+        assert_eq!(wallet(10).withdraw_amounts(), [10]);
+        assert!(wallet(9).withdraw_amounts().is_empty());
+        let mut douyin = wallet(730);
+        douyin.earns_only = true;
+        assert!(douyin.withdraw_amounts().is_empty());
+    }
+
+    #[test]
+    fn a_withdrawal_is_chosen_confirmed_and_then_asked_of_the_host() {
+        let mut flow = wallet(730);
+        assert_eq!(flow.act(Act::Withdraw), Request::Nothing);
+        assert_eq!(flow.withdraw, Withdraw::Choosing);
+        assert_eq!(flow.act(Act::Amount(1)), Request::Nothing);
+        assert_eq!(flow.withdraw, Withdraw::Confirming(100));
+        assert_eq!(flow.act(Act::Confirm), Request::Withdraw(100));
+        assert_eq!(Request::Withdraw(100).word(), 6 | 100 << 8);
+        assert_eq!(flow.withdraw, Withdraw::Sent(100));
+        assert_eq!(flow.act(Act::Confirm), Request::Nothing, "asked once");
+        let mut changed_mind = wallet(730);
+        changed_mind.act(Act::Withdraw);
+        changed_mind.act(Act::Amount(3));
+        assert_eq!(changed_mind.act(Act::Dismiss), Request::Nothing);
+        assert_eq!(changed_mind.withdraw, Withdraw::Idle);
+    }
+
+    #[test]
+    fn the_servers_states_are_followed_and_only_succeeded_is_paid() {
+        let mut flow = wallet(730);
+        let follow = |flow: &mut Flow, state, rail, confirmed| {
+            flow.accept(
+                Data::Withdrawal,
+                withdrawal(state, rail, confirmed).as_bytes(),
+            )
+            .unwrap();
+            match flow.withdraw {
+                Withdraw::Following { amount_fen, payout } => {
+                    assert_eq!(amount_fen, 100);
+                    payout
+                }
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            follow(&mut flow, "requested", "wechat", false),
+            Payout::Sent
+        );
+        assert_eq!(
+            follow(&mut flow, "submitted", "wechat", false),
+            Payout::Sent
+        );
+        assert_eq!(
+            follow(&mut flow, "awaiting_confirmation", "wechat", false),
+            Payout::Waiting
+        );
+        assert_eq!(flow.act(Act::Dismiss), Request::Nothing, "not while open");
+        assert_eq!(flow.act(Act::CancelWithdrawal), Request::CancelWithdrawal);
+        // WeChat's page was confirmed: paying, still not paid.
+        let paying = follow(&mut flow, "awaiting_confirmation", "wechat", true);
+        assert_eq!(paying, Payout::Paying);
+        assert_eq!(flow.act(Act::CancelWithdrawal), Request::Nothing);
+        assert_eq!(
+            follow(&mut flow, "submitted", "alipay", false),
+            Payout::Paying
+        );
+        for (state, payout) in [
+            ("succeeded", Payout::Paid),
+            ("failed", Payout::Failed),
+            ("cancelled", Payout::Cancelled),
+            ("expired", Payout::Expired),
+            ("review", Payout::Review),
+        ] {
+            assert_eq!(follow(&mut flow, state, "wechat", true), payout);
+            assert!(payout.is_final());
+        }
+        assert_eq!(
+            flow.act(Act::Dismiss),
+            Request::Wallet,
+            "OK fetches the wallet"
+        );
+        assert_eq!(flow.withdraw, Withdraw::Idle);
+        let error = flow
+            .accept(
+                Data::Withdrawal,
+                withdrawal("paid", "wechat", false).as_bytes(),
+            )
+            .unwrap_err();
+        assert_eq!(error.to_string(), r#"unknown withdrawal state "paid""#);
+        assert_eq!(flow.withdraw, Withdraw::Idle);
+    }
+
+    #[test]
+    fn an_open_withdrawal_found_again_does_not_interrupt_a_choice() {
+        let mut flow = wallet(730);
+        flow.act(Act::Withdraw);
+        let open = withdrawal("awaiting_confirmation", "wechat", false);
+        flow.accept(Data::Withdrawal, open.as_bytes()).unwrap();
+        assert_eq!(flow.withdraw, Withdraw::Choosing);
+        flow.act(Act::Dismiss);
+        flow.accept(Data::Withdrawal, open.as_bytes()).unwrap();
+        assert!(matches!(
+            flow.withdraw,
+            Withdraw::Following {
+                payout: Payout::Waiting,
+                ..
+            }
+        ));
+        // Leaving and reopening the wallet keeps following it.
+        flow.act(Act::Map);
+        assert_eq!(flow.act(Act::Wallet), Request::Wallet);
+        assert!(matches!(flow.withdraw, Withdraw::Following { .. }));
+    }
+
+    #[test]
+    fn a_refusal_is_kept_by_its_reason_code() {
+        let mut flow = wallet(730);
+        for (code, refusal) in [
+            ("below_withdrawal_minimum", Refusal::BelowMinimum),
+            ("above_transfer_maximum", Refusal::AboveTransferMaximum),
+            ("above_daily_withdrawal_maximum", Refusal::AboveDailyMaximum),
+            ("real_name_required", Refusal::RealNameRequired),
+            ("insufficient_balance", Refusal::NotEnoughBalance),
+            ("offline", Refusal::Offline),
+            ("storage_timeout", Refusal::Other),
+        ] {
+            flow.accept(Data::WithdrawRefused, code.as_bytes()).unwrap();
+            assert_eq!(flow.withdraw, Withdraw::Refused(refusal), "{code}");
+        }
+        assert_eq!(flow.act(Act::Dismiss), Request::Wallet);
+        assert_eq!(flow.withdraw, Withdraw::Idle);
     }
 
     #[test]

@@ -101,9 +101,37 @@ pub enum Phrase {
     Boost,
     Withdrawal,
     Other,
-    /// The place kept for the withdraw flow.
-    WithdrawSoon,
+    /// Douyin: no withdrawals.
     EarnOnly,
+    /// The wallet's withdraw button.
+    Withdraw,
+    ChooseAmount,
+    /// The whole balance, as an amount to withdraw.
+    AllOf,
+    ConfirmAmount,
+    Confirm,
+    Cancel,
+    CancelWithdrawal,
+    Ok,
+    /// Under the withdraw button: the rail's smallest withdrawal.
+    MinimumIs,
+    /// A withdrawal's states, each with its amount.
+    PayoutSent,
+    PayoutWaiting,
+    PayoutPaying,
+    PayoutPaid,
+    PayoutFailed,
+    PayoutCancelled,
+    PayoutExpired,
+    PayoutReview,
+    /// Why the server refused a withdrawal, said kindly.
+    RefusedMinimum,
+    RefusedTransferMax,
+    RefusedDailyMax,
+    RefusedRealName,
+    RefusedBalance,
+    RefusedOffline,
+    RefusedOther,
     /// Settings rows and their states.
     Sound,
     Vibration,
@@ -136,7 +164,7 @@ pub struct PhraseText {
 }
 
 /// The string table, in `Phrase` order (a test checks it).
-pub const PHRASES: [PhraseText; 60] = [
+pub const PHRASES: [PhraseText; 83] = [
     PhraseText {
         phrase: Phrase::Play,
         name: "play",
@@ -396,16 +424,154 @@ pub const PHRASES: [PhraseText; 60] = [
         en: "Other",
     },
     PhraseText {
-        phrase: Phrase::WithdrawSoon,
-        name: "withdraw_soon",
-        zh: "提现功能即将开放",
-        en: "Withdrawing opens soon",
-    },
-    PhraseText {
         phrase: Phrase::EarnOnly,
         name: "earn_only",
         zh: "抖音版只能赚取奖励，不能提现",
         en: "On Douyin the game earns only; no withdrawals",
+    },
+    PhraseText {
+        phrase: Phrase::Withdraw,
+        name: "withdraw",
+        zh: "提现",
+        en: "Withdraw",
+    },
+    PhraseText {
+        phrase: Phrase::ChooseAmount,
+        name: "choose_amount",
+        zh: "选择提现金额",
+        en: "Choose an amount",
+    },
+    PhraseText {
+        phrase: Phrase::AllOf,
+        name: "all_of",
+        zh: "全部 {}",
+        en: "All {}",
+    },
+    PhraseText {
+        phrase: Phrase::ConfirmAmount,
+        name: "confirm_amount",
+        zh: "确认提现 {}？",
+        en: "Withdraw {}?",
+    },
+    PhraseText {
+        phrase: Phrase::Confirm,
+        name: "confirm",
+        zh: "确认",
+        en: "Confirm",
+    },
+    PhraseText {
+        phrase: Phrase::Cancel,
+        name: "cancel",
+        zh: "取消",
+        en: "Cancel",
+    },
+    PhraseText {
+        phrase: Phrase::CancelWithdrawal,
+        name: "cancel_withdrawal",
+        zh: "取消提现",
+        en: "Cancel it",
+    },
+    PhraseText {
+        phrase: Phrase::Ok,
+        name: "ok",
+        zh: "知道了",
+        en: "OK",
+    },
+    PhraseText {
+        phrase: Phrase::MinimumIs,
+        name: "minimum_is",
+        zh: "最低提现 {}",
+        en: "Withdraw from {}",
+    },
+    PhraseText {
+        phrase: Phrase::PayoutSent,
+        name: "payout_sent",
+        zh: "提现 {} 已提交",
+        en: "{} withdrawal sent",
+    },
+    PhraseText {
+        phrase: Phrase::PayoutWaiting,
+        name: "payout_waiting",
+        zh: "请在微信中确认收款 {}",
+        en: "Confirm {} in WeChat",
+    },
+    PhraseText {
+        phrase: Phrase::PayoutPaying,
+        name: "payout_paying",
+        zh: "{} 正在打款…",
+        en: "Paying {}…",
+    },
+    PhraseText {
+        phrase: Phrase::PayoutPaid,
+        name: "payout_paid",
+        zh: "{} 已到账",
+        en: "{} paid",
+    },
+    PhraseText {
+        phrase: Phrase::PayoutFailed,
+        name: "payout_failed",
+        zh: "提现失败，{} 已退回余额",
+        en: "Failed; {} is back in your balance",
+    },
+    PhraseText {
+        phrase: Phrase::PayoutCancelled,
+        name: "payout_cancelled",
+        zh: "已取消，{} 已退回余额",
+        en: "Cancelled; {} is back in your balance",
+    },
+    PhraseText {
+        phrase: Phrase::PayoutExpired,
+        name: "payout_expired",
+        zh: "超时未确认，{} 已退回余额",
+        en: "Not confirmed in time; {} is back",
+    },
+    PhraseText {
+        phrase: Phrase::PayoutReview,
+        name: "payout_review",
+        zh: "提现 {} 审核中，请耐心等待",
+        en: "{} is being reviewed; please wait",
+    },
+    PhraseText {
+        phrase: Phrase::RefusedMinimum,
+        name: "refused_minimum",
+        zh: "金额低于最低提现额",
+        en: "That is below the smallest withdrawal",
+    },
+    PhraseText {
+        phrase: Phrase::RefusedTransferMax,
+        name: "refused_transfer_max",
+        zh: "超过单笔提现上限，请分次提现",
+        en: "Too much for one withdrawal; take less",
+    },
+    PhraseText {
+        phrase: Phrase::RefusedDailyMax,
+        name: "refused_daily_max",
+        zh: "今日提现已达上限，明天再来",
+        en: "Today's withdrawals are at the limit; see you tomorrow",
+    },
+    PhraseText {
+        phrase: Phrase::RefusedRealName,
+        name: "refused_real_name",
+        zh: "大额提现需要实名认证",
+        en: "A withdrawal this large needs your real name",
+    },
+    PhraseText {
+        phrase: Phrase::RefusedBalance,
+        name: "refused_balance",
+        zh: "余额不足",
+        en: "Your balance is not enough",
+    },
+    PhraseText {
+        phrase: Phrase::RefusedOffline,
+        name: "refused_offline",
+        zh: "网络不通，请稍后再试",
+        en: "No connection; try again in a moment",
+    },
+    PhraseText {
+        phrase: Phrase::RefusedOther,
+        name: "refused_other",
+        zh: "暂时无法提现，请稍后再试",
+        en: "Withdrawing is not possible now; try later",
     },
     PhraseText {
         phrase: Phrase::Sound,

@@ -141,7 +141,9 @@ pub fn router(service: Arc<Service>, options: &HttpOptions) -> Router {
         )
         .route(
             "/v1/withdrawals",
-            post(request_withdrawal).layer(json_limit),
+            post(request_withdrawal)
+                .layer(json_limit)
+                .get(open_withdrawals),
         )
         .route("/v1/withdrawals/{withdrawal_id}", get(withdrawal))
         .route(
@@ -795,6 +797,15 @@ async fn payout_notification(
         answer.body,
     )
         .into_response()
+}
+
+/// The player's open withdrawals (what a client finds again after a restart).
+async fn open_withdrawals(
+    State(service): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    let player = player(&service, &headers)?;
+    Ok(Json(service.open_withdrawals(&player).await?))
 }
 
 /// The player's own withdrawal and its payout state (what a client polls).

@@ -326,6 +326,16 @@ pub struct WithdrawalResponse {
     pub confirmation: Option<Confirmation>,
 }
 
+/// Open withdrawals listed at most: a player has one or two in flight; the daily maximum
+/// bounds them anyway.
+pub const OPEN_WITHDRAWALS_MAX: i64 = 20;
+
+/// `GET /v1/withdrawals`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OpenWithdrawalsResponse {
+    pub withdrawals: Vec<WithdrawalResponse>,
+}
+
 /// The arguments of `wx.requestMerchantTransfer({mchId, appId, package})`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Confirmation {
@@ -947,6 +957,23 @@ impl Service {
         let done =
             crate::rails::cancel::cancel(&self.store, player_id, withdrawal_id, now_ms).await?;
         Ok((done.record.into(), done.settled))
+    }
+
+    /// A player's open withdrawals (not yet paid or returned), newest first, each as
+    /// [`Service::withdrawal`] answers it.
+    pub async fn open_withdrawals(
+        &self,
+        player_id: &str,
+    ) -> Result<OpenWithdrawalsResponse, ApiError> {
+        let ids = self
+            .store
+            .player_open_withdrawals(player_id, OPEN_WITHDRAWALS_MAX)
+            .await?;
+        let mut withdrawals = Vec::with_capacity(ids.len());
+        for id in ids {
+            withdrawals.push(self.withdrawal(player_id, &id).await?);
+        }
+        Ok(OpenWithdrawalsResponse { withdrawals })
     }
 
     /// A player's own withdrawal with its payout state; another player's is "not found".

@@ -499,3 +499,65 @@ async fn a_manual_withdrawal_is_cancelled_by_its_player_at_once_and_only_before_
     assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
 }
+
+async fn open_withdrawals(server: &Server, player: &str) -> Vec<(String, String)> {
+    let response = server
+        .client
+        .get(format!("{}/v1/withdrawals", server.base))
+        .header(DEV_PLAYER_HEADER, player)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(response).await;
+    assert_eq!(status, 200, "{body}");
+    body["withdrawals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|withdrawal| {
+            (
+                withdrawal["withdrawal_id"].as_str().unwrap().to_string(),
+                withdrawal["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+on_both_stores!(a_player_finds_their_open_withdrawals_again_and_only_theirs);
+async fn a_player_finds_their_open_withdrawals_again_and_only_theirs(backend: Backend) {
+    let database = Database::new(&backend);
+    let options = Options {
+        withdrawal_min_fen: 10,
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    earn(&server, "kai", 2).await;
+    assert_eq!(open_withdrawals(&server, "kai").await, []);
+    let (_, first) = withdraw(&server, "kai", 10, "o1").await;
+    let first = first["withdrawal_id"].as_str().unwrap().to_string();
+    let (_, second) = withdraw(&server, "kai", 11, "o2").await;
+    let second = second["withdrawal_id"].as_str().unwrap().to_string();
+    let mut both = open_withdrawals(&server, "kai").await;
+    both.sort();
+    let mut expected = vec![
+        (first.clone(), "requested".to_string()),
+        (second.clone(), "requested".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(both, expected);
+    assert_eq!(
+        open_withdrawals(&server, "ana").await,
+        [],
+        "another player's"
+    );
+    // Paid and cancelled withdrawals are no longer open.
+    let paid = format!("/v1/operator/withdrawals/{second}/paid");
+    assert_eq!(operator(&server, &paid).await.0, 200);
+    assert_eq!(
+        open_withdrawals(&server, "kai").await,
+        [(first.clone(), "requested".to_string())]
+    );
+    assert_eq!(cancel(&server, "kai", &first).await.0, 200);
+    assert_eq!(open_withdrawals(&server, "kai").await, []);
+    server.stop().await;
+}

@@ -548,6 +548,28 @@ impl Store {
         })
     }
 
+    /// The ids of a player's withdrawals not yet paid or returned (ledger status `pending`),
+    /// newest first, at most `limit`: what a client finds again after a restart.
+    pub async fn player_open_withdrawals(
+        &self,
+        player_id: &str,
+        limit: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id FROM withdrawals WHERE player_id = $1 AND status = $2 \
+             ORDER BY requested_at_ms DESC, id DESC LIMIT $3",
+        )
+        .bind(player_id)
+        .bind(policy::PENDING)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?)
+    }
+
     /// A withdrawal with its current payout state.
     pub async fn withdrawal(&self, id: &str) -> Result<Option<WithdrawalRecord>, StoreError> {
         let mut connection = self.pool.acquire().await?;
