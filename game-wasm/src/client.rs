@@ -365,7 +365,7 @@ impl Client {
         css_height: f32,
         dpr: f32,
     ) -> Result<(FrameOutput, u32), ClientError> {
-        let theme = self.theme.as_ref().ok_or(ClientError::NoTheme)?;
+        let css_dpr = dpr;
         let (width_px, height_px, dpr) = device_size(css_width, css_height, dpr);
         let mut request = Request::Nothing;
         let count = (touch_count as usize).min(TOUCHES_MAX);
@@ -376,6 +376,8 @@ impl Client {
             }
             let act = match (self.flow.screen, &self.page) {
                 (Screen::Start, _) => Some(Act::Begin),
+                // A ghost replay is only watched: any tap goes back to the board.
+                (Screen::Watching, _) => Some(Act::Back),
                 (_, Some(page)) => page.hit(raw[2] * dpr, raw[3] * dpr),
                 _ => None,
             };
@@ -392,9 +394,17 @@ impl Client {
         if self.flow.screen != Screen::Start {
             self.flow.played(dt_s as f32);
         }
+        if self.flow.screen == Screen::Watching {
+            return self.frame_ghost(dt_s, css_width, css_height, css_dpr, request);
+        }
+        if self.watch.take().is_some() {
+            // Back from a ghost replay: its scene goes with it.
+            self.scene = None;
+        }
+        let theme = self.theme.as_ref().ok_or(ClientError::NoTheme)?;
         let scene = self.start_screen.get_or_insert_with(Scene::without_session);
         match self.flow.screen {
-            Screen::Playing => {}
+            Screen::Playing | Screen::Watching => {}
             Screen::Start => {
                 let layout = StartLayout::new(width_px, height_px, dpr);
                 screens::start(scene, &layout, theme, &mut self.text, dt_s as f32);
@@ -417,6 +427,51 @@ impl Client {
             width_px: width_px as u32,
             height_px: height_px as u32,
         };
+        Ok((output, request.word()))
+    }
+
+    /// A frame of the flow's ghost replay: the run, once the host handed it over, starts a
+    /// watch on the selected level's file (a run that does not replay on it sends the player
+    /// back to the board); the watch is drawn with a caption saying how to leave. Until the run
+    /// arrives the board stays on screen.
+    fn frame_ghost(
+        &mut self,
+        dt_s: f64,
+        css_width: f32,
+        css_height: f32,
+        dpr: f32,
+        request: Request,
+    ) -> Result<(FrameOutput, u32), ClientError> {
+        if let Some(run) = self.flow.run.take() {
+            let level = &self.flow.level_file;
+            match Watch::new(level, &run.level_hash, run.seed, &run.input_log) {
+                Ok(watch) => {
+                    self.watch = Some(watch);
+                    self.scene = None;
+                    self.layout = None;
+                }
+                Err(_) => self.flow.watch_failed(),
+            }
+        }
+        let mut output = FrameOutput {
+            status: 0,
+            width_px: 0,
+            height_px: 0,
+        };
+        if self.watch.is_some() {
+            output = self.frame_watch(dt_s, css_width, css_height, dpr)?;
+            if let (Some(scene), Some(layout), Some(theme)) = (
+                self.scene.as_mut(),
+                self.layout.as_ref(),
+                self.theme.as_ref(),
+            ) {
+                scene.caption(&mut self.text, Phrase::ReplayCaption, layout, theme);
+            }
+        } else {
+            let (width_px, height_px, _) = device_size(css_width, css_height, dpr);
+            output.width_px = width_px as u32;
+            output.height_px = height_px as u32;
+        }
         Ok((output, request.word()))
     }
 
@@ -474,15 +529,18 @@ impl Client {
                 Act::Open(index) => i32::from(index),
                 _ => -1,
             };
+            // Whole CSS pixels: integers keep float formatting out of the mini-game artifact,
+            // and a tap at a rounded centre still lands inside a 44-pixel target.
+            let css = |px: f32| libm::roundf(px / dpr) as i32;
             let rect = element.rect;
             let _ = write!(
                 json,
                 r#"{{"act":"{}","index":{index},"x":{},"y":{},"w":{},"h":{}}}"#,
                 act.name(),
-                rect.x / dpr,
-                rect.y / dpr,
-                rect.w / dpr,
-                rect.h / dpr
+                css(rect.x),
+                css(rect.y),
+                css(rect.w),
+                css(rect.h)
             );
         }
         json.push(']');
@@ -526,7 +584,8 @@ impl Client {
 
     /// The render list of the last frame: the screen's, or the game's while one is played.
     pub fn scene(&self) -> Option<&Scene> {
-        if self.flow.screen == Screen::Playing {
+        let watched = self.flow.screen == Screen::Watching && self.watch.is_some();
+        if self.flow.screen == Screen::Playing || watched {
             self.scene.as_ref().or(self.start_screen.as_ref())
         } else {
             self.start_screen.as_ref().or(self.scene.as_ref())

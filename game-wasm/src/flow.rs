@@ -8,6 +8,7 @@
 //!                  │   └──Map──► Map ◄──────────Map────────┘
 //!                  └──tile─────── │ ──Wallet──► Wallet ──Back──► Map
 //!                                 └──Settings─► Settings ──Back──► Map
+//!   Intro ──Leaderboard──► Leaderboard ──entry──► Watching (a ghost replay) ──tap──► Leaderboard
 //! ```
 //!
 //! On the wallet, the withdraw flow ([`Withdraw`]): the server's states drive it, never a
@@ -44,6 +45,9 @@ pub enum Screen {
     Break,
     /// The selected level's top verified scores.
     Leaderboard,
+    /// A leaderboard entry's game played back from its input log (a ghost replay); the flow
+    /// draws nothing but a caption, and any tap goes back to the board.
+    Watching,
 }
 
 /// What a tap on a screen's element does.
@@ -66,6 +70,8 @@ pub enum Act {
     Rested,
     /// The selected level's leaderboard, and back from it to the level's intro.
     Leaderboard,
+    /// Watch the game of the board's entry at this rank.
+    Watch(u16),
     Back,
     /// The wallet's withdraw flow: open it, pick the `index`th of [`Flow::withdraw_amounts`],
     /// confirm, cancel a withdrawal waiting for the player, and put a message or choice away.
@@ -95,6 +101,7 @@ impl Act {
             Act::Toggle(Setting::Language) => "language",
             Act::Rested => "rested",
             Act::Leaderboard => "leaderboard",
+            Act::Watch(_) => "watch",
             Act::Back => "back",
             Act::Withdraw => "withdraw",
             Act::Amount(_) => "amount",
@@ -117,6 +124,7 @@ impl Screen {
             Screen::Settings => "settings",
             Screen::Break => "break",
             Screen::Leaderboard => "leaderboard",
+            Screen::Watching => "watching",
         }
     }
 }
@@ -149,11 +157,17 @@ pub enum Request {
     Withdraw(u32),
     /// Cancel the withdrawal being followed (`POST /v1/withdrawals/{id}/cancel`).
     CancelWithdrawal,
+    /// Fetch the game of level `level`'s board entry at `rank` (`GET
+    /// /v1/levels/{id}/leaderboard/{rank}/run`) and hand it over as `Data::Run`.
+    Run {
+        level: u16,
+        rank: u16,
+    },
 }
 
 /// `name:kind` pairs for the host.
 pub const REQUEST_KINDS: &str =
-    "level:1,play:2,wallet:3,settings:4,leaderboard:5,withdraw:6,cancel_withdrawal:7";
+    "level:1,play:2,wallet:3,settings:4,leaderboard:5,withdraw:6,cancel_withdrawal:7,run:20";
 
 /// The largest amount a request word carries: 24 bits above the kind's byte, ¥167,772.15,
 /// more than any rail's largest single transfer (Alipay's ¥50,000).
@@ -170,6 +184,7 @@ impl Request {
             Request::Leaderboard(index) => 5 | u32::from(index) << 8,
             Request::Withdraw(fen) => 6 | fen << 8,
             Request::CancelWithdrawal => 7,
+            Request::Run { level, rank } => 20 | u32::from(level) << 8 | u32::from(rank) << 16,
         }
     }
 }
@@ -204,10 +219,13 @@ pub enum Data {
     /// the server's answer; `offline` when the server could not be reached). Plain bytes, not
     /// JSON: a serde reader for a one-field wrapper costs the mini-game artifact a kilobyte.
     WithdrawRefused = 10,
+    /// The server's run of a board entry (`seed`, `level_hash`, `input_log_hex`), asked for
+    /// with [`Request::Run`]; `{}` when it could not be had (the flow goes back to the board).
+    Run = 20,
 }
 
 pub const DATA_KINDS: &str = "levels:0,offers:1,balance:2,history:3,receipt:4,level:5,\
-    platform:6,policy:7,leaderboard:8,withdrawal:9,withdraw_refused:10";
+    platform:6,policy:7,leaderboard:8,withdrawal:9,withdraw_refused:10,run:20";
 
 impl Data {
     pub fn from_code(code: u32) -> Option<Data> {
@@ -223,6 +241,7 @@ impl Data {
             8 => Data::Leaderboard,
             9 => Data::Withdrawal,
             10 => Data::WithdrawRefused,
+            20 => Data::Run,
             _ => return None,
         })
     }
@@ -482,6 +501,28 @@ pub struct BoardEntry {
 /// Leaderboard entries the screen keeps (the server's default page).
 pub const BOARD_ROWS_MAX: usize = 20;
 
+/// A board entry's game, as the server answered it: with the selected level's file, the seed
+/// and the input log replay it exactly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    pub level_hash: Vec<u8>,
+    pub seed: u64,
+    pub input_log: Vec<u8>,
+}
+
+/// `text`'s bytes from lowercase or uppercase hex digits; `None` on anything else.
+fn hex_bytes(text: &str) -> Option<Vec<u8>> {
+    let digits = text.as_bytes();
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    let nibble = |digit: u8| char::from(digit).to_digit(16).map(|value| value as u8);
+    digits
+        .chunks_exact(2)
+        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
+        .collect()
+}
+
 /// The player's choices; kept by the host as [`Settings::bits`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Settings {
@@ -611,8 +652,14 @@ pub struct Flow {
     /// after which the player is reminded to take a break.
     pub played_s: f32,
     pub reminder_s: f32,
-    /// The selected level's leaderboard, once the server's answer is in.
+    /// The selected level's leaderboard, once the server's answer is in, and the player's own
+    /// entry on it (when the player has one).
     pub board: Option<Vec<BoardEntry>>,
+    pub board_you: Option<BoardEntry>,
+    /// The selected level's file, kept for a ghost replay (which checks it against the run's
+    /// level hash), and the run the host handed over, until the client takes it.
+    pub level_file: Vec<u8>,
+    pub run: Option<Run>,
     pub withdraw: Withdraw,
 }
 
@@ -633,6 +680,9 @@ impl Default for Flow {
             played_s: 0.0,
             reminder_s: REMINDER_S_DEFAULT,
             board: None,
+            board_you: None,
+            level_file: Vec::new(),
+            run: None,
             withdraw: Withdraw::Idle,
         }
     }
@@ -644,6 +694,7 @@ impl Flow {
         if kind == Data::Level {
             let level = Level::from_json(bytes).map_err(DataError::Level)?;
             self.intro = Some(Intro::of(self.selected, &level));
+            self.level_file = bytes.to_vec();
             return Ok(());
         }
         if kind == Data::WithdrawRefused {
@@ -744,11 +795,23 @@ impl Flow {
                         score: entry.int("score")?,
                     });
                 }
+                let you = match at.get("you") {
+                    Some(you) => {
+                        let you = Fields::of(kind, you);
+                        Some(BoardEntry {
+                            rank: u32::try_from(you.int("rank")?).map_err(|_| you.wrong("rank"))?,
+                            name: String::from(you.text("name")?),
+                            score: you.int("score")?,
+                        })
+                    }
+                    None => None,
+                };
                 // An answer about another level than the one on show is late: dropped.
                 let level_id = at.text("level_id")?;
                 let selected = self.levels.get(usize::from(self.selected));
                 if selected.is_some_and(|level| level.id == level_id) {
                     self.board = Some(entries);
+                    self.board_you = you;
                 }
             }
             Data::Policy => {
@@ -771,9 +834,34 @@ impl Flow {
                     self.withdraw = Withdraw::Following { amount_fen, payout };
                 }
             }
+            Data::Run => {
+                // Late (the player went back) or empty (the host could not get it): the board.
+                if self.screen != Screen::Watching {
+                    return Ok(());
+                }
+                if at.get("input_log_hex").is_none() {
+                    self.screen = Screen::Leaderboard;
+                    return Ok(());
+                }
+                let hex = |field| hex_bytes(at.text(field)?).ok_or_else(|| at.wrong(field));
+                self.run = Some(Run {
+                    level_hash: hex("level_hash")?,
+                    seed: at.text("seed")?.parse().map_err(|_| at.wrong("seed"))?,
+                    input_log: hex("input_log_hex")?,
+                });
+            }
             Data::Level | Data::WithdrawRefused => {}
         }
         Ok(())
+    }
+
+    /// A ghost replay could not start (the run does not replay on this level file): back to
+    /// the board.
+    pub fn watch_failed(&mut self) {
+        self.run = None;
+        if self.screen == Screen::Watching {
+            self.screen = Screen::Leaderboard;
+        }
     }
 
     /// What the wallet offers to withdraw, smallest first: the minimum, the presets between
@@ -869,8 +957,22 @@ impl Flow {
             }
             Act::Leaderboard => {
                 self.board = None;
+                self.board_you = None;
                 self.screen = Screen::Leaderboard;
                 Request::Leaderboard(self.selected)
+            }
+            Act::Watch(rank) => {
+                self.run = None;
+                self.screen = Screen::Watching;
+                Request::Run {
+                    level: self.selected,
+                    rank,
+                }
+            }
+            Act::Back if self.screen == Screen::Watching => {
+                self.run = None;
+                self.screen = Screen::Leaderboard;
+                Request::Nothing
             }
             Act::Back => {
                 self.screen = Screen::Intro;

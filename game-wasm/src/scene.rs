@@ -61,6 +61,8 @@ const DIGIT_SEGMENTS: [u8; 10] = [63, 6, 91, 79, 102, 109, 125, 7, 127, 111];
 
 /// A banner's text as a share of the screen's smaller side.
 const BANNER_FONT_SHARE: f32 = 0.07;
+/// A caption's font, in CSS pixels: small enough to leave the watched game in view.
+const CAPTION_FONT_CSS_PX: f32 = 14.0;
 /// A digit's advance as a share of its height (its glyph is 0.54 of it wide, so digits keep a
 /// gap between them).
 const DIGIT_ADVANCE_SHARE: f32 = 0.68;
@@ -320,8 +322,38 @@ impl Scene {
     ) {
         let (w, h) = (layout.width_px, layout.height_px);
         let font_px = libm::roundf((h.min(w) * BANNER_FONT_SHARE).max(18.0 * layout.dpr)) as u16;
-        let band_half_h = f32::from(line_height_px(font_px));
         let centre_y = layout.hud_height_px + (h - layout.hud_height_px) / 2.0;
+        self.band(text, phrase, font_px, centre_y, w, theme, opacity);
+    }
+
+    /// A line of `phrase` on a band along the bottom edge, over whatever is there (a ghost
+    /// replay's "tap to go back").
+    pub fn caption(
+        &mut self,
+        text: &mut TextAtlas,
+        phrase: Phrase,
+        layout: &Layout,
+        theme: &Theme,
+    ) {
+        let (w, h) = (layout.width_px, layout.height_px);
+        let font_px = libm::roundf(CAPTION_FONT_CSS_PX * layout.dpr) as u16;
+        let centre_y = h - f32::from(line_height_px(font_px));
+        self.band(text, phrase, font_px, centre_y, w, theme, 1.0);
+    }
+
+    /// A band across the width `w`, centred on `centre_y`, with `phrase` on it.
+    #[allow(clippy::too_many_arguments)]
+    fn band(
+        &mut self,
+        text: &mut TextAtlas,
+        phrase: Phrase,
+        font_px: u16,
+        centre_y: f32,
+        w: f32,
+        theme: &Theme,
+        opacity: f32,
+    ) {
+        let band_half_h = f32::from(line_height_px(font_px));
         let mut band = theme.hud;
         band[3] = 0.88 * opacity;
         self.push(

@@ -28,7 +28,7 @@ pub(crate) const LINES_PER_TILE: usize = 4;
 /// game, which the session draws).
 pub fn page(flow: &Flow, metrics: &Metrics, text: &mut TextAtlas) -> Option<Page<Act>> {
     Some(match flow.screen {
-        Screen::Start | Screen::Playing => return None,
+        Screen::Start | Screen::Playing | Screen::Watching => return None,
         Screen::Map => map::page(flow, metrics, text),
         Screen::Intro => intro::page(flow, metrics, text),
         Screen::Result => result::page(flow, metrics),
@@ -347,11 +347,11 @@ mod tests {
             })
             .collect();
         let board = format!(
-            r#"{{"level_id":"level-15","entries":[{}]}}"#,
+            r#"{{"level_id":"level-15","entries":[{}],"you":{{"rank":4294967,"name":"Quiet Heron #9999","score":4294967295}}}}"#,
             entries.join(",")
         );
         flow.accept(Data::Leaderboard, board.as_bytes()).unwrap();
-        assert!(flow.board.is_some());
+        assert!(flow.board.is_some() && flow.board_you.is_some());
         flow.screen = screen;
         flow
     }

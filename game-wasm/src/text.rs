@@ -152,6 +152,10 @@ pub enum Phrase {
     Continue,
     /// The leaderboard screen and its button.
     Leaderboard,
+    /// The player's own entry under the board.
+    MyRank,
+    /// Along the bottom of a ghost replay.
+    ReplayCaption,
 }
 
 /// One phrase in each language.
@@ -164,7 +168,7 @@ pub struct PhraseText {
 }
 
 /// The string table, in `Phrase` order (a test checks it).
-pub const PHRASES: [PhraseText; 83] = [
+pub const PHRASES: [PhraseText; 85] = [
     PhraseText {
         phrase: Phrase::Play,
         name: "play",
@@ -663,6 +667,18 @@ pub const PHRASES: [PhraseText; 83] = [
         zh: "排行榜",
         en: "Leaderboard",
     },
+    PhraseText {
+        phrase: Phrase::MyRank,
+        name: "my_rank",
+        zh: "我的排名",
+        en: "My rank",
+    },
+    PhraseText {
+        phrase: Phrase::ReplayCaption,
+        name: "replay_caption",
+        zh: "回放 · 轻触返回",
+        en: "Replay · tap to go back",
+    },
 ];
 
 /// Every phrase in `lang` as a JSON object by name, for pages that write words outside the
@@ -1043,7 +1059,10 @@ mod tests {
             json.starts_with(r#"{"play":"开始游戏","tap_anywhere":"#),
             "{json}"
         );
-        assert!(json.ends_with(r#""leaderboard":"排行榜"}"#), "{json}");
+        assert!(
+            json.ends_with(r#""replay_caption":"回放 · 轻触返回"}"#),
+            "{json}"
+        );
         assert!(phrases_json(Lang::En).contains(r#""next_level":"Next level""#));
     }
 

@@ -110,6 +110,11 @@ export class Backend {
     return this.call('GET', `/v1/levels/${encodeURIComponent(levelId)}/leaderboard`);
   }
 
+  /** The game of a level's board entry at `rank` (1 is the top), for a ghost replay. */
+  async leaderboardRun(levelId, rank) {
+    return this.call('GET', `/v1/levels/${encodeURIComponent(levelId)}/leaderboard/${rank}/run`);
+  }
+
   /** The operator's responsible-play policy (`GET /v1/play-policy`). */
   async playPolicy() {
     return this.call('GET', '/v1/play-policy');

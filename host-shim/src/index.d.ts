@@ -160,7 +160,9 @@ export class Backend {
   submitProof(proofBytes: Uint8Array): Promise<ProofReceipt>;
   balance(): Promise<{ player_id: string; balance_fen: number; [field: string]: unknown }>;
   playPolicy(): Promise<{ reminder_minutes: number; quiet_hours: Array<[string, string]> }>;
-  leaderboard(levelId: string): Promise<{ level_id: string; entries: Array<{ rank: number; name: string; score: number }> }>;
+  leaderboard(levelId: string): Promise<{ level_id: string; entries: Array<{ rank: number; name: string; score: number }>; you?: { rank: number; name: string; score: number } }>;
+  /** A board entry's game for a ghost replay: the level file hashing to `level_hash`, `seed` and the log replay it. */
+  leaderboardRun(levelId: string, rank: number): Promise<{ level_id: string; rank: number; name: string; score: number; level_hash: string; seed: string; rules_version: number; input_log_hex: string; ticks: number }>;
   history(): Promise<{ transfers: Array<Record<string, unknown>>; next_before: number | null }>;
   /** `GET /v1/levels`: what each level pays at most, a running boost, the player's best stars. */
   levelMap(): Promise<{ levels: Array<{ level_id: string; up_to_fen: number; boost_fen: number; sponsor: string | null; best_stars: number }> }>;

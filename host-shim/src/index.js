@@ -426,6 +426,11 @@ export async function playerGame(options) {
         backend.history().then((answer) => data('history', answer)).catch(() => {});
       } else if (kind === requestKinds.leaderboard) {
         backend.leaderboard(levels[argument].id).then((answer) => data('leaderboard', answer)).catch(() => {});
+      } else if (kind === requestKinds.run) {
+        // A ghost replay: the wasm checks the run against the level file it already holds;
+        // an empty answer sends the player back to the board.
+        const level = levels[argument & 0xff];
+        backend.leaderboardRun(level.id, argument >>> 8).then((answer) => data('run', answer)).catch(() => data('run', {}));
       } else if (kind === requestKinds.settings) {
         settingsWord = argument;
         options.settings?.save?.(argument);
