@@ -10,7 +10,6 @@ use game_core::match3::{Axis, Ground, Piece, CELL_UNITS};
 use game_core::merge::Event as MergeEvent;
 use game_core::physics::Body;
 use game_core::{Event, Game, LevelGame, Phase};
-use serde::Deserialize;
 
 use crate::layout::Layout;
 use crate::session::Session;
@@ -89,94 +88,90 @@ pub type Rgba = [f32; 4];
 /// A box on screen: centre and half size, in device pixels.
 pub type ScreenBox = ((f32, f32), (f32, f32));
 
-/// Colours of the game, from `assets/themes/*.json`.
-#[derive(Clone, Debug, Deserialize)]
+/// Colours of the game, from `assets/themes/*.json`: each a `#rrggbb` string, `pieces` a list
+/// of them.
+#[derive(Clone, Debug)]
 pub struct Theme {
-    #[serde(with = "hex")]
     pub background: Rgba,
-    #[serde(with = "hex")]
     pub hud: Rgba,
-    #[serde(with = "hex")]
     pub text: Rgba,
-    #[serde(with = "hex")]
     pub cell: Rgba,
-    #[serde(with = "hex")]
     pub cell_alt: Rgba,
-    #[serde(with = "hex")]
     pub stone: Rgba,
-    #[serde(with = "hex")]
     pub chocolate: Rgba,
-    #[serde(with = "hex")]
     pub ice: Rgba,
-    #[serde(with = "hex")]
     pub jelly: Rgba,
-    #[serde(deserialize_with = "hex::list")]
     pub pieces: Vec<Rgba>,
-    #[serde(with = "hex")]
     pub selection: Rgba,
-    #[serde(with = "hex")]
     pub star_on: Rgba,
-    #[serde(with = "hex")]
     pub star_off: Rgba,
-    #[serde(with = "hex")]
     pub progress: Rgba,
-    #[serde(with = "hex")]
     pub container: Rgba,
-    #[serde(with = "hex")]
     pub danger: Rgba,
 }
 
 impl Theme {
+    /// Read through one `serde_json::Value` (the reader the flow's data already links) rather
+    /// than a derived deserializer: the mini-game artifact is size-bound. Unknown fields are
+    /// ignored; a missing or malformed colour is named.
     pub fn from_json(text: &str) -> Result<Theme, serde_json::Error> {
-        let theme: Theme = serde_json::from_str(text)?;
-        if theme.pieces.is_empty() {
-            return Err(serde::de::Error::custom(
+        use serde::de::Error as _;
+        let value: serde_json::Value = serde_json::from_slice(text.as_bytes())?;
+        let colour = |field: &str| {
+            let text = value.get(field).and_then(serde_json::Value::as_str);
+            text.and_then(parse_colour).ok_or_else(|| {
+                serde_json::Error::custom(alloc::format!("{field}: expected a #rrggbb colour"))
+            })
+        };
+        let pieces = value
+            .get("pieces")
+            .and_then(serde_json::Value::as_array)
+            .ok_or_else(|| serde_json::Error::custom("pieces: expected a list of #rrggbb colours"))?
+            .iter()
+            .map(|piece| piece.as_str().and_then(parse_colour))
+            .collect::<Option<Vec<Rgba>>>()
+            .ok_or_else(|| {
+                serde_json::Error::custom("pieces: expected a list of #rrggbb colours")
+            })?;
+        if pieces.is_empty() {
+            return Err(serde_json::Error::custom(
                 "the theme needs at least one piece colour",
             ));
         }
-        Ok(theme)
+        Ok(Theme {
+            background: colour("background")?,
+            hud: colour("hud")?,
+            text: colour("text")?,
+            cell: colour("cell")?,
+            cell_alt: colour("cell_alt")?,
+            stone: colour("stone")?,
+            chocolate: colour("chocolate")?,
+            ice: colour("ice")?,
+            jelly: colour("jelly")?,
+            pieces,
+            selection: colour("selection")?,
+            star_on: colour("star_on")?,
+            star_off: colour("star_off")?,
+            progress: colour("progress")?,
+            container: colour("container")?,
+            danger: colour("danger")?,
+        })
     }
 }
 
-/// `#rrggbb` colours.
-mod hex {
-    use alloc::format;
-    use alloc::string::String;
-    use alloc::vec::Vec;
-
-    use serde::{Deserialize, Deserializer};
-
-    use super::Rgba;
-
-    pub fn parse(text: &str) -> Option<Rgba> {
-        let digits = text.strip_prefix('#')?;
-        if digits.len() != 6 || !digits.is_ascii() {
-            return None;
-        }
-        let channel = |at: usize| u8::from_str_radix(&digits[at..at + 2], 16).ok();
-        Some([
-            f32::from(channel(0)?) / 255.0,
-            f32::from(channel(2)?) / 255.0,
-            f32::from(channel(4)?) / 255.0,
-            1.0,
-        ])
+/// `#rrggbb` as an opaque colour.
+fn parse_colour(text: &str) -> Option<Rgba> {
+    let digits = text.strip_prefix('#')?;
+    if digits.len() != 6 || !digits.is_ascii() {
+        return None;
     }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Rgba, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        parse(&text).ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not #rrggbb")))
-    }
-
-    pub fn list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Rgba>, D::Error> {
-        let texts = Vec::<String>::deserialize(deserializer)?;
-        texts
-            .iter()
-            .map(|text| {
-                parse(text)
-                    .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not #rrggbb")))
-            })
-            .collect()
-    }
+    let channel = |at: usize| u8::from_str_radix(&digits[at..at + 2], 16).ok();
+    Some([
+        f32::from(channel(0)?) / 255.0,
+        f32::from(channel(2)?) / 255.0,
+        f32::from(channel(4)?) / 255.0,
+        1.0,
+    ])
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -222,7 +217,7 @@ impl Scene {
                 .iter()
                 .enumerate()
                 .map(|(index, tier)| {
-                    hex::parse(&tier.color).unwrap_or(theme.pieces[index % theme.pieces.len()])
+                    parse_colour(&tier.color).unwrap_or(theme.pieces[index % theme.pieces.len()])
                 })
                 .collect(),
             LevelGame::Match3(_) => Vec::new(),
@@ -1097,6 +1092,34 @@ fn libm_sin(x: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
+
+    const THEME: &str = include_str!("../../assets/themes/default.json");
+
+    #[test]
+    fn a_theme_reads_each_colour_and_names_the_one_that_is_missing_or_malformed() {
+        let theme = Theme::from_json(THEME).unwrap();
+        let json: serde_json::Value = serde_json::from_str(THEME).unwrap();
+        assert_eq!(
+            Some(theme.background),
+            parse_colour(json["background"].as_str().unwrap())
+        );
+        assert_eq!(theme.pieces.len(), json["pieces"].as_array().unwrap().len());
+        assert_eq!(parse_colour("#ff8000"), Some([1.0, 128.0 / 255.0, 0.0, 1.0]));
+        for (field, value) in [
+            ("danger", serde_json::Value::Null),
+            ("hud", serde_json::json!("#12345")),
+            ("text", serde_json::json!("red")),
+            ("pieces", serde_json::json!([])),
+            ("pieces", serde_json::json!(["#000000", "#zz0000"])),
+        ] {
+            let mut broken = json.clone();
+            broken[field] = value;
+            let error = Theme::from_json(&broken.to_string()).unwrap_err().to_string();
+            let named = error.contains(field) || error.contains("piece colour");
+            assert!(named, "{field}: {error}");
+        }
+    }
 
     #[test]
     fn a_fitted_number_never_grows_past_its_slot() {
