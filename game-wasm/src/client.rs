@@ -211,6 +211,19 @@ impl Client {
         css_height: f32,
         dpr: f32,
     ) -> Result<FrameOutput, ClientError> {
+        self.frame_watch_above(dt_s, css_width, css_height, dpr, 0.0)
+    }
+
+    /// [`Client::frame_watch`] with the game laid out above a strip of `reserved_px` device
+    /// pixels along the bottom edge (where a caption goes).
+    fn frame_watch_above(
+        &mut self,
+        dt_s: f64,
+        css_width: f32,
+        css_height: f32,
+        dpr: f32,
+        reserved_px: f32,
+    ) -> Result<FrameOutput, ClientError> {
         let watch = self.watch.as_mut().ok_or(ClientError::NoWatch)?;
         let theme = self.theme.as_ref().ok_or(ClientError::NoTheme)?;
         // Animations run at the watch's pace, and stand still while it is paused.
@@ -227,7 +240,10 @@ impl Client {
         };
         let session = watch.session();
         let (width_px, height_px, dpr) = device_size(css_width, css_height, dpr);
-        let layout = Layout::new(&session.level, &session.game, width_px, height_px, dpr);
+        let game_h = (height_px - reserved_px).max(1.0);
+        let mut layout = Layout::new(&session.level, &session.game, width_px, game_h, dpr);
+        // The layout's height is the game's; the screen (and a caption's place) is the whole.
+        layout.height_px = height_px;
         self.layout = Some(layout);
         let scene = self.scene.get_or_insert_with(|| Scene::new(session, theme));
         scene.build(
@@ -459,7 +475,9 @@ impl Client {
             height_px: 0,
         };
         if self.watch.is_some() {
-            output = self.frame_watch(dt_s, css_width, css_height, dpr)?;
+            let reserved =
+                crate::scene::caption_height_px(device_size(css_width, css_height, dpr).2);
+            output = self.frame_watch_above(dt_s, css_width, css_height, dpr, reserved)?;
             if let (Some(scene), Some(layout), Some(theme)) = (
                 self.scene.as_mut(),
                 self.layout.as_ref(),

@@ -62,6 +62,16 @@ const DIGIT_SEGMENTS: [u8; 10] = [63, 6, 91, 79, 102, 109, 125, 7, 127, 111];
 const BANNER_FONT_SHARE: f32 = 0.07;
 /// A caption's font, in CSS pixels: small enough to leave the watched game in view.
 const CAPTION_FONT_CSS_PX: f32 = 14.0;
+
+fn caption_font_px(dpr: f32) -> u16 {
+    libm::roundf(CAPTION_FONT_CSS_PX * dpr) as u16
+}
+
+/// The height of a caption's band along the bottom edge, in device pixels: two lines of its
+/// font, so the game laid out above it stays clear of it.
+pub fn caption_height_px(dpr: f32) -> f32 {
+    2.0 * f32::from(line_height_px(caption_font_px(dpr)))
+}
 /// A digit's advance as a share of its height (its glyph is 0.54 of it wide, so digits keep a
 /// gap between them).
 const DIGIT_ADVANCE_SHARE: f32 = 0.68;
@@ -331,8 +341,8 @@ impl Scene {
         theme: &Theme,
     ) {
         let (w, h) = (layout.width_px, layout.height_px);
-        let font_px = libm::roundf(CAPTION_FONT_CSS_PX * layout.dpr) as u16;
-        let centre_y = h - f32::from(line_height_px(font_px));
+        let font_px = caption_font_px(layout.dpr);
+        let centre_y = h - caption_height_px(layout.dpr) / 2.0;
         self.band(text, phrase, font_px, centre_y, w, theme, 1.0);
     }
 
@@ -1105,7 +1115,10 @@ mod tests {
             parse_colour(json["background"].as_str().unwrap())
         );
         assert_eq!(theme.pieces.len(), json["pieces"].as_array().unwrap().len());
-        assert_eq!(parse_colour("#ff8000"), Some([1.0, 128.0 / 255.0, 0.0, 1.0]));
+        assert_eq!(
+            parse_colour("#ff8000"),
+            Some([1.0, 128.0 / 255.0, 0.0, 1.0])
+        );
         for (field, value) in [
             ("danger", serde_json::Value::Null),
             ("hud", serde_json::json!("#12345")),
@@ -1115,7 +1128,9 @@ mod tests {
         ] {
             let mut broken = json.clone();
             broken[field] = value;
-            let error = Theme::from_json(&broken.to_string()).unwrap_err().to_string();
+            let error = Theme::from_json(&broken.to_string())
+                .unwrap_err()
+                .to_string();
             let named = error.contains(field) || error.contains("piece colour");
             assert!(named, "{field}: {error}");
         }

@@ -133,6 +133,15 @@ fn a_tapped_entry_plays_back_to_its_score_and_a_tap_returns_to_the_board() {
         assert!(frames < 60 * 600, "the replay never ended");
     }
     assert!(client.scene().is_some(), "the watched game is drawn");
+    // The board is laid out above the caption along the bottom edge.
+    let [_, top, cell, rows, _] = client.board_rect().unwrap();
+    let caption_css = game_wasm::scene::caption_height_px(SCREEN.2) / SCREEN.2;
+    assert!(
+        top + cell * rows <= SCREEN.1 - caption_css,
+        "board bottom {} under the caption from {}",
+        top + cell * rows,
+        SCREEN.1 - caption_css
+    );
     // Any tap ends it: the board again, the watch gone.
     frame(&mut client, Some((200.0, 400.0)));
     assert_eq!(client.flow().screen, Screen::Leaderboard);

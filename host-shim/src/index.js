@@ -395,7 +395,8 @@ export async function playerGame(options) {
   };
   refresh();
   const text = new TextSync(client, adapter);
-  const views = new MemoryViews(wasm.memory, client, wasm.api.hudFields().split(',').length);
+  const hudFields = wasm.api.hudFields().split(',');
+  const views = new MemoryViews(wasm.memory, client, hudFields.length);
   const pending = [];
   /** The screen's buttons in CSS pixels (for tests and accessibility layers). */
   state.buttons = () => JSON.parse(client.buttons());
@@ -456,6 +457,11 @@ export async function playerGame(options) {
         state.frames += 1;
         state.firstFrameMs ??= nowMs;
         state.screen = client.screenName?.() ?? null;
+        if (state.screen === 'watching') {
+          // A ghost replay fills the HUD words as a game does: what the watched game shows.
+          views.refresh();
+          state.hud = Object.fromEntries(hudFields.map((field, index) => [field, views.hud[index]]));
+        }
         if (word !== 0) {
           // The player moved on: a message about the last game has been read.
           adapter.clearMessage?.();

@@ -6,6 +6,7 @@
 //   ends it and the result screen shows the server's verdict; then the map, the wallet and
 //   settings, all drawn by the wasm and reached by touch, each checked for its buttons' size,
 //   place and overlap and screenshotted;
+// - sideways, the board's entry (the upright run's game) is played back as a ghost replay;
 // - the wasm travels compressed (brotli or gzip, whichever the client offers) under its
 //   content-hashed name with a year of immutable caching, while index.html is revalidated.
 // usage: node player-page.mjs PLAYPROOF_BIN WEB_DIR [SCREENSHOT_DIR]
@@ -109,6 +110,8 @@ async function checkScreen(tab, name, screen, viewport) {
 }
 
 const backend = await startBackend({ playproof, webDir });
+/** The upright run's game: the board's first entry when the sideways run watches it. */
+let firstReceipt = null;
 const browser = await launchChromium();
 try {
   await checkTransport(backend.url);
@@ -162,6 +165,24 @@ try {
     await checkScreen(tab, name, 'leaderboard', viewport);
     const pseudonyms = await tab.evaluate(() => window.playproofPage.words().filter((word) => /#\d{4}$/.test(word)));
     check(name === 'portrait' || pseudonyms.length > 0, `${name}: the leaderboard names players by pseudonym (${pseudonyms.join(', ')})`);
+    if (name !== 'portrait') {
+      // A ghost replay: the first run's game, played back from its input log by the same wasm
+      // and renderer; the canvas moves from frame to frame, and a tap returns to the board.
+      await tapButton(tab, 'watch');
+      await waitForScreen(tab, 'watching');
+      await tab.waitForFunction(() => window.playproofPage.words().includes('Replay · tap to go back'), null, { timeout: 10_000 });
+      // Played back at its own pace, it reaches the verified score with every input applied.
+      await tab.waitForFunction(({ score, inputs }) => window.playproofPage.hud.score === score
+        && window.playproofPage.hud.inputs === inputs, firstReceipt, { timeout: 60_000 }).catch(() => {});
+      const ghost = await tab.evaluate(() => ({ ...window.playproofPage.hud }));
+      check(ghost.score === firstReceipt?.score && ghost.inputs === firstReceipt?.inputs,
+        `${name}: the ghost replay ends on the verified game (score ${ghost.score}, ${ghost.inputs} inputs; the server verified ${firstReceipt?.score})`);
+      const pixels = await canvasPixels(tab);
+      check(pixels.foregroundShare > 0.05, `${name}: the ghost replay draws the game (${(pixels.foregroundShare * 100).toFixed(1)}% drawn)`);
+      if (screenshotDir) await tab.screenshot({ path: join(screenshotDir, `player-ghost-${name}.png`) });
+      await tab.touchscreen.tap(viewport.width * 0.5, viewport.height * 0.5);
+      await waitForScreen(tab, 'leaderboard');
+    }
     await tapButton(tab, 'back');
     await waitForScreen(tab, 'intro');
     await tapButton(tab, 'play');
@@ -179,8 +200,9 @@ try {
     // The player stops: the result screen shows the server's verdict (a loss: the goal is far).
     await tab.click('#stop');
     await tab.waitForFunction(() => ['done', 'error'].includes(window.playproofPage.state), null, { timeout: 60_000 });
-    const receipt = await tab.evaluate(() => window.playproofPage.receipt);
+    const receipt = await tab.evaluate(() => ({ ...window.playproofPage.receipt, inputs: window.playproofPage.hud.inputs }));
     check(receipt?.verdict === 'accepted', `${name}: the server verified the game (${JSON.stringify(receipt)})`);
+    firstReceipt ??= receipt;
     await waitForScreen(tab, 'result');
     await tab.waitForTimeout(300);
     await checkScreen(tab, name, 'result', viewport);

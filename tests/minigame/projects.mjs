@@ -263,6 +263,26 @@ async function playOne(platform, backend) {
   assert.ok(texts(runtime).includes('服务器已验证'), `${platform}: the result shows the server's verdict (${texts(runtime)})`);
   await sleep(500);
   assert.equal(game.state, 'done', `${platform}: no next game started on its own`);
+  // The level's board, by touch: the game just played is on it; tapping its row plays it
+  // back with the same wasm and renderer (a ghost replay), and a tap returns to the board.
+  assert.equal(receipt.payment, 'paid', `${platform}: the game was paid as played, so it ranks`);
+  await openLevel(runtime, game, platform, levelIndex);
+  await tapButton(runtime, game, 'leaderboard');
+  await waitFor(`${platform}: the board's entries`, () => game.buttons().some((entry) => entry.act === 'watch'), 10_000);
+  await sleep(200);
+  assert.ok(texts(runtime).includes('排行榜'), `${platform}: the board is drawn (${texts(runtime)})`);
+  await tapButton(runtime, game, 'watch');
+  await waitForScreen(platform, game, 'watching');
+  const drawsBeforeReplay = runtime.gl().summary().draws;
+  await waitFor(`${platform}: the replay's caption`, () => texts(runtime).includes('回放 · 轻触返回'), 10_000);
+  await sleep(1_000);
+  assert.ok(runtime.gl().summary().draws > drawsBeforeReplay + 20, `${platform}: the replay is drawn frame after frame`);
+  runtime.touch('down', [[5, 200, 400]]);
+  await sleep(30);
+  runtime.touch('up', [[5, 200, 400]]);
+  await waitForScreen(platform, game, 'leaderboard');
+  await tapButton(runtime, game, 'back');
+  await waitForScreen(platform, game, 'intro');
   // On through the screens by touch: the map, the wallet, back, settings.
   await tapButton(runtime, game, 'map');
   await waitForScreen(platform, game, 'map');
