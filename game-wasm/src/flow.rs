@@ -374,6 +374,9 @@ pub struct Balance {
     pub daily_cap_fen: i64,
     /// The smallest withdrawal the server's rail takes.
     pub withdrawal_min_fen: i64,
+    /// Seconds played today, and the operator's daily limit in minutes (0: none).
+    pub played_today_s: i64,
+    pub daily_play_minutes: i64,
 }
 
 /// What a balance without a minimum means: 0.1 yuan, the providers' smallest transfer.
@@ -754,6 +757,8 @@ impl Flow {
                     earned_today_fen: at.int("earned_today_fen")?,
                     daily_cap_fen: at.int("daily_cap_fen")?,
                     withdrawal_min_fen: at.int_or("withdrawal_min_fen", WITHDRAWAL_MIN_FEN)?,
+                    played_today_s: at.int_or("played_today_s", 0)?,
+                    daily_play_minutes: at.int_or("daily_play_minutes", 0)?,
                 })
             }
             Data::History => {

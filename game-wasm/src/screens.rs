@@ -113,6 +113,45 @@ pub(crate) fn cap_row(page: &mut Page<Act>, flow: &Flow, frame: &mut Frame) {
     );
 }
 
+/// The day's play time, and the operator's daily limit where there is one, as a line under
+/// the cap's: the daily play-time summary, in sight whenever the map is.
+pub(crate) fn play_row(page: &mut Page<Act>, flow: &Flow, frame: &mut Frame) {
+    let Some(balance) = flow.balance else {
+        return;
+    };
+    let metrics = page.metrics;
+    let font = metrics.font_px;
+    let line_h = f32::from(line_height_px(font));
+    let row = Rect::new(frame.body.x, frame.body.y, frame.body.w, line_h);
+    frame.body = Rect::new(
+        frame.body.x,
+        row.bottom() + metrics.gap_px,
+        frame.body.w,
+        frame.body.h - line_h - metrics.gap_px,
+    );
+    let gap = metrics.gap_px;
+    let minutes = balance.played_today_s.max(0) / 60;
+    page.dim_label(
+        row.column(0, 2, gap),
+        Text::With(Phrase::PlayedToday, Value::Count(minutes)),
+        font,
+        Align::Left,
+        None,
+    );
+    if balance.daily_play_minutes > 0 {
+        page.dim_label(
+            row.column(1, 2, gap),
+            Text::With(
+                Phrase::DailyPlayLimit,
+                Value::Count(balance.daily_play_minutes),
+            ),
+            font,
+            Align::Right,
+            None,
+        );
+    }
+}
+
 /// The smallest touch target, in CSS pixels (Apple's Human Interface Guidelines; Android's
 /// 48 dp is close). A button's diameter never falls below it.
 pub const TOUCH_TARGET_CSS_MIN: f32 = 44.0;
@@ -318,7 +357,7 @@ mod tests {
         flow.accept(Data::Offers, offers.as_bytes()).unwrap();
         flow.accept(
             Data::Balance,
-            br#"{"balance_fen":123456789,"pending_withdrawal_fen":100000,"earned_today_fen":1999,"daily_cap_fen":2000}"#,
+            br#"{"balance_fen":123456789,"pending_withdrawal_fen":100000,"earned_today_fen":1999,"daily_cap_fen":2000,"played_today_s":86399,"daily_play_minutes":1440}"#,
         )
         .unwrap();
         let transfers: Vec<&str> = (0..20)
@@ -417,6 +456,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_map_sums_up_the_days_play_beside_the_operators_daily_limit() {
+        let (css_w, css_h, dpr) = SCREENS[0];
+        let metrics = Metrics::new(css_w * dpr, css_h * dpr, dpr);
+        let page = super::page(&busy_flow(Screen::Map), &metrics, &mut TextAtlas::default());
+        let texts: Vec<Text> = page
+            .unwrap()
+            .elements
+            .iter()
+            .filter_map(|element| match element.look {
+                ui::Look::Label { label, .. } => Some(label.text),
+                _ => None,
+            })
+            .collect();
+        // 86,399 s played: 1,439 whole minutes, under the day's 1,440.
+        assert!(texts.contains(&Text::With(Phrase::PlayedToday, Value::Count(1439))));
+        assert!(texts.contains(&Text::With(Phrase::DailyPlayLimit, Value::Count(1440))));
     }
 
     #[test]

@@ -156,6 +156,9 @@ pub enum Phrase {
     MyRank,
     /// Along the bottom of a ghost replay.
     ReplayCaption,
+    /// The map's daily play-time summary, and the operator's daily limit.
+    PlayedToday,
+    DailyPlayLimit,
 }
 
 /// One phrase in each language.
@@ -168,7 +171,7 @@ pub struct PhraseText {
 }
 
 /// The string table, in `Phrase` order (a test checks it).
-pub const PHRASES: [PhraseText; 85] = [
+pub const PHRASES: [PhraseText; 87] = [
     PhraseText {
         phrase: Phrase::Play,
         name: "play",
@@ -679,6 +682,18 @@ pub const PHRASES: [PhraseText; 85] = [
         zh: "回放 · 轻触返回",
         en: "Replay · tap to go back",
     },
+    PhraseText {
+        phrase: Phrase::PlayedToday,
+        name: "played_today",
+        zh: "今日已玩 {} 分钟",
+        en: "Played today: {} min",
+    },
+    PhraseText {
+        phrase: Phrase::DailyPlayLimit,
+        name: "daily_play_limit",
+        zh: "每日上限 {} 分钟",
+        en: "Daily limit {} min",
+    },
 ];
 
 /// Every phrase in `lang` as a JSON object by name, for pages that write words outside the
@@ -1060,7 +1075,7 @@ mod tests {
             "{json}"
         );
         assert!(
-            json.ends_with(r#""replay_caption":"回放 · 轻触返回"}"#),
+            json.ends_with(r#""daily_play_limit":"每日上限 {} 分钟"}"#),
             "{json}"
         );
         assert!(phrases_json(Lang::En).contains(r#""next_level":"Next level""#));

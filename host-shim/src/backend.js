@@ -11,6 +11,7 @@ export const PLAYER_ERRORS = {
   unknown_level: 'This level is not available.',
   rate_limited: 'Too many requests. Wait a moment and try again.',
   quiet_hours: 'The game is resting during quiet hours. Come back when they end. See you soon!',
+  daily_play_limit: "That's all the play for today. Have a good rest, and see you tomorrow!",
   client: 'Something went wrong in the game.',
 };
 
@@ -45,6 +46,7 @@ function refusal(status, body) {
   if (reason === 'unknown_level') return new PlayerError('unknown_level', reason, message);
   // The operator's quiet hours: not an error of the game's; the detail says when play resumes.
   if (reason === 'quiet_hours') return new PlayerError('quiet_hours', reason, message);
+  if (reason === 'daily_play_limit') return new PlayerError('daily_play_limit', reason, message);
   if (status === 429) return new PlayerError('rate_limited', reason, message);
   if (status >= 500) return new PlayerError('server', reason, message);
   if (status === 422 || status === 400) return new PlayerError('proof_rejected', reason, message);

@@ -8,6 +8,7 @@ export const TOUCH: { readonly down: 0; readonly move: 1; readonly up: 2; readon
 
 export type PlayerErrorCode =
   | 'quiet_hours'
+  | 'daily_play_limit'
   | 'offline' | 'ticket_expired' | 'proof_rejected' | 'already_submitted'
   | 'server' | 'unknown_level' | 'rate_limited' | 'client';
 
@@ -159,7 +160,7 @@ export class Backend {
   ticket(levelId: string, sessionPublicKeyHex: string): Promise<TicketResponse>;
   submitProof(proofBytes: Uint8Array): Promise<ProofReceipt>;
   balance(): Promise<{ player_id: string; balance_fen: number; [field: string]: unknown }>;
-  playPolicy(): Promise<{ reminder_minutes: number; quiet_hours: Array<[string, string]> }>;
+  playPolicy(): Promise<{ reminder_minutes: number; quiet_hours: Array<[string, string]>; daily_play_minutes: number | null }>;
   leaderboard(levelId: string): Promise<{ level_id: string; entries: Array<{ rank: number; name: string; score: number }>; you?: { rank: number; name: string; score: number } }>;
   /** A board entry's game for a ghost replay: the level file hashing to `level_hash`, `seed` and the log replay it. */
   leaderboardRun(levelId: string, rank: number): Promise<{ level_id: string; rank: number; name: string; score: number; level_hash: string; seed: string; rules_version: number; input_log_hex: string; ticks: number }>;

@@ -45,6 +45,7 @@ const cases = [
   ['database down', () => ({ status: 503, json: { error: { code: 'storage_unavailable' } } }), 'server'],
   ['rate limited', () => ({ status: 429, json: { error: { code: 'rate_limited' } } }), 'rate_limited'],
   ['quiet hours', () => ({ status: 403, json: { error: { code: 'quiet_hours', message: 'play rests from 22:00 to 08:00' } } }), 'quiet_hours'],
+  ['daily limit', () => ({ status: 403, json: { error: { code: 'daily_play_limit', message: 'tomorrow' } } }), 'daily_play_limit'],
 ];
 
 for (const [name, answer, code] of cases) {

@@ -200,3 +200,66 @@ fn demo_into_a_closed_pipe_stops_quietly_without_a_panic() {
     assert_eq!(stderr, "");
     assert!(status.success(), "{status}");
 }
+
+/// A daily play limit counts play from the ticket records, which only the one-open-ticket rule
+/// keeps: `serve` refuses a play policy with a limit beside a risk policy without the rule,
+/// naming the play policy file and what to change, and exits instead of serving.
+#[test]
+fn serve_refuses_a_daily_play_limit_without_ticket_records() {
+    let dir = std::env::temp_dir().join(format!("playproof-play-limit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let play_policy = dir.join("play.json");
+    std::fs::write(&play_policy, r#"{ "daily_play_minutes": 60 }"#).unwrap();
+    let shipped = std::fs::read_to_string(repo_root().join("assets/risk/policy.json")).unwrap();
+    let risk_policy = dir.join("risk.json");
+    let without_records = shipped.replace(
+        r#""one_open_per_player": true"#,
+        r#""one_open_per_player": false"#,
+    );
+    assert_ne!(
+        without_records, shipped,
+        "the shipped policy keeps ticket records"
+    );
+    std::fs::write(&risk_policy, without_records).unwrap();
+    let db = format!("sqlite:{}", dir.join("ledger.sqlite").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_playproof"))
+        .args([
+            "serve",
+            "--dev",
+            "--db",
+            &db,
+            "--listen",
+            "127.0.0.1:0",
+            "--metrics-listen",
+            "127.0.0.1:0",
+            "--play-policy",
+            &play_policy.display().to_string(),
+            "--risk-policy",
+            &risk_policy.display().to_string(),
+        ])
+        .current_dir(repo_root())
+        .env("RUST_BACKTRACE", "0")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("playproof starts");
+    // A service that started anyway would never exit: stop it and fail.
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("serve started with a daily play limit and no ticket records");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = text(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains(&play_policy.display().to_string())
+            && stderr.contains("tickets.one_open_per_player"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -3,8 +3,13 @@
 //! example the night hours minors' rules name). Read from a JSON file:
 //!
 //! ```json
-//! { "reminder_minutes": 30, "quiet_hours": [{ "from": "22:00", "to": "08:00" }] }
+//! { "reminder_minutes": 30, "quiet_hours": [{ "from": "22:00", "to": "08:00" }],
+//!   "daily_play_minutes": 90 }
 //! ```
+//!
+//! `daily_play_minutes`, when set, is a limit on each player's play per earning day (minors'
+//! rules, or an operator's own): once the day's games (ticket to verdict, from the ticket
+//! records) reach it, tickets are refused with `daily_play_limit` until the next day.
 //!
 //! Times are local to the earning day's offset (`--utc-offset-minutes`); a window whose `to`
 //! is not after its `from` runs over midnight. A bad file is refused whole, naming the field.
@@ -21,6 +26,10 @@ pub const REMINDER_MINUTES_MIN: u32 = 5;
 pub const REMINDER_MINUTES_MAX: u32 = 240;
 /// Quiet windows one policy may hold: a day has few.
 pub const QUIET_WINDOWS_MAX: usize = 8;
+/// The daily play limit an operator may set, in minutes: under 10 no game of ours fits; a
+/// whole day limits nothing.
+pub const DAILY_PLAY_MINUTES_MIN: u32 = 10;
+pub const DAILY_PLAY_MINUTES_MAX: u32 = 24 * 60;
 const MINUTES_PER_DAY: u32 = 24 * 60;
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +60,8 @@ struct PolicyFile {
     reminder_minutes: u32,
     #[serde(default)]
     quiet_hours: Vec<WindowFile>,
+    #[serde(default)]
+    daily_play_minutes: Option<u32>,
 }
 
 fn reminder_default() -> u32 {
@@ -87,12 +98,15 @@ pub struct PlayPolicyResponse {
     pub reminder_minutes: u32,
     /// `["22:00", "08:00"]` pairs.
     pub quiet_hours: Vec<[String; 2]>,
+    /// Each player's play per day, when the operator limits it.
+    pub daily_play_minutes: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlayPolicy {
     pub reminder_minutes: u32,
     pub quiet_hours: Vec<QuietWindow>,
+    pub daily_play_minutes: Option<u32>,
 }
 
 impl Default for PlayPolicy {
@@ -100,6 +114,7 @@ impl Default for PlayPolicy {
         PlayPolicy {
             reminder_minutes: REMINDER_MINUTES_DEFAULT,
             quiet_hours: Vec::new(),
+            daily_play_minutes: None,
         }
     }
 }
@@ -179,9 +194,19 @@ impl PlayPolicy {
                 to_minute,
             });
         }
+        if let Some(minutes) = file.daily_play_minutes {
+            if !(DAILY_PLAY_MINUTES_MIN..=DAILY_PLAY_MINUTES_MAX).contains(&minutes) {
+                return Err(field(
+                    "daily_play_minutes".into(),
+                    minutes.to_string(),
+                    &format!("allowed: {DAILY_PLAY_MINUTES_MIN} to {DAILY_PLAY_MINUTES_MAX}"),
+                ));
+            }
+        }
         Ok(PlayPolicy {
             reminder_minutes: file.reminder_minutes,
             quiet_hours,
+            daily_play_minutes: file.daily_play_minutes,
         })
     }
 
@@ -203,6 +228,7 @@ impl PlayPolicy {
                 .iter()
                 .map(|window| [hh_mm(window.from_minute), hh_mm(window.to_minute)])
                 .collect(),
+            daily_play_minutes: self.daily_play_minutes,
         }
     }
 }
@@ -227,6 +253,45 @@ impl crate::service::Service {
                 ),
             )),
         }
+    }
+
+    /// Refuses a ticket to a player whose play today reached the operator's daily limit
+    /// (`daily_play_limit`, 403). Play is counted from the ticket records: from each ticket's
+    /// issue to its proof, or to now while it is open, at most the ticket's lifetime.
+    pub async fn check_daily_play(&self, player_id: &str) -> Result<(), crate::service::ApiError> {
+        let config = self.config();
+        let Some(minutes) = config.play_policy.daily_play_minutes else {
+            return Ok(());
+        };
+        let played_ms = self.played_today_ms(player_id).await?;
+        if played_ms < i64::from(minutes) * 60_000 {
+            return Ok(());
+        }
+        Err(crate::service::ApiError::coded(
+            "daily_play_limit",
+            format!(
+                "today's play has reached the limit of {minutes} minutes; tickets are issued \
+                 again tomorrow"
+            ),
+        ))
+    }
+
+    /// Milliseconds `player_id` played today (the earning day), from the ticket records.
+    pub async fn played_today_ms(&self, player_id: &str) -> Result<i64, crate::service::ApiError> {
+        let config = self.config();
+        let now_ms = self.clock_now_ms();
+        let day = crate::clock::earning_day(now_ms, config.utc_offset_minutes);
+        let day_start_ms =
+            day * crate::clock::DAY_MS as i64 - i64::from(config.utc_offset_minutes) * 60_000;
+        Ok(self
+            .store()
+            .played_ms_since(
+                player_id,
+                day_start_ms,
+                now_ms as i64,
+                crate::check::TICKET_TTL_MS as i64,
+            )
+            .await?)
     }
 
     pub fn play_policy(&self) -> PlayPolicyResponse {

@@ -89,6 +89,11 @@ pub const SERVICE: &[(&str, u16, &str)] = &[
         "the entry's game was accepted before games were kept: it cannot be watched",
     ),
     (
+        "daily_play_limit",
+        403,
+        "the player's play today reached the operator's daily limit: no tickets until tomorrow",
+    ),
+    (
         "quiet_hours",
         403,
         "the operator's quiet hours: no tickets until the window ends",

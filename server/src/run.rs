@@ -340,6 +340,16 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
     config.utc_offset_minutes = args.utc_offset_minutes;
     if let Some(path) = &args.play_policy {
         config.play_policy = crate::play_policy::PlayPolicy::load(path)?;
+        // Play is counted from the ticket records, which the one-open-ticket rule keeps.
+        if config.play_policy.daily_play_minutes.is_some()
+            && !config.risk.tickets.one_open_per_player
+        {
+            return Err(RunError::Config(format!(
+                "{}: daily_play_minutes counts play from ticket records, which the risk policy \
+                 keeps only with tickets.one_open_per_player; turn it on in --risk-policy",
+                path.display()
+            )));
+        }
     }
     config.player_rate = RateLimit {
         per_s: args.player_rate_per_s,

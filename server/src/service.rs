@@ -250,6 +250,10 @@ pub struct BalanceResponse {
     pub earned_today_fen: i64,
     pub daily_cap_fen: i64,
     pub withdrawal_min_fen: i64,
+    /// Seconds played today, from the ticket records (0 where tickets are not recorded).
+    pub played_today_s: i64,
+    /// The operator's daily play limit in minutes, if any.
+    pub daily_play_minutes: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -558,6 +562,7 @@ impl Service {
         address: Option<&str>,
     ) -> Result<TicketResponse, ApiError> {
         self.check_quiet_hours()?;
+        self.check_daily_play(player_id).await?;
         if !self.check.has_level(level_id) {
             return Err(ApiError::coded(
                 "unknown_level",
@@ -735,6 +740,8 @@ impl Service {
             earned_today_fen: balance.earned_today_fen,
             daily_cap_fen: self.config.rules.daily_cap_fen,
             withdrawal_min_fen: self.config.rules.withdrawal_min_fen,
+            played_today_s: self.played_today_ms(player_id).await? / 1000,
+            daily_play_minutes: self.config.play_policy.daily_play_minutes,
         })
     }
 

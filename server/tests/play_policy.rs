@@ -1,6 +1,7 @@
 //! The operator's responsible-play policy as a specification, on SQLite and PostgreSQL: quiet
-//! hours refuse tickets with a stable code that names when play resumes, and the policy is
-//! public for the game (its break reminder's span).
+//! hours refuse tickets with a stable code that names when play resumes, a daily play limit
+//! refuses them once the day's games reach it, and the policy is public for the game (its
+//! break reminder's span).
 
 mod common;
 
@@ -65,6 +66,67 @@ async fn quiet_hours_refuse_tickets_until_the_window_ends(backend: Backend) {
     assert_eq!(status, 200);
     assert_eq!(
         policy,
-        json!({ "reminder_minutes": 45, "quiet_hours": [["22:00", "08:00"]] })
+        json!({ "reminder_minutes": 45, "quiet_hours": [["22:00", "08:00"]], "daily_play_minutes": null })
     );
+}
+
+/// A risk policy that pays everything but keeps the ticket records a daily limit counts from.
+fn ticket_records() -> Arc<playproof_server::risk::RiskPolicy> {
+    let mut policy = playproof_server::risk::RiskPolicy::pay_all();
+    policy.tickets.one_open_per_player = true;
+    Arc::new(policy)
+}
+
+/// A game of `minutes` of wall time: a ticket now, its proof `minutes` later.
+async fn play_for(server: &Server, clock: &ManualClock, minutes: u64, bot_seed: u64) {
+    let ticket = ticket(&server.client, &server.base, "alice").await;
+    clock.advance_ms(minutes * 60_000);
+    let session = play_ticket("alice", &ticket, bot_seed);
+    let (status, body) = submit(&server.client, &server.base, &session).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+on_both_stores!(a_daily_play_limit_refuses_tickets_once_todays_games_reach_it);
+async fn a_daily_play_limit_refuses_tickets_once_todays_games_reach_it(backend: Backend) {
+    let database = Database::new(&backend);
+    // 08:00 local on New Year's day.
+    let clock = Arc::new(ManualClock::new(NEW_YEAR_UTC_MS));
+    let policy = PlayPolicy::from_json("policy.json", br#"{ "daily_play_minutes": 10 }"#).unwrap();
+    let options = Options {
+        clock: clock.clone(),
+        play_policy: policy,
+        risk: ticket_records(),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    play_for(&server, &clock, 6, 1).await;
+    let today = balance(&server.client, &server.base, "alice").await;
+    assert_eq!(
+        (&today["played_today_s"], &today["daily_play_minutes"]),
+        (&json!(360), &json!(10))
+    );
+    // Under the limit: another game; it takes the day's play to 11 minutes.
+    play_for(&server, &clock, 5, 2).await;
+    let (status, refusal) = ticket_status(&server).await;
+    assert_eq!(
+        (status, error_code(&refusal)),
+        (403, "daily_play_limit"),
+        "{refusal}"
+    );
+    assert_eq!(
+        refusal["error"]["message"],
+        "today's play has reached the limit of 10 minutes; tickets are issued again tomorrow"
+    );
+    let today = balance(&server.client, &server.base, "alice").await;
+    assert_eq!(today["played_today_s"], json!(660));
+    // Another player's day is their own.
+    let other = ticket(&server.client, &server.base, "bob").await;
+    assert_eq!(other.body["level_id"], LEVEL_ID);
+    // The next local day (midnight is 16:00 UTC): tickets again, and a fresh count.
+    clock.advance_ms(16 * HOUR_MS);
+    let tomorrow = balance(&server.client, &server.base, "alice").await;
+    assert_eq!(tomorrow["played_today_s"], json!(0));
+    let (status, body) = ticket_status(&server).await;
+    assert_ne!(error_code(&body), "daily_play_limit", "{status} {body}");
+    server.stop().await;
 }

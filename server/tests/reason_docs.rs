@@ -126,6 +126,7 @@ const SERVICE_PATHS: &[(&str, &str, &str)] = &[
     ("leaderboard_rank_not_found", "leaderboard.rs", "a_board_entry_s_run_replays_to_its_score_with_the_level_file"),
     ("run_not_kept", "", "a board entry accepted before schema version 7 kept proofs: no such game can be made through the API"),
     ("quiet_hours", "play_policy.rs", "quiet_hours_refuse_tickets_until_the_window_ends"),
+    ("daily_play_limit", "play_policy.rs", "a_daily_play_limit_refuses_tickets_once_todays_games_reach_it"),
     ("invalid_session_key", "security.rs", "tickets_refuse_session_keys_that_cannot_bind_a_proof"),
     ("player_mismatch", "api.rs", "rejected_proofs_consume_the_session_and_pay_nothing"),
     ("session_already_consumed", "security.rs", "a_replayed_proof_is_answered_with_its_first_verdict"),

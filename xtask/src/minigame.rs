@@ -194,7 +194,9 @@ pub fn build(options: &Options) -> Result<()> {
     )?;
     let bundle_bytes = fs::metadata(&bundle)?.len() as usize;
     // The containers play only audio files they ship: the browser's synthesised cues, rendered.
-    let out_text = out.to_str().context("the mini-game folder's path is not UTF-8")?;
+    let out_text = out
+        .to_str()
+        .context("the mini-game folder's path is not UTF-8")?;
     run("node", &["host-shim/scripts/render-cues.mjs", out_text])?;
 
     for platform in &PLATFORMS {

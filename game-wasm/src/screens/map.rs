@@ -2,7 +2,7 @@
 //! sponsor's boost), the day's earnings against the cap, and the way to the wallet and settings.
 
 use super::ui::{Frame, Look, Metrics, Page, Rect};
-use super::{cap_row, LINES_PER_TILE};
+use super::{cap_row, play_row, LINES_PER_TILE};
 use crate::flow::{Act, Flow};
 use crate::text::{line_height_px, Align, Phrase, Text, TextAtlas, Value};
 
@@ -36,6 +36,7 @@ pub fn page(flow: &Flow, metrics: &Metrics, text: &mut TextAtlas) -> Page<Act> {
     );
     page.button(right, Phrase::Settings, Act::Settings, false);
     cap_row(&mut page, flow, &mut frame);
+    play_row(&mut page, flow, &mut frame);
     // The footer is taken first when the levels need more than one page at the full body.
     let (cols, rows) = grid(&frame.body, metrics);
     let needs_pages = flow.levels.len() > cols * rows;

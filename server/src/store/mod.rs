@@ -570,6 +570,34 @@ impl Store {
             .collect::<Result<_, _>>()?)
     }
 
+    /// Milliseconds `player_id` spent in games issued since `since_ms`: each ticket from its
+    /// issue to its close (a proof, or a forfeit), or to `now_ms` while open, at most
+    /// `ticket_ms` (a ticket's lifetime). Tickets are recorded under the one-open-ticket rule
+    /// (`risk::policy::TicketRules`); without it this is 0.
+    pub async fn played_ms_since(
+        &self,
+        player_id: &str,
+        since_ms: i64,
+        now_ms: i64,
+        ticket_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let rows = sqlx::query(
+            "SELECT issued_at_ms, closed_at_ms FROM tickets \
+             WHERE player_id = $1 AND issued_at_ms >= $2",
+        )
+        .bind(player_id)
+        .bind(since_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut played_ms = 0;
+        for row in &rows {
+            let issued: i64 = row.try_get(0)?;
+            let closed: Option<i64> = row.try_get(1)?;
+            played_ms += (closed.unwrap_or(now_ms) - issued).clamp(0, ticket_ms);
+        }
+        Ok(played_ms)
+    }
+
     /// A withdrawal with its current payout state.
     pub async fn withdrawal(&self, id: &str) -> Result<Option<WithdrawalRecord>, StoreError> {
         let mut connection = self.pool.acquire().await?;
