@@ -410,6 +410,7 @@ async function startViewer(game, ui) {
     const watch = JSON.parse(client.watchStatus());
     ui.viewer.dataset.state = watch.state;
     ui.viewer.dataset.tick = watch.tick;
+    ui.viewer.dataset.inputsApplied = watch.inputs_applied;
     ui.viewer.dataset.score = watch.score;
     const progress = `tick ${watch.tick} of ${game.replay.ticks} · input ${watch.inputs_applied} of ${watch.inputs_total} · score ${watch.score}`;
     if (watch.state === 'finished') {
