@@ -19,8 +19,11 @@ use crate::layout::Layout;
 use crate::scene::{progress, Scene, Theme};
 use crate::screens::ui::{Metrics, Page};
 use crate::screens::{self, StartLayout};
-use crate::session::{Session, SessionError, STATUS_PLAYING, STATUS_READY_TO_FINISH};
+#[cfg(feature = "web")]
+use crate::session::STATUS_PLAYING;
+use crate::session::{Session, SessionError, STATUS_READY_TO_FINISH};
 use crate::text::{Lang, Phrase, TextAtlas};
+#[cfg(feature = "web")]
 use crate::watch::{Watch, WatchError, WatchState};
 
 /// Version of the host-facing API (both wrappers); the shim checks it at load
@@ -74,8 +77,10 @@ pub enum ClientError {
     NoTheme,
     #[error(transparent)]
     Data(#[from] DataError),
+    #[cfg(feature = "web")]
     #[error(transparent)]
     Watch(#[from] WatchError),
+    #[cfg(feature = "web")]
     #[error("no game to watch: call start_watch first")]
     NoWatch,
 }
@@ -110,7 +115,9 @@ pub struct Client {
     page: Option<Page<Act>>,
     /// Seconds the "resumed" banner still shows (after the app came back from hiding).
     resumed_banner_s: f32,
-    /// A verified game played back instead of a session (`crate::watch`).
+    /// A verified game played back instead of a session (`crate::watch`). Browser build only:
+    /// the mini-game build, within its size budget, has no use for it yet.
+    #[cfg(feature = "web")]
     watch: Option<Watch>,
 }
 
@@ -141,6 +148,7 @@ impl Client {
             flow: Flow::default(),
             page: None,
             resumed_banner_s: 0.0,
+            #[cfg(feature = "web")]
             watch: None,
         })
     }
@@ -179,6 +187,7 @@ impl Client {
 
     /// Plays back a verified game instead of a session: the level file (hashing to
     /// `level_hash`), the seed and the canonical input log. Draw it with [`Client::frame_watch`].
+    #[cfg(feature = "web")]
     pub fn start_watch(
         &mut self,
         level: &[u8],
@@ -197,6 +206,7 @@ impl Client {
     }
 
     /// The game being watched (speed, pause, restart, progress).
+    #[cfg(feature = "web")]
     pub fn watch_mut(&mut self) -> Option<&mut Watch> {
         self.watch.as_mut()
     }
@@ -204,6 +214,7 @@ impl Client {
     /// One frame of the watched game: `dt_s` seconds of wall-clock time at the watch's speed,
     /// then the scene and the HUD words exactly as [`Client::frame`] makes them. The status is
     /// `STATUS_READY_TO_FINISH` once the game ended as its log says.
+    #[cfg(feature = "web")]
     pub fn frame_watch(
         &mut self,
         dt_s: f64,
@@ -247,7 +258,10 @@ impl Client {
     }
 
     fn replace_session(&mut self, session: Session) {
-        self.watch = None;
+        #[cfg(feature = "web")]
+        {
+            self.watch = None;
+        }
         self.start_screen = None;
         self.flow.screen = Screen::Playing;
         self.session = Some(session);

@@ -116,6 +116,7 @@ fn error_code(error: &ClientError) -> i32 {
         ClientError::NoTheme => ERROR_NO_THEME,
         ClientError::Data(_) => ERROR_DATA,
         // This ABI has no watch mode (`crate::watch`), so these never reach it.
+        #[cfg(feature = "web")]
         ClientError::Watch(_) | ClientError::NoWatch => ERROR_NO_SESSION,
     }
 }
