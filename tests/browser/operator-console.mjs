@@ -153,6 +153,12 @@ try {
   const stillHeldFen = botHeldFen - released.held_fen - confiscated.held_fen;
   check(afterConfiscation === botBefore + released.held_fen && player.held_fen === stillHeldFen,
     `confiscation pays the player nothing (balance ${afterConfiscation}, still held ${player.held_fen})`);
+  // Escape cancels (after an earlier confirmation, which must not count again): nothing is sent.
+  await tab.click('#release');
+  await tab.waitForSelector('dialog#confirm[open]');
+  await tab.keyboard.press('Escape');
+  await tab.waitForFunction(() => !document.getElementById('confirm').open);
+  check(/Confiscated/.test(await message(tab)), `Escape cancels the dialog: nothing sent ("${await message(tab)}")`);
   await tab.click('#release');
   await confirmWithKeyboard(tab);
   await tab.waitForFunction(() => /Already decided/.test(document.getElementById('message').textContent));

@@ -108,6 +108,8 @@ async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
 function confirmAction(text) {
   const dialog = $('confirm');
   $('confirm-text').textContent = text;
+  // Escape closes the dialog without setting a value: the last answer must not linger.
+  dialog.returnValue = '';
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
     dialog.showModal();
