@@ -19,7 +19,8 @@ use crate::layout::Layout;
 use crate::scene::{progress, Scene, Theme};
 use crate::screens::ui::{Metrics, Page};
 use crate::screens::{self, StartLayout};
-use crate::session::{Session, SessionError, STATUS_PLAYING, STATUS_READY_TO_FINISH};
+use crate::session::STATUS_PLAYING;
+use crate::session::{Session, SessionError, STATUS_READY_TO_FINISH};
 use crate::text::{Lang, Phrase, TextAtlas};
 use crate::watch::{Watch, WatchError, WatchState};
 
@@ -110,7 +111,8 @@ pub struct Client {
     page: Option<Page<Act>>,
     /// Seconds the "resumed" banner still shows (after the app came back from hiding).
     resumed_banner_s: f32,
-    /// A verified game played back instead of a session (`crate::watch`).
+    /// A verified game played back instead of a session (`crate::watch`). Browser build only:
+    /// the mini-game build, within its size budget, has no use for it yet.
     watch: Option<Watch>,
 }
 

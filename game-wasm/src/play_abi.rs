@@ -115,7 +115,8 @@ fn error_code(error: &ClientError) -> i32 {
         ClientError::NoSession => ERROR_NO_SESSION,
         ClientError::NoTheme => ERROR_NO_THEME,
         ClientError::Data(_) => ERROR_DATA,
-        // This ABI has no watch mode (`crate::watch`), so these never reach it.
+        // Ghost replays start from screen data, which never reports these; were it to, the
+        // host is told there is no game.
         ClientError::Watch(_) | ClientError::NoWatch => ERROR_NO_SESSION,
     }
 }

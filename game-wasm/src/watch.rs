@@ -257,7 +257,8 @@ pub fn status_json(watch: &Watch) -> alloc::string::String {
     json
 }
 
-#[cfg(test)]
+// Native only: the games are recorded by the bots, a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use game_core::Pcg32;

@@ -78,3 +78,83 @@ fn a_bad_entropy_or_theme_is_refused() {
     let mut client = ok(Client::new(&entropy()));
     assert!(client.attach(canvas(), "{}", false).is_err());
 }
+
+/// A golden replay (`tests/golden/`): the level as recorded, its seed, its inputs as text
+/// (`"140 swap 4,0 down"`, `"300 drop -1250"`) and the outcome every replay must reproduce.
+const GOLDEN: &str = include_str!("../../tests/golden/m3-05-jelly-0.json");
+
+fn golden_input(text: &str) -> game_core::Input {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let action = match words[1..] {
+        ["swap", cell, direction] => {
+            let (row, col) = cell.split_once(',').unwrap();
+            let direction = match direction {
+                "up" => game_core::Direction::Up,
+                "down" => game_core::Direction::Down,
+                "left" => game_core::Direction::Left,
+                _ => game_core::Direction::Right,
+            };
+            game_core::Action::Swap {
+                cell: game_core::Cell::new(row.parse().unwrap(), col.parse().unwrap()),
+                direction,
+            }
+        }
+        ["drop", x] => game_core::Action::Drop {
+            x_milli: x.parse().unwrap(),
+        },
+        _ => panic!("unrecognised input {text:?}"),
+    };
+    game_core::Input {
+        tick: words[0].parse().unwrap(),
+        action,
+    }
+}
+
+#[wasm_bindgen_test]
+fn watch_mode_draws_a_recorded_game_to_its_golden_outcome() {
+    let golden: serde_json::Value = serde_json::from_str(GOLDEN).unwrap();
+    let level = serde_json::to_vec(&golden["level"]).unwrap();
+    let inputs: Vec<game_core::Input> = golden["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|text| golden_input(text.as_str().unwrap()))
+        .collect();
+    let mut log = Vec::new();
+    game_core::kernel::input::encode_input_log(&inputs, &mut log);
+    let seed = golden["seed"].as_u64().unwrap();
+    let mut client = ok(Client::new(&entropy()));
+    ok(client.attach(canvas(), THEME, false));
+    let hash = playproof_proof::level_hash(&level);
+    assert!(
+        client.start_watch(&level, &[0; 32], seed, &log).is_err(),
+        "another level's hash"
+    );
+    ok(client.start_watch(&level, &hash, seed, &log));
+    ok(client.watch_control(8.0, false, false));
+    let mut frames = 0;
+    while ok(client.frame_watch(1.0 / 60.0, 300.0, 500.0, 2.0)) & 2 == 0 {
+        frames += 1;
+        assert!(frames < 100_000, "the watch never finishes");
+    }
+    let status: serde_json::Value = serde_json::from_str(&ok(client.watch_status())).unwrap();
+    let expect = &golden["expect"];
+    assert_eq!(
+        (&status["state"], &status["score"], &status["tick"]),
+        (
+            &serde_json::json!("finished"),
+            &expect["score"],
+            &expect["ticks"]
+        )
+    );
+    let hud = hud(&client);
+    assert_eq!(
+        hud[field("score")],
+        expect["score"].as_u64().unwrap() as u32
+    );
+    assert_eq!(
+        hud[field("draw_calls")],
+        1,
+        "drawn by the player's renderer"
+    );
+}

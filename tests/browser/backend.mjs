@@ -10,9 +10,10 @@ const START_TIMEOUT_MS = 60_000;
 /**
  * `playproof`: the binary; `webDir`: the built page; `repoRoot`: where assets/ lives;
  * `payoutTables`: tables that replace the shipped ones for their levels (the service then reads
- * a copy of assets/payouts with these written over it).
+ * a copy of assets/payouts with these written over it); `args`: more `serve` arguments; `env`:
+ * more environment variables (the operator token).
  */
-export function startBackend({ playproof, webDir, repoRoot = process.cwd(), payoutTables = [] }) {
+export function startBackend({ playproof, webDir, repoRoot = process.cwd(), payoutTables = [], args = [], env = {} }) {
   const dir = mkdtempSync(join(tmpdir(), 'playproof-web-'));
   let payouts = join(repoRoot, 'assets/payouts');
   if (payoutTables.length > 0) {
@@ -31,7 +32,8 @@ export function startBackend({ playproof, webDir, repoRoot = process.cwd(), payo
     '--levels', join(repoRoot, 'assets/levels'),
     '--payouts', payouts,
     '--static', webDir,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ...args,
+  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
   const stop = () => {
     child.kill('SIGTERM');

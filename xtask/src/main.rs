@@ -64,7 +64,12 @@ fn run(args: &[&str]) -> Result<()> {
         .unwrap_or(RUN_LISTEN_DEFAULT);
     let db = format!("sqlite:{RUN_DB}");
     let web = web.to_string_lossy();
-    eprintln!("\nPlayProof: open http://{listen}/ in a browser (Ctrl-C stops the server)\n");
+    let operator_token = operator_token()?;
+    eprintln!("\nPlayProof: open http://{listen}/ in a browser (Ctrl-C stops the server)");
+    eprintln!(
+        "Operator console: http://{listen}/operator, token {operator_token} \
+         ({OPERATOR_TOKEN_ENV}; set it yourself to keep one across runs)\n"
+    );
     // The binary the workspace build just made: `cargo run -p playproof` would resolve
     // features for that package alone and build it a second time.
     let mut serve = vec!["serve", "--dev", "--db", &db, "--static", &web];
@@ -86,6 +91,26 @@ fn run(args: &[&str]) -> Result<()> {
     }
     serve.extend_from_slice(args);
     shell::run(PLAYPROOF_RELEASE, &serve)
+}
+
+/// The environment variable `serve` reads the operator token from.
+const OPERATOR_TOKEN_ENV: &str = "PLAYPROOF_OPERATOR_TOKEN";
+
+/// The dev server's operator token: the caller's, or a fresh random one (32 bytes from the OS,
+/// as hex) put in the environment `serve` inherits.
+fn operator_token() -> Result<String> {
+    if let Some(token) = std::env::var(OPERATOR_TOKEN_ENV)
+        .ok()
+        .filter(|token| !token.is_empty())
+    {
+        return Ok(token);
+    }
+    let mut bytes = [0u8; 32];
+    std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom")?, &mut bytes)?;
+    let token: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    // Single-threaded here: nothing else reads the environment while it changes.
+    std::env::set_var(OPERATOR_TOKEN_ENV, &token);
+    Ok(token)
 }
 
 /// A bot plays a shipped level in the terminal; the log is then replayed and checked.

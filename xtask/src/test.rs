@@ -126,7 +126,8 @@ const SCREENSHOT_DIR: &str = "target/browser-screenshots";
 /// The game in a real browser against the real backend: pixels on the canvas, the player's page
 /// (start screen, tap anywhere, compressed and cached wasm), then a match-3 and a merge-drop game
 /// played with synthetic touches, verified and paid by `playproof serve`, the errors players
-/// see, and designer mode reloading an edited level file.
+/// see, designer mode reloading an edited level file, and the operator console reviewing held
+/// games (their replays drawn by the same wasm).
 fn web_browser() -> Result<()> {
     run("node", &["--test", "host-shim/test/"])?;
     wasm_bindgen_tests()?;
@@ -169,6 +170,15 @@ fn web_browser() -> Result<()> {
         "node",
         &[
             "tests/browser/web-designer.mjs",
+            playproof,
+            &web,
+            SCREENSHOT_DIR,
+        ],
+    )?;
+    run(
+        "node",
+        &[
+            "tests/browser/operator-console.mjs",
             playproof,
             &web,
             SCREENSHOT_DIR,

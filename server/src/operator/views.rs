@@ -430,3 +430,20 @@ impl From<CampaignBudget> for CampaignView {
 pub struct CampaignsView {
     pub campaigns: Vec<CampaignView>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_travels_as_its_text_and_nothing_else_parses() {
+        let cursor = Cursor {
+            at_ms: 1_764_000_000_123,
+            id: "0123abcd".into(),
+        };
+        assert_eq!(parse_cursor(&cursor_text(&cursor)), Some(cursor));
+        for bad in ["", "1", "1.", ".abc", "x.abc", "1.a b", "1.a'--", "1.a.b"] {
+            assert_eq!(parse_cursor(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -108,6 +108,8 @@ async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
 function confirmAction(text) {
   const dialog = $('confirm');
   $('confirm-text').textContent = text;
+  // Escape closes the dialog without setting a value: the last answer must not linger.
+  dialog.returnValue = '';
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
     dialog.showModal();
@@ -231,11 +233,12 @@ async function playerScreen(playerId, params) {
       linkRow.shared_with.length === 0 ? 'nobody' : el('span', {}, linkRow.shared_with.flatMap((id, index) => [index ? ', ' : '', playerLink(id)])),
     ]), 'No links recorded.'),
     el('h3', {}, 'Games and risk over time (newest first)'),
-    table(['when', 'game', 'level', 'verdict', 'score', 'paid', 'risk', 'decision'], player.games.map((game) => [
+    table(['when', 'game', 'level', 'verdict', 'score', 'won (paid or held)', 'risk', 'decision', 'review'], player.games.map((game) => [
       when(game.consumed_at_ms), gameLink(game.session_id), game.level_id, game.verdict, num(game.score),
       num(yuan(game.payout_fen + game.boost_fen)),
       game.risk ? el('span', {}, el('span', { className: 'bar', 'data-strength': game.risk.score }), ` ${game.risk.score.toFixed(3)}`) : '—',
       decision(game.risk),
+      game.risk?.review ?? (game.risk?.decision === 'hold' ? 'waiting' : ''),
     ]), 'No games.'),
     player.next ? link(`#/player/${encodeURIComponent(player.player_id)}?before=${encodeURIComponent(player.next)}`, 'Older games') : null,
     el('h3', {}, 'Withdrawals'),
@@ -410,6 +413,7 @@ async function startViewer(game, ui) {
     const watch = JSON.parse(client.watchStatus());
     ui.viewer.dataset.state = watch.state;
     ui.viewer.dataset.tick = watch.tick;
+    ui.viewer.dataset.inputsApplied = watch.inputs_applied;
     ui.viewer.dataset.score = watch.score;
     const progress = `tick ${watch.tick} of ${game.replay.ticks} · input ${watch.inputs_applied} of ${watch.inputs_total} · score ${watch.score}`;
     if (watch.state === 'finished') {
