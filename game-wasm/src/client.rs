@@ -336,6 +336,10 @@ impl Client {
         }
         self.layout = Some(layout);
         let scene = self.scene.get_or_insert_with(|| Scene::new(session, theme));
+        scene.today = self
+            .flow
+            .balance
+            .map(|balance| (balance.earned_today_fen, balance.daily_cap_fen));
         scene.build(session, &layout, theme, &mut self.text, alpha, dt_s as f32);
         if self.resumed_banner_s > 0.0 {
             let opacity = (self.resumed_banner_s / RESUMED_FADE_S).min(1.0);

@@ -13,7 +13,7 @@ use game_core::{Event, Game, LevelGame, Phase};
 
 use crate::layout::Layout;
 use crate::session::Session;
-use crate::text::{line_height_px, Align, Label, Phrase, Text, TextAtlas};
+use crate::text::{line_height_px, Align, Label, Phrase, Text, TextAtlas, Value};
 
 /// Floats per instance: centre x, y; half width, half height (device px); colour r, g, b, a
 /// (straight alpha); shape kind, parameter, flags, rotation (radians).
@@ -217,6 +217,9 @@ pub struct Scene {
     pub time_s: f32,
     merge_colors: Vec<Rgba>,
     hud_boxes: Vec<ScreenBox>,
+    /// The player's earnings today and the daily cap, in fen, shown in the HUD while a game is
+    /// played (the cap's progress stays in sight); `None` shows nothing (a ghost replay).
+    pub today: Option<(i64, i64)>,
 }
 
 impl Scene {
@@ -238,6 +241,7 @@ impl Scene {
             time_s: 0.0,
             merge_colors,
             hud_boxes: Vec::new(),
+            today: None,
         }
     }
 
@@ -249,6 +253,7 @@ impl Scene {
             time_s: 0.0,
             merge_colors: Vec::new(),
             hud_boxes: Vec::new(),
+            today: None,
         }
     }
 
@@ -841,9 +846,9 @@ impl Scene {
         let font_px = libm::roundf(h * HUD_LABEL_FONT_SHARE) as u16;
         let row_y = h * HUD_VALUE_Y_SHARE;
         let digit_h = h * HUD_DIGIT_SHARE;
-        let mut label = |scene: &mut Scene, phrase, left_px: f32, width_px: f32, align| {
+        let mut label = |scene: &mut Scene, words: Text, left_px: f32, width_px: f32, align| {
             let label = Label {
-                text: Text::from(phrase),
+                text: words,
                 font_px,
                 width_px: width_px.max(1.0) as u16,
                 align,
@@ -852,7 +857,18 @@ impl Scene {
             scene.hud_boxes.push(placed);
         };
         // Score, left third.
-        label(self, Phrase::Score, pad, third - 2.0 * pad, Align::Left);
+        label(
+            self,
+            Phrase::Score.into(),
+            pad,
+            third - 2.0 * pad,
+            Align::Left,
+        );
+        // Today's earnings against the cap, middle third, above the stars.
+        if let Some((earned_fen, cap_fen)) = self.today {
+            let today = Text::With(Phrase::Today, Value::FenOf(earned_fen, cap_fen));
+            label(self, today, third + pad, third - 2.0 * pad, Align::Centre);
+        }
         self.number_fitted(
             session.game.score(),
             (pad, row_y),
@@ -896,7 +912,7 @@ impl Scene {
         };
         label(
             self,
-            counter_phrase,
+            counter_phrase.into(),
             w - pad - counter_w,
             counter_w,
             Align::Right,
@@ -905,7 +921,7 @@ impl Scene {
             let slot_w = third / 2.0 - 2.0 * pad;
             label(
                 self,
-                Phrase::NextPiece,
+                Phrase::NextPiece.into(),
                 w - third + pad,
                 slot_w,
                 Align::Centre,

@@ -159,6 +159,8 @@ pub enum Phrase {
     /// The map's daily play-time summary, and the operator's daily limit.
     PlayedToday,
     DailyPlayLimit,
+    /// The HUD's earnings today against the cap.
+    Today,
 }
 
 /// One phrase in each language.
@@ -171,7 +173,7 @@ pub struct PhraseText {
 }
 
 /// The string table, in `Phrase` order (a test checks it).
-pub const PHRASES: [PhraseText; 87] = [
+pub const PHRASES: [PhraseText; 88] = [
     PhraseText {
         phrase: Phrase::Play,
         name: "play",
@@ -694,6 +696,12 @@ pub const PHRASES: [PhraseText; 87] = [
         zh: "每日上限 {} 分钟",
         en: "Daily limit {} min",
     },
+    PhraseText {
+        phrase: Phrase::Today,
+        name: "today",
+        zh: "今日 {}",
+        en: "Today {}",
+    },
 ];
 
 /// Every phrase in `lang` as a JSON object by name, for pages that write words outside the
@@ -757,6 +765,8 @@ impl From<Phrase> for Text {
 pub enum Value {
     /// Money in fen, written in yuan: `¥0.20`.
     Fen(i64),
+    /// An amount of a whole, in fen: `¥0.35/¥20.00`.
+    FenOf(i64, i64),
     Count(i64),
     /// A word the host supplied (a level's or a sponsor's name), by its index in the atlas.
     Name(u16),
@@ -921,6 +931,7 @@ impl TextAtlas {
     fn value(&self, value: Value) -> String {
         match value {
             Value::Fen(fen) => yuan(fen),
+            Value::FenOf(part, whole) => alloc::format!("{}/{}", yuan(part), yuan(whole)),
             Value::Count(count) => alloc::format!("{count}"),
             Value::Name(index) => self
                 .names
@@ -1074,10 +1085,7 @@ mod tests {
             json.starts_with(r#"{"play":"开始游戏","tap_anywhere":"#),
             "{json}"
         );
-        assert!(
-            json.ends_with(r#""daily_play_limit":"每日上限 {} 分钟"}"#),
-            "{json}"
-        );
+        assert!(json.ends_with(r#""today":"今日 {}"}"#), "{json}");
         assert!(phrases_json(Lang::En).contains(r#""next_level":"Next level""#));
     }
 

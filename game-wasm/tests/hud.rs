@@ -1,6 +1,6 @@
 //! The HUD never overlaps itself: on every shipped level, on phones upright and sideways and on
-//! a desktop window, each HUD item (labels, score, stars, next piece, counter, progress bar)
-//! keeps to its own box inside the band. (A regression test: merge-drop's next piece was drawn over the
+//! a desktop window, each HUD item (labels, score, today's earnings against the cap, stars,
+//! next piece, counter, progress bar) keeps to its own box inside the band. (A regression test: merge-drop's next piece was drawn over the
 //! third star on narrow screens.)
 
 use std::fs;
@@ -54,13 +54,25 @@ fn hud_items_keep_apart_inside_the_band_on_every_level_and_screen() {
             let (w, h) = (css_w * dpr, css_h * dpr);
             let layout = Layout::new(&session.level, &session.game, w, h, dpr);
             let mut scene = Scene::new(&session, &theme);
+            // The day's earnings against the cap, at their longest.
+            scene.today = Some((1_999_999, 2_000_000));
             let mut text = TextAtlas::default();
             scene.build(&session, &layout, &theme, &mut text, 1.0, 0.0);
             let boxes = scene.hud_boxes();
             let merge = session.game.merge_drop().is_some();
-            // Labelled score and counter, three stars, the bar; merge-drop adds the labelled
-            // next piece.
-            assert_eq!(boxes.len(), if merge { 10 } else { 8 }, "{path}");
+            // Labelled score and counter, today's earnings, three stars, the bar; merge-drop
+            // adds the labelled next piece.
+            assert_eq!(boxes.len(), if merge { 11 } else { 9 }, "{path}");
+            let words: Vec<String> = text
+                .describe(game_wasm::text::Lang::Zh)
+                .rows
+                .into_iter()
+                .map(|row| row.text)
+                .collect();
+            assert!(
+                words.iter().any(|word| word == "今日 ¥19999.99/¥20000.00"),
+                "{path}: {words:?}"
+            );
             let screen = format!("{path} at {css_w}x{css_h}@{dpr}");
             for (index, item) in boxes.iter().enumerate() {
                 let ((x, y), (half_w, half_h)) = *item;
