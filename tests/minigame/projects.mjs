@@ -300,6 +300,15 @@ async function playOne(platform, backend) {
   await tapButton(runtime, game, 'language');
   await sleep(300);
   assert.ok(texts(runtime).includes('Settings'), `${platform}: settings switch the game to English (${texts(runtime)})`);
+  // The settings are kept on the device: launched again, the game starts in English.
+  const kept = Number(runtime.storage.get('playproof.settings'));
+  assert.equal(kept & 8, 8, `${platform}: the language choice was kept in the platform's storage (${kept})`);
+  const again = createRuntime({ platform, root: resolve(root), storage: runtime.storage });
+  again.run();
+  await waitFor(`${platform}: the start screen after a relaunch`, () => {
+    const relaunched = again.global.playproofGame;
+    return relaunched?.screen === 'start' && relaunched.frames > 3 && texts(again).includes('Play') ? relaunched : null;
+  }, BOOT_TIMEOUT_MS);
   return result;
 }
 

@@ -39,7 +39,7 @@ const CANVAS_SIDE_MAX = 4096;
 /** Per platform: names of the objects and the shapes of their APIs. */
 export const PLATFORMS = {
   wechat: { api: 'wx', wasm: 'WXWebAssembly', global: 'GameGlobal', requestHeaders: 'header', responseStatus: 'statusCode', absoluteWasmPath: false },
-  alipay: { api: 'my', wasm: 'MYWebAssembly', global: '$global', requestHeaders: 'headers', responseStatus: 'status', absoluteWasmPath: true },
+  alipay: { api: 'my', wasm: 'MYWebAssembly', global: '$global', requestHeaders: 'headers', responseStatus: 'status', absoluteWasmPath: true, storageObjects: true },
   douyin: { api: 'tt', wasm: 'TTWebAssembly', global: 'GameGlobal', requestHeaders: 'header', responseStatus: 'statusCode', absoluteWasmPath: false },
 };
 
@@ -84,7 +84,8 @@ function packageFile(root, path, { absolute = false } = {}) {
  * Creates the runtime for `platform` over the project folder `root`. Returns `{ context, run,
  * touch, show, hide, gl, messages, requests, vibrations, sounds, audioErrors, canvasCount }`.
  */
-export function createRuntime({ platform, root }) {
+export function createRuntime(options) {
+  const { platform, root } = options;
   const spec = PLATFORMS[platform];
   const messages = [];
   const requests = [];
@@ -92,6 +93,8 @@ export function createRuntime({ platform, root }) {
   // Every play of a package sound: `{ src, file, atMs }`; and every load error the runtime reported.
   const sounds = [];
   const audioErrors = [];
+  // The device's local storage, kept across launches when the test passes the same map.
+  const storage = options.storage ?? new Map();
   const touchHandlers = { TouchStart: new Set(), TouchMove: new Set(), TouchEnd: new Set(), TouchCancel: new Set() };
   const lifecycle = { Show: new Set(), Hide: new Set() };
   const state = { gl: null, canvases: 0, hidden: false };
@@ -195,6 +198,24 @@ export function createRuntime({ platform, root }) {
         onError: (handler) => errorHandlers.add(handler),
         offError: (handler) => errorHandlers.delete(handler),
       };
+    },
+    /** Local storage, in each platform's shape (Alipay takes and answers objects). */
+    getStorageSync(argument) {
+      if (spec.storageObjects) {
+        if (typeof argument !== 'object' || argument === null || typeof argument.key !== 'string') misuse('my.getStorageSync takes { key }');
+        return { data: storage.get(argument.key) };
+      }
+      if (typeof argument !== 'string') misuse(`${spec.api}.getStorageSync takes a key string`);
+      return storage.has(argument) ? storage.get(argument) : '';
+    },
+    setStorageSync(argument, data) {
+      if (spec.storageObjects) {
+        if (typeof argument !== 'object' || argument === null || typeof argument.key !== 'string') misuse('my.setStorageSync takes { key, data }');
+        storage.set(argument.key, argument.data);
+        return;
+      }
+      if (typeof argument !== 'string') misuse(`${spec.api}.setStorageSync takes a key string and data`);
+      storage.set(argument, data);
     },
     getRandomValues({ length, success, fail }) {
       if (!Number.isInteger(length) || length <= 0 || length > 1_048_576) {
@@ -314,6 +335,7 @@ export function createRuntime({ platform, root }) {
     vibrations,
     sounds,
     audioErrors,
+    storage,
     canvasCount: () => state.canvases,
     dirname,
   };

@@ -32,6 +32,10 @@ export interface MinigameAdapter extends PlatformAdapter {
   decodeText(bytes: ArrayBuffer | ArrayBufferView): string;
   /** A file of the code package, e.g. `levels/m3-01-first-steps.json`. */
   readFile(path: string): ArrayBuffer;
+  /** A value kept on the device under `key`, or null. */
+  loadValue(key: string): unknown;
+  /** Keeps `value` on the device under `key` (failures lose only the setting). */
+  saveValue(key: string, value: unknown): void;
   /** Cues played so far, and those whose file failed to load (dropped since). */
   sound(): { cuesPlayed: number; failed: string[] };
 }

@@ -19,6 +19,8 @@ export const PLATFORMS = {
     // Package files by their path from the root; WebAudio underneath suits short, frequent
     // sounds (base library 2.19 and later; older ones ignore the option).
     audioRoot: '', innerAudio: { useWebAudioImplement: true },
+    // Local storage: `getStorageSync(key)` answers the value, `setStorageSync(key, data)`.
+    storage: 'positional',
   },
   alipay: {
     // MYWebAssembly takes an absolute package path.
@@ -26,12 +28,15 @@ export const PLATFORMS = {
     requestHeaders: 'headers', responseStatus: 'status',
     vibrateShort: {},
     audioRoot: '/', innerAudio: undefined,
+    // `getStorageSync({ key })` answers `{ data }`; `setStorageSync({ key, data })`.
+    storage: 'object',
   },
   douyin: {
     api: 'tt', wasm: 'TTWebAssembly', wasmPath: 'game.wasm.br',
     requestHeaders: 'header', responseStatus: 'statusCode',
     vibrateShort: {},
     audioRoot: '', innerAudio: undefined,
+    storage: 'positional',
   },
 };
 
@@ -198,6 +203,29 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
 
     /** How many cues played and which failed to load; for tests. */
     sound: () => sound.stats(),
+
+    /**
+     * A value kept on the device under `key` (the player's settings), or null when none was
+     * kept or storage fails: a game without its settings starts with the defaults.
+     */
+    loadValue(key) {
+      try {
+        const value = spec.storage === 'object' ? api.getStorageSync({ key })?.data : api.getStorageSync(key);
+        return value === undefined || value === '' ? null : value;
+      } catch {
+        return null;
+      }
+    },
+
+    /** Keeps `value` on the device under `key`; a failure loses only the setting. */
+    saveValue(key, value) {
+      try {
+        if (spec.storage === 'object') api.setStorageSync({ key, data: value });
+        else api.setStorageSync(key, value);
+      } catch {
+        // Storage full or unavailable: the setting applies to this run only.
+      }
+    },
 
     /** Every canvas after the first is off screen: the text texture is drawn on one, kept. */
     textCanvas() {

@@ -10,6 +10,9 @@
 import { Backend, loadWasm, playerGame } from '../index.js';
 import { minigameAdapter } from '../adapters/minigame.js';
 
+/** Where the player's settings (sound, vibration, reminders, language) are kept on the device. */
+const SETTINGS_KEY = 'playproof.settings';
+
 /** Platforms whose mini-games may reward but not pay out: the wallet says the game earns only. */
 const EARNS_ONLY = new Set(['douyin']);
 
@@ -57,6 +60,14 @@ export async function boot({ platform, global, config }) {
     await playerGame({
       wasm, adapter, backend, themeJson, levels, levelBytes, state: game,
       earnsOnly: EARNS_ONLY.has(platform),
+      settings: {
+        load: () => {
+          const kept = adapter.loadValue(SETTINGS_KEY);
+          const bits = kept === null ? NaN : Number(kept);
+          return Number.isInteger(bits) && bits >= 0 ? bits : null;
+        },
+        save: (bits) => adapter.saveValue(SETTINGS_KEY, bits),
+      },
       // The operator's break-reminder span, when the project's config sets one.
       policy: config.reminderMinutes ? { reminder_minutes: config.reminderMinutes } : undefined,
     });
