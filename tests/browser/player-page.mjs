@@ -7,6 +7,7 @@
 //   settings, all drawn by the wasm and reached by touch, each checked for its buttons' size,
 //   place and overlap and screenshotted;
 // - sideways, the board's entry (the upright run's game) is played back as a ghost replay;
+// - a merge-drop game is played to a win, and the result screen celebrates it;
 // - the wasm travels compressed (brotli or gzip, whichever the client offers) under its
 //   content-hashed name with a year of immutable caching, while index.html is revalidated.
 // usage: node player-page.mjs PLAYPROOF_BIN WEB_DIR [SCREENSHOT_DIR]
@@ -15,7 +16,11 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { startBackend } from './backend.mjs';
-import { swipeOneMove, tapButton, waitForScreen } from './play.mjs';
+import { playMergeDrop, swipeOneMove, tapButton, waitForScreen } from './play.mjs';
+
+/** A level a player wins by dropping pieces for a while: 200 points is its first star. */
+const WIN_LEVEL = 'md-05-vase';
+const WIN_SCORE = 200;
 
 const LEVEL = 'm3-01-first-steps';
 /** The issue's phone, upright and sideways, at its device pixel ratio. */
@@ -107,6 +112,47 @@ async function checkScreen(tab, name, screen, viewport) {
   const pixels = await canvasPixels(tab);
   check(pixels.foregroundShare > 0.01, `${name} ${screen}: ${(pixels.foregroundShare * 100).toFixed(1)}% of the screen is drawn`);
   if (screenshotDir) await tab.screenshot({ path: join(screenshotDir, `player-${screen}-${name}.png`) });
+}
+
+/**
+ * A game played to a win, upright: pieces dropped for the level's two minutes, past its first
+ * star; the result screen celebrates (the win's words, confetti drawn over the page) and shows the
+ * server's verified score.
+ */
+async function winJourney() {
+  const viewport = SCREENS[0].viewport;
+  const context = await browser.newContext({ viewport, deviceScaleFactor: DPR, hasTouch: true, isMobile: true, locale: 'zh-CN' });
+  const tab = await context.newPage();
+  await tab.goto(`${backend.url}/?player=winner${Date.now().toString(36)}&level=${WIN_LEVEL}&preserve`);
+  await tab.waitForFunction(() => window.playproofPage?.firstFrameMs != null, null, { timeout: 30_000 });
+  await tab.touchscreen.tap(viewport.width * 0.5, viewport.height * 0.8);
+  await waitForScreen(tab, 'intro');
+  // The map, paged to the level's tile, and its intro.
+  const index = await tab.evaluate((id) => window.playproofPage.levels.findIndex((level) => level.id === id), WIN_LEVEL);
+  await tapButton(tab, 'map');
+  await waitForScreen(tab, 'map');
+  for (let page = 0; !(await tab.evaluate((at) => window.playproofPage.buttons().some((b) => b.act === 'open' && b.index === at), index)); page += 1) {
+    if (page > 10) throw new Error(`${WIN_LEVEL} is on no page of the map`);
+    await tapButton(tab, 'page_next');
+    await tab.waitForTimeout(100);
+  }
+  await tapButton(tab, 'open', index);
+  await waitForScreen(tab, 'intro');
+  await tapButton(tab, 'play');
+  await tab.waitForFunction(() => window.playproofPage.state === 'playing' && window.playproofPage.hud.tick > 0, null, { timeout: 30_000 });
+  // Drops at a steady pace until the level's two minutes are up: a game that ends with its
+  // first star reached is a win (merge-drop has no Finish; the clock ends it).
+  await playMergeDrop(tab, { deadlineMs: 150_000 });
+  await tab.waitForFunction(() => ['done', 'error'].includes(window.playproofPage.state), null, { timeout: 60_000 });
+  const receipt = await tab.evaluate(() => window.playproofPage.receipt);
+  check(receipt?.verdict === 'accepted' && receipt.stars >= 1,
+    `win: the server verified a won game (score ${receipt?.score} against the first star's ${WIN_SCORE}, ${receipt?.stars} stars)`);
+  await waitForScreen(tab, 'result');
+  await tab.waitForTimeout(400);
+  const words = await tab.evaluate(() => window.playproofPage.words());
+  check(words.includes('过关！'), `win: the result screen celebrates the win (${words.slice(0, 8).join(' ')})`);
+  await checkScreen(tab, 'portrait', 'result-win', viewport);
+  await context.close();
 }
 
 const backend = await startBackend({ playproof, webDir });
@@ -227,6 +273,7 @@ try {
     check((kept & 1) === 0, `${name}: turning sound off is kept by the page (settings ${kept})`);
     await context.close();
   }
+  await winJourney();
 } catch (error) {
   failures.push(String(error?.stack ?? error));
   console.error(error);
