@@ -17,9 +17,9 @@ use crate::rails::RailConfig;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::risk::{Decision, RiskPolicy};
 use crate::store::{
-    FundWrite, HoldRecord, HoldReviewWrite, LedgerRejection, LedgerRules, PlatformRankWrite,
-    RiskCheck, SettleWrite, Store, StoreError, TicketWrite, VerdictRecord, VerdictWrite,
-    WithdrawWrite, WithdrawalRecord, WithdrawalReviewWrite, WriteError,
+    FundWrite, HoldRecord, HoldReviewWrite, LedgerRejection, LedgerRules, LinkKind, LinkWrite,
+    PlatformRankWrite, RiskCheck, SettleWrite, Store, StoreError, TicketWrite, VerdictRecord,
+    VerdictWrite, WithdrawWrite, WithdrawalRecord, WithdrawalReviewWrite, WriteError,
 };
 
 /// Largest proof body, in bytes: the proof format's own bound.
@@ -464,7 +464,13 @@ impl Service {
             .authenticators
             .get(provider)
             .ok_or_else(|| AuthError::UnknownProvider(provider.to_string()))?;
-        let player_id = authenticator.login(credential).await?;
+        let crate::auth::Login {
+            player_id,
+            union_id,
+        } = authenticator.login(credential).await?;
+        if let Some(union_id) = union_id {
+            self.link(&player_id, LinkKind::UnionId, union_id).await?;
+        }
         if let Some(client_ip) = client_ip {
             self.ask_platform(authenticator.as_ref(), &player_id, client_ip)
                 .await?;
@@ -784,6 +790,30 @@ impl Service {
                 now_ms: self.now_ms() as i64,
             })
             .await?;
+        Ok(())
+    }
+
+    /// Links `player_id` to the payee's real name given with a withdrawal, kept as a digest
+    /// only: accounts paying out to one person are one cluster (`docs/RISK.md`).
+    pub async fn link_payee_name(&self, player_id: &str, payee_name: &str) -> Result<(), ApiError> {
+        let digest = crate::risk::links::payee_name_digest(payee_name).map_err(|problem| {
+            ApiError::coded("invalid_field", format!("payee_name: {problem}"))
+        })?;
+        self.link(player_id, LinkKind::PayeeName, digest).await
+    }
+
+    /// Records a link for the risk check's account clusters; nothing while the policy is off.
+    async fn link(&self, player_id: &str, kind: LinkKind, value: String) -> Result<(), ApiError> {
+        if self.config.risk.is_off() {
+            return Ok(());
+        }
+        let write = LinkWrite {
+            player_id: player_id.to_string(),
+            kind,
+            value,
+            now_ms: self.now_ms() as i64,
+        };
+        self.store.link_account(write).await?;
         Ok(())
     }
 

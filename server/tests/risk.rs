@@ -524,3 +524,168 @@ async fn the_daily_cap_applies_per_cluster_as_well_as_per_player(backend: Backen
     assert_eq!(report.sessions, 4);
     server.stop().await;
 }
+
+/// A policy that turns the risk check on (so links are recorded) and weighs nothing else.
+fn links_policy() -> Arc<RiskPolicy> {
+    cluster_policy(None)
+}
+
+/// The player's links that are not the shared test address: `(kind, other player)`.
+async fn links_of(server: &Server, player_id: &str) -> Vec<(String, String)> {
+    let links = server
+        .service
+        .store()
+        .linked_accounts(player_id)
+        .await
+        .unwrap();
+    links
+        .into_iter()
+        .filter(|(kind, _)| kind != "address")
+        .collect()
+}
+
+/// A WeChat `code2session` stand-in: the code `<openid>_<unionid>` logs in `openid` with that
+/// union id; a code without `_` has none.
+async fn code2session_stand_in() -> (String, tokio::task::JoinHandle<()>) {
+    use axum::extract::Query;
+    use std::collections::HashMap;
+    async fn code2session(Query(query): Query<HashMap<String, String>>) -> String {
+        let code = query.get("js_code").cloned().unwrap_or_default();
+        match code.split_once('_') {
+            Some((openid, unionid)) => json!({ "openid": openid, "unionid": unionid }),
+            None => json!({ "openid": code }),
+        }
+        .to_string()
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = axum::Router::new().route("/sns/jscode2session", axum::routing::get(code2session));
+    let task = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (base, task)
+}
+
+on_both_stores!(accounts_with_one_platform_union_id_are_linked_at_login);
+async fn accounts_with_one_platform_union_id_are_linked_at_login(backend: Backend) {
+    let (wechat_base, task) = code2session_stand_in().await;
+    let database = Database::new(&backend);
+    let options = Options {
+        risk: links_policy(),
+        wechat_base: Some(wechat_base),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    for code in ["alice1_person7", "alice2_person7", "bob_person8", "carol"] {
+        let response = server
+            .client
+            .post(format!("{}/v1/login", server.base))
+            .json(&json!({ "provider": "wechat", "credential": code }))
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = answer(response).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    assert_eq!(
+        links_of(&server, "wx-alice1").await,
+        [("union_id".to_string(), "wx-alice2".to_string())]
+    );
+    assert_eq!(links_of(&server, "wx-bob").await, []);
+    assert_eq!(links_of(&server, "wx-carol").await, []);
+    server.stop().await;
+    task.abort();
+}
+
+/// A withdrawal request naming its payee.
+async fn withdraw_to(server: &Server, player: &str, payee_name: &str, key: &str) -> (u16, Value) {
+    let response = server
+        .client
+        .post(format!("{}/v1/withdrawals", server.base))
+        .header(playproof_server::http::DEV_PLAYER_HEADER, player)
+        .header("idempotency-key", key)
+        .json(&json!({ "amount_fen": PAYOUT_FEN, "payee_name": payee_name }))
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
+on_both_stores!(accounts_paying_out_to_one_real_name_are_linked);
+async fn accounts_paying_out_to_one_real_name_are_linked(backend: Backend) {
+    let database = Database::new(&backend);
+    let options = Options {
+        risk: links_policy(),
+        withdrawal_min_fen: PAYOUT_FEN,
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    // The link is made with the request, whatever becomes of the withdrawal (no balance here).
+    for (player, name) in [("mule1", "张伟"), ("mule2", " 张伟  "), ("other", "李娜")] {
+        let (status, body) = withdraw_to(&server, player, name, "k1").await;
+        assert_eq!((status, error_code(&body)), (409, "insufficient_balance"));
+    }
+    assert_eq!(
+        links_of(&server, "dev-mule1").await,
+        [("payee_name".to_string(), "dev-mule2".to_string())]
+    );
+    assert_eq!(links_of(&server, "dev-other").await, []);
+    let (status, body) = withdraw_to(&server, "mule3", "\u{7}", "k1").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (422, "invalid_field"),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("payee_name: has a control character"),
+        "{body}"
+    );
+    server.stop().await;
+}
+
+on_both_stores!(accounts_whose_games_start_and_end_together_again_and_again_are_linked);
+async fn accounts_whose_games_start_and_end_together_again_and_again_are_linked(backend: Backend) {
+    let database = Database::new(&backend);
+    let clock = Arc::new(playproof_server::clock::ManualClock::new(1_763_737_200_000));
+    let options = Options {
+        risk: links_policy(),
+        clock: clock.clone(),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    // Two accounts driven in step for three games, a minute each; a stranger happens to start
+    // and finish with them twice, which is not enough.
+    let mut bot_seed = 200;
+    for round in 0..3 {
+        let mut players = vec!["twin-a".to_string(), "twin-b".to_string()];
+        if round < 2 {
+            players.push("stranger".to_string());
+        }
+        let mut sessions = Vec::new();
+        for player in &players {
+            let ticket = ticket(&server.client, &server.base, player).await;
+            sessions.push(play_ticket(player, &ticket, bot_seed));
+            bot_seed += 1;
+        }
+        clock.advance_ms(60_000);
+        for session in &sessions {
+            let (status, receipt) = submit(&server.client, &server.base, session).await;
+            assert_eq!(status, 200, "{receipt}");
+        }
+        clock.advance_ms(30_000);
+        let expected: &[(String, String)] = if round < 2 {
+            &[]
+        } else {
+            &[("play_times".to_string(), "dev-twin-b".to_string())]
+        };
+        assert_eq!(
+            links_of(&server, "dev-twin-a").await,
+            expected,
+            "round {round}"
+        );
+    }
+    assert_eq!(links_of(&server, "dev-stranger").await, []);
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}

@@ -17,6 +17,7 @@
 //!
 //! What this catches and what it cannot: `docs/RISK.md`.
 
+pub mod links;
 pub mod policy;
 pub mod signals;
 

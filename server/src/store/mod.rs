@@ -26,8 +26,8 @@ use tokio::sync::{mpsc, oneshot};
 pub use audit::LedgerReport;
 pub use payouts::{AdvanceWrite, TransitionView};
 pub use risk::{
-    HoldRecord, HoldReviewWrite, PlatformRankWrite, RiskCheck, TicketOpened, TicketWrite,
-    WithdrawalReviewWrite, ABANDONED_MESSAGE, WITHDRAWAL_IN_REVIEW,
+    HoldRecord, HoldReviewWrite, LinkKind, LinkWrite, PlatformRankWrite, RiskCheck, TicketOpened,
+    TicketWrite, WithdrawalReviewWrite, ABANDONED_MESSAGE, WITHDRAWAL_IN_REVIEW,
 };
 pub use writer::{
     FundWrite, LedgerRejection, SettleWrite, VerdictRecord, VerdictWrite, WithdrawWrite,
@@ -328,6 +328,11 @@ impl Store {
             .await
     }
 
+    /// Links a player to a fact it may share with others (`store/risk.rs`); idempotent.
+    pub async fn link_account(&self, write: LinkWrite) -> Result<(), WriteError> {
+        self.submit(|reply| writer::Job::Link(write, reply)).await
+    }
+
     /// Moves money from the sponsor into a campaign's budget, once per `(campaign, key)`.
     /// Returns the campaign's balance.
     pub async fn fund_campaign(&self, write: FundWrite) -> Result<i64, WriteError> {
@@ -527,6 +532,28 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.is_some())
+    }
+
+    /// The players linked to `player_id`, one row per shared fact: `(link kind, other player)`,
+    /// in order (`store/risk.rs` clusters them; the operator sees why).
+    pub async fn linked_accounts(
+        &self,
+        player_id: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT mine.kind, theirs.player_id FROM account_links mine \
+             JOIN account_links theirs ON theirs.kind = mine.kind AND theirs.value = mine.value \
+             WHERE mine.player_id = $1 AND theirs.player_id <> $1 \
+             ORDER BY mine.kind, theirs.player_id",
+        )
+        .bind(player_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let links = rows
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok(links)
     }
 
     /// Counts of rows, for tests and the operator: `(transfers, sessions, withdrawals)`.

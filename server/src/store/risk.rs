@@ -136,13 +136,18 @@ async fn count_game(
     Ok(())
 }
 
-/// A fact that ties players together when they share it. The schema also admits `union_id`
-/// and `payee_name`, which no request carries yet (login gives no union id, withdrawals no
-/// payee name).
+/// A fact that ties players together when they share it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkKind {
     /// The client address of a ticket or proof request.
     Address,
+    /// The platform's union id (one person's id across an operator's apps), given at login.
+    UnionId,
+    /// A digest of the payee's real name, given with a withdrawal (never the name itself).
+    PayeeName,
+    /// Two players whose games started and ended together again and again; the value names
+    /// the pair, so both rows share it.
+    PlayTimes,
 }
 
 impl LinkKind {
@@ -150,8 +155,117 @@ impl LinkKind {
     pub fn code(self) -> &'static str {
         match self {
             LinkKind::Address => "address",
+            LinkKind::UnionId => "union_id",
+            LinkKind::PayeeName => "payee_name",
+            LinkKind::PlayTimes => "play_times",
         }
     }
+}
+
+/// A link learned outside a game: a union id at login, a payee name with a withdrawal.
+#[derive(Clone, Debug)]
+pub struct LinkWrite {
+    pub player_id: String,
+    pub kind: LinkKind,
+    pub value: String,
+    pub now_ms: i64,
+}
+
+pub(super) async fn link_account(
+    connection: &mut AnyConnection,
+    write: &LinkWrite,
+) -> Result<(), sqlx::Error> {
+    link(
+        connection,
+        &write.player_id,
+        write.kind,
+        &write.value,
+        write.now_ms,
+    )
+    .await
+}
+
+/// Two games "start and end together" when both their ticket issue times and their proof
+/// arrivals are within this many ms of each other. A ticket fetch and a proof upload take
+/// well under a second on a phone network; scripts driving many accounts in step start and
+/// finish within that.
+pub const PLAY_TIMES_WINDOW_MS: i64 = 2_000;
+/// Games of one pair that must coincide before the pair is linked. By chance: with a busy
+/// service's 10 ticket issues a second, about 40 strangers start within the window of any game,
+/// and with game lengths spread over minutes about one in 60 of them also ends within it:
+/// roughly 0.7 coincidences per game, spread over thousands of players, so one given stranger
+/// coincides about once in a few thousand games. Three coincidences with the same stranger
+/// inside [`PLAY_TIMES_SPAN_MS`] is then a chance of the order of one in a million per pair.
+pub const PLAY_TIMES_COINCIDENCES_MIN: i64 = 3;
+/// How far back coinciding games are counted, in ms (a week).
+pub const PLAY_TIMES_SPAN_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+/// Most other players examined per verdict: the search stays bounded on a crowded service.
+pub const PLAY_TIMES_CANDIDATES_MAX: i64 = 32;
+
+/// Links the player of a game now being judged to every player whose games started and ended
+/// with this player's at least [`PLAY_TIMES_COINCIDENCES_MIN`] times, this game included.
+async fn link_play_times(
+    connection: &mut AnyConnection,
+    player_id: &str,
+    session_id: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let issued_at_ms = read_i64(
+        connection,
+        "SELECT issued_at_ms FROM tickets WHERE session_id = $1",
+        session_id,
+    )
+    .await?;
+    let Some(issued_at_ms) = issued_at_ms else {
+        return Ok(());
+    };
+    let window = PLAY_TIMES_WINDOW_MS;
+    // Who played a game in step with this one.
+    let candidates: Vec<String> = sqlx::query(
+        "SELECT DISTINCT player_id FROM tickets \
+         WHERE status = 'played' AND player_id <> $1 \
+           AND issued_at_ms BETWEEN $2 AND $3 AND closed_at_ms BETWEEN $4 AND $5 \
+         ORDER BY player_id LIMIT $6",
+    )
+    .bind(player_id)
+    .bind(issued_at_ms - window)
+    .bind(issued_at_ms + window)
+    .bind(now_ms - window)
+    .bind(now_ms + window)
+    .bind(PLAY_TIMES_CANDIDATES_MAX)
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(|row| row.try_get(0))
+    .collect::<Result<_, _>>()?;
+    for other in candidates {
+        // Earlier games of the two in step (this one is not closed yet: plus one).
+        let earlier: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM tickets mine JOIN tickets theirs \
+               ON theirs.player_id = $2 AND theirs.status = 'played' \
+              AND theirs.issued_at_ms BETWEEN mine.issued_at_ms - $4 AND mine.issued_at_ms + $4 \
+              AND theirs.closed_at_ms BETWEEN mine.closed_at_ms - $4 AND mine.closed_at_ms + $4 \
+             WHERE mine.player_id = $1 AND mine.status = 'played' AND mine.issued_at_ms >= $3",
+        )
+        .bind(player_id)
+        .bind(&other)
+        .bind(issued_at_ms - PLAY_TIMES_SPAN_MS)
+        .bind(window)
+        .fetch_one(&mut *connection)
+        .await?
+        .try_get(0)?;
+        if earlier + 1 >= PLAY_TIMES_COINCIDENCES_MIN {
+            let pair = if player_id < other.as_str() {
+                format!("{player_id} {other}")
+            } else {
+                format!("{other} {player_id}")
+            };
+            for member in [player_id, other.as_str()] {
+                link(connection, member, LinkKind::PlayTimes, &pair, now_ms).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Records that `player_id` was seen with `value`; idempotent.
@@ -210,25 +324,33 @@ async fn cluster_earned_fen(
     .try_get(0)
 }
 
-/// Links the proof's address to its player, before the game is assessed or capped.
+/// Links the proof's player to its address, and to the players it plays in step with, before
+/// the game is assessed or capped.
 pub(super) async fn link_verdict(
     connection: &mut AnyConnection,
     write: &VerdictWrite,
 ) -> Result<(), sqlx::Error> {
-    match (&write.risk, &write.address) {
-        (Some(_), Some(address)) => {
-            let player_id = &write.session.player_id;
-            link(
-                connection,
-                player_id,
-                LinkKind::Address,
-                address,
-                write.now_ms,
-            )
-            .await
-        }
-        _ => Ok(()),
+    if write.risk.is_none() {
+        return Ok(());
     }
+    let player_id = &write.session.player_id;
+    if let Some(address) = &write.address {
+        link(
+            connection,
+            player_id,
+            LinkKind::Address,
+            address,
+            write.now_ms,
+        )
+        .await?;
+    }
+    link_play_times(
+        connection,
+        player_id,
+        &write.session.session_id,
+        write.now_ms,
+    )
+    .await
 }
 
 /// The room left under the player's cluster cap, given the player's own `room_fen`.
