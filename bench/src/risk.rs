@@ -31,8 +31,10 @@ use playproof_bots::match3::{GreedyBot, LookaheadBot, RandomBot};
 use playproof_bots::Bot;
 use playproof_payout::{Finish, PayoutBook};
 use playproof_server::risk::policy::Thresholds;
-use playproof_server::risk::signals::{of_play, of_player, GreedyAgreement};
-use playproof_server::risk::{Decision, PlayFacts, PlayerFacts, RiskPolicy, Signal};
+use playproof_server::risk::signals::{
+    of_play, of_player, of_quality, play_quality_kinds, PlayQuality,
+};
+use playproof_server::risk::{Decision, PlayFacts, PlayerFacts, RiskPolicy, Signal, SignalKind};
 use playproof_server::run::RISK_POLICY_DEFAULT;
 
 /// The corpus seed (printed with the table).
@@ -69,13 +71,14 @@ enum Class {
     Fixed1500msLookahead,
     UniformGreedy,
     Noisy,
+    NoisyLookahead,
     SlowMotion,
     SeedShopper,
     Farm,
 }
 
 impl Class {
-    const SCRIPTED: [Class; 10] = [
+    const SCRIPTED: [Class; 11] = [
         Class::InstantRandom,
         Class::InstantGreedy,
         Class::InstantLookahead,
@@ -83,6 +86,7 @@ impl Class {
         Class::Fixed1500msLookahead,
         Class::UniformGreedy,
         Class::Noisy,
+        Class::NoisyLookahead,
         Class::SlowMotion,
         Class::SeedShopper,
         Class::Farm,
@@ -99,6 +103,7 @@ impl Class {
             Class::Fixed1500msLookahead => "lookahead bot, fixed 1.5 s",
             Class::UniformGreedy => "greedy bot, uniform 0.5-6 s",
             Class::Noisy => "noisy greedy bot",
+            Class::NoisyLookahead => "noisy lookahead, human pace",
             Class::SlowMotion => "slow-motion (6x wall)",
             Class::SeedShopper => "seed shopper",
             Class::Farm => "farm (50 accounts)",
@@ -115,7 +120,15 @@ impl Class {
 struct Game1 {
     class: Class,
     player: usize,
+    /// Every signal but play quality (the game's timing and the player's record).
     signals: Vec<Signal>,
+    /// Play quality as measured, and as reported when it is not measured.
+    quality: Vec<Signal>,
+    unmeasured: Vec<Signal>,
+    /// `signals` and `quality` together.
+    all: Vec<Signal>,
+    /// The play-quality signals of the game's mode.
+    quality_kinds: &'static [SignalKind],
     owed_fen: i64,
     /// What it takes to replay it: level index, seed, inputs.
     replay: (usize, u64, Vec<game_core::Input>),
@@ -143,9 +156,11 @@ fn human_think_ticks(rng: &mut Pcg32) -> u32 {
 /// How a class thinks and chooses.
 fn think_ticks(class: Class, rng: &mut Pcg32) -> u32 {
     match class {
-        Class::Human | Class::Household | Class::SlowMotion | Class::SeedShopper => {
-            human_think_ticks(rng)
-        }
+        Class::Human
+        | Class::Household
+        | Class::SlowMotion
+        | Class::SeedShopper
+        | Class::NoisyLookahead => human_think_ticks(rng),
         Class::InstantRandom | Class::InstantGreedy | Class::InstantLookahead => 0,
         Class::Fixed500msGreedy => 30,
         Class::Fixed1500msLookahead => 90,
@@ -158,7 +173,7 @@ fn think_ticks(class: Class, rng: &mut Pcg32) -> u32 {
 fn choose(class: Class, game: &Game, rng: &mut Pcg32) -> Option<Action> {
     let random_share = match class {
         Class::Human | Class::Household | Class::SeedShopper | Class::SlowMotion => 0.3,
-        Class::Noisy => 0.2,
+        Class::Noisy | Class::NoisyLookahead => 0.2,
         Class::InstantRandom => 1.0,
         _ => 0.0,
     };
@@ -166,7 +181,7 @@ fn choose(class: Class, game: &Game, rng: &mut Pcg32) -> Option<Action> {
         return RandomBot.choose(game, rng);
     }
     match class {
-        Class::InstantLookahead | Class::Fixed1500msLookahead => {
+        Class::InstantLookahead | Class::Fixed1500msLookahead | Class::NoisyLookahead => {
             LookaheadBot::default().choose(game, rng)
         }
         _ => GreedyBot.choose(game, rng),
@@ -256,12 +271,13 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
             let seed = u64::from(rng.next_u32()) << 32 | u64::from(rng.next_u32());
             facts.games_abandoned += abandoned_before(class, &mut rng);
             let inputs = play(level, seed, class, &mut rng);
-            // The server's own measurement: one replay, timing inputs and comparing each move
-            // with the greedy bot's choice.
-            let mut agreement = GreedyAgreement::default();
+            // The server's own measurement: a replay timing inputs and comparing each move with
+            // the bots' choices (the server makes the comparison only where it can change the
+            // decision; `decide` below does the same).
+            let mut quality = PlayQuality::default();
             let (outcome, reaction_ticks) =
                 replay_inspected(level, seed, &inputs, |game, input| {
-                    agreement.inspect(game, input)
+                    quality.inspect(game, input)
                 })
                 .with_context(|| format!("replaying a {} game", class.name()))?;
             let game_ms = f64::from(outcome.ticks) * MS_PER_TICK;
@@ -271,9 +287,10 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
                 final_tick: outcome.ticks,
                 issued_at_ms,
                 received_at_ms: issued_at_ms + wall_ms(class, game_ms, &mut rng) as u64,
-                greedy_agreement: Some(agreement),
+                quality: None,
             };
             let mut signals = of_play(&play_facts);
+            signals.retain(|signal| !SignalKind::PLAY_QUALITY.contains(&signal.kind));
             signals.extend(of_player(&facts));
             let owed = payouts.owed(
                 level_id,
@@ -286,7 +303,11 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
             games.push(Game1 {
                 class,
                 player,
+                all: [signals.as_slice(), of_quality(Some(&quality)).as_slice()].concat(),
                 signals,
+                quality: of_quality(Some(&quality)),
+                unmeasured: of_quality(None),
+                quality_kinds: play_quality_kinds(&inputs),
                 owed_fen: owed.base_fen + owed.boost.map_or(0, |boost| boost.1),
                 replay: (level_index, seed, inputs),
             });
@@ -294,6 +315,34 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
         }
     }
     Ok(Corpus { games })
+}
+
+/// Whether the server would measure `game`'s play quality under `policy`.
+fn measures_quality(policy: &RiskPolicy, game: &Game1) -> bool {
+    let known = [game.signals.as_slice(), game.unmeasured.as_slice()].concat();
+    policy.play_quality_decides(&known, game.quality_kinds)
+}
+
+/// `game`'s signals as the server has them under `policy`.
+fn signals_under(policy: &RiskPolicy, game: &Game1) -> Vec<Signal> {
+    let quality = if measures_quality(policy, game) {
+        &game.quality
+    } else {
+        &game.unmeasured
+    };
+    [game.signals.as_slice(), quality.as_slice()].concat()
+}
+
+/// The decision the server makes on `game` under `policy`.
+fn decide(policy: &RiskPolicy, game: &Game1) -> Decision {
+    policy.decide(policy.score(&signals_under(policy, game)))
+}
+
+/// `game`'s score with play quality measured. The server measures it only where it can move
+/// the money, so whether a game is held or refused is the same with this score as with the
+/// server's: tuning uses it (it does not depend on the thresholds being tuned).
+fn full_score(policy: &RiskPolicy, game: &Game1) -> f64 {
+    policy.score(&game.all)
 }
 
 /// The `q` quantile (0 to 1) of `values`.
@@ -310,7 +359,7 @@ fn thresholds(policy: &RiskPolicy, games: &[&Game1]) -> Thresholds {
     let mut human: Vec<f64> = games
         .iter()
         .filter(|game| game.class.is_human())
-        .map(|game| policy.score(&game.signals))
+        .map(|game| full_score(policy, game))
         .collect();
     let step = 0.01;
     let hold = (quantile(&mut human, 0.995) + step).min(1.0);
@@ -324,7 +373,7 @@ fn stopped_fen(policy: &RiskPolicy, games: &[&Game1]) -> i64 {
     games
         .iter()
         .filter(|game| !game.class.is_human())
-        .filter(|game| policy.decide(policy.score(&game.signals)) >= Decision::Hold)
+        .filter(|game| policy.decide(full_score(policy, game)) >= Decision::Hold)
         .map(|game| game.owed_fen)
         .sum()
 }
@@ -333,7 +382,8 @@ fn stopped_fen(policy: &RiskPolicy, games: &[&Game1]) -> i64 {
 /// half for the most scripted earnings stopped while holding at most 0.5% of human-like games.
 fn tune(shipped: &RiskPolicy, games: &[&Game1]) -> RiskPolicy {
     const GRID: [f64; 3] = [0.2, 0.5, 0.8];
-    let kinds: Vec<_> = shipped.weights.keys().copied().collect();
+    // The signals the corpus exercises (no platform ranks, no merge-drop games).
+    let kinds = TUNED_KINDS;
     // Start from the shipped weights with thresholds from this half.
     let mut best = shipped.clone();
     best.thresholds = thresholds(shipped, games);
@@ -354,6 +404,26 @@ fn tune(shipped: &RiskPolicy, games: &[&Game1]) -> RiskPolicy {
     best
 }
 
+/// Signals whose weights the tuning grid searches (3^8 policies).
+const TUNED_KINDS: [SignalKind; 8] = [
+    SignalKind::ReactionFloor,
+    SignalKind::TimingRegularity,
+    SignalKind::QuantisedPacing,
+    SignalKind::SlowMotion,
+    SignalKind::Abandonment,
+    SignalKind::GreedyAgreement,
+    SignalKind::LinkedAccounts,
+    SignalKind::LookaheadAgreement,
+];
+
+/// The signals added since the previous figures (lookahead agreement, merge-drop precision and
+/// preview reaction): turned off, they give the "before" row.
+const NEW_KINDS: [SignalKind; 3] = [
+    SignalKind::LookaheadAgreement,
+    SignalKind::DropPrecision,
+    SignalKind::PreviewReaction,
+];
+
 #[derive(Default)]
 struct Row {
     games: usize,
@@ -365,7 +435,7 @@ struct Row {
 fn report(title: &str, policy: &RiskPolicy, games: &[&Game1]) {
     let mut rows: BTreeMap<Class, Row> = BTreeMap::new();
     for game in games {
-        let decision = policy.assess(game.signals.clone()).decision;
+        let decision = decide(policy, game);
         let row = rows.entry(game.class).or_default();
         row.games += 1;
         *row.decisions.entry(decision).or_default() += 1;
@@ -444,17 +514,18 @@ fn report(title: &str, policy: &RiskPolicy, games: &[&Game1]) {
 }
 
 /// What play quality adds to the verifier's replay: every corpus game replayed as the server
-/// did before (timings only) and as it does now (the greedy bot consulted before each move).
-fn replay_cost(levels: &[(Level, String)], corpus: &Corpus) {
+/// does without it (timings only) and with it (the greedy and lookahead bots consulted before
+/// each move), and the share of games `policy` measures it on.
+fn replay_cost(levels: &[(Level, String)], corpus: &Corpus, policy: &RiskPolicy) {
     let time = |inspect: bool| {
         let started = std::time::Instant::now();
         for game in &corpus.games {
             let (index, seed, inputs) = &game.replay;
             let level = &levels[*index].0;
-            let mut agreement = GreedyAgreement::default();
+            let mut quality = PlayQuality::default();
             let result = replay_inspected(level, *seed, inputs, |game, input| {
                 if inspect {
-                    agreement.inspect(game, input)
+                    quality.inspect(game, input)
                 }
             });
             assert!(result.is_ok(), "a corpus game replays");
@@ -462,10 +533,24 @@ fn replay_cost(levels: &[(Level, String)], corpus: &Corpus) {
         started.elapsed().as_secs_f64() * 1e6 / corpus.games.len() as f64
     };
     let (plain, inspected) = (time(false), time(true));
+    let measured = corpus
+        .games
+        .iter()
+        .filter(|game| measures_quality(policy, game))
+        .count();
+    let share = measured as f64 / corpus.games.len() as f64;
+    // A measured game is replayed twice: once to time it, once with the bots.
+    let judged = plain + share * inspected;
     println!(
-        "replay per game, one core: {plain:.0} us timings only, {inspected:.0} us with greedy \
-         agreement ({:.1}x)",
-        inspected / plain.max(f64::MIN_POSITIVE)
+        "replay per game, one core: {plain:.0} us timings only, {inspected:.0} us with play \
+         quality ({:.1}x); the shipped policy measures quality on {measured} of {} games \
+         ({:.1}%), so judging costs {judged:.0} us a game on average ({:.2}x, against {:.1}x if \
+         every game were measured)",
+        inspected / plain.max(f64::MIN_POSITIVE),
+        corpus.games.len(),
+        share * 100.0,
+        judged / plain.max(f64::MIN_POSITIVE),
+        inspected / plain.max(f64::MIN_POSITIVE),
     );
 }
 
@@ -495,10 +580,19 @@ pub fn run() -> Result<()> {
             .map_or(0, |max| max + 1),
         started.elapsed().as_secs_f64()
     );
-    replay_cost(&levels, &corpus);
+    replay_cost(&levels, &corpus, &shipped);
     let (tuning, testing): (Vec<&Game1>, Vec<&Game1>) =
         corpus.games.iter().partition(|game| game.player % 2 == 0);
     let tuned = tune(&shipped, &tuning);
+    let mut before = shipped.clone();
+    for kind in NEW_KINDS {
+        before.weights.insert(kind, 0.0);
+    }
+    report(
+        "shipped policy without the new play-quality signals, held-out half",
+        &before,
+        &testing,
+    );
     report("shipped policy, held-out half", &shipped, &testing);
     report(
         "weights and thresholds tuned on the other half, held-out half",

@@ -639,12 +639,19 @@ impl Service {
         let permit = self.replays.acquire().await.map_err(ApiError::internal)?;
         let check = Arc::clone(&self.check);
         let policy = Arc::clone(&self.config.risk);
-        let play_quality = policy.weighs(crate::risk::SignalKind::GreedyAgreement);
+        let gate = self.play_quality_gate(&authentic).await?;
         let judged = tokio::task::spawn_blocking(move || {
-            check.judge(&authentic, now_ms, play_quality).map(|judged| {
-                let signals = crate::risk::signals::of_play(&judged.play);
-                (judged.scored, signals)
-            })
+            let judged = check.judge(&authentic, now_ms, false)?;
+            let mut signals = crate::risk::signals::of_play(&judged.play);
+            // Play quality costs several replays' time: measured only where it can move the money.
+            if gate.is_some_and(|(policy, player, kinds)| {
+                let known = [signals.as_slice(), player.as_slice()].concat();
+                policy.play_quality_decides(&known, kinds)
+            }) {
+                let measured = check.judge(&authentic, now_ms, true)?;
+                signals = crate::risk::signals::of_play(&measured.play);
+            }
+            Ok((judged.scored, signals))
         })
         .await
         .map_err(ApiError::internal)?;
@@ -758,6 +765,33 @@ impl Service {
                 })
                 .collect(),
         })
+    }
+
+    /// What deciding whether to measure a game's play quality takes: the policy, the player's
+    /// signals as the ledger has them now, and the quality signals of the game's mode. `None`
+    /// when no quality signal of that mode counts.
+    async fn play_quality_gate(
+        &self,
+        authentic: &crate::check::AuthenticProof,
+    ) -> Result<
+        Option<(
+            Arc<RiskPolicy>,
+            Vec<crate::risk::Signal>,
+            &'static [crate::risk::SignalKind],
+        )>,
+        ApiError,
+    > {
+        let policy = &self.config.risk;
+        let kinds = crate::risk::signals::play_quality_kinds(&authentic.proof.inputs);
+        if policy.is_off() || !kinds.iter().any(|kind| policy.weighs(*kind)) {
+            return Ok(None);
+        }
+        let facts = self
+            .store
+            .player_facts(&authentic.session.player_id)
+            .await?;
+        let player = crate::risk::signals::of_player(&facts);
+        Ok(Some((Arc::clone(policy), player, kinds)))
     }
 
     /// Asks the player's platform for its risk rank and stores it; a rank the policy weighs

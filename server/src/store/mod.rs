@@ -534,6 +534,17 @@ impl Store {
         Ok(row.is_some())
     }
 
+    /// What the ledger knows of a player's risk, read outside any write: the service's guess,
+    /// before judging a game, at whether play quality can change its decision (the verdict's
+    /// transaction reads it again to decide).
+    pub async fn player_facts(
+        &self,
+        player_id: &str,
+    ) -> Result<crate::risk::PlayerFacts, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        Ok(risk::player_facts(&mut connection, player_id).await?)
+    }
+
     /// The players linked to `player_id`, one row per shared fact: `(link kind, other player)`,
     /// in order (`store/risk.rs` clusters them; the operator sees why).
     pub async fn linked_accounts(

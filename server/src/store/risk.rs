@@ -371,7 +371,7 @@ pub(super) async fn cluster_room_fen(
     Ok(policy::cluster_cap_room_fen(room_fen, cap_fen, earned_fen))
 }
 
-async fn player_facts(
+pub(super) async fn player_facts(
     connection: &mut AnyConnection,
     player_id: &str,
 ) -> Result<PlayerFacts, sqlx::Error> {
