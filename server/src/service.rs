@@ -788,7 +788,7 @@ impl Service {
         }
         let facts = self
             .store
-            .player_facts(&authentic.session.player_id)
+            .player_facts(&authentic.session.player_id, self.now_ms() as i64)
             .await?;
         let player = crate::risk::signals::of_player(&facts);
         Ok(Some((Arc::clone(policy), player, kinds)))

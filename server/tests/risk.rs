@@ -689,3 +689,53 @@ async fn accounts_whose_games_start_and_end_together_again_and_again_are_linked(
     assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
 }
+
+on_both_stores!(a_player_at_it_all_night_without_a_break_is_held);
+async fn a_player_at_it_all_night_without_a_break_is_held(backend: Backend) {
+    const MINUTE_MS: u64 = 60_000;
+    // 2026-12-02 22:00 in China Standard Time.
+    const EVENING_CST_MS: u64 = 1_796_220_000_000;
+    let database = Database::new(&backend);
+    let clock = Arc::new(playproof_server::clock::ManualClock::new(EVENING_CST_MS));
+    let mut policy = RiskPolicy::pay_all();
+    policy.tickets.one_open_per_player = true;
+    policy.weights.insert(SignalKind::SessionLength, 0.5);
+    policy.weights.insert(SignalKind::NightPlay, 0.5);
+    policy.thresholds = Thresholds {
+        flag: 0.3,
+        hold: 0.6,
+        refuse: 1.0,
+    };
+    let options = Options {
+        risk: Arc::new(policy),
+        clock: clock.clone(),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    // A twelve-minute game every quarter of an hour less a minute: never a 15-minute break.
+    let mut payments = Vec::new();
+    for game in 0..44 {
+        let ticket = ticket(&server.client, &server.base, "owl").await;
+        let session = play_ticket("owl", &ticket, 300 + game);
+        clock.advance_ms(12 * MINUTE_MS);
+        let (status, receipt) = submit(&server.client, &server.base, &session).await;
+        assert_eq!(status, 200, "{receipt}");
+        payments.push(receipt["payment"].as_str().unwrap().to_string());
+        clock.advance_ms(2 * MINUTE_MS);
+    }
+    // 22:00 to 02:00: an evening, paid. By 08:00, ten hours on and five of them at night: held.
+    assert!(
+        payments[..17].iter().all(|payment| payment == "paid"),
+        "{payments:?}"
+    );
+    assert_eq!(payments.last().unwrap(), "held", "{payments:?}");
+    // After eight hours' sleep the session starts again.
+    clock.advance_ms(8 * 60 * MINUTE_MS);
+    let ticket = ticket(&server.client, &server.base, "owl").await;
+    let session = play_ticket("owl", &ticket, 400);
+    clock.advance_ms(2 * MINUTE_MS);
+    let (_, receipt) = submit(&server.client, &server.base, &session).await;
+    assert_eq!(receipt["payment"], "paid", "{receipt}");
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}

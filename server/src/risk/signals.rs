@@ -76,6 +76,117 @@ pub const DROP_PRECISION_SCRIPTED: f64 = 0.80;
 pub const PREVIEW_HUMAN_MS: f64 = 900.0;
 pub const PREVIEW_SCRIPTED_MS: f64 = 600.0;
 
+/// The player's local time, as minutes east of UTC: China Standard Time (UTC+8). No platform
+/// tells the service a player's time zone today; one that does would replace this per player.
+pub const PLAYER_UTC_OFFSET_MINUTES: i64 = 8 * 60;
+/// The night, in the player's local hours: [01:00, 06:00). People play late and early; few
+/// play through these hours night after night, and a script does not sleep.
+pub const NIGHT_START_HOUR: i64 = 1;
+pub const NIGHT_END_HOUR: i64 = 6;
+/// Game time at night within the last 24 hours, in ms: an hour and a half is a late evening
+/// or a sleepless night; four hours is most of the night at play.
+pub const NIGHT_HUMAN_MS: f64 = 90.0 * 60_000.0;
+pub const NIGHT_SCRIPTED_MS: f64 = 4.0 * 3_600_000.0;
+/// A pause between two games at least this long ends a session, in ms: a meal, a walk, sleep.
+pub const SESSION_BREAK_MS: i64 = 15 * 60_000;
+/// Continuous play (no such break), in ms: a long evening is 3-4 hours; ten hours without a
+/// quarter of an hour away from the game is nobody's evening.
+pub const SESSION_HUMAN_MS: f64 = 4.0 * 3_600_000.0;
+pub const SESSION_SCRIPTED_MS: f64 = 10.0 * 3_600_000.0;
+/// How far back a player's play is examined, in ms.
+pub const PLAYER_HISTORY_MS: i64 = 24 * 3_600_000;
+/// Earnings velocity: fen per hour of game time over the last 24 hours, against the median
+/// of the population's recent games. Skill varies, so 3x the median says little; a bot that
+/// wins every game's top tier as fast as the rules allow earns far more. Judged from half an
+/// hour of play and a population of at least `VELOCITY_POPULATION_MIN` games.
+pub const VELOCITY_HUMAN_RATIO: f64 = 3.0;
+pub const VELOCITY_SCRIPTED_RATIO: f64 = 8.0;
+pub const VELOCITY_PLAYED_MS_MIN: i64 = 30 * 60_000;
+pub const VELOCITY_POPULATION_MIN: usize = 50;
+/// Recent games of all players the population's median is taken over.
+pub const VELOCITY_POPULATION_GAMES: i64 = 200;
+
+/// One game of a player's recent history: its ticket's issue, its end (the proof's arrival;
+/// the game being judged ends now) and what it paid, in fen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlayedGame {
+    pub issued_at_ms: i64,
+    pub ended_at_ms: i64,
+    pub paid_fen: i64,
+}
+
+/// The time facts of a player, from its games of the last [`PLAYER_HISTORY_MS`] (in issue
+/// order) and the population's recent games.
+pub fn time_facts(history: &[PlayedGame], population: &[PlayedGame], now_ms: i64) -> TimeFacts {
+    let night_play_ms = history
+        .iter()
+        .map(|game| night_overlap_ms(game.issued_at_ms, game.ended_at_ms))
+        .sum();
+    // Walk back from the latest game while the pauses stay short.
+    let mut session_start_ms = now_ms;
+    let mut next_start_ms = now_ms;
+    for game in history.iter().rev() {
+        if next_start_ms - game.ended_at_ms >= SESSION_BREAK_MS {
+            break;
+        }
+        session_start_ms = game.issued_at_ms;
+        next_start_ms = game.issued_at_ms;
+    }
+    let played_ms = history
+        .iter()
+        .map(|game| (game.ended_at_ms - game.issued_at_ms).max(0))
+        .sum();
+    let earned_fen = history.iter().map(|game| game.paid_fen).sum();
+    let mut rates: Vec<i64> = population
+        .iter()
+        .filter(|game| game.ended_at_ms > game.issued_at_ms)
+        .map(|game| game.paid_fen * 3_600_000 / (game.ended_at_ms - game.issued_at_ms))
+        .collect();
+    rates.sort_unstable();
+    let population_median_fen_per_hour = if rates.len() >= VELOCITY_POPULATION_MIN {
+        rates[rates.len() / 2]
+    } else {
+        0
+    };
+    TimeFacts {
+        night_play_ms,
+        session_ms: now_ms - session_start_ms,
+        played_ms,
+        earned_fen,
+        population_median_fen_per_hour,
+    }
+}
+
+/// Milliseconds of `[from_ms, to_ms)` in the player's local night.
+fn night_overlap_ms(from_ms: i64, to_ms: i64) -> i64 {
+    const DAY_MS: i64 = 24 * 3_600_000;
+    let offset_ms = PLAYER_UTC_OFFSET_MINUTES * 60_000;
+    let (from_local, to_local) = (from_ms + offset_ms, to_ms + offset_ms);
+    let mut overlap = 0;
+    let mut day = from_local.div_euclid(DAY_MS);
+    while day * DAY_MS < to_local {
+        let night_from = day * DAY_MS + NIGHT_START_HOUR * 3_600_000;
+        let night_to = day * DAY_MS + NIGHT_END_HOUR * 3_600_000;
+        overlap += (to_local.min(night_to) - from_local.max(night_from)).max(0);
+        day += 1;
+    }
+    overlap
+}
+
+/// What [`time_facts`] found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimeFacts {
+    /// Game time in the player's local night within the history, in ms.
+    pub night_play_ms: i64,
+    /// The current session so far: from the first game after the last long break, in ms.
+    pub session_ms: i64,
+    /// Game time and earnings within the history.
+    pub played_ms: i64,
+    pub earned_fen: i64,
+    /// The median fen per hour of the population's recent games (0: too few to judge).
+    pub population_median_fen_per_hour: i64,
+}
+
 /// What the verifier's replay established about one game.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlayFacts {
@@ -155,6 +266,8 @@ pub struct PlayerFacts {
     pub platform_risk_rank: i64,
     /// Players in the player's account cluster, the player included (0 or 1: no links known).
     pub linked_players: i64,
+    /// When and how fast the player plays.
+    pub time: TimeFacts,
 }
 
 /// The kinds of signal; a policy file weighs each by this name.
@@ -172,10 +285,13 @@ pub enum SignalKind {
     LookaheadAgreement,
     DropPrecision,
     PreviewReaction,
+    NightPlay,
+    SessionLength,
+    EarningsVelocity,
 }
 
 impl SignalKind {
-    pub const ALL: [SignalKind; 11] = [
+    pub const ALL: [SignalKind; 14] = [
         SignalKind::ReactionFloor,
         SignalKind::TimingRegularity,
         SignalKind::QuantisedPacing,
@@ -187,6 +303,9 @@ impl SignalKind {
         SignalKind::LookaheadAgreement,
         SignalKind::DropPrecision,
         SignalKind::PreviewReaction,
+        SignalKind::NightPlay,
+        SignalKind::SessionLength,
+        SignalKind::EarningsVelocity,
     ];
 
     /// The play-quality signals: costly to measure (a bot consulted before every move), so
@@ -211,6 +330,9 @@ impl SignalKind {
             SignalKind::LookaheadAgreement => "lookahead_agreement",
             SignalKind::DropPrecision => "drop_precision",
             SignalKind::PreviewReaction => "preview_reaction",
+            SignalKind::NightPlay => "night_play",
+            SignalKind::SessionLength => "session_length",
+            SignalKind::EarningsVelocity => "earnings_velocity",
         }
     }
 }
@@ -525,7 +647,77 @@ pub fn of_player(facts: &PlayerFacts) -> Vec<Signal> {
         abandonment(facts),
         platform_risk(facts),
         linked_accounts(facts),
+        night_play(&facts.time),
+        session_length(&facts.time),
+        earnings_velocity(&facts.time),
     ]
+}
+
+fn hours(ms: i64) -> f64 {
+    ms as f64 / 3_600_000.0
+}
+
+/// Game time in the player's local night over the last day.
+fn night_play(time: &TimeFacts) -> Signal {
+    Signal::new(
+        SignalKind::NightPlay,
+        ramp(time.night_play_ms as f64, NIGHT_HUMAN_MS, NIGHT_SCRIPTED_MS),
+        hours(time.night_play_ms),
+        format!(
+            "{:.1} h of play between {NIGHT_START_HOUR:02}:00 and {NIGHT_END_HOUR:02}:00 local \
+             time (UTC{:+}) in the last 24 h",
+            hours(time.night_play_ms),
+            PLAYER_UTC_OFFSET_MINUTES / 60
+        ),
+    )
+}
+
+/// Continuous play without a break.
+fn session_length(time: &TimeFacts) -> Signal {
+    Signal::new(
+        SignalKind::SessionLength,
+        ramp(
+            time.session_ms as f64,
+            SESSION_HUMAN_MS,
+            SESSION_SCRIPTED_MS,
+        ),
+        hours(time.session_ms),
+        format!(
+            "{:.1} h of play without a break of {} minutes",
+            hours(time.session_ms),
+            SESSION_BREAK_MS / 60_000
+        ),
+    )
+}
+
+/// Fen per hour of play against the population's median.
+fn earnings_velocity(time: &TimeFacts) -> Signal {
+    let kind = SignalKind::EarningsVelocity;
+    if time.played_ms < VELOCITY_PLAYED_MS_MIN || time.population_median_fen_per_hour <= 0 {
+        return Signal::new(
+            kind,
+            0.0,
+            0.0,
+            format!(
+                "{:.1} h of play in the last 24 h; earnings velocity is judged from {} minutes \
+                 against at least {VELOCITY_POPULATION_MIN} recent games of others",
+                hours(time.played_ms),
+                VELOCITY_PLAYED_MS_MIN / 60_000
+            ),
+        );
+    }
+    let fen_per_hour = time.earned_fen as f64 / hours(time.played_ms);
+    let ratio = fen_per_hour / time.population_median_fen_per_hour as f64;
+    Signal::new(
+        kind,
+        ramp(ratio, VELOCITY_HUMAN_RATIO, VELOCITY_SCRIPTED_RATIO),
+        ratio,
+        format!(
+            "{fen_per_hour:.0} fen per hour of play in the last 24 h, {ratio:.1}x the median of \
+             recent games ({} fen per hour)",
+            time.population_median_fen_per_hour
+        ),
+    )
 }
 
 /// How many accounts share the player's address, union id or payee name.
@@ -759,6 +951,7 @@ mod tests {
             games_abandoned: 8,
             platform_risk_rank: 0,
             linked_players: 1,
+            ..PlayerFacts::default()
         };
         assert_eq!(strength(&of_player(&shopper), SignalKind::Abandonment), 1.0);
         let quitter = PlayerFacts {
@@ -766,6 +959,7 @@ mod tests {
             games_abandoned: 2,
             platform_risk_rank: 0,
             linked_players: 1,
+            ..PlayerFacts::default()
         };
         assert_eq!(strength(&of_player(&quitter), SignalKind::Abandonment), 0.0);
         let new = PlayerFacts {
@@ -773,9 +967,97 @@ mod tests {
             games_abandoned: 3,
             platform_risk_rank: 4,
             linked_players: 1,
+            ..PlayerFacts::default()
         };
         assert_eq!(strength(&of_player(&new), SignalKind::Abandonment), 0.0);
         assert_eq!(strength(&of_player(&new), SignalKind::PlatformRisk), 1.0);
+    }
+
+    const HOUR_MS: i64 = 3_600_000;
+    /// 2026-12-03 00:00 in China Standard Time, as UTC milliseconds.
+    const MIDNIGHT_CST_MS: i64 = 1_796_227_200_000;
+
+    fn games(from_ms: i64, count: i64, every_ms: i64, length_ms: i64) -> Vec<PlayedGame> {
+        (0..count)
+            .map(|index| PlayedGame {
+                issued_at_ms: from_ms + index * every_ms,
+                ended_at_ms: from_ms + index * every_ms + length_ms,
+                paid_fen: 10,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_script_playing_through_the_night_without_a_break_is_seen() {
+        // Two-minute games back to back from 22:00 to 08:00 local time.
+        let start = MIDNIGHT_CST_MS - 2 * HOUR_MS;
+        let history = games(start, 300, 2 * 60_000, 110_000);
+        let now = start + 10 * HOUR_MS;
+        let time = time_facts(&history, &[], now);
+        assert_eq!(time.session_ms, 10 * HOUR_MS);
+        // Five night hours, less the 10 s between games.
+        assert_eq!(time.night_play_ms, 150 * 110_000);
+        let signals = of_player(&PlayerFacts {
+            time,
+            ..PlayerFacts::default()
+        });
+        assert_eq!(strength(&signals, SignalKind::SessionLength), 1.0);
+        assert_eq!(strength(&signals, SignalKind::NightPlay), 1.0);
+    }
+
+    #[test]
+    fn an_evening_with_breaks_is_unremarkable() {
+        // 19:00-21:00 and 21:30-23:00: a half-hour break between.
+        let evening = MIDNIGHT_CST_MS + 19 * HOUR_MS;
+        let mut history = games(evening, 40, 3 * 60_000, 150_000);
+        history.extend(games(evening + 150 * 60_000, 30, 3 * 60_000, 150_000));
+        let now = evening + 4 * HOUR_MS;
+        let time = time_facts(&history, &[], now);
+        assert_eq!(time.session_ms, 4 * HOUR_MS - 150 * 60_000);
+        assert_eq!(time.night_play_ms, 0);
+        let signals = of_player(&PlayerFacts {
+            time,
+            ..PlayerFacts::default()
+        });
+        for kind in [SignalKind::SessionLength, SignalKind::NightPlay] {
+            assert_eq!(strength(&signals, kind), 0.0, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn earnings_far_above_the_populations_pace_are_judged_against_its_median() {
+        // The population: 100 three-minute games paying 5 fen, 100 fen per hour.
+        let population = games(0, 100, 200_000, 180_000)
+            .into_iter()
+            .map(|game| PlayedGame {
+                paid_fen: 5,
+                ..game
+            })
+            .collect::<Vec<_>>();
+        // One hour of one-minute games paying 15 fen: 900 fen per hour, 9x the median.
+        let fast = games(10 * HOUR_MS, 60, 60_000, 60_000)
+            .into_iter()
+            .map(|game| PlayedGame {
+                paid_fen: 15,
+                ..game
+            })
+            .collect::<Vec<_>>();
+        let time = time_facts(&fast, &population, 11 * HOUR_MS);
+        assert_eq!(time.population_median_fen_per_hour, 100);
+        let velocity = |time| {
+            of_player(&PlayerFacts {
+                time,
+                ..PlayerFacts::default()
+            })
+            .into_iter()
+            .find(|signal| signal.kind == SignalKind::EarningsVelocity)
+            .unwrap()
+        };
+        let signal = velocity(time);
+        assert_eq!((signal.strength, signal.measured), (1.0, 9.0));
+        // Too small a population: not judged.
+        let alone = time_facts(&fast, &population[..10], 11 * HOUR_MS);
+        assert_eq!(velocity(alone).strength, 0.0);
     }
 
     #[test]

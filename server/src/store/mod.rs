@@ -540,9 +540,10 @@ impl Store {
     pub async fn player_facts(
         &self,
         player_id: &str,
+        now_ms: i64,
     ) -> Result<crate::risk::PlayerFacts, StoreError> {
         let mut connection = self.pool.acquire().await?;
-        Ok(risk::player_facts(&mut connection, player_id).await?)
+        Ok(risk::player_facts(&mut connection, player_id, now_ms).await?)
     }
 
     /// The players linked to `player_id`, one row per shared fact: `(link kind, other player)`,

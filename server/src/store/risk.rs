@@ -11,6 +11,7 @@ use super::writer::{
     read_i64, transfer, withdraw, Batch, LedgerRejection, VerdictWrite, WithdrawWrite,
     WithdrawalRecord,
 };
+use crate::risk::signals::{PlayedGame, TimeFacts, PLAYER_HISTORY_MS, VELOCITY_POPULATION_GAMES};
 use crate::risk::{Assessment, Decision, PlayerFacts};
 
 /// What the writer needs to decide a game's risk: the game's own signals (computed from the
@@ -374,8 +375,10 @@ pub(super) async fn cluster_room_fen(
 pub(super) async fn player_facts(
     connection: &mut AnyConnection,
     player_id: &str,
+    now_ms: i64,
 ) -> Result<PlayerFacts, sqlx::Error> {
     let linked_players = linked_players(connection, player_id).await?;
+    let time = time_facts(connection, player_id, now_ms).await?;
     let row = sqlx::query(
         "SELECT games_played, games_abandoned, platform_risk_rank FROM player_risk WHERE player_id = $1",
     )
@@ -388,12 +391,67 @@ pub(super) async fn player_facts(
             games_abandoned: row.try_get(1)?,
             platform_risk_rank: row.try_get(2)?,
             linked_players,
+            time,
         },
         None => PlayerFacts {
             linked_players,
+            time,
             ..PlayerFacts::default()
         },
     })
+}
+
+/// Most of a player's games read for its time facts: a day of back-to-back one-minute games.
+const HISTORY_GAMES_MAX: i64 = 1_440;
+
+/// When and how fast the player has played: its games of the last day (the open one, being
+/// judged, ends now) and the population's latest games.
+async fn time_facts(
+    connection: &mut AnyConnection,
+    player_id: &str,
+    now_ms: i64,
+) -> Result<TimeFacts, sqlx::Error> {
+    let played = |rows: Vec<sqlx::any::AnyRow>| -> Result<Vec<PlayedGame>, sqlx::Error> {
+        rows.iter()
+            .map(|row| {
+                Ok(PlayedGame {
+                    issued_at_ms: row.try_get(0)?,
+                    ended_at_ms: row.try_get::<Option<i64>, _>(1)?.unwrap_or(now_ms),
+                    paid_fen: row.try_get(2)?,
+                })
+            })
+            .collect()
+    };
+    let mut history = played(
+        sqlx::query(
+            "SELECT t.issued_at_ms, t.closed_at_ms, \
+                    CAST(COALESCE(s.payout_fen + s.boost_fen, 0) AS BIGINT) \
+             FROM tickets t LEFT JOIN sessions s ON s.session_id = t.session_id \
+             WHERE t.player_id = $1 AND t.issued_at_ms >= $2 AND t.status <> 'abandoned' \
+             ORDER BY t.issued_at_ms DESC LIMIT $3",
+        )
+        .bind(player_id)
+        .bind(now_ms - PLAYER_HISTORY_MS)
+        .bind(HISTORY_GAMES_MAX)
+        .fetch_all(&mut *connection)
+        .await?,
+    )?;
+    history.reverse();
+    let population = played(
+        sqlx::query(
+            "SELECT t.issued_at_ms, t.closed_at_ms, CAST(s.payout_fen + s.boost_fen AS BIGINT) \
+             FROM tickets t JOIN sessions s ON s.session_id = t.session_id \
+             WHERE t.status = 'played' ORDER BY t.issued_at_ms DESC LIMIT $1",
+        )
+        .bind(VELOCITY_POPULATION_GAMES)
+        .fetch_all(&mut *connection)
+        .await?,
+    )?;
+    Ok(crate::risk::signals::time_facts(
+        &history,
+        &population,
+        now_ms,
+    ))
 }
 
 /// The assessment of an accepted game with a risk check: the game's signals and the player's.
@@ -405,7 +463,7 @@ pub(super) async fn assess(
     let Some(check) = write.risk.as_ref().filter(|_| write.verdict.is_ok()) else {
         return Ok(None);
     };
-    let facts = player_facts(connection, &write.session.player_id).await?;
+    let facts = player_facts(connection, &write.session.player_id, write.now_ms).await?;
     let mut signals = check.play_signals.clone();
     signals.extend(crate::risk::signals::of_player(&facts));
     Ok(Some(check.policy.assess(signals)))
