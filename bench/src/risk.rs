@@ -75,10 +75,14 @@ enum Class {
     SlowMotion,
     SeedShopper,
     Farm,
+    /// Accounts on separate addresses tied by one platform union id or payee name.
+    PayeeRing,
+    /// A human-paced lookahead bot that has played since the evening and through the night.
+    AllNight,
 }
 
 impl Class {
-    const SCRIPTED: [Class; 11] = [
+    const SCRIPTED: [Class; 13] = [
         Class::InstantRandom,
         Class::InstantGreedy,
         Class::InstantLookahead,
@@ -90,6 +94,8 @@ impl Class {
         Class::SlowMotion,
         Class::SeedShopper,
         Class::Farm,
+        Class::PayeeRing,
+        Class::AllNight,
     ];
 
     fn name(self) -> &'static str {
@@ -107,6 +113,8 @@ impl Class {
             Class::SlowMotion => "slow-motion (6x wall)",
             Class::SeedShopper => "seed shopper",
             Class::Farm => "farm (50 accounts)",
+            Class::PayeeRing => "ring: 12 accounts, one payee",
+            Class::AllNight => "all-night lookahead bot",
         }
     }
 
@@ -160,13 +168,14 @@ fn think_ticks(class: Class, rng: &mut Pcg32) -> u32 {
         | Class::Household
         | Class::SlowMotion
         | Class::SeedShopper
-        | Class::NoisyLookahead => human_think_ticks(rng),
+        | Class::NoisyLookahead
+        | Class::AllNight => human_think_ticks(rng),
         Class::InstantRandom | Class::InstantGreedy | Class::InstantLookahead => 0,
         Class::Fixed500msGreedy => 30,
         Class::Fixed1500msLookahead => 90,
         Class::UniformGreedy => rng.between(30, 360),
         Class::Noisy => 45 + rng.between(0, 10),
-        Class::Farm => rng.between(40, 150),
+        Class::Farm | Class::PayeeRing => rng.between(40, 150),
     }
 }
 
@@ -181,9 +190,10 @@ fn choose(class: Class, game: &Game, rng: &mut Pcg32) -> Option<Action> {
         return RandomBot.choose(game, rng);
     }
     match class {
-        Class::InstantLookahead | Class::Fixed1500msLookahead | Class::NoisyLookahead => {
-            LookaheadBot::default().choose(game, rng)
-        }
+        Class::InstantLookahead
+        | Class::Fixed1500msLookahead
+        | Class::NoisyLookahead
+        | Class::AllNight => LookaheadBot::default().choose(game, rng),
         _ => GreedyBot.choose(game, rng),
     }
 }
@@ -225,6 +235,26 @@ fn wall_ms(class: Class, game_ms: f64, rng: &mut Pcg32) -> f64 {
     }
 }
 
+/// Accounts in the payee ring.
+const RING_ACCOUNTS: i64 = 12;
+
+/// What the server's time facts say of a player who has played three-minute games back to
+/// back since 20:00 China Standard Time, judged at 06:00: ten hours on, five of them at night.
+fn all_night_time() -> playproof_server::risk::signals::TimeFacts {
+    use playproof_server::risk::signals::{time_facts, PlayedGame};
+    const MINUTE_MS: i64 = 60_000;
+    // 2026-12-02 20:00 in China Standard Time, as UTC milliseconds.
+    let evening_ms: i64 = 1_796_212_800_000;
+    let history: Vec<PlayedGame> = (0..200)
+        .map(|game| PlayedGame {
+            issued_at_ms: evening_ms + game * 3 * MINUTE_MS,
+            ended_at_ms: evening_ms + game * 3 * MINUTE_MS + 170_000,
+            paid_fen: 0,
+        })
+        .collect();
+    time_facts(&history, &[], evening_ms + 600 * MINUTE_MS)
+}
+
 /// Tickets abandoned before each kept game.
 fn abandoned_before(class: Class, rng: &mut Pcg32) -> i64 {
     match class {
@@ -254,6 +284,12 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
                     .count();
                 (class, sharing as i64)
             }));
+        } else if class == Class::PayeeRing {
+            // Each ring member is linked to the other eleven by the name they withdraw to.
+            players.extend(std::iter::repeat_n(
+                (class, RING_ACCOUNTS),
+                RING_ACCOUNTS as usize,
+            ));
         } else {
             players.extend(std::iter::repeat_n((class, 1), SCRIPTED_PER_CLASS));
         }
@@ -265,6 +301,9 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
             linked_players,
             ..PlayerFacts::default()
         };
+        if class == Class::AllNight {
+            facts.time = all_night_time();
+        }
         for game_index in 0..GAMES_PER_PLAYER {
             let level_index = (player + game_index) % levels.len();
             let (level, level_id) = &levels[level_index];
@@ -417,11 +456,16 @@ const TUNED_KINDS: [SignalKind; 8] = [
 ];
 
 /// The signals added since the previous figures (lookahead agreement, merge-drop precision and
-/// preview reaction): turned off, they give the "before" row.
-const NEW_KINDS: [SignalKind; 3] = [
+/// preview reaction, night play, session length, earnings velocity): turned off, they give the
+/// "before" row. (The links by union id, payee name and play times feed `linked_accounts`,
+/// which the "before" row keeps: the ring's row shows them.)
+const NEW_KINDS: [SignalKind; 6] = [
     SignalKind::LookaheadAgreement,
     SignalKind::DropPrecision,
     SignalKind::PreviewReaction,
+    SignalKind::NightPlay,
+    SignalKind::SessionLength,
+    SignalKind::EarningsVelocity,
 ];
 
 #[derive(Default)]
