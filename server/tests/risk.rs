@@ -739,3 +739,60 @@ async fn a_player_at_it_all_night_without_a_break_is_held(backend: Backend) {
     assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
 }
+
+on_both_stores!(play_quality_is_measured_only_where_it_can_move_the_money);
+async fn play_quality_is_measured_only_where_it_can_move_the_money(backend: Backend) {
+    let database = Database::new(&backend);
+    // Quality alone reaches at most 0.51, under the hold threshold; with an instant bot's
+    // reaction floor (0.5) it could reach 0.75.
+    let mut policy = RiskPolicy::pay_all();
+    policy.tickets.one_open_per_player = true;
+    policy.weights.insert(SignalKind::ReactionFloor, 0.5);
+    policy.weights.insert(SignalKind::GreedyAgreement, 0.3);
+    policy.weights.insert(SignalKind::LookaheadAgreement, 0.3);
+    policy.thresholds = Thresholds {
+        flag: 0.3,
+        hold: 0.6,
+        refuse: 1.0,
+    };
+    let options = Options {
+        risk: Arc::new(policy),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let greedy_explanation = |receipt: Value| {
+        let store = server.service.store();
+        async move {
+            let session_id = receipt["session_id"].as_str().unwrap().to_string();
+            let assessment = store.risk_assessment(&session_id).await.unwrap().unwrap();
+            let greedy = assessment
+                .signals
+                .iter()
+                .find(|signal| signal.kind == SignalKind::GreedyAgreement)
+                .unwrap()
+                .clone();
+            (assessment.decision, greedy.explanation)
+        }
+    };
+    let (status, person) = played(&server, "person", Pacing::HUMAN, 8).await;
+    assert_eq!(
+        (status, &person["payment"]),
+        (200, &json!("paid")),
+        "{person}"
+    );
+    let (decision, explanation) = greedy_explanation(person).await;
+    assert_eq!(decision, playproof_server::risk::Decision::Pay);
+    assert_eq!(
+        explanation,
+        "play quality not measured: it could not change this game's decision"
+    );
+    let (status, bot) = played(&server, "bot", Pacing::INSTANT, 9).await;
+    assert_eq!(status, 200, "{bot}");
+    let (_, explanation) = greedy_explanation(bot).await;
+    assert!(
+        explanation.contains("moves were exactly the greedy bot's choice"),
+        "{explanation}"
+    );
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}

@@ -546,6 +546,34 @@ impl Store {
         Ok(risk::player_facts(&mut connection, player_id, now_ms).await?)
     }
 
+    /// A game's risk assessment as recorded beside its verdict, signals and explanations
+    /// included; `None` for a game judged without a risk check.
+    pub async fn risk_assessment(
+        &self,
+        session_id: &str,
+    ) -> Result<Option<crate::risk::Assessment>, StoreError> {
+        let row = sqlx::query(
+            "SELECT score_milli, decision, signals FROM risk_verdicts WHERE session_id = $1",
+        )
+        .bind(session_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let (score_milli, decision, signals): (i64, String, String) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        let corrupt =
+            |what: String| StoreError::Corrupt(format!("risk verdict {session_id}: {what}"));
+        Ok(Some(crate::risk::Assessment {
+            score: score_milli as f64 / 1000.0,
+            decision: crate::risk::Decision::from_code(&decision)
+                .ok_or_else(|| corrupt(format!("decision {decision:?}")))?,
+            signals: serde_json::from_str(&signals)
+                .map_err(|error| corrupt(format!("signals: {error}")))?,
+        }))
+    }
+
     /// The players linked to `player_id`, one row per shared fact: `(link kind, other player)`,
     /// in order (`store/risk.rs` clusters them; the operator sees why).
     pub async fn linked_accounts(
