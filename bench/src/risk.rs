@@ -32,7 +32,7 @@ use playproof_bots::Bot;
 use playproof_payout::{Finish, PayoutBook};
 use playproof_server::risk::policy::Thresholds;
 use playproof_server::risk::signals::{
-    of_play, of_player, of_quality, play_quality_kinds, PlayQuality,
+    of_play, of_player, of_quality, play_quality_is_cheap, play_quality_kinds, PlayQuality,
 };
 use playproof_server::risk::{Decision, PlayFacts, PlayerFacts, RiskPolicy, Signal, SignalKind};
 use playproof_server::run::RISK_POLICY_DEFAULT;
@@ -64,6 +64,12 @@ enum Class {
     Human,
     /// Human-like, one of a few players behind one address.
     Household,
+    /// Human-like merge-drop players: they aim at a piece of the same tier with a finger.
+    MergeHuman,
+    /// The merge-drop heuristic bot at a human pace: every aimed drop exact.
+    MergePerfect,
+    /// The merge-drop heuristic bot, dropping as soon as the cooldown allows.
+    MergeInstant,
     InstantRandom,
     InstantGreedy,
     InstantLookahead,
@@ -82,7 +88,7 @@ enum Class {
 }
 
 impl Class {
-    const SCRIPTED: [Class; 13] = [
+    const SCRIPTED: [Class; 15] = [
         Class::InstantRandom,
         Class::InstantGreedy,
         Class::InstantLookahead,
@@ -96,12 +102,17 @@ impl Class {
         Class::Farm,
         Class::PayeeRing,
         Class::AllNight,
+        Class::MergePerfect,
+        Class::MergeInstant,
     ];
 
     fn name(self) -> &'static str {
         match self {
             Class::Human => "human-like",
             Class::Household => "human-like, household 2-5",
+            Class::MergeHuman => "human-like, merge-drop",
+            Class::MergePerfect => "merge bot, perfect drops",
+            Class::MergeInstant => "merge bot, instant",
             Class::InstantRandom => "random bot, instant",
             Class::InstantGreedy => "greedy bot, instant",
             Class::InstantLookahead => "lookahead bot, instant",
@@ -120,7 +131,14 @@ impl Class {
 
     /// Whether the class stands for honest people (the targets' human-like games).
     fn is_human(self) -> bool {
-        matches!(self, Class::Human | Class::Household)
+        matches!(self, Class::Human | Class::Household | Class::MergeHuman)
+    }
+
+    fn plays_merge_drop(self) -> bool {
+        matches!(
+            self,
+            Class::MergeHuman | Class::MergePerfect | Class::MergeInstant
+        )
     }
 }
 
@@ -169,8 +187,13 @@ fn think_ticks(class: Class, rng: &mut Pcg32) -> u32 {
         | Class::SlowMotion
         | Class::SeedShopper
         | Class::NoisyLookahead
-        | Class::AllNight => human_think_ticks(rng),
-        Class::InstantRandom | Class::InstantGreedy | Class::InstantLookahead => 0,
+        | Class::AllNight
+        | Class::MergeHuman
+        | Class::MergePerfect => human_think_ticks(rng),
+        Class::InstantRandom
+        | Class::InstantGreedy
+        | Class::InstantLookahead
+        | Class::MergeInstant => 0,
         Class::Fixed500msGreedy => 30,
         Class::Fixed1500msLookahead => 90,
         Class::UniformGreedy => rng.between(30, 360),
@@ -179,7 +202,31 @@ fn think_ticks(class: Class, rng: &mut Pcg32) -> u32 {
     }
 }
 
+/// How far a person's finger lands from where they aim a drop: a standard deviation of 0.35
+/// world units, about 12 px on a phone (a fingertip is 8-10 mm wide; touch-target studies put
+/// the spread of taps at 2-3 mm, and a drag released in motion lands wider).
+const AIM_SIGMA_MILLI: f64 = 350.0;
+
+fn choose_drop(class: Class, game: &Game, rng: &mut Pcg32) -> Option<Action> {
+    use playproof_bots::merge::{HeuristicBot, RandomBot as RandomDrop};
+    if class == Class::MergeHuman && uniform(rng) < 0.3 {
+        return RandomDrop.choose(game, rng);
+    }
+    let aimed = HeuristicBot.choose(game, rng)?;
+    let (Action::Drop { x_milli }, Class::MergeHuman) = (aimed, class) else {
+        return Some(aimed);
+    };
+    let (low, high) = game.merge_drop()?.drop_range_milli();
+    let landed = (f64::from(x_milli) + AIM_SIGMA_MILLI * normal(rng)).round() as i32;
+    Some(Action::Drop {
+        x_milli: landed.clamp(low, high),
+    })
+}
+
 fn choose(class: Class, game: &Game, rng: &mut Pcg32) -> Option<Action> {
+    if class.plays_merge_drop() {
+        return choose_drop(class, game, rng);
+    }
     let random_share = match class {
         Class::Human | Class::Household | Class::SeedShopper | Class::SlowMotion => 0.3,
         Class::Noisy | Class::NoisyLookahead => 0.2,
@@ -203,7 +250,17 @@ fn play(level: &Level, seed: u64, class: Class, rng: &mut Pcg32) -> Vec<game_cor
     let mut game = Game::new(level, seed);
     let mut inputs = Vec::new();
     let mut due = None;
-    while game.phase() == Phase::Playing && game.tick() < GAME_TICKS_MAX {
+    // Merge-drop games are cut after a few dozen drops: enough to judge, and the physics of
+    // a whole game would make the corpus slow to build.
+    let inputs_max = if class.plays_merge_drop() {
+        MERGE_DROPS_MAX
+    } else {
+        usize::MAX
+    };
+    while game.phase() == Phase::Playing
+        && game.tick() < GAME_TICKS_MAX
+        && inputs.len() < inputs_max
+    {
         if game.accepts_input() {
             let now = game.tick();
             let at = *due.get_or_insert_with(|| now + think_ticks(class, rng));
@@ -234,6 +291,11 @@ fn wall_ms(class: Class, game_ms: f64, rng: &mut Pcg32) -> f64 {
         _ => game_ms + overhead,
     }
 }
+
+/// Drops a merge-drop game of the corpus is cut after.
+const MERGE_DROPS_MAX: usize = 30;
+/// Human-like merge-drop players.
+const MERGE_HUMANS: usize = 60;
 
 /// Accounts in the payee ring.
 const RING_ACCOUNTS: i64 = 12;
@@ -271,6 +333,7 @@ struct Corpus {
 fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
     // Each player with the size of its account cluster (players sharing its address).
     let mut players: Vec<(Class, i64)> = vec![(Class::Human, 1); HUMANS];
+    players.extend(std::iter::repeat_n((Class::MergeHuman, 1), MERGE_HUMANS));
     for household in 0..HOUSEHOLDS {
         let size = HOUSEHOLD_SIZES[household % HOUSEHOLD_SIZES.len()];
         players.extend(std::iter::repeat_n((Class::Household, size as i64), size));
@@ -305,7 +368,13 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
             facts.time = all_night_time();
         }
         for game_index in 0..GAMES_PER_PLAYER {
-            let level_index = (player + game_index) % levels.len();
+            let of_mode: Vec<usize> = (0..levels.len())
+                .filter(|&index| {
+                    matches!(levels[index].0.game, LevelGame::MergeDrop(_))
+                        == class.plays_merge_drop()
+                })
+                .collect();
+            let level_index = of_mode[(player + game_index) % of_mode.len()];
             let (level, level_id) = &levels[level_index];
             let seed = u64::from(rng.next_u32()) << 32 | u64::from(rng.next_u32());
             facts.games_abandoned += abandoned_before(class, &mut rng);
@@ -356,8 +425,12 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
     Ok(Corpus { games })
 }
 
-/// Whether the server would measure `game`'s play quality under `policy`.
+/// Whether the server would measure `game`'s play quality under `policy`: always where it is
+/// cheap and weighed, elsewhere where it can move the money.
 fn measures_quality(policy: &RiskPolicy, game: &Game1) -> bool {
+    if play_quality_is_cheap(game.quality_kinds) {
+        return game.quality_kinds.iter().any(|kind| policy.weighs(*kind));
+    }
     let known = [game.signals.as_slice(), game.unmeasured.as_slice()].concat();
     policy.play_quality_decides(&known, game.quality_kinds)
 }
@@ -561,48 +634,58 @@ fn report(title: &str, policy: &RiskPolicy, games: &[&Game1]) {
 /// does without it (timings only) and with it (the greedy and lookahead bots consulted before
 /// each move), and the share of games `policy` measures it on.
 fn replay_cost(levels: &[(Level, String)], corpus: &Corpus, policy: &RiskPolicy) {
-    let time = |inspect: bool| {
-        let started = std::time::Instant::now();
-        for game in &corpus.games {
-            let (index, seed, inputs) = &game.replay;
-            let level = &levels[*index].0;
-            let mut quality = PlayQuality::default();
-            let result = replay_inspected(level, *seed, inputs, |game, input| {
-                if inspect {
-                    quality.inspect(game, input)
-                }
-            });
-            assert!(result.is_ok(), "a corpus game replays");
-        }
-        started.elapsed().as_secs_f64() * 1e6 / corpus.games.len() as f64
-    };
-    let (plain, inspected) = (time(false), time(true));
-    let measured = corpus
-        .games
-        .iter()
-        .filter(|game| measures_quality(policy, game))
-        .count();
-    let share = measured as f64 / corpus.games.len() as f64;
-    // A measured game is replayed twice: once to time it, once with the bots.
-    let judged = plain + share * inspected;
-    println!(
-        "replay per game, one core: {plain:.0} us timings only, {inspected:.0} us with play \
-         quality ({:.1}x); the shipped policy measures quality on {measured} of {} games \
-         ({:.1}%), so judging costs {judged:.0} us a game on average ({:.2}x, against {:.1}x if \
-         every game were measured)",
-        inspected / plain.max(f64::MIN_POSITIVE),
-        corpus.games.len(),
-        share * 100.0,
-        judged / plain.max(f64::MIN_POSITIVE),
-        inspected / plain.max(f64::MIN_POSITIVE),
-    );
+    for merge_drop in [false, true] {
+        let games: Vec<&Game1> = corpus
+            .games
+            .iter()
+            .filter(|game| game.class.plays_merge_drop() == merge_drop)
+            .collect();
+        let time = |inspect: bool| {
+            let started = std::time::Instant::now();
+            for game in &games {
+                let (index, seed, inputs) = &game.replay;
+                let level = &levels[*index].0;
+                let mut quality = PlayQuality::default();
+                let result = replay_inspected(level, *seed, inputs, |game, input| {
+                    if inspect {
+                        quality.inspect(game, input)
+                    }
+                });
+                assert!(result.is_ok(), "a corpus game replays");
+            }
+            started.elapsed().as_secs_f64() * 1e6 / games.len().max(1) as f64
+        };
+        let (plain, inspected) = (time(false), time(true));
+        let measured = games
+            .iter()
+            .filter(|game| measures_quality(policy, game))
+            .count();
+        let share = measured as f64 / games.len().max(1) as f64;
+        // A cheaply measured game is replayed once, with quality; a costly one twice: once to
+        // time it, once with the bots.
+        let judged = if merge_drop {
+            plain + share * (inspected - plain)
+        } else {
+            plain + share * inspected
+        };
+        let ratio = |us: f64| us / plain.max(f64::MIN_POSITIVE);
+        println!(
+            "{} replay per game, one core: {plain:.0} us timings only, {inspected:.0} us with \
+             play quality ({:.1}x); the shipped policy measures it on {measured} of {} games \
+             ({:.1}%): judging costs {judged:.0} us a game on average ({:.2}x)",
+            if merge_drop { "merge-drop" } else { "match-3" },
+            ratio(inspected),
+            games.len(),
+            share * 100.0,
+            ratio(judged),
+        );
+    }
 }
 
 pub fn run() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let levels: Vec<(Level, String)> = crate::levels::shipped_levels()?
         .into_iter()
-        .filter(|file| matches!(file.level.game, LevelGame::Match3(_)))
         .map(|file| {
             let id = file.level.id.clone();
             (file.level, id)
@@ -613,7 +696,7 @@ pub fn run() -> Result<()> {
     let started = std::time::Instant::now();
     let corpus = build(&levels, &payouts)?;
     println!(
-        "risk corpus: seed {SEED:#x}, {} games on {} match-3 levels ({} players), built in {:.1} s",
+        "risk corpus: seed {SEED:#x}, {} games on {} match-3 and merge-drop levels ({} players), built in {:.1} s",
         corpus.games.len(),
         levels.len(),
         corpus

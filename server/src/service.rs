@@ -641,13 +641,19 @@ impl Service {
         let policy = Arc::clone(&self.config.risk);
         let gate = self.play_quality_gate(&authentic).await?;
         let judged = tokio::task::spawn_blocking(move || {
-            let judged = check.judge(&authentic, now_ms, false)?;
+            // Cheap quality (merge-drop) is measured with the first replay; costly quality
+            // (match-3's bots) only where it can move the money, with a second one.
+            let cheap = gate
+                .as_ref()
+                .is_some_and(|(.., kinds)| crate::risk::signals::play_quality_is_cheap(kinds));
+            let judged = check.judge(&authentic, now_ms, cheap)?;
             let mut signals = crate::risk::signals::of_play(&judged.play);
-            // Play quality costs several replays' time: measured only where it can move the money.
-            if gate.is_some_and(|(policy, player, kinds)| {
-                let known = [signals.as_slice(), player.as_slice()].concat();
-                policy.play_quality_decides(&known, kinds)
-            }) {
+            if !cheap
+                && gate.is_some_and(|(policy, player, kinds)| {
+                    let known = [signals.as_slice(), player.as_slice()].concat();
+                    policy.play_quality_decides(&known, kinds)
+                })
+            {
                 let measured = check.judge(&authentic, now_ms, true)?;
                 signals = crate::risk::signals::of_play(&measured.play);
             }

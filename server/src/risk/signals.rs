@@ -375,6 +375,19 @@ pub fn play_quality_kinds(inputs: &[game_core::Input]) -> &'static [SignalKind] 
     }
 }
 
+/// Whether measuring the play-quality signals `kinds` costs little beside the replay itself:
+/// merge-drop's (a look at the pieces before each drop; the bench measures it within the
+/// replay's own noise), unlike match-3's (two bots searching every board, about 25 replays).
+pub fn play_quality_is_cheap(kinds: &[SignalKind]) -> bool {
+    !kinds.is_empty()
+        && kinds.iter().all(|kind| {
+            matches!(
+                kind,
+                SignalKind::DropPrecision | SignalKind::PreviewReaction
+            )
+        })
+}
+
 /// The signals of one game.
 pub fn of_play(facts: &PlayFacts) -> Vec<Signal> {
     let reactions_ms: Vec<f64> = facts
