@@ -1,8 +1,9 @@
 //! `cargo xtask bench risk`: the risk policy measured on a labelled corpus.
 //!
 //! ```text
-//! players (human-like and scripted) -> games played natively on shipped match-3 levels
-//!   -> the server's replay timings (replay_reactions) and wall time -> the server's signals
+//! players (human-like and scripted) -> games played natively on shipped match-3 and
+//!   merge-drop levels -> the server's replay timings, play quality and wall time -> the
+//!   server's signals, play quality kept only where the server's gate would measure it
 //!   -> tune the thresholds on the even players -> confusion table on the odd players
 //! ```
 //!
@@ -14,13 +15,18 @@
 //! ticket now and then, take 0.5 to 3 s to fetch a ticket and send a proof, and sometimes leave
 //! the app for 5 to 60 s (the game pauses, the wall clock does not). Households are
 //! human-like players of 2 to 5 behind one home address, so the account-cluster signal's cost
-//! to honest families shows: a household of 5 is over the 4 the signal lets pass.
+//! to honest families shows: a household of 5 is over the 4 the signal lets pass. Merge-drop
+//! players think the same and aim at a piece of their piece's tier, landing with a finger's
+//! spread.
 //!
 //! Scripted players: each project bot at several paces (instant, fixed delays, the driver's
 //! uniform human pace), noisy bots (a random move one time in five, jittered delay),
 //! slow-motion bots (human-like game timing, six times the wall time), seed shoppers (human-like
-//! play, four tickets abandoned per game kept) and a farm of 50 accounts behind 3 addresses
-//! playing the greedy bot at a uniform 0.7 to 2.5 s. The seed is printed; runs are reproducible.
+//! play, four tickets abandoned per game kept), a farm of 50 accounts behind 3 addresses
+//! playing the greedy bot at a uniform 0.7 to 2.5 s, a ring of 12 accounts tied by one payee
+//! name, a noisy lookahead bot at a human pace, an all-night lookahead bot, and the merge-drop
+//! heuristic bot (perfect drops) at a human pace and instant. The seed is printed; runs are
+//! reproducible.
 
 use std::collections::BTreeMap;
 use std::path::Path;
