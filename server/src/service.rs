@@ -794,7 +794,7 @@ impl Service {
         }
         let facts = self
             .store
-            .player_facts(&authentic.session.player_id, self.now_ms() as i64)
+            .player_facts(&authentic.session.player_id, self.now_ms() as i64, policy)
             .await?;
         let player = crate::risk::signals::of_player(&facts);
         Ok(Some((Arc::clone(policy), player, kinds)))

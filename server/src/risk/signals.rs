@@ -308,6 +308,13 @@ impl SignalKind {
         SignalKind::EarningsVelocity,
     ];
 
+    /// The time signals: read from the player's recent tickets, and only when weighed.
+    pub const TIME: [SignalKind; 3] = [
+        SignalKind::NightPlay,
+        SignalKind::SessionLength,
+        SignalKind::EarningsVelocity,
+    ];
+
     /// The play-quality signals: costly to measure (a bot consulted before every move), so
     /// measured only where they can change the decision (`RiskPolicy::play_quality_decides`).
     pub const PLAY_QUALITY: [SignalKind; 4] = [

@@ -541,9 +541,10 @@ impl Store {
         &self,
         player_id: &str,
         now_ms: i64,
+        policy: &crate::risk::RiskPolicy,
     ) -> Result<crate::risk::PlayerFacts, StoreError> {
         let mut connection = self.pool.acquire().await?;
-        Ok(risk::player_facts(&mut connection, player_id, now_ms).await?)
+        Ok(risk::player_facts(&mut connection, player_id, now_ms, policy).await?)
     }
 
     /// A game's risk assessment as recorded beside its verdict, signals and explanations

@@ -376,9 +376,18 @@ pub(super) async fn player_facts(
     connection: &mut AnyConnection,
     player_id: &str,
     now_ms: i64,
+    policy: &crate::risk::RiskPolicy,
 ) -> Result<PlayerFacts, sqlx::Error> {
     let linked_players = linked_players(connection, player_id).await?;
-    let time = time_facts(connection, player_id, now_ms).await?;
+    // Two reads of the tickets, skipped when no time signal counts.
+    let time = if crate::risk::SignalKind::TIME
+        .iter()
+        .any(|kind| policy.weighs(*kind))
+    {
+        time_facts(connection, player_id, now_ms).await?
+    } else {
+        TimeFacts::default()
+    };
     let row = sqlx::query(
         "SELECT games_played, games_abandoned, platform_risk_rank FROM player_risk WHERE player_id = $1",
     )
@@ -463,7 +472,13 @@ pub(super) async fn assess(
     let Some(check) = write.risk.as_ref().filter(|_| write.verdict.is_ok()) else {
         return Ok(None);
     };
-    let facts = player_facts(connection, &write.session.player_id, write.now_ms).await?;
+    let facts = player_facts(
+        connection,
+        &write.session.player_id,
+        write.now_ms,
+        &check.policy,
+    )
+    .await?;
     let mut signals = check.play_signals.clone();
     signals.extend(crate::risk::signals::of_player(&facts));
     Ok(Some(check.policy.assess(signals)))
