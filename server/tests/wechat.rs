@@ -244,10 +244,10 @@ async fn a_high_risk_user_is_refused_at_login_with_its_own_reason() {
     task.abort();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_platforms_risk_rank_is_asked_at_login_and_before_each_withdrawal() {
+on_both_stores!(the_platforms_risk_rank_is_asked_at_login_and_before_each_withdrawal);
+async fn the_platforms_risk_rank_is_asked_at_login_and_before_each_withdrawal(backend: Backend) {
     let (wechat_base, task, desk) = stand_in_with_desk().await;
-    let database = Database::new(&Backend::Sqlite);
+    let database = Database::new(&backend);
     let mut risk = playproof_server::risk::RiskPolicy::pay_all();
     risk.weights
         .insert(playproof_server::risk::SignalKind::PlatformRisk, 0.8);
