@@ -796,3 +796,58 @@ async fn play_quality_is_measured_only_where_it_can_move_the_money(backend: Back
     assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
 }
+
+on_both_stores!(earning_far_faster_than_the_population_is_held);
+async fn earning_far_faster_than_the_population_is_held(backend: Backend) {
+    const MINUTE_MS: u64 = 60_000;
+    let database = Database::new(&backend);
+    let clock = Arc::new(playproof_server::clock::ManualClock::new(1_796_220_000_000));
+    let mut policy = RiskPolicy::pay_all();
+    policy.tickets.one_open_per_player = true;
+    policy.weights.insert(SignalKind::EarningsVelocity, 0.8);
+    policy.thresholds = Thresholds {
+        flag: 0.3,
+        hold: 0.6,
+        refuse: 1.0,
+    };
+    let options = Options {
+        risk: Arc::new(policy),
+        clock: clock.clone(),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let mut bot_seed = 500;
+    let mut play_for = |player: String, minutes: u64| {
+        bot_seed += 1;
+        let (server, clock, seed) = (&server, clock.clone(), bot_seed);
+        async move {
+            let ticket = ticket(&server.client, &server.base, &player).await;
+            let session = play_ticket(&player, &ticket, seed);
+            clock.advance_ms(minutes * MINUTE_MS);
+            let (status, receipt) = submit(&server.client, &server.base, &session).await;
+            assert_eq!(status, 200, "{receipt}");
+            receipt["payment"].as_str().unwrap().to_string()
+        }
+    };
+    // The population: fifty ten-minute games, one payout each.
+    for game in 0..50 {
+        let payment = play_for(format!("player{}", game % 5), 10).await;
+        assert_eq!(payment, "paid");
+    }
+    // One-minute games for the same payout: ten times the population's pace. Judged from half
+    // an hour of play.
+    let mut payments = Vec::new();
+    for _ in 0..35 {
+        payments.push(play_for("sprinter".to_string(), 1).await);
+    }
+    assert!(
+        payments[..29].iter().all(|payment| payment == "paid"),
+        "{payments:?}"
+    );
+    assert!(
+        payments[30..].iter().all(|payment| payment == "held"),
+        "{payments:?}"
+    );
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
