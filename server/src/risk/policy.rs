@@ -3,10 +3,12 @@
 //!
 //! ```json
 //! { "tickets": { "one_open_per_player": true },
-//!   "weights": { "reaction_floor": 0.7, "timing_regularity": 0.5, "quantised_pacing": 0.5,
-//!                "slow_motion": 0.7, "abandonment": 0.6, "platform_risk": 0.8 },
-//!   "thresholds": { "flag": 0.3, "hold": 0.6, "refuse": 0.95 } }
+//!   "weights": { "reaction_floor": 0.6, "slow_motion": 0.5, "greedy_agreement": 0.3, "...": 0 },
+//!   "thresholds": { "flag": 0.3, "hold": 0.6, "refuse": 0.95 },
+//!   "clusters": { "daily_cap_fen": 8000 } }
 //! ```
+//!
+//! (Every [`SignalKind`] needs its weight; `assets/risk/policy.json` is the shipped file.)
 //!
 //! The score combines the signals as independent pieces of evidence (a "noisy or"):
 //! `score = 1 - Π (1 - weight × strength)`. One signal alone scores at most its weight; two
