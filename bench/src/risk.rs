@@ -89,12 +89,15 @@ enum Class {
     Farm,
     /// Accounts on separate addresses tied by one platform union id or payee name.
     PayeeRing,
+    /// Accounts on separate addresses driven in step: linked by their play times once three of
+    /// their games have started and ended together.
+    InStep,
     /// A human-paced lookahead bot that has played since the evening and through the night.
     AllNight,
 }
 
 impl Class {
-    const SCRIPTED: [Class; 15] = [
+    const SCRIPTED: [Class; 16] = [
         Class::InstantRandom,
         Class::InstantGreedy,
         Class::InstantLookahead,
@@ -107,6 +110,7 @@ impl Class {
         Class::SeedShopper,
         Class::Farm,
         Class::PayeeRing,
+        Class::InStep,
         Class::AllNight,
         Class::MergePerfect,
         Class::MergeInstant,
@@ -130,7 +134,8 @@ impl Class {
             Class::SlowMotion => "slow-motion (6x wall)",
             Class::SeedShopper => "seed shopper",
             Class::Farm => "farm (50 accounts)",
-            Class::PayeeRing => "ring: 12 accounts, one payee",
+            Class::PayeeRing => "ring: 12, one payee/union id",
+            Class::InStep => "in step: 10 accounts",
             Class::AllNight => "all-night lookahead bot",
         }
     }
@@ -204,7 +209,7 @@ fn think_ticks(class: Class, rng: &mut Pcg32) -> u32 {
         Class::Fixed1500msLookahead => 90,
         Class::UniformGreedy => rng.between(30, 360),
         Class::Noisy => 45 + rng.between(0, 10),
-        Class::Farm | Class::PayeeRing => rng.between(40, 150),
+        Class::Farm | Class::PayeeRing | Class::InStep => rng.between(40, 150),
     }
 }
 
@@ -303,6 +308,9 @@ const MERGE_DROPS_MAX: usize = 30;
 /// Human-like merge-drop players.
 const MERGE_HUMANS: usize = 60;
 
+/// Accounts driven in step.
+const IN_STEP_ACCOUNTS: i64 = 10;
+
 /// Accounts in the payee ring.
 const RING_ACCOUNTS: i64 = 12;
 
@@ -353,6 +361,11 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
                     .count();
                 (class, sharing as i64)
             }));
+        } else if class == Class::InStep {
+            players.extend(std::iter::repeat_n(
+                (class, IN_STEP_ACCOUNTS),
+                IN_STEP_ACCOUNTS as usize,
+            ));
         } else if class == Class::PayeeRing {
             // Each ring member is linked to the other eleven by the name they withdraw to.
             players.extend(std::iter::repeat_n(
@@ -384,6 +397,10 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
             let (level, level_id) = &levels[level_index];
             let seed = u64::from(rng.next_u32()) << 32 | u64::from(rng.next_u32());
             facts.games_abandoned += abandoned_before(class, &mut rng);
+            // In-step accounts are linked from their third game together on.
+            if class == Class::InStep {
+                facts.linked_players = if game_index >= 2 { linked_players } else { 1 };
+            }
             let inputs = play(level, seed, class, &mut rng);
             // The server's own measurement: a replay timing inputs and comparing each move with
             // the bots' choices (the server makes the comparison only where it can change the
