@@ -1,8 +1,9 @@
 //! `cargo xtask bench risk`: the risk policy measured on a labelled corpus.
 //!
 //! ```text
-//! players (human-like and scripted) -> games played natively on shipped match-3 levels
-//!   -> the server's replay timings (replay_reactions) and wall time -> the server's signals
+//! players (human-like and scripted) -> games played natively on shipped match-3 and
+//!   merge-drop levels -> the server's replay timings, play quality and wall time -> the
+//!   server's signals, play quality kept only where the server's gate would measure it
 //!   -> tune the thresholds on the even players -> confusion table on the odd players
 //! ```
 //!
@@ -14,13 +15,18 @@
 //! ticket now and then, take 0.5 to 3 s to fetch a ticket and send a proof, and sometimes leave
 //! the app for 5 to 60 s (the game pauses, the wall clock does not). Households are
 //! human-like players of 2 to 5 behind one home address, so the account-cluster signal's cost
-//! to honest families shows: a household of 5 is over the 4 the signal lets pass.
+//! to honest families shows: a household of 5 is over the 4 the signal lets pass. Merge-drop
+//! players think the same and aim at a piece of their piece's tier, landing with a finger's
+//! spread.
 //!
 //! Scripted players: each project bot at several paces (instant, fixed delays, the driver's
 //! uniform human pace), noisy bots (a random move one time in five, jittered delay),
 //! slow-motion bots (human-like game timing, six times the wall time), seed shoppers (human-like
-//! play, four tickets abandoned per game kept) and a farm of 50 accounts behind 3 addresses
-//! playing the greedy bot at a uniform 0.7 to 2.5 s. The seed is printed; runs are reproducible.
+//! play, four tickets abandoned per game kept), a farm of 50 accounts behind 3 addresses
+//! playing the greedy bot at a uniform 0.7 to 2.5 s, a ring of 12 accounts tied by one payee
+//! name, a noisy lookahead bot at a human pace, an all-night lookahead bot, and the merge-drop
+//! heuristic bot (perfect drops) at a human pace and instant. The seed is printed; runs are
+//! reproducible.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -31,8 +37,10 @@ use playproof_bots::match3::{GreedyBot, LookaheadBot, RandomBot};
 use playproof_bots::Bot;
 use playproof_payout::{Finish, PayoutBook};
 use playproof_server::risk::policy::Thresholds;
-use playproof_server::risk::signals::{of_play, of_player, GreedyAgreement};
-use playproof_server::risk::{Decision, PlayFacts, PlayerFacts, RiskPolicy, Signal};
+use playproof_server::risk::signals::{
+    of_play, of_player, of_quality, play_quality_is_cheap, play_quality_kinds, PlayQuality,
+};
+use playproof_server::risk::{Decision, PlayFacts, PlayerFacts, RiskPolicy, Signal, SignalKind};
 use playproof_server::run::RISK_POLICY_DEFAULT;
 
 /// The corpus seed (printed with the table).
@@ -62,6 +70,12 @@ enum Class {
     Human,
     /// Human-like, one of a few players behind one address.
     Household,
+    /// Human-like merge-drop players: they aim at a piece of the same tier with a finger.
+    MergeHuman,
+    /// The merge-drop heuristic bot at a human pace: every aimed drop exact.
+    MergePerfect,
+    /// The merge-drop heuristic bot, dropping as soon as the cooldown allows.
+    MergeInstant,
     InstantRandom,
     InstantGreedy,
     InstantLookahead,
@@ -69,13 +83,21 @@ enum Class {
     Fixed1500msLookahead,
     UniformGreedy,
     Noisy,
+    NoisyLookahead,
     SlowMotion,
     SeedShopper,
     Farm,
+    /// Accounts on separate addresses tied by one platform union id or payee name.
+    PayeeRing,
+    /// Accounts on separate addresses driven in step: linked by their play times once three of
+    /// their games have started and ended together.
+    InStep,
+    /// A human-paced lookahead bot that has played since the evening and through the night.
+    AllNight,
 }
 
 impl Class {
-    const SCRIPTED: [Class; 10] = [
+    const SCRIPTED: [Class; 16] = [
         Class::InstantRandom,
         Class::InstantGreedy,
         Class::InstantLookahead,
@@ -83,15 +105,24 @@ impl Class {
         Class::Fixed1500msLookahead,
         Class::UniformGreedy,
         Class::Noisy,
+        Class::NoisyLookahead,
         Class::SlowMotion,
         Class::SeedShopper,
         Class::Farm,
+        Class::PayeeRing,
+        Class::InStep,
+        Class::AllNight,
+        Class::MergePerfect,
+        Class::MergeInstant,
     ];
 
     fn name(self) -> &'static str {
         match self {
             Class::Human => "human-like",
             Class::Household => "human-like, household 2-5",
+            Class::MergeHuman => "human-like, merge-drop",
+            Class::MergePerfect => "merge bot, perfect drops",
+            Class::MergeInstant => "merge bot, instant",
             Class::InstantRandom => "random bot, instant",
             Class::InstantGreedy => "greedy bot, instant",
             Class::InstantLookahead => "lookahead bot, instant",
@@ -99,15 +130,26 @@ impl Class {
             Class::Fixed1500msLookahead => "lookahead bot, fixed 1.5 s",
             Class::UniformGreedy => "greedy bot, uniform 0.5-6 s",
             Class::Noisy => "noisy greedy bot",
+            Class::NoisyLookahead => "noisy lookahead, human pace",
             Class::SlowMotion => "slow-motion (6x wall)",
             Class::SeedShopper => "seed shopper",
             Class::Farm => "farm (50 accounts)",
+            Class::PayeeRing => "ring: 12, one payee/union id",
+            Class::InStep => "in step: 10 accounts",
+            Class::AllNight => "all-night lookahead bot",
         }
     }
 
     /// Whether the class stands for honest people (the targets' human-like games).
     fn is_human(self) -> bool {
-        matches!(self, Class::Human | Class::Household)
+        matches!(self, Class::Human | Class::Household | Class::MergeHuman)
+    }
+
+    fn plays_merge_drop(self) -> bool {
+        matches!(
+            self,
+            Class::MergeHuman | Class::MergePerfect | Class::MergeInstant
+        )
     }
 }
 
@@ -115,7 +157,15 @@ impl Class {
 struct Game1 {
     class: Class,
     player: usize,
+    /// Every signal but play quality (the game's timing and the player's record).
     signals: Vec<Signal>,
+    /// Play quality as measured, and as reported when it is not measured.
+    quality: Vec<Signal>,
+    unmeasured: Vec<Signal>,
+    /// `signals` and `quality` together.
+    all: Vec<Signal>,
+    /// The play-quality signals of the game's mode.
+    quality_kinds: &'static [SignalKind],
     owed_fen: i64,
     /// What it takes to replay it: level index, seed, inputs.
     replay: (usize, u64, Vec<game_core::Input>),
@@ -143,22 +193,54 @@ fn human_think_ticks(rng: &mut Pcg32) -> u32 {
 /// How a class thinks and chooses.
 fn think_ticks(class: Class, rng: &mut Pcg32) -> u32 {
     match class {
-        Class::Human | Class::Household | Class::SlowMotion | Class::SeedShopper => {
-            human_think_ticks(rng)
-        }
-        Class::InstantRandom | Class::InstantGreedy | Class::InstantLookahead => 0,
+        Class::Human
+        | Class::Household
+        | Class::SlowMotion
+        | Class::SeedShopper
+        | Class::NoisyLookahead
+        | Class::AllNight
+        | Class::MergeHuman
+        | Class::MergePerfect => human_think_ticks(rng),
+        Class::InstantRandom
+        | Class::InstantGreedy
+        | Class::InstantLookahead
+        | Class::MergeInstant => 0,
         Class::Fixed500msGreedy => 30,
         Class::Fixed1500msLookahead => 90,
         Class::UniformGreedy => rng.between(30, 360),
         Class::Noisy => 45 + rng.between(0, 10),
-        Class::Farm => rng.between(40, 150),
+        Class::Farm | Class::PayeeRing | Class::InStep => rng.between(40, 150),
     }
 }
 
+/// How far a person's finger lands from where they aim a drop: a standard deviation of 0.35
+/// world units, about 12 px on a phone (a fingertip is 8-10 mm wide; touch-target studies put
+/// the spread of taps at 2-3 mm, and a drag released in motion lands wider).
+const AIM_SIGMA_MILLI: f64 = 350.0;
+
+fn choose_drop(class: Class, game: &Game, rng: &mut Pcg32) -> Option<Action> {
+    use playproof_bots::merge::{HeuristicBot, RandomBot as RandomDrop};
+    if class == Class::MergeHuman && uniform(rng) < 0.3 {
+        return RandomDrop.choose(game, rng);
+    }
+    let aimed = HeuristicBot.choose(game, rng)?;
+    let (Action::Drop { x_milli }, Class::MergeHuman) = (aimed, class) else {
+        return Some(aimed);
+    };
+    let (low, high) = game.merge_drop()?.drop_range_milli();
+    let landed = (f64::from(x_milli) + AIM_SIGMA_MILLI * normal(rng)).round() as i32;
+    Some(Action::Drop {
+        x_milli: landed.clamp(low, high),
+    })
+}
+
 fn choose(class: Class, game: &Game, rng: &mut Pcg32) -> Option<Action> {
+    if class.plays_merge_drop() {
+        return choose_drop(class, game, rng);
+    }
     let random_share = match class {
         Class::Human | Class::Household | Class::SeedShopper | Class::SlowMotion => 0.3,
-        Class::Noisy => 0.2,
+        Class::Noisy | Class::NoisyLookahead => 0.2,
         Class::InstantRandom => 1.0,
         _ => 0.0,
     };
@@ -166,9 +248,10 @@ fn choose(class: Class, game: &Game, rng: &mut Pcg32) -> Option<Action> {
         return RandomBot.choose(game, rng);
     }
     match class {
-        Class::InstantLookahead | Class::Fixed1500msLookahead => {
-            LookaheadBot::default().choose(game, rng)
-        }
+        Class::InstantLookahead
+        | Class::Fixed1500msLookahead
+        | Class::NoisyLookahead
+        | Class::AllNight => LookaheadBot::default().choose(game, rng),
         _ => GreedyBot.choose(game, rng),
     }
 }
@@ -178,7 +261,17 @@ fn play(level: &Level, seed: u64, class: Class, rng: &mut Pcg32) -> Vec<game_cor
     let mut game = Game::new(level, seed);
     let mut inputs = Vec::new();
     let mut due = None;
-    while game.phase() == Phase::Playing && game.tick() < GAME_TICKS_MAX {
+    // Merge-drop games are cut after a few dozen drops: enough to judge, and the physics of
+    // a whole game would make the corpus slow to build.
+    let inputs_max = if class.plays_merge_drop() {
+        MERGE_DROPS_MAX
+    } else {
+        usize::MAX
+    };
+    while game.phase() == Phase::Playing
+        && game.tick() < GAME_TICKS_MAX
+        && inputs.len() < inputs_max
+    {
         if game.accepts_input() {
             let now = game.tick();
             let at = *due.get_or_insert_with(|| now + think_ticks(class, rng));
@@ -210,6 +303,34 @@ fn wall_ms(class: Class, game_ms: f64, rng: &mut Pcg32) -> f64 {
     }
 }
 
+/// Drops a merge-drop game of the corpus is cut after.
+const MERGE_DROPS_MAX: usize = 30;
+/// Human-like merge-drop players.
+const MERGE_HUMANS: usize = 60;
+
+/// Accounts driven in step.
+const IN_STEP_ACCOUNTS: i64 = 10;
+
+/// Accounts in the payee ring.
+const RING_ACCOUNTS: i64 = 12;
+
+/// What the server's time facts say of a player who has played three-minute games back to
+/// back since 20:00 China Standard Time, judged at 06:00: ten hours on, five of them at night.
+fn all_night_time() -> playproof_server::risk::signals::TimeFacts {
+    use playproof_server::risk::signals::{time_facts, PlayedGame};
+    const MINUTE_MS: i64 = 60_000;
+    // 2026-12-02 20:00 in China Standard Time, as UTC milliseconds.
+    let evening_ms: i64 = 1_796_212_800_000;
+    let history: Vec<PlayedGame> = (0..200)
+        .map(|game| PlayedGame {
+            issued_at_ms: evening_ms + game * 3 * MINUTE_MS,
+            ended_at_ms: evening_ms + game * 3 * MINUTE_MS + 170_000,
+            paid_fen: 0,
+        })
+        .collect();
+    time_facts(&history, &[], evening_ms + 600 * MINUTE_MS)
+}
+
 /// Tickets abandoned before each kept game.
 fn abandoned_before(class: Class, rng: &mut Pcg32) -> i64 {
     match class {
@@ -226,6 +347,7 @@ struct Corpus {
 fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
     // Each player with the size of its account cluster (players sharing its address).
     let mut players: Vec<(Class, i64)> = vec![(Class::Human, 1); HUMANS];
+    players.extend(std::iter::repeat_n((Class::MergeHuman, 1), MERGE_HUMANS));
     for household in 0..HOUSEHOLDS {
         let size = HOUSEHOLD_SIZES[household % HOUSEHOLD_SIZES.len()];
         players.extend(std::iter::repeat_n((Class::Household, size as i64), size));
@@ -239,6 +361,17 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
                     .count();
                 (class, sharing as i64)
             }));
+        } else if class == Class::InStep {
+            players.extend(std::iter::repeat_n(
+                (class, IN_STEP_ACCOUNTS),
+                IN_STEP_ACCOUNTS as usize,
+            ));
+        } else if class == Class::PayeeRing {
+            // Each ring member is linked to the other eleven by the name they withdraw to.
+            players.extend(std::iter::repeat_n(
+                (class, RING_ACCOUNTS),
+                RING_ACCOUNTS as usize,
+            ));
         } else {
             players.extend(std::iter::repeat_n((class, 1), SCRIPTED_PER_CLASS));
         }
@@ -250,18 +383,32 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
             linked_players,
             ..PlayerFacts::default()
         };
+        if class == Class::AllNight {
+            facts.time = all_night_time();
+        }
         for game_index in 0..GAMES_PER_PLAYER {
-            let level_index = (player + game_index) % levels.len();
+            let of_mode: Vec<usize> = (0..levels.len())
+                .filter(|&index| {
+                    matches!(levels[index].0.game, LevelGame::MergeDrop(_))
+                        == class.plays_merge_drop()
+                })
+                .collect();
+            let level_index = of_mode[(player + game_index) % of_mode.len()];
             let (level, level_id) = &levels[level_index];
             let seed = u64::from(rng.next_u32()) << 32 | u64::from(rng.next_u32());
             facts.games_abandoned += abandoned_before(class, &mut rng);
+            // In-step accounts are linked from their third game together on.
+            if class == Class::InStep {
+                facts.linked_players = if game_index >= 2 { linked_players } else { 1 };
+            }
             let inputs = play(level, seed, class, &mut rng);
-            // The server's own measurement: one replay, timing inputs and comparing each move
-            // with the greedy bot's choice.
-            let mut agreement = GreedyAgreement::default();
+            // The server's own measurement: a replay timing inputs and comparing each move with
+            // the bots' choices (the server makes the comparison only where it can change the
+            // decision; `decide` below does the same).
+            let mut quality = PlayQuality::default();
             let (outcome, reaction_ticks) =
                 replay_inspected(level, seed, &inputs, |game, input| {
-                    agreement.inspect(game, input)
+                    quality.inspect(game, input)
                 })
                 .with_context(|| format!("replaying a {} game", class.name()))?;
             let game_ms = f64::from(outcome.ticks) * MS_PER_TICK;
@@ -271,9 +418,10 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
                 final_tick: outcome.ticks,
                 issued_at_ms,
                 received_at_ms: issued_at_ms + wall_ms(class, game_ms, &mut rng) as u64,
-                greedy_agreement: Some(agreement),
+                quality: None,
             };
             let mut signals = of_play(&play_facts);
+            signals.retain(|signal| !SignalKind::PLAY_QUALITY.contains(&signal.kind));
             signals.extend(of_player(&facts));
             let owed = payouts.owed(
                 level_id,
@@ -286,7 +434,11 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
             games.push(Game1 {
                 class,
                 player,
+                all: [signals.as_slice(), of_quality(Some(&quality)).as_slice()].concat(),
                 signals,
+                quality: of_quality(Some(&quality)),
+                unmeasured: of_quality(None),
+                quality_kinds: play_quality_kinds(&inputs),
                 owed_fen: owed.base_fen + owed.boost.map_or(0, |boost| boost.1),
                 replay: (level_index, seed, inputs),
             });
@@ -294,6 +446,38 @@ fn build(levels: &[(Level, String)], payouts: &PayoutBook) -> Result<Corpus> {
         }
     }
     Ok(Corpus { games })
+}
+
+/// Whether the server would measure `game`'s play quality under `policy`: always where it is
+/// cheap and weighed, elsewhere where it can move the money.
+fn measures_quality(policy: &RiskPolicy, game: &Game1) -> bool {
+    if play_quality_is_cheap(game.quality_kinds) {
+        return game.quality_kinds.iter().any(|kind| policy.weighs(*kind));
+    }
+    let known = [game.signals.as_slice(), game.unmeasured.as_slice()].concat();
+    policy.play_quality_decides(&known, game.quality_kinds)
+}
+
+/// `game`'s signals as the server has them under `policy`.
+fn signals_under(policy: &RiskPolicy, game: &Game1) -> Vec<Signal> {
+    let quality = if measures_quality(policy, game) {
+        &game.quality
+    } else {
+        &game.unmeasured
+    };
+    [game.signals.as_slice(), quality.as_slice()].concat()
+}
+
+/// The decision the server makes on `game` under `policy`.
+fn decide(policy: &RiskPolicy, game: &Game1) -> Decision {
+    policy.decide(policy.score(&signals_under(policy, game)))
+}
+
+/// `game`'s score with play quality measured. The server measures it only where it can move
+/// the money, so whether a game is held or refused is the same with this score as with the
+/// server's: tuning uses it (it does not depend on the thresholds being tuned).
+fn full_score(policy: &RiskPolicy, game: &Game1) -> f64 {
+    policy.score(&game.all)
 }
 
 /// The `q` quantile (0 to 1) of `values`.
@@ -310,7 +494,7 @@ fn thresholds(policy: &RiskPolicy, games: &[&Game1]) -> Thresholds {
     let mut human: Vec<f64> = games
         .iter()
         .filter(|game| game.class.is_human())
-        .map(|game| policy.score(&game.signals))
+        .map(|game| full_score(policy, game))
         .collect();
     let step = 0.01;
     let hold = (quantile(&mut human, 0.995) + step).min(1.0);
@@ -324,7 +508,7 @@ fn stopped_fen(policy: &RiskPolicy, games: &[&Game1]) -> i64 {
     games
         .iter()
         .filter(|game| !game.class.is_human())
-        .filter(|game| policy.decide(policy.score(&game.signals)) >= Decision::Hold)
+        .filter(|game| policy.decide(full_score(policy, game)) >= Decision::Hold)
         .map(|game| game.owed_fen)
         .sum()
 }
@@ -333,7 +517,8 @@ fn stopped_fen(policy: &RiskPolicy, games: &[&Game1]) -> i64 {
 /// half for the most scripted earnings stopped while holding at most 0.5% of human-like games.
 fn tune(shipped: &RiskPolicy, games: &[&Game1]) -> RiskPolicy {
     const GRID: [f64; 3] = [0.2, 0.5, 0.8];
-    let kinds: Vec<_> = shipped.weights.keys().copied().collect();
+    // The signals the corpus exercises (no platform ranks, no merge-drop games).
+    let kinds = TUNED_KINDS;
     // Start from the shipped weights with thresholds from this half.
     let mut best = shipped.clone();
     best.thresholds = thresholds(shipped, games);
@@ -354,6 +539,31 @@ fn tune(shipped: &RiskPolicy, games: &[&Game1]) -> RiskPolicy {
     best
 }
 
+/// Signals whose weights the tuning grid searches (3^8 policies).
+const TUNED_KINDS: [SignalKind; 8] = [
+    SignalKind::ReactionFloor,
+    SignalKind::TimingRegularity,
+    SignalKind::QuantisedPacing,
+    SignalKind::SlowMotion,
+    SignalKind::Abandonment,
+    SignalKind::GreedyAgreement,
+    SignalKind::LinkedAccounts,
+    SignalKind::LookaheadAgreement,
+];
+
+/// The signals added since the previous figures (lookahead agreement, merge-drop precision and
+/// preview reaction, night play, session length, earnings velocity): turned off, they give the
+/// "before" row. (The links by union id, payee name and play times feed `linked_accounts`,
+/// which the "before" row keeps: the ring's row shows them.)
+const NEW_KINDS: [SignalKind; 6] = [
+    SignalKind::LookaheadAgreement,
+    SignalKind::DropPrecision,
+    SignalKind::PreviewReaction,
+    SignalKind::NightPlay,
+    SignalKind::SessionLength,
+    SignalKind::EarningsVelocity,
+];
+
 #[derive(Default)]
 struct Row {
     games: usize,
@@ -365,7 +575,7 @@ struct Row {
 fn report(title: &str, policy: &RiskPolicy, games: &[&Game1]) {
     let mut rows: BTreeMap<Class, Row> = BTreeMap::new();
     for game in games {
-        let decision = policy.assess(game.signals.clone()).decision;
+        let decision = decide(policy, game);
         let row = rows.entry(game.class).or_default();
         row.games += 1;
         *row.decisions.entry(decision).or_default() += 1;
@@ -444,36 +654,61 @@ fn report(title: &str, policy: &RiskPolicy, games: &[&Game1]) {
 }
 
 /// What play quality adds to the verifier's replay: every corpus game replayed as the server
-/// did before (timings only) and as it does now (the greedy bot consulted before each move).
-fn replay_cost(levels: &[(Level, String)], corpus: &Corpus) {
-    let time = |inspect: bool| {
-        let started = std::time::Instant::now();
-        for game in &corpus.games {
-            let (index, seed, inputs) = &game.replay;
-            let level = &levels[*index].0;
-            let mut agreement = GreedyAgreement::default();
-            let result = replay_inspected(level, *seed, inputs, |game, input| {
-                if inspect {
-                    agreement.inspect(game, input)
-                }
-            });
-            assert!(result.is_ok(), "a corpus game replays");
-        }
-        started.elapsed().as_secs_f64() * 1e6 / corpus.games.len() as f64
-    };
-    let (plain, inspected) = (time(false), time(true));
-    println!(
-        "replay per game, one core: {plain:.0} us timings only, {inspected:.0} us with greedy \
-         agreement ({:.1}x)",
-        inspected / plain.max(f64::MIN_POSITIVE)
-    );
+/// does without it (timings only) and with it (the greedy and lookahead bots consulted before
+/// each move), and the share of games `policy` measures it on.
+fn replay_cost(levels: &[(Level, String)], corpus: &Corpus, policy: &RiskPolicy) {
+    for merge_drop in [false, true] {
+        let games: Vec<&Game1> = corpus
+            .games
+            .iter()
+            .filter(|game| game.class.plays_merge_drop() == merge_drop)
+            .collect();
+        let time = |inspect: bool| {
+            let started = std::time::Instant::now();
+            for game in &games {
+                let (index, seed, inputs) = &game.replay;
+                let level = &levels[*index].0;
+                let mut quality = PlayQuality::default();
+                let result = replay_inspected(level, *seed, inputs, |game, input| {
+                    if inspect {
+                        quality.inspect(game, input)
+                    }
+                });
+                assert!(result.is_ok(), "a corpus game replays");
+            }
+            started.elapsed().as_secs_f64() * 1e6 / games.len().max(1) as f64
+        };
+        let (plain, inspected) = (time(false), time(true));
+        let measured = games
+            .iter()
+            .filter(|game| measures_quality(policy, game))
+            .count();
+        let share = measured as f64 / games.len().max(1) as f64;
+        // A cheaply measured game is replayed once, with quality; a costly one twice: once to
+        // time it, once with the bots.
+        let judged = if merge_drop {
+            plain + share * (inspected - plain)
+        } else {
+            plain + share * inspected
+        };
+        let ratio = |us: f64| us / plain.max(f64::MIN_POSITIVE);
+        println!(
+            "{} replay per game, one core: {plain:.0} us timings only, {inspected:.0} us with \
+             play quality ({:.1}x); the shipped policy measures it on {measured} of {} games \
+             ({:.1}%): judging costs {judged:.0} us a game on average ({:.2}x)",
+            if merge_drop { "merge-drop" } else { "match-3" },
+            ratio(inspected),
+            games.len(),
+            share * 100.0,
+            ratio(judged),
+        );
+    }
 }
 
 pub fn run() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let levels: Vec<(Level, String)> = crate::levels::shipped_levels()?
         .into_iter()
-        .filter(|file| matches!(file.level.game, LevelGame::Match3(_)))
         .map(|file| {
             let id = file.level.id.clone();
             (file.level, id)
@@ -484,7 +719,7 @@ pub fn run() -> Result<()> {
     let started = std::time::Instant::now();
     let corpus = build(&levels, &payouts)?;
     println!(
-        "risk corpus: seed {SEED:#x}, {} games on {} match-3 levels ({} players), built in {:.1} s",
+        "risk corpus: seed {SEED:#x}, {} games on {} match-3 and merge-drop levels ({} players), built in {:.1} s",
         corpus.games.len(),
         levels.len(),
         corpus
@@ -495,10 +730,19 @@ pub fn run() -> Result<()> {
             .map_or(0, |max| max + 1),
         started.elapsed().as_secs_f64()
     );
-    replay_cost(&levels, &corpus);
+    replay_cost(&levels, &corpus, &shipped);
     let (tuning, testing): (Vec<&Game1>, Vec<&Game1>) =
         corpus.games.iter().partition(|game| game.player % 2 == 0);
     let tuned = tune(&shipped, &tuning);
+    let mut before = shipped.clone();
+    for kind in NEW_KINDS {
+        before.weights.insert(kind, 0.0);
+    }
+    report(
+        "shipped policy without the new play-quality signals, held-out half",
+        &before,
+        &testing,
+    );
     report("shipped policy, held-out half", &shipped, &testing);
     report(
         "weights and thresholds tuned on the other half, held-out half",

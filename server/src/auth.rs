@@ -69,7 +69,24 @@ impl AuthError {
     }
 }
 
-pub type LoginFuture<'a> = Pin<Box<dyn Future<Output = Result<String, AuthError>> + Send + 'a>>;
+/// Who logged in: the player id, and the platform's union id for the person when it gives one
+/// (WeChat's `unionid`: the same person across the operator's apps; risk links accounts by it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Login {
+    pub player_id: String,
+    pub union_id: Option<String>,
+}
+
+impl Login {
+    fn player(player_id: String) -> Login {
+        Login {
+            player_id,
+            union_id: None,
+        }
+    }
+}
+
+pub type LoginFuture<'a> = Pin<Box<dyn Future<Output = Result<Login, AuthError>> + Send + 'a>>;
 pub type RiskRankFuture<'a> =
     Pin<Box<dyn Future<Output = Result<Option<i64>, AuthError>> + Send + 'a>>;
 
@@ -109,7 +126,7 @@ impl Authenticator for DevAuthenticator {
     }
 
     fn login<'a>(&'a self, credential: &'a str) -> LoginFuture<'a> {
-        Box::pin(async move { check_dev_player(credential) })
+        Box::pin(async move { check_dev_player(credential).map(Login::player) })
     }
 }
 
@@ -153,6 +170,9 @@ struct RiskRank {
 struct Code2Session {
     #[serde(default)]
     openid: Option<String>,
+    /// Present when the mini-game's account is bound to a WeChat Open Platform account.
+    #[serde(default)]
+    unionid: Option<String>,
     #[serde(default)]
     errcode: Option<i64>,
     #[serde(default)]
@@ -266,7 +286,7 @@ impl WeChatAuthenticator {
         text.replace(&self.app_secret, "<redacted>")
     }
 
-    async fn exchange(&self, code: &str) -> Result<String, AuthError> {
+    async fn exchange(&self, code: &str) -> Result<Login, AuthError> {
         let valid = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
         if code.is_empty() || code.len() > CREDENTIAL_BYTES_MAX || !code.chars().all(valid) {
             return Err(AuthError::InvalidCredential {
@@ -338,7 +358,14 @@ impl WeChatAuthenticator {
             .openid
             .filter(|openid| !openid.is_empty() && openid.len() <= PLAYER_ID_BYTES_MAX - 3)
             .ok_or_else(|| AuthError::Upstream("code2session gave no usable openid".into()))?;
-        Ok(format!("wx-{openid}"))
+        // A union id is only a link between accounts: one out of bounds is dropped, not fatal.
+        let union_id = answer
+            .unionid
+            .filter(|union_id| !union_id.is_empty() && union_id.len() <= PLAYER_ID_BYTES_MAX);
+        Ok(Login {
+            player_id: format!("wx-{openid}"),
+            union_id: union_id.map(|union_id| format!("wechat:{union_id}")),
+        })
     }
 }
 

@@ -91,8 +91,9 @@ pub trait ProofCheck: Send + Sync + 'static {
     /// Format and signatures: a rejection here ties the bytes to no session.
     fn authenticate(&self, proof: &[u8]) -> Result<AuthenticProof, Rejection>;
     /// Expiry, level, replay, claims and plausibility of an authentic proof received at `now_ms`.
-    /// With `play_quality`, the replay also compares each match-3 move with the greedy bot's
-    /// (about 4x the replay's cost; `docs/RISK.md`).
+    /// With `play_quality`, the replay also compares each match-3 move with the greedy and
+    /// lookahead bots' and each merge-drop drop with its target (several times the replay's
+    /// cost; `docs/RISK.md`).
     fn judge(
         &self,
         proof: &AuthenticProof,

@@ -753,6 +753,15 @@ struct AmountBody {
     amount_fen: i64,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WithdrawalBody {
+    amount_fen: i64,
+    /// The payee's real name, where the client collects one; links accounts (`docs/RISK.md`).
+    #[serde(default)]
+    payee_name: Option<String>,
+}
+
 async fn request_withdrawal(
     State(service): State<AppState>,
     address: ClientAddress,
@@ -760,8 +769,11 @@ async fn request_withdrawal(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<impl IntoResponse> {
     let player = player(&service, &headers)?;
-    let body: AmountBody = parse_json(&headers, body)?;
+    let body: WithdrawalBody = parse_json(&headers, body)?;
     let key = idempotency_key(&headers)?;
+    if let Some(payee_name) = &body.payee_name {
+        service.link_payee_name(&player, payee_name).await?;
+    }
     let (withdrawal, created) = service
         .request_withdrawal_from(
             &player,

@@ -17,9 +17,9 @@ use crate::rails::RailConfig;
 use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::risk::{Decision, RiskPolicy};
 use crate::store::{
-    FundWrite, HoldRecord, HoldReviewWrite, LedgerRejection, LedgerRules, PlatformRankWrite,
-    RiskCheck, SettleWrite, Store, StoreError, TicketWrite, VerdictRecord, VerdictWrite,
-    WithdrawWrite, WithdrawalRecord, WithdrawalReviewWrite, WriteError,
+    FundWrite, HoldRecord, HoldReviewWrite, LedgerRejection, LedgerRules, LinkKind, LinkWrite,
+    PlatformRankWrite, RiskCheck, SettleWrite, Store, StoreError, TicketWrite, VerdictRecord,
+    VerdictWrite, WithdrawWrite, WithdrawalRecord, WithdrawalReviewWrite, WriteError,
 };
 
 /// Largest proof body, in bytes: the proof format's own bound.
@@ -506,7 +506,13 @@ impl Service {
             .authenticators
             .get(provider)
             .ok_or_else(|| AuthError::UnknownProvider(provider.to_string()))?;
-        let player_id = authenticator.login(credential).await?;
+        let crate::auth::Login {
+            player_id,
+            union_id,
+        } = authenticator.login(credential).await?;
+        if let Some(union_id) = union_id {
+            self.link(&player_id, LinkKind::UnionId, union_id).await?;
+        }
         if let Some(client_ip) = client_ip {
             self.ask_platform(authenticator.as_ref(), &player_id, client_ip)
                 .await?;
@@ -678,12 +684,25 @@ impl Service {
         let permit = self.replays.acquire().await.map_err(ApiError::internal)?;
         let check = Arc::clone(&self.check);
         let policy = Arc::clone(&self.config.risk);
-        let play_quality = policy.weighs(crate::risk::SignalKind::GreedyAgreement);
+        let gate = self.play_quality_gate(&authentic).await?;
         let judged = tokio::task::spawn_blocking(move || {
-            check.judge(&authentic, now_ms, play_quality).map(|judged| {
-                let signals = crate::risk::signals::of_play(&judged.play);
-                (judged.scored, signals)
-            })
+            // Cheap quality (merge-drop) is measured with the first replay; costly quality
+            // (match-3's bots) only where it can move the money, with a second one.
+            let cheap = gate
+                .as_ref()
+                .is_some_and(|(.., kinds)| crate::risk::signals::play_quality_is_cheap(kinds));
+            let judged = check.judge(&authentic, now_ms, cheap)?;
+            let mut signals = crate::risk::signals::of_play(&judged.play);
+            if !cheap
+                && gate.is_some_and(|(policy, player, kinds)| {
+                    let known = [signals.as_slice(), player.as_slice()].concat();
+                    policy.play_quality_decides(&known, kinds)
+                })
+            {
+                let measured = check.judge(&authentic, now_ms, true)?;
+                signals = crate::risk::signals::of_play(&measured.play);
+            }
+            Ok((judged.scored, signals))
         })
         .await
         .map_err(ApiError::internal)?;
@@ -872,6 +891,33 @@ impl Service {
         })
     }
 
+    /// What deciding whether to measure a game's play quality takes: the policy, the player's
+    /// signals as the ledger has them now, and the quality signals of the game's mode. `None`
+    /// when no quality signal of that mode counts.
+    async fn play_quality_gate(
+        &self,
+        authentic: &crate::check::AuthenticProof,
+    ) -> Result<
+        Option<(
+            Arc<RiskPolicy>,
+            Vec<crate::risk::Signal>,
+            &'static [crate::risk::SignalKind],
+        )>,
+        ApiError,
+    > {
+        let policy = &self.config.risk;
+        let kinds = crate::risk::signals::play_quality_kinds(&authentic.proof.inputs);
+        if policy.is_off() || !kinds.iter().any(|kind| policy.weighs(*kind)) {
+            return Ok(None);
+        }
+        let facts = self
+            .store
+            .player_facts(&authentic.session.player_id, self.now_ms() as i64, policy)
+            .await?;
+        let player = crate::risk::signals::of_player(&facts);
+        Ok(Some((Arc::clone(policy), player, kinds)))
+    }
+
     /// Asks the player's platform for its risk rank and stores it; a rank the policy weighs
     /// at or over its flag threshold flags the player (withdrawals wait for review). The
     /// platform's word is advice: when it cannot be had, play goes on (the failure is logged).
@@ -902,6 +948,30 @@ impl Service {
                 now_ms: self.now_ms() as i64,
             })
             .await?;
+        Ok(())
+    }
+
+    /// Links `player_id` to the payee's real name given with a withdrawal, kept as a digest
+    /// only: accounts paying out to one person are one cluster (`docs/RISK.md`).
+    pub async fn link_payee_name(&self, player_id: &str, payee_name: &str) -> Result<(), ApiError> {
+        let digest = crate::risk::links::payee_name_digest(payee_name).map_err(|problem| {
+            ApiError::coded("invalid_field", format!("payee_name: {problem}"))
+        })?;
+        self.link(player_id, LinkKind::PayeeName, digest).await
+    }
+
+    /// Records a link for the risk check's account clusters; nothing while the policy is off.
+    async fn link(&self, player_id: &str, kind: LinkKind, value: String) -> Result<(), ApiError> {
+        if self.config.risk.is_off() {
+            return Ok(());
+        }
+        let write = LinkWrite {
+            player_id: player_id.to_string(),
+            kind,
+            value,
+            now_ms: self.now_ms() as i64,
+        };
+        self.store.link_account(write).await?;
         Ok(())
     }
 

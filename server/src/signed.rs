@@ -161,12 +161,12 @@ impl ProofCheck for SignedProofCheck {
         now_ms: u64,
         play_quality: bool,
     ) -> Result<Judged, Rejection> {
-        let mut agreement = crate::risk::signals::GreedyAgreement::default();
+        let mut quality = crate::risk::signals::PlayQuality::default();
         let accepted = self
             .verifier
             .judge_inspected(&proof.proof, now_ms, |game, input| {
                 if play_quality {
-                    agreement.inspect(game, input)
+                    quality.inspect(game, input)
                 }
             })?;
         Ok(Judged {
@@ -180,7 +180,7 @@ impl ProofCheck for SignedProofCheck {
                 final_tick: accepted.ticks,
                 issued_at_ms: proof.proof.ticket.issued_at_ms,
                 received_at_ms: now_ms,
-                greedy_agreement: (agreement.moves > 0).then_some(agreement),
+                quality: play_quality.then_some(quality),
             },
         })
     }

@@ -524,3 +524,330 @@ async fn the_daily_cap_applies_per_cluster_as_well_as_per_player(backend: Backen
     assert_eq!(report.sessions, 4);
     server.stop().await;
 }
+
+/// A policy that turns the risk check on (so links are recorded) and weighs nothing else.
+fn links_policy() -> Arc<RiskPolicy> {
+    cluster_policy(None)
+}
+
+/// The player's links that are not the shared test address: `(kind, other player)`.
+async fn links_of(server: &Server, player_id: &str) -> Vec<(String, String)> {
+    let links = server
+        .service
+        .store()
+        .linked_accounts(player_id)
+        .await
+        .unwrap();
+    links
+        .into_iter()
+        .filter(|(kind, _)| kind != "address")
+        .collect()
+}
+
+/// A WeChat `code2session` stand-in: the code `<openid>_<unionid>` logs in `openid` with that
+/// union id; a code without `_` has none.
+async fn code2session_stand_in() -> (String, tokio::task::JoinHandle<()>) {
+    use axum::extract::Query;
+    use std::collections::HashMap;
+    async fn code2session(Query(query): Query<HashMap<String, String>>) -> String {
+        let code = query.get("js_code").cloned().unwrap_or_default();
+        match code.split_once('_') {
+            Some((openid, unionid)) => json!({ "openid": openid, "unionid": unionid }),
+            None => json!({ "openid": code }),
+        }
+        .to_string()
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = axum::Router::new().route("/sns/jscode2session", axum::routing::get(code2session));
+    let task = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (base, task)
+}
+
+on_both_stores!(accounts_with_one_platform_union_id_are_linked_at_login);
+async fn accounts_with_one_platform_union_id_are_linked_at_login(backend: Backend) {
+    let (wechat_base, task) = code2session_stand_in().await;
+    let database = Database::new(&backend);
+    let options = Options {
+        risk: links_policy(),
+        wechat_base: Some(wechat_base),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    for code in ["alice1_person7", "alice2_person7", "bob_person8", "carol"] {
+        let response = server
+            .client
+            .post(format!("{}/v1/login", server.base))
+            .json(&json!({ "provider": "wechat", "credential": code }))
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = answer(response).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    assert_eq!(
+        links_of(&server, "wx-alice1").await,
+        [("union_id".to_string(), "wx-alice2".to_string())]
+    );
+    assert_eq!(links_of(&server, "wx-bob").await, []);
+    assert_eq!(links_of(&server, "wx-carol").await, []);
+    server.stop().await;
+    task.abort();
+}
+
+/// A withdrawal request naming its payee.
+async fn withdraw_to(server: &Server, player: &str, payee_name: &str, key: &str) -> (u16, Value) {
+    let response = server
+        .client
+        .post(format!("{}/v1/withdrawals", server.base))
+        .header(playproof_server::http::DEV_PLAYER_HEADER, player)
+        .header("idempotency-key", key)
+        .json(&json!({ "amount_fen": PAYOUT_FEN, "payee_name": payee_name }))
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
+on_both_stores!(accounts_paying_out_to_one_real_name_are_linked);
+async fn accounts_paying_out_to_one_real_name_are_linked(backend: Backend) {
+    let database = Database::new(&backend);
+    let options = Options {
+        risk: links_policy(),
+        withdrawal_min_fen: PAYOUT_FEN,
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    // The link is made with the request, whatever becomes of the withdrawal (no balance here).
+    for (player, name) in [("mule1", "张伟"), ("mule2", " 张伟  "), ("other", "李娜")] {
+        let (status, body) = withdraw_to(&server, player, name, "k1").await;
+        assert_eq!((status, error_code(&body)), (409, "insufficient_balance"));
+    }
+    assert_eq!(
+        links_of(&server, "dev-mule1").await,
+        [("payee_name".to_string(), "dev-mule2".to_string())]
+    );
+    assert_eq!(links_of(&server, "dev-other").await, []);
+    let (status, body) = withdraw_to(&server, "mule3", "\u{7}", "k1").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (422, "invalid_field"),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("payee_name: has a control character"),
+        "{body}"
+    );
+    server.stop().await;
+}
+
+on_both_stores!(accounts_whose_games_start_and_end_together_again_and_again_are_linked);
+async fn accounts_whose_games_start_and_end_together_again_and_again_are_linked(backend: Backend) {
+    let database = Database::new(&backend);
+    let clock = Arc::new(playproof_server::clock::ManualClock::new(1_763_737_200_000));
+    let options = Options {
+        risk: links_policy(),
+        clock: clock.clone(),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    // Two accounts driven in step for three games, a minute each; a stranger happens to start
+    // and finish with them twice, which is not enough.
+    let mut bot_seed = 200;
+    for round in 0..3 {
+        let mut players = vec!["twin-a".to_string(), "twin-b".to_string()];
+        if round < 2 {
+            players.push("stranger".to_string());
+        }
+        let mut sessions = Vec::new();
+        for player in &players {
+            let ticket = ticket(&server.client, &server.base, player).await;
+            sessions.push(play_ticket(player, &ticket, bot_seed));
+            bot_seed += 1;
+        }
+        clock.advance_ms(60_000);
+        for session in &sessions {
+            let (status, receipt) = submit(&server.client, &server.base, session).await;
+            assert_eq!(status, 200, "{receipt}");
+        }
+        clock.advance_ms(30_000);
+        let expected: &[(String, String)] = if round < 2 {
+            &[]
+        } else {
+            &[("play_times".to_string(), "dev-twin-b".to_string())]
+        };
+        assert_eq!(
+            links_of(&server, "dev-twin-a").await,
+            expected,
+            "round {round}"
+        );
+    }
+    assert_eq!(links_of(&server, "dev-stranger").await, []);
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
+
+on_both_stores!(a_player_at_it_all_night_without_a_break_is_held);
+async fn a_player_at_it_all_night_without_a_break_is_held(backend: Backend) {
+    const MINUTE_MS: u64 = 60_000;
+    // 2026-12-02 22:00 in China Standard Time.
+    const EVENING_CST_MS: u64 = 1_796_220_000_000;
+    let database = Database::new(&backend);
+    let clock = Arc::new(playproof_server::clock::ManualClock::new(EVENING_CST_MS));
+    let mut policy = RiskPolicy::pay_all();
+    policy.tickets.one_open_per_player = true;
+    policy.weights.insert(SignalKind::SessionLength, 0.5);
+    policy.weights.insert(SignalKind::NightPlay, 0.5);
+    policy.thresholds = Thresholds {
+        flag: 0.3,
+        hold: 0.6,
+        refuse: 1.0,
+    };
+    let options = Options {
+        risk: Arc::new(policy),
+        clock: clock.clone(),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    // A twelve-minute game every quarter of an hour less a minute: never a 15-minute break.
+    let mut payments = Vec::new();
+    for game in 0..44 {
+        let ticket = ticket(&server.client, &server.base, "owl").await;
+        let session = play_ticket("owl", &ticket, 300 + game);
+        clock.advance_ms(12 * MINUTE_MS);
+        let (status, receipt) = submit(&server.client, &server.base, &session).await;
+        assert_eq!(status, 200, "{receipt}");
+        payments.push(receipt["payment"].as_str().unwrap().to_string());
+        clock.advance_ms(2 * MINUTE_MS);
+    }
+    // 22:00 to 02:00: an evening, paid. By 08:00, ten hours on and five of them at night: held.
+    assert!(
+        payments[..17].iter().all(|payment| payment == "paid"),
+        "{payments:?}"
+    );
+    assert_eq!(payments.last().unwrap(), "held", "{payments:?}");
+    // After eight hours' sleep the session starts again.
+    clock.advance_ms(8 * 60 * MINUTE_MS);
+    let ticket = ticket(&server.client, &server.base, "owl").await;
+    let session = play_ticket("owl", &ticket, 400);
+    clock.advance_ms(2 * MINUTE_MS);
+    let (_, receipt) = submit(&server.client, &server.base, &session).await;
+    assert_eq!(receipt["payment"], "paid", "{receipt}");
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
+
+on_both_stores!(play_quality_is_measured_only_where_it_can_move_the_money);
+async fn play_quality_is_measured_only_where_it_can_move_the_money(backend: Backend) {
+    let database = Database::new(&backend);
+    // Quality alone reaches at most 0.51, under the hold threshold; with an instant bot's
+    // reaction floor (0.5) it could reach 0.75.
+    let mut policy = RiskPolicy::pay_all();
+    policy.tickets.one_open_per_player = true;
+    policy.weights.insert(SignalKind::ReactionFloor, 0.5);
+    policy.weights.insert(SignalKind::GreedyAgreement, 0.3);
+    policy.weights.insert(SignalKind::LookaheadAgreement, 0.3);
+    policy.thresholds = Thresholds {
+        flag: 0.3,
+        hold: 0.6,
+        refuse: 1.0,
+    };
+    let options = Options {
+        risk: Arc::new(policy),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let greedy_explanation = |receipt: Value| {
+        let store = server.service.store();
+        async move {
+            let session_id = receipt["session_id"].as_str().unwrap().to_string();
+            let assessment = store.risk_assessment(&session_id).await.unwrap().unwrap();
+            let greedy = assessment
+                .signals
+                .iter()
+                .find(|signal| signal.kind == SignalKind::GreedyAgreement)
+                .unwrap()
+                .clone();
+            (assessment.decision, greedy.explanation)
+        }
+    };
+    let (status, person) = played(&server, "person", Pacing::HUMAN, 8).await;
+    assert_eq!(
+        (status, &person["payment"]),
+        (200, &json!("paid")),
+        "{person}"
+    );
+    let (decision, explanation) = greedy_explanation(person).await;
+    assert_eq!(decision, playproof_server::risk::Decision::Pay);
+    assert_eq!(
+        explanation,
+        "play quality not measured: it could not change this game's decision"
+    );
+    let (status, bot) = played(&server, "bot", Pacing::INSTANT, 9).await;
+    assert_eq!(status, 200, "{bot}");
+    let (_, explanation) = greedy_explanation(bot).await;
+    assert!(
+        explanation.contains("moves were exactly the greedy bot's choice"),
+        "{explanation}"
+    );
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}
+
+on_both_stores!(earning_far_faster_than_the_population_is_held);
+async fn earning_far_faster_than_the_population_is_held(backend: Backend) {
+    const MINUTE_MS: u64 = 60_000;
+    let database = Database::new(&backend);
+    let clock = Arc::new(playproof_server::clock::ManualClock::new(1_796_220_000_000));
+    let mut policy = RiskPolicy::pay_all();
+    policy.tickets.one_open_per_player = true;
+    policy.weights.insert(SignalKind::EarningsVelocity, 0.8);
+    policy.thresholds = Thresholds {
+        flag: 0.3,
+        hold: 0.6,
+        refuse: 1.0,
+    };
+    let options = Options {
+        risk: Arc::new(policy),
+        clock: clock.clone(),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let mut bot_seed = 500;
+    let mut play_for = |player: String, minutes: u64| {
+        bot_seed += 1;
+        let (server, clock, seed) = (&server, clock.clone(), bot_seed);
+        async move {
+            let ticket = ticket(&server.client, &server.base, &player).await;
+            let session = play_ticket(&player, &ticket, seed);
+            clock.advance_ms(minutes * MINUTE_MS);
+            let (status, receipt) = submit(&server.client, &server.base, &session).await;
+            assert_eq!(status, 200, "{receipt}");
+            receipt["payment"].as_str().unwrap().to_string()
+        }
+    };
+    // The population: fifty ten-minute games, one payout each.
+    for game in 0..50 {
+        let payment = play_for(format!("player{}", game % 5), 10).await;
+        assert_eq!(payment, "paid");
+    }
+    // One-minute games for the same payout: ten times the population's pace. Judged from half
+    // an hour of play.
+    let mut payments = Vec::new();
+    for _ in 0..35 {
+        payments.push(play_for("sprinter".to_string(), 1).await);
+    }
+    assert!(
+        payments[..29].iter().all(|payment| payment == "paid"),
+        "{payments:?}"
+    );
+    assert!(
+        payments[30..].iter().all(|payment| payment == "held"),
+        "{payments:?}"
+    );
+    assert_ledger_ok(&server.check_ledger().await);
+    server.stop().await;
+}

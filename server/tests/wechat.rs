@@ -13,7 +13,7 @@ use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use common::*;
-use playproof_server::auth::{AuthError, Authenticator, WeChatAuthenticator};
+use playproof_server::auth::{AuthError, Authenticator, Login, WeChatAuthenticator};
 use serde_json::json;
 
 /// Codes the stand-in knows.
@@ -21,6 +21,7 @@ const GOOD_CODE: &str = "061Abc0w3GoodCode";
 const USED_CODE: &str = "061Abc0w3UsedCode";
 const BUSY_CODE: &str = "061Abc0w3BusyCode";
 const OPENID: &str = "oGZUI0egBJY1zhBYw2KhdUfwVJJE";
+const UNIONID: &str = "o6_bmasdasdsad6_2sgVt7hMZOPfL";
 /// A code WeChat answers with errcode 40226 (high-risk user, login blocked).
 const HIGH_RISK_CODE: &str = "061Abc0w3RiskCode";
 const ACCESS_TOKEN: &str = "79_standInAccessToken";
@@ -81,7 +82,11 @@ async fn code2session(
         json!({ "errcode": 40002, "errmsg": "invalid grant_type" })
     } else {
         match field("js_code") {
-            GOOD_CODE => json!({ "openid": OPENID, "session_key": "tiihtNczf5v6AKRyjwEUhQ==" }),
+            GOOD_CODE => json!({
+                "openid": OPENID,
+                "session_key": "tiihtNczf5v6AKRyjwEUhQ==",
+                "unionid": UNIONID
+            }),
             HIGH_RISK_CODE => json!({ "errcode": 40226, "errmsg": "code blocked" }),
             BUSY_CODE => json!({
                 "errcode": 45011,
@@ -117,7 +122,13 @@ async fn stand_in_with_desk() -> (String, tokio::task::JoinHandle<()>, Arc<RiskD
 async fn code2session_answers_map_to_players_and_reasons() {
     let (base, task) = stand_in().await;
     let wechat = WeChatAuthenticator::new(&base, WECHAT_APP_ID, WECHAT_APP_SECRET).unwrap();
-    assert_eq!(wechat.login(GOOD_CODE).await, Ok(format!("wx-{OPENID}")));
+    assert_eq!(
+        wechat.login(GOOD_CODE).await,
+        Ok(Login {
+            player_id: format!("wx-{OPENID}"),
+            union_id: Some(format!("wechat:{UNIONID}")),
+        })
+    );
     let used = wechat.login(USED_CODE).await.unwrap_err();
     assert_eq!(used.code(), "invalid_code");
     // WeChat's own words stay in the server's log; the client gets a fixed message.
@@ -233,10 +244,10 @@ async fn a_high_risk_user_is_refused_at_login_with_its_own_reason() {
     task.abort();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_platforms_risk_rank_is_asked_at_login_and_before_each_withdrawal() {
+on_both_stores!(the_platforms_risk_rank_is_asked_at_login_and_before_each_withdrawal);
+async fn the_platforms_risk_rank_is_asked_at_login_and_before_each_withdrawal(backend: Backend) {
     let (wechat_base, task, desk) = stand_in_with_desk().await;
-    let database = Database::new(&Backend::Sqlite);
+    let database = Database::new(&backend);
     let mut risk = playproof_server::risk::RiskPolicy::pay_all();
     risk.weights
         .insert(playproof_server::risk::SignalKind::PlatformRisk, 0.8);

@@ -3,10 +3,12 @@
 //!
 //! ```json
 //! { "tickets": { "one_open_per_player": true },
-//!   "weights": { "reaction_floor": 0.7, "timing_regularity": 0.5, "quantised_pacing": 0.5,
-//!                "slow_motion": 0.7, "abandonment": 0.6, "platform_risk": 0.8 },
-//!   "thresholds": { "flag": 0.3, "hold": 0.6, "refuse": 0.95 } }
+//!   "weights": { "reaction_floor": 0.6, "slow_motion": 0.5, "greedy_agreement": 0.3, "...": 0 },
+//!   "thresholds": { "flag": 0.3, "hold": 0.6, "refuse": 0.95 },
+//!   "clusters": { "daily_cap_fen": 8000 } }
 //! ```
+//!
+//! (Every [`SignalKind`] needs its weight; `assets/risk/policy.json` is the shipped file.)
 //!
 //! The score combines the signals as independent pieces of evidence (a "noisy or"):
 //! `score = 1 - Π (1 - weight × strength)`. One signal alone scores at most its weight; two
@@ -264,6 +266,23 @@ impl RiskPolicy {
         }
     }
 
+    /// Whether measuring play quality (the signals `kinds` that apply to the game's mode) can
+    /// change what becomes of a game whose other signals are `known`: whether its money would
+    /// be paid, held or refused differs between those signals all at nothing and all at full
+    /// strength. A flag alone (paid, withdrawals reviewed) does not justify the cost of
+    /// consulting a bot before every move.
+    pub fn play_quality_decides(&self, known: &[Signal], kinds: &[SignalKind]) -> bool {
+        let money = |decision: Decision| match decision {
+            Decision::Pay | Decision::Flag => 0,
+            Decision::Hold => 1,
+            Decision::Refuse => 2,
+        };
+        let without = self.score(known);
+        let clear_with: f64 = kinds.iter().map(|kind| 1.0 - self.weight(*kind)).product();
+        let with = 1.0 - (1.0 - without) * clear_with;
+        money(self.decide(without)) != money(self.decide(with))
+    }
+
     /// Scores `signals` and decides.
     pub fn assess(&self, signals: Vec<Signal>) -> Assessment {
         let score = self.score(&signals);
@@ -320,6 +339,32 @@ mod tests {
         let off = policy.assess(vec![signal(SignalKind::PlatformRisk, 1.0)]);
         assert_eq!((off.score, off.decision), (0.0, Decision::Pay));
         assert_eq!(policy.decide(0.9), Decision::Refuse);
+    }
+
+    #[test]
+    fn play_quality_is_measured_only_where_it_can_move_the_money() {
+        let mut policy = RiskPolicy::pay_all();
+        policy.weights.insert(SignalKind::GreedyAgreement, 0.3);
+        policy.weights.insert(SignalKind::LookaheadAgreement, 0.3);
+        policy.weights.insert(SignalKind::ReactionFloor, 0.5);
+        policy.thresholds = Thresholds {
+            flag: 0.3,
+            hold: 0.6,
+            refuse: 0.95,
+        };
+        // Nothing else suspicious: quality alone reaches 0.51, a flag at most.
+        let match3 = [SignalKind::GreedyAgreement, SignalKind::LookaheadAgreement];
+        assert!(!policy.play_quality_decides(&[], &match3));
+        // Half the reaction floor: 0.25 without quality, up to 0.63 with it, a hold.
+        let floor = |strength| vec![signal(SignalKind::ReactionFloor, strength)];
+        assert!(policy.play_quality_decides(&floor(0.5), &match3));
+        assert!(
+            !policy.play_quality_decides(&floor(0.5), &[]),
+            "no quality to measure"
+        );
+        // Already held without it, and it cannot reach a refusal.
+        policy.weights.insert(SignalKind::ReactionFloor, 0.7);
+        assert!(!policy.play_quality_decides(&floor(1.0), &match3));
     }
 
     #[test]

@@ -31,8 +31,8 @@ pub use console::{
 };
 pub use payouts::{AdvanceWrite, TransitionView};
 pub use risk::{
-    HoldRecord, HoldReviewWrite, PlatformRankWrite, RiskCheck, TicketOpened, TicketWrite,
-    WithdrawalReviewWrite, ABANDONED_MESSAGE, WITHDRAWAL_IN_REVIEW,
+    HoldRecord, HoldReviewWrite, LinkKind, LinkWrite, PlatformRankWrite, RiskCheck, TicketOpened,
+    TicketWrite, WithdrawalReviewWrite, ABANDONED_MESSAGE, WITHDRAWAL_IN_REVIEW,
 };
 pub use writer::{
     FundWrite, LedgerRejection, SettleWrite, VerdictRecord, VerdictWrite, WithdrawWrite,
@@ -342,6 +342,11 @@ impl Store {
             .await
     }
 
+    /// Links a player to a fact it may share with others (`store/risk.rs`); idempotent.
+    pub async fn link_account(&self, write: LinkWrite) -> Result<(), WriteError> {
+        self.submit(|reply| writer::Job::Link(write, reply)).await
+    }
+
     /// Moves money from the sponsor into a campaign's budget, once per `(campaign, key)`.
     /// Returns the campaign's balance.
     pub async fn fund_campaign(&self, write: FundWrite) -> Result<i64, WriteError> {
@@ -646,6 +651,69 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.is_some())
+    }
+
+    /// What the ledger knows of a player's risk, read outside any write: the service's guess,
+    /// before judging a game, at whether play quality can change its decision (the verdict's
+    /// transaction reads it again to decide).
+    pub async fn player_facts(
+        &self,
+        player_id: &str,
+        now_ms: i64,
+        policy: &crate::risk::RiskPolicy,
+    ) -> Result<crate::risk::PlayerFacts, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        Ok(risk::player_facts(&mut connection, player_id, now_ms, policy).await?)
+    }
+
+    /// A game's risk assessment as recorded beside its verdict, signals and explanations
+    /// included; `None` for a game judged without a risk check.
+    pub async fn risk_assessment(
+        &self,
+        session_id: &str,
+    ) -> Result<Option<crate::risk::Assessment>, StoreError> {
+        let row = sqlx::query(
+            "SELECT score_milli, decision, signals FROM risk_verdicts WHERE session_id = $1",
+        )
+        .bind(session_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let (score_milli, decision, signals): (i64, String, String) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        let corrupt =
+            |what: String| StoreError::Corrupt(format!("risk verdict {session_id}: {what}"));
+        Ok(Some(crate::risk::Assessment {
+            score: score_milli as f64 / 1000.0,
+            decision: crate::risk::Decision::from_code(&decision)
+                .ok_or_else(|| corrupt(format!("decision {decision:?}")))?,
+            signals: serde_json::from_str(&signals)
+                .map_err(|error| corrupt(format!("signals: {error}")))?,
+        }))
+    }
+
+    /// The players linked to `player_id`, one row per shared fact: `(link kind, other player)`,
+    /// in order (`store/risk.rs` clusters them; the operator sees why).
+    pub async fn linked_accounts(
+        &self,
+        player_id: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT mine.kind, theirs.player_id FROM account_links mine \
+             JOIN account_links theirs ON theirs.kind = mine.kind AND theirs.value = mine.value \
+             WHERE mine.player_id = $1 AND theirs.player_id <> $1 \
+             ORDER BY mine.kind, theirs.player_id",
+        )
+        .bind(player_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let links = rows
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok(links)
     }
 
     /// Counts of rows, for tests and the operator: `(transfers, sessions, withdrawals)`.

@@ -11,6 +11,7 @@ use super::writer::{
     read_i64, transfer, withdraw, Batch, LedgerRejection, VerdictWrite, WithdrawWrite,
     WithdrawalRecord,
 };
+use crate::risk::signals::{PlayedGame, TimeFacts, PLAYER_HISTORY_MS, VELOCITY_POPULATION_GAMES};
 use crate::risk::{Assessment, Decision, PlayerFacts};
 
 /// What the writer needs to decide a game's risk: the game's own signals (computed from the
@@ -136,13 +137,18 @@ async fn count_game(
     Ok(())
 }
 
-/// A fact that ties players together when they share it. The schema also admits `union_id`
-/// and `payee_name`, which no request carries yet (login gives no union id, withdrawals no
-/// payee name).
+/// A fact that ties players together when they share it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkKind {
     /// The client address of a ticket or proof request.
     Address,
+    /// The platform's union id (one person's id across an operator's apps), given at login.
+    UnionId,
+    /// A digest of the payee's real name, given with a withdrawal (never the name itself).
+    PayeeName,
+    /// Two players whose games started and ended together again and again; the value names
+    /// the pair, so both rows share it.
+    PlayTimes,
 }
 
 impl LinkKind {
@@ -150,8 +156,117 @@ impl LinkKind {
     pub fn code(self) -> &'static str {
         match self {
             LinkKind::Address => "address",
+            LinkKind::UnionId => "union_id",
+            LinkKind::PayeeName => "payee_name",
+            LinkKind::PlayTimes => "play_times",
         }
     }
+}
+
+/// A link learned outside a game: a union id at login, a payee name with a withdrawal.
+#[derive(Clone, Debug)]
+pub struct LinkWrite {
+    pub player_id: String,
+    pub kind: LinkKind,
+    pub value: String,
+    pub now_ms: i64,
+}
+
+pub(super) async fn link_account(
+    connection: &mut AnyConnection,
+    write: &LinkWrite,
+) -> Result<(), sqlx::Error> {
+    link(
+        connection,
+        &write.player_id,
+        write.kind,
+        &write.value,
+        write.now_ms,
+    )
+    .await
+}
+
+/// Two games "start and end together" when both their ticket issue times and their proof
+/// arrivals are within this many ms of each other. A ticket fetch and a proof upload take
+/// well under a second on a phone network; scripts driving many accounts in step start and
+/// finish within that.
+pub const PLAY_TIMES_WINDOW_MS: i64 = 2_000;
+/// Games of one pair that must coincide before the pair is linked. By chance: with a busy
+/// service's 10 ticket issues a second, about 40 strangers start within the window of any game,
+/// and with game lengths spread over minutes about one in 60 of them also ends within it:
+/// roughly 0.7 coincidences per game, spread over thousands of players, so one given stranger
+/// coincides about once in a few thousand games. Three coincidences with the same stranger
+/// inside [`PLAY_TIMES_SPAN_MS`] is then a chance of the order of one in a million per pair.
+pub const PLAY_TIMES_COINCIDENCES_MIN: i64 = 3;
+/// How far back coinciding games are counted, in ms (a week).
+pub const PLAY_TIMES_SPAN_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+/// Most other players examined per verdict: the search stays bounded on a crowded service.
+pub const PLAY_TIMES_CANDIDATES_MAX: i64 = 32;
+
+/// Links the player of a game now being judged to every player whose games started and ended
+/// with this player's at least [`PLAY_TIMES_COINCIDENCES_MIN`] times, this game included.
+async fn link_play_times(
+    connection: &mut AnyConnection,
+    player_id: &str,
+    session_id: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let issued_at_ms = read_i64(
+        connection,
+        "SELECT issued_at_ms FROM tickets WHERE session_id = $1",
+        session_id,
+    )
+    .await?;
+    let Some(issued_at_ms) = issued_at_ms else {
+        return Ok(());
+    };
+    let window = PLAY_TIMES_WINDOW_MS;
+    // Who played a game in step with this one.
+    let candidates: Vec<String> = sqlx::query(
+        "SELECT DISTINCT player_id FROM tickets \
+         WHERE status = 'played' AND player_id <> $1 \
+           AND issued_at_ms BETWEEN $2 AND $3 AND closed_at_ms BETWEEN $4 AND $5 \
+         ORDER BY player_id LIMIT $6",
+    )
+    .bind(player_id)
+    .bind(issued_at_ms - window)
+    .bind(issued_at_ms + window)
+    .bind(now_ms - window)
+    .bind(now_ms + window)
+    .bind(PLAY_TIMES_CANDIDATES_MAX)
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(|row| row.try_get(0))
+    .collect::<Result<_, _>>()?;
+    for other in candidates {
+        // Earlier games of the two in step (this one is not closed yet: plus one).
+        let earlier: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM tickets mine JOIN tickets theirs \
+               ON theirs.player_id = $2 AND theirs.status = 'played' \
+              AND theirs.issued_at_ms BETWEEN mine.issued_at_ms - $4 AND mine.issued_at_ms + $4 \
+              AND theirs.closed_at_ms BETWEEN mine.closed_at_ms - $4 AND mine.closed_at_ms + $4 \
+             WHERE mine.player_id = $1 AND mine.status = 'played' AND mine.issued_at_ms >= $3",
+        )
+        .bind(player_id)
+        .bind(&other)
+        .bind(issued_at_ms - PLAY_TIMES_SPAN_MS)
+        .bind(window)
+        .fetch_one(&mut *connection)
+        .await?
+        .try_get(0)?;
+        if earlier + 1 >= PLAY_TIMES_COINCIDENCES_MIN {
+            let pair = if player_id < other.as_str() {
+                format!("{player_id} {other}")
+            } else {
+                format!("{other} {player_id}")
+            };
+            for member in [player_id, other.as_str()] {
+                link(connection, member, LinkKind::PlayTimes, &pair, now_ms).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Records that `player_id` was seen with `value`; idempotent.
@@ -210,25 +325,33 @@ async fn cluster_earned_fen(
     .try_get(0)
 }
 
-/// Links the proof's address to its player, before the game is assessed or capped.
+/// Links the proof's player to its address, and to the players it plays in step with, before
+/// the game is assessed or capped.
 pub(super) async fn link_verdict(
     connection: &mut AnyConnection,
     write: &VerdictWrite,
 ) -> Result<(), sqlx::Error> {
-    match (&write.risk, &write.address) {
-        (Some(_), Some(address)) => {
-            let player_id = &write.session.player_id;
-            link(
-                connection,
-                player_id,
-                LinkKind::Address,
-                address,
-                write.now_ms,
-            )
-            .await
-        }
-        _ => Ok(()),
+    if write.risk.is_none() {
+        return Ok(());
     }
+    let player_id = &write.session.player_id;
+    if let Some(address) = &write.address {
+        link(
+            connection,
+            player_id,
+            LinkKind::Address,
+            address,
+            write.now_ms,
+        )
+        .await?;
+    }
+    link_play_times(
+        connection,
+        player_id,
+        &write.session.session_id,
+        write.now_ms,
+    )
+    .await
 }
 
 /// The room left under the player's cluster cap, given the player's own `room_fen`.
@@ -249,11 +372,22 @@ pub(super) async fn cluster_room_fen(
     Ok(policy::cluster_cap_room_fen(room_fen, cap_fen, earned_fen))
 }
 
-async fn player_facts(
+pub(super) async fn player_facts(
     connection: &mut AnyConnection,
     player_id: &str,
+    now_ms: i64,
+    policy: &crate::risk::RiskPolicy,
 ) -> Result<PlayerFacts, sqlx::Error> {
     let linked_players = linked_players(connection, player_id).await?;
+    // Two reads of the tickets, skipped when no time signal counts.
+    let time = if crate::risk::SignalKind::TIME
+        .iter()
+        .any(|kind| policy.weighs(*kind))
+    {
+        time_facts(connection, player_id, now_ms).await?
+    } else {
+        TimeFacts::default()
+    };
     let row = sqlx::query(
         "SELECT games_played, games_abandoned, platform_risk_rank FROM player_risk WHERE player_id = $1",
     )
@@ -266,12 +400,67 @@ async fn player_facts(
             games_abandoned: row.try_get(1)?,
             platform_risk_rank: row.try_get(2)?,
             linked_players,
+            time,
         },
         None => PlayerFacts {
             linked_players,
+            time,
             ..PlayerFacts::default()
         },
     })
+}
+
+/// Most of a player's games read for its time facts: a day of back-to-back one-minute games.
+const HISTORY_GAMES_MAX: i64 = 1_440;
+
+/// When and how fast the player has played: its games of the last day (the open one, being
+/// judged, ends now) and the population's latest games.
+async fn time_facts(
+    connection: &mut AnyConnection,
+    player_id: &str,
+    now_ms: i64,
+) -> Result<TimeFacts, sqlx::Error> {
+    let played = |rows: Vec<sqlx::any::AnyRow>| -> Result<Vec<PlayedGame>, sqlx::Error> {
+        rows.iter()
+            .map(|row| {
+                Ok(PlayedGame {
+                    issued_at_ms: row.try_get(0)?,
+                    ended_at_ms: row.try_get::<Option<i64>, _>(1)?.unwrap_or(now_ms),
+                    paid_fen: row.try_get(2)?,
+                })
+            })
+            .collect()
+    };
+    let mut history = played(
+        sqlx::query(
+            "SELECT t.issued_at_ms, t.closed_at_ms, \
+                    CAST(COALESCE(s.payout_fen + s.boost_fen, 0) AS BIGINT) \
+             FROM tickets t LEFT JOIN sessions s ON s.session_id = t.session_id \
+             WHERE t.player_id = $1 AND t.issued_at_ms >= $2 AND t.status <> 'abandoned' \
+             ORDER BY t.issued_at_ms DESC LIMIT $3",
+        )
+        .bind(player_id)
+        .bind(now_ms - PLAYER_HISTORY_MS)
+        .bind(HISTORY_GAMES_MAX)
+        .fetch_all(&mut *connection)
+        .await?,
+    )?;
+    history.reverse();
+    let population = played(
+        sqlx::query(
+            "SELECT t.issued_at_ms, t.closed_at_ms, CAST(s.payout_fen + s.boost_fen AS BIGINT) \
+             FROM tickets t JOIN sessions s ON s.session_id = t.session_id \
+             WHERE t.status = 'played' ORDER BY t.issued_at_ms DESC LIMIT $1",
+        )
+        .bind(VELOCITY_POPULATION_GAMES)
+        .fetch_all(&mut *connection)
+        .await?,
+    )?;
+    Ok(crate::risk::signals::time_facts(
+        &history,
+        &population,
+        now_ms,
+    ))
 }
 
 /// The assessment of an accepted game with a risk check: the game's signals and the player's.
@@ -283,7 +472,13 @@ pub(super) async fn assess(
     let Some(check) = write.risk.as_ref().filter(|_| write.verdict.is_ok()) else {
         return Ok(None);
     };
-    let facts = player_facts(connection, &write.session.player_id).await?;
+    let facts = player_facts(
+        connection,
+        &write.session.player_id,
+        write.now_ms,
+        &check.policy,
+    )
+    .await?;
     let mut signals = check.play_signals.clone();
     signals.extend(crate::risk::signals::of_player(&facts));
     Ok(Some(check.policy.assess(signals)))

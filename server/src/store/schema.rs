@@ -25,6 +25,9 @@ use super::Dialect;
 /// Version 5 (account clusters): `account_links`, one row per player and fact that can tie
 /// players together (`address` of a ticket or proof request, platform `union_id`, payee
 /// `payee_name`); players sharing a row's kind and value are one cluster (`store/risk.rs`).
+/// Version 6 (more links): links of kind `play_times` (two players whose games start and end
+/// together, again and again: the value names the pair), and the ticket indexes the search for
+/// such games reads.
 /// Version 7 (operator console): `game_proofs` keeps the exact proof bytes of each accepted
 /// game, written in the verdict's transaction, so an operator can watch any verified game from
 /// its input log (`store/console.rs`). Hex text, the same in both dialects. Indexes for the
@@ -35,6 +38,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, SQLITE_V3, POSTGRES_V3),
     (4, CANCEL_REQUESTS_V4, CANCEL_REQUESTS_V4),
     (5, ACCOUNT_LINKS_V5, ACCOUNT_LINKS_V5),
+    (6, SQLITE_V6, POSTGRES_V6),
     (7, GAME_PROOFS_V7, GAME_PROOFS_V7),
 ];
 
@@ -67,6 +71,31 @@ CREATE TABLE account_links (
     PRIMARY KEY (kind, value, player_id)
 );
 CREATE INDEX account_links_by_player ON account_links (player_id);
+"#;
+
+const SQLITE_V6: &str = r#"
+CREATE TABLE account_links_v6 (
+    kind TEXT NOT NULL CHECK (kind IN ('address', 'union_id', 'payee_name', 'play_times')),
+    value TEXT NOT NULL,
+    player_id TEXT NOT NULL,
+    first_seen_ms BIGINT NOT NULL,
+    PRIMARY KEY (kind, value, player_id)
+);
+INSERT INTO account_links_v6 (kind, value, player_id, first_seen_ms)
+    SELECT kind, value, player_id, first_seen_ms FROM account_links;
+DROP TABLE account_links;
+ALTER TABLE account_links_v6 RENAME TO account_links;
+CREATE INDEX account_links_by_player ON account_links (player_id);
+CREATE INDEX tickets_by_issue ON tickets (issued_at_ms);
+CREATE INDEX tickets_by_player ON tickets (player_id, issued_at_ms);
+"#;
+
+const POSTGRES_V6: &str = r#"
+ALTER TABLE account_links DROP CONSTRAINT account_links_kind_check;
+ALTER TABLE account_links ADD CONSTRAINT account_links_kind_check
+    CHECK (kind IN ('address', 'union_id', 'payee_name', 'play_times'));
+CREATE INDEX tickets_by_issue ON tickets (issued_at_ms);
+CREATE INDEX tickets_by_player ON tickets (player_id, issued_at_ms);
 "#;
 
 const SQLITE_V1: &str = r#"

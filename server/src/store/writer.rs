@@ -28,8 +28,8 @@ use super::policy::{
     self, campaign_account, pending_account, player_account, transfer_id, HOUSE, PENDING, SPONSOR,
 };
 use super::risk::{
-    self as risk_store, HoldRecord, HoldReviewWrite, PlatformRankWrite, RiskCheck, TicketOpened,
-    TicketWrite, WithdrawalReviewWrite,
+    self as risk_store, HoldRecord, HoldReviewWrite, LinkWrite, PlatformRankWrite, RiskCheck,
+    TicketOpened, TicketWrite, WithdrawalReviewWrite,
 };
 use super::{
     connect, Dialect, LedgerRules, StoreConfig, StoreError, WRITE_BATCH_MAX, WRITE_RETRIES_MAX,
@@ -185,6 +185,7 @@ pub(crate) enum Job {
     ReviewHold(HoldReviewWrite, Reply<HoldRecord>),
     ReviewWithdrawal(WithdrawalReviewWrite, Reply<WithdrawalRecord>),
     PlatformRank(PlatformRankWrite, Reply<()>),
+    Link(LinkWrite, Reply<()>),
     /// Readiness: commits an empty transaction.
     Ping(Reply<()>),
 }
@@ -202,6 +203,7 @@ impl Job {
             Job::ReviewHold(write, _) => &write.session_id,
             Job::ReviewWithdrawal(write, _) => &write.review_id,
             Job::PlatformRank(write, _) => &write.player_id,
+            Job::Link(write, _) => &write.player_id,
             Job::Ping(_) => "",
         }
     }
@@ -217,7 +219,7 @@ impl Job {
             Job::Fund(_, reply) => reply.is_closed(),
             Job::Ticket(_, reply) => reply.is_closed(),
             Job::ReviewHold(_, reply) => reply.is_closed(),
-            Job::PlatformRank(_, reply) => reply.is_closed(),
+            Job::PlatformRank(_, reply) | Job::Link(_, reply) => reply.is_closed(),
             Job::Ping(reply) => reply.is_closed(),
         }
     }
@@ -262,7 +264,10 @@ impl Job {
             (Job::Fund(_, reply), Ok(Done::Funded(result))) => {
                 let _ = reply.send(result.map_err(WriteError::from));
             }
-            (Job::Ping(reply) | Job::PlatformRank(_, reply), Ok(Done::Pinged)) => {
+            (
+                Job::Ping(reply) | Job::PlatformRank(_, reply) | Job::Link(_, reply),
+                Ok(Done::Pinged),
+            ) => {
                 let _ = reply.send(Ok(()));
             }
             (job, Err(error)) => job.fail(error),
@@ -281,7 +286,9 @@ impl Job {
             Job::Fund(_, reply) => drop(reply.send(Err(error))),
             Job::Ticket(_, reply) => drop(reply.send(Err(error))),
             Job::ReviewHold(_, reply) => drop(reply.send(Err(error))),
-            Job::Ping(reply) | Job::PlatformRank(_, reply) => drop(reply.send(Err(error))),
+            Job::Ping(reply) | Job::PlatformRank(_, reply) | Job::Link(_, reply) => {
+                drop(reply.send(Err(error)))
+            }
         }
     }
 }
@@ -453,6 +460,10 @@ async fn run_transaction(
             ),
             Job::PlatformRank(write, _) => {
                 risk_store::platform_rank(connection, write).await?;
+                Done::Pinged
+            }
+            Job::Link(write, _) => {
+                risk_store::link_account(connection, write).await?;
                 Done::Pinged
             }
             Job::Settle(write, _) => Done::Withdrawal(settle(connection, &mut state, write).await?),
