@@ -258,6 +258,8 @@ export interface PlayerGameOptions {
   preserveDrawingBuffer?: boolean;
   state?: Partial<PlayerGameState>;
   onGame?(level: { id: string; name: string }, session: GameSession | null): void;
+  /** Called once, when the start screen is first drawn (a mini-game hides its loading indicator). */
+  onFirstFrame?(): void;
 }
 
 /** The player's game: the wasm's screens and ticketed games between them; never resolves. */

@@ -354,7 +354,8 @@ const jsonBytes = (value) => new TextEncoder().encode(typeof value === 'string' 
  * `options`: { wasm, adapter, backend, themeJson, levels: [{ id, name }], levelBytes(level) ->
  * Promise<Uint8Array>, settings?: { load() -> bits | null, save(bits) }, earnsOnly?, policy?:
  * { reminder_minutes },
- * preserveDrawingBuffer?, state?, onGame?(level, session | null) } where `state` is an object
+ * preserveDrawingBuffer?, state?, onGame?(level, session | null), onFirstFrame?() (once, when the
+ * start screen is first drawn) } where `state` is an object
  * kept up to date for people debugging and for tests: `{ state ('screens', 'playing', 'done'
  * or 'error'), screen, request, receipt, receipts, hud, error, firstFrameMs, session, frames,
  * buttons(), words() }`.
@@ -455,7 +456,10 @@ export async function playerGame(options) {
         const word = client.frameScreen(dtS, count, size.cssWidth, size.cssHeight, size.dpr);
         text.update();
         state.frames += 1;
-        state.firstFrameMs ??= nowMs;
+        if (state.firstFrameMs == null) {
+          state.firstFrameMs = nowMs;
+          options.onFirstFrame?.();
+        }
         state.screen = client.screenName?.() ?? null;
         if (state.screen === 'watching') {
           // A ghost replay fills the HUD words as a game does: what the watched game shows.

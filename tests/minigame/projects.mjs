@@ -174,6 +174,9 @@ async function playOne(platform, backend) {
     if (game?.state === 'failed') throw new Error(`${platform}: boot failed: ${game.error.message}`);
     return game?.screen === 'start' && game.frames > 3 ? game : null;
   }, BOOT_TIMEOUT_MS);
+  // The platform's loading indicator covered the wasm's compilation and went with the first frame.
+  assert.deepEqual(runtime.loading.map((entry) => (entry.hidden ? 'hidden' : entry.shown)), ['加载中', 'hidden'],
+    `${platform}: a loading indicator while the wasm compiled, hidden once the start screen was drawn`);
   const startTexts = texts(runtime);
   assert.ok(startTexts.includes('开始游戏'), `${platform}: the start screen's title was rasterised in Chinese (${startTexts})`);
   assert.ok(runtime.gl().summary().textDraws > 0, `${platform}: labels were drawn from the text texture`);

@@ -93,6 +93,8 @@ export function createRuntime(options) {
   // Every play of a package sound: `{ src, file, atMs }`; and every load error the runtime reported.
   const sounds = [];
   const audioErrors = [];
+  // Every show and hide of the platform's loading indicator, in order.
+  const loading = [];
   // The device's local storage, kept across launches when the test passes the same map.
   const storage = options.storage ?? new Map();
   const touchHandlers = { TouchStart: new Set(), TouchMove: new Set(), TouchEnd: new Set(), TouchCancel: new Set() };
@@ -198,6 +200,17 @@ export function createRuntime(options) {
         onError: (handler) => errorHandlers.add(handler),
         offError: (handler) => errorHandlers.delete(handler),
       };
+    },
+    /** The loading indicator: WeChat and Douyin take `{ title }`, Alipay `{ content }`. */
+    showLoading(options) {
+      const field = spec.storageObjects ? 'content' : 'title';
+      if (typeof options !== 'object' || options === null || typeof options[field] !== 'string' || options[field] === '') {
+        misuse(`${spec.api}.showLoading takes { ${field}: text }`);
+      }
+      loading.push({ shown: options[field], atMs: performance.now() });
+    },
+    hideLoading() {
+      loading.push({ hidden: true, atMs: performance.now() });
     },
     /** Local storage, in each platform's shape (Alipay takes and answers objects). */
     getStorageSync(argument) {
@@ -336,6 +349,7 @@ export function createRuntime(options) {
     sounds,
     audioErrors,
     storage,
+    loading,
     canvasCount: () => state.canvases,
     dirname,
   };

@@ -32,6 +32,9 @@ export interface MinigameAdapter extends PlatformAdapter {
   decodeText(bytes: ArrayBuffer | ArrayBufferView): string;
   /** A file of the code package, e.g. `levels/m3-01-first-steps.json`. */
   readFile(path: string): ArrayBuffer;
+  /** The platform's loading indicator while the wasm compiles, and its end. */
+  showLoading(): void;
+  hideLoading(): void;
   /** A value kept on the device under `key`, or null. */
   loadValue(key: string): unknown;
   /** Keeps `value` on the device under `key` (failures lose only the setting). */

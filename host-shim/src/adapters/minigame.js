@@ -21,6 +21,8 @@ export const PLATFORMS = {
     audioRoot: '', innerAudio: { useWebAudioImplement: true },
     // Local storage: `getStorageSync(key)` answers the value, `setStorageSync(key, data)`.
     storage: 'positional',
+    // `showLoading({ title })`; Alipay names it `content`.
+    loadingText: 'title',
   },
   alipay: {
     // MYWebAssembly takes an absolute package path.
@@ -30,6 +32,7 @@ export const PLATFORMS = {
     audioRoot: '/', innerAudio: undefined,
     // `getStorageSync({ key })` answers `{ data }`; `setStorageSync({ key, data })`.
     storage: 'object',
+    loadingText: 'content',
   },
   douyin: {
     api: 'tt', wasm: 'TTWebAssembly', wasmPath: 'game.wasm.br',
@@ -37,8 +40,15 @@ export const PLATFORMS = {
     vibrateShort: {},
     audioRoot: '', innerAudio: undefined,
     storage: 'positional',
+    loadingText: 'title',
   },
 };
+
+/**
+ * The loading indicator's word, by the system language. The only words the shim holds: they
+ * show while the wasm, and with it the game's string table, is still compiling.
+ */
+const LOADING_WORDS = { zh: '加载中', en: 'Loading' };
 
 /** Buzzes closer together than this are dropped: a cascade should feel like one. */
 const VIBRATE_INTERVAL_MS_MIN = 120;
@@ -203,6 +213,30 @@ export function minigameAdapter({ platform, global, api, webAssembly }) {
 
     /** How many cues played and which failed to load; for tests. */
     sound: () => sound.stats(),
+
+    /**
+     * The platform's loading indicator, shown while the wasm compiles (nothing can be drawn on
+     * the canvas before it); `hideLoading` once the first screen is drawn. Best effort: a
+     * runtime without one shows a blank canvas for that moment.
+     */
+    showLoading() {
+      if (typeof api.showLoading !== 'function') return;
+      const english = /^en/i.test(adapter.language());
+      try {
+        api.showLoading({ [spec.loadingText]: english ? LOADING_WORDS.en : LOADING_WORDS.zh });
+      } catch {
+        // No indicator: the canvas stays blank while the wasm compiles.
+      }
+    },
+
+    hideLoading() {
+      if (typeof api.hideLoading !== 'function') return;
+      try {
+        api.hideLoading();
+      } catch {
+        // Already gone.
+      }
+    },
 
     /**
      * A value kept on the device under `key` (the player's settings), or null when none was

@@ -47,6 +47,7 @@ export async function boot({ platform, global, config }) {
   let adapter = null;
   try {
     adapter = minigameAdapter({ platform, global });
+    adapter.showLoading();
     game.textCodec = adapter.textCodec;
     const api = adapter.platformApi;
     const wasm = await loadWasm(adapter);
@@ -70,8 +71,10 @@ export async function boot({ platform, global, config }) {
       },
       // The operator's break-reminder span, when the project's config sets one.
       policy: config.reminderMinutes ? { reminder_minutes: config.reminderMinutes } : undefined,
+      onFirstFrame: () => adapter.hideLoading(),
     });
   } catch (error) {
+    adapter?.hideLoading();
     game.error = { code: 'boot', reason: null, message: String(error?.message ?? error) };
     game.state = 'failed';
     adapter?.showMessage('error', `The game could not start: ${game.error.message}`);
