@@ -57,6 +57,9 @@ export async function boot({ platform, global, config }) {
     await playerGame({
       wasm, adapter, backend, themeJson, levels, levelBytes, state: game,
       earnsOnly: EARNS_ONLY.has(platform),
+      // WeChat confirms a transfer on its own page (`wx.requestMerchantTransfer`); Alipay pays
+      // without one; Douyin cannot withdraw (withdraw.js knows which).
+      withdrawals: { platform, api },
       // The operator's break-reminder span, when the project's config sets one.
       policy: config.reminderMinutes ? { reminder_minutes: config.reminderMinutes } : undefined,
     });
