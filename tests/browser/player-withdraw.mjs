@@ -9,7 +9,8 @@
 // - a player who closes the page without confirming cancels from the wallet: "cancelled and
 //   refunded";
 // - sideways: a withdrawal left waiting is found again after the page is reloaded (the game
-//   restarted) and followed to "paid";
+//   restarted) and followed to "paid"; one left unconfirmed for a day ends "expired and
+//   refunded";
 // each screen's buttons checked for size, place and overlap, and screenshotted.
 // usage: node player-withdraw.mjs PLAYPROOF_BIN PAYSIM_BIN WEB_DIR [SCREENSHOT_DIR]
 import { join } from 'node:path';
@@ -74,8 +75,11 @@ async function standinPage(tab, services, action) {
   const { withdrawal_id: id } = await tab.evaluate(() => window.playproofPage.withdrawal);
   const wechat = await tab.context().newPage();
   await wechat.goto(`${services.paysimUrl}/standin/`);
+  // The page posts the player's choice, then reloads: done once the stand-in has answered.
+  const answered = wechat.waitForResponse((response) => response.url().endsWith(`/standin/${action}`), { timeout: STATE_TIMEOUT_MS });
   await wechat.locator(`li[data-bill="${id}"] button[data-action="${action}"]`).tap({ timeout: STATE_TIMEOUT_MS });
-  await wechat.waitForLoadState('load');
+  const status = (await answered).status();
+  if (status !== 204) throw new Error(`the stand-in answered ${action} with HTTP ${status}`);
   await wechat.close();
 }
 
@@ -172,7 +176,9 @@ async function landscape(browser, services) {
   const name = 'landscape';
   const viewport = { width: 844, height: 390 };
   const player = `wl${Date.now().toString(36)}`;
-  const earned = await services.earn(player, 5);
+  // Two games: the paid withdrawal leaves enough for the expired one.
+  await services.earn(player, 5);
+  const earned = await services.earn(player, 6);
   const context = await browser.newContext({ viewport, deviceScaleFactor: DPR, hasTouch: true, isMobile: true, locale: 'en-US' });
   const tab = await context.newPage();
   tab.on('pageerror', (error) => console.error(`page error: ${error.message}`));
@@ -195,6 +201,17 @@ async function landscape(browser, services) {
   check(paid.words.includes('¥0.10 paid') && balanceAfter === earned - MIN_FEN,
     `${name}: after a restart the open withdrawal was followed again and paid (${paid.states.join(' → ')}; balance ${earned} → ${balanceAfter})`);
   await checkScreen(tab, name, 'paid', viewport);
+  await tapButton(tab, 'dismiss');
+
+  // Expired: the day passes without the player's confirmation.
+  await askForMinimum(tab, name, viewport);
+  await waitForState(tab, 'awaiting_confirmation');
+  await standinPage(tab, services, 'expire');
+  await waitForState(tab, 'expired');
+  const expired = await followed(tab);
+  check(expired.words.includes('Not confirmed in time; ¥0.10 is back') && (await services.balanceFen(player)) === earned - MIN_FEN,
+    `${name}: unconfirmed for a day: "expired and refunded", balance ${earned - MIN_FEN} (${expired.states.join(' → ')})`);
+  await checkScreen(tab, name, 'expired', viewport);
   await context.close();
 }
 
