@@ -541,11 +541,14 @@ function withdrawals({ options, adapter, backend, client, dataKinds, state, data
   const refused = (code) => client.screenData(dataKinds.withdraw_refused, new TextEncoder().encode(code));
   /** Follows what `run(onState)` resolves, feeding each state to the wasm. */
   const track = (run) => {
+    let first = true;
     following = run((name, withdrawal) => {
       state.withdrawal = withdrawal;
       state.withdrawalStates.push(withdrawal.confirmed ? `${name} (confirmed)` : name);
       data('withdrawal', withdrawal);
-      if (WITHDRAW_STATES[name]?.final) refresh({ history: true });
+      // The balance moves when a withdrawal is asked for (to pending) and when it ends.
+      if (first || WITHDRAW_STATES[name]?.final) refresh({ history: true });
+      first = false;
     }).catch((error) => {
       // A refusal has the server's code; no answer at all is the network's.
       if (error.code) refused(error.code);
