@@ -61,10 +61,14 @@ pub fn all() -> Result<()> {
     minigame_projects()
 }
 
-/// The artifact through the shim's ABI client (bad input gets errors, not traps); then each
+/// The artifact through the shim's ABI client (bad input gets errors, not traps), the
+/// withdraw flow (withdraw.js, and each project's wallet in its sandbox); then each
 /// platform's project booted in a sandbox that has only what that mini-game runtime has,
 /// one full session played with touch events against the real backend, the proof verified.
 fn minigame_projects() -> Result<()> {
+    // The withdraw tests start the service and the WeChat Pay stand-in from the debug build;
+    // without the binaries they would skip.
+    cargo(&["build", "-p", "playproof", "-p", "playproof-paysim"])?;
     run("node", &["--test", "tests/minigame/"])?;
     run(
         "node",
