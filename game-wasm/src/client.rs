@@ -538,7 +538,8 @@ impl Client {
     }
 
     /// The last screen's buttons as JSON, in CSS pixels: `[{ "act", "index", "x", "y", "w",
-    /// "h" }]` (`index` is the level of an `open`), for hosts' accessibility layers and tests.
+    /// "h" }]` (`index` is the level of an `open`, the amount's place of an `amount`), for
+    /// hosts' accessibility layers and tests.
     pub fn buttons_json(&self) -> alloc::string::String {
         use core::fmt::Write;
         let mut json = alloc::string::String::from("[");
@@ -550,7 +551,7 @@ impl Client {
                 json.push(',');
             }
             let index = match act {
-                Act::Open(index) => i32::from(index),
+                Act::Open(index) | Act::Amount(index) => i32::from(index),
                 _ => -1,
             };
             // Whole CSS pixels: integers keep float formatting out of the mini-game artifact,

@@ -240,6 +240,10 @@ export interface PlayerGameState {
   buttons(): Array<{ act: string; index: number; x: number; y: number; w: number; h: number }>;
   /** The words on the wasm's labels now. */
   words(): string[];
+  /** The withdrawal the wallet follows, as the server last answered (plus `confirmed`). */
+  withdrawal: Record<string, unknown> | null;
+  /** Every state it was seen in, in order (`awaiting_confirmation (confirmed)` after WeChat's page). */
+  withdrawalStates: string[];
 }
 
 export interface PlayerGameOptions {
@@ -255,6 +259,12 @@ export interface PlayerGameOptions {
   earnsOnly?: boolean;
   /** The operator's responsible-play policy: minutes of continuous play before a reminder. */
   policy?: { reminder_minutes: number };
+  /**
+   * The wallet's withdraw flow (withdraw.js): the platform as it names them and the platform
+   * object whose `requestMerchantTransfer` shows WeChat's confirmation page (in a browser, the
+   * WeChat Pay stand-in's, or null). Without it the wallet asks the server for nothing.
+   */
+  withdrawals?: { platform: 'wechat' | 'alipay' | 'douyin' | 'browser'; api: unknown };
   preserveDrawingBuffer?: boolean;
   state?: Partial<PlayerGameState>;
   onGame?(level: { id: string; name: string }, session: GameSession | null): void;

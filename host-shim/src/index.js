@@ -5,6 +5,7 @@
 
 import { Backend, PlayerError, PLAYER_ERRORS } from './backend.js';
 import { drawTextAtlas } from './render/text.js';
+import { cancel, follow, openWithdrawals, withdraw, WITHDRAW_PLATFORMS, WITHDRAW_STATES } from './withdraw.js';
 
 export { Backend, PlayerError, PLAYER_ERRORS };
 
@@ -353,12 +354,14 @@ const jsonBytes = (value) => new TextEncoder().encode(typeof value === 'string' 
  *
  * `options`: { wasm, adapter, backend, themeJson, levels: [{ id, name }], levelBytes(level) ->
  * Promise<Uint8Array>, settings?: { load() -> bits | null, save(bits) }, earnsOnly?, policy?:
- * { reminder_minutes },
+ * { reminder_minutes }, withdrawals?: { platform, api } (the wallet's withdraw flow, see
+ * `withdrawals` below: `platform` as withdraw.js names it, `api` the platform object),
  * preserveDrawingBuffer?, state?, onGame?(level, session | null), onFirstFrame?() (once, when the
  * start screen is first drawn) } where `state` is an object
  * kept up to date for people debugging and for tests: `{ state ('screens', 'playing', 'done'
  * or 'error'), screen, request, receipt, receipts, hud, error, firstFrameMs, session, frames,
- * buttons(), words() }`.
+ * buttons(), words(), withdrawal, withdrawalStates }` (`withdrawal`: the followed withdrawal as the
+ * server last answered; `withdrawalStates`: every state it was seen in).
  */
 export async function playerGame(options) {
   const { wasm, adapter, backend, themeJson, levels, levelBytes } = options;
@@ -390,11 +393,13 @@ export async function playerGame(options) {
     vibration: (bits & settingBits.vibration) !== 0,
   });
   // The map's prices and the wallet arrive when they do; the screens never wait for them.
-  const refresh = () => {
+  const refresh = ({ history = false } = {}) => {
     backend.levelMap().then((answer) => data('offers', answer)).catch(() => {});
     backend.balance().then((answer) => data('balance', answer)).catch(() => {});
+    if (history) backend.history().then((answer) => data('history', answer)).catch(() => {});
   };
   refresh();
+  const payouts = withdrawals({ options, adapter, backend, client, dataKinds, state, data, refresh });
   const text = new TextSync(client, adapter);
   const hudFields = wasm.api.hudFields().split(',');
   const views = new MemoryViews(wasm.memory, client, hudFields.length);
@@ -426,6 +431,11 @@ export async function playerGame(options) {
       } else if (kind === requestKinds.wallet) {
         backend.balance().then((answer) => data('balance', answer)).catch(() => {});
         backend.history().then((answer) => data('history', answer)).catch(() => {});
+        payouts.resume();
+      } else if (kind === requestKinds.withdraw) {
+        payouts.start(argument);
+      } else if (kind === requestKinds.cancel_withdrawal) {
+        payouts.cancel();
       } else if (kind === requestKinds.leaderboard) {
         backend.leaderboard(levels[argument].id).then((answer) => data('leaderboard', answer)).catch(() => {});
       } else if (kind === requestKinds.run) {
@@ -523,4 +533,67 @@ export async function playerGame(options) {
     }
     refresh();
   }
+}
+
+/**
+ * The wallet's withdraw flow, host side: the wasm asks (`withdraw` with an amount,
+ * `cancel_withdrawal`, and `wallet`, on which a withdrawal the server lists as open is followed
+ * again); withdraw.js talks to the server and to the platform's confirmation page; every state
+ * goes back to the wasm as `withdrawal` data and a refusal as `withdraw_refused` (its reason
+ * code). One withdrawal is followed at a time. Without `options.withdrawals`, or on a platform
+ * that cannot withdraw, nothing is asked of the server (the wallet shows no button there).
+ */
+function withdrawals({ options, adapter, backend, client, dataKinds, state, data, refresh }) {
+  const { platform = 'browser', api = null } = options.withdrawals ?? {};
+  const enabled = Boolean(options.withdrawals) && WITHDRAW_PLATFORMS[platform];
+  const server = () => ({
+    request: (...args) => adapter.request(...args), base: backend.baseUrl, headers: backend.identity,
+  });
+  let id = null;
+  let following = null;
+  state.withdrawal = null;
+  state.withdrawalStates = [];
+  const refused = (code) => client.screenData(dataKinds.withdraw_refused, new TextEncoder().encode(code));
+  /** Follows what `run(onState)` resolves, feeding each state to the wasm. */
+  const track = (run) => {
+    let first = true;
+    following = run((name, withdrawal) => {
+      state.withdrawal = withdrawal;
+      state.withdrawalStates.push(withdrawal.confirmed ? `${name} (confirmed)` : name);
+      data('withdrawal', withdrawal);
+      // The balance moves when a withdrawal is asked for (to pending) and when it ends.
+      if (first || WITHDRAW_STATES[name]?.final) refresh({ history: true });
+      first = false;
+    }).catch((error) => {
+      // A refusal has the server's code; no answer at all is the network's.
+      if (error.code) refused(error.code);
+      else if (!error.stillOpen) refused('offline');
+      state.error = { code: 'withdraw', reason: error.code ?? null, message: String(error?.message ?? error) };
+    }).finally(() => { following = null; });
+  };
+  return {
+    async start(amountFen) {
+      if (!enabled || following) return;
+      const key = await adapter.randomBytes(16);
+      const idempotencyKey = Array.from(key, (byte) => byte.toString(16).padStart(2, '0')).join('');
+      track((onState) => withdraw({
+        platform, api, ...server(), amountFen, idempotencyKey, onState, onId: (withdrawalId) => { id = withdrawalId; },
+      }));
+    },
+    resume() {
+      if (!enabled || following) return;
+      openWithdrawals(server()).then((open) => {
+        if (open.length === 0 || following) return;
+        id = open[0].withdrawal_id;
+        track((onState) => follow({ api, ...server(), id, onState }));
+      }).catch(() => {});
+    },
+    cancel() {
+      if (!enabled || id === null) return;
+      // The followed state says how it ends (a player who confirmed first is paid).
+      cancel({ ...server(), id }).catch((error) => {
+        state.error = { code: 'withdraw', reason: error.code ?? null, message: String(error?.message ?? error) };
+      });
+    },
+  };
 }

@@ -314,6 +314,9 @@ async function main() {
     page.state = 'ready';
     await playerGame({
       wasm, adapter, backend, themeJson, levels, levelBytes, preserveDrawingBuffer, state: page,
+      // A browser has no WeChat: a bill waiting for the player is confirmed on the WeChat Pay
+      // stand-in's page (`cargo xtask run` prints where), and the wallet follows the server.
+      withdrawals: { platform: 'browser', api: null },
       settings: {
         load: () => {
           const bits = Number.parseInt(localStorage.getItem(SETTINGS_KEY) ?? '', 10);

@@ -2,8 +2,11 @@
 //!
 //! In `--dir` it keeps a stand-in merchant key pair (made on first use, the private half mode
 //! 0600; the service signs its requests with it) and writes its own public key for the service.
-//! It confirms each bill on the player's behalf after `--confirm-after-ms` (a browser has no
-//! `wx.requestMerchantTransfer`), so a withdrawal runs to `succeeded` on one machine.
+//! A browser has no `wx.requestMerchantTransfer`: the player uses the stand-in's page of bills
+//! waiting for confirmation instead (`GET /standin/`, see `wechat::PAGE_PATH`), where they
+//! confirm, decline, or make the transfer fail or expire; or the stand-in
+//! confirms each bill on the player's behalf after `--confirm-after-ms` (0: never, as
+//! `cargo xtask run` starts it). Either way a withdrawal runs to its end on one machine.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -42,6 +42,18 @@ const BILLS_PATH: &str = "/v3/fund-app/mch-transfer/transfer-bills";
 /// Not WeChat Pay's API: the stand-in's side of WeChat's confirmation page, which a test's
 /// `wx.requestMerchantTransfer` posts `{"package": …}` to when the player confirms.
 pub const CONFIRM_PATH: &str = "/standin/confirm";
+/// The stand-in's "WeChat" for a browser, which has none: a page, clearly marked as the
+/// stand-in's, listing the bills waiting for the player, each with the buttons below.
+pub const PAGE_PATH: &str = "/standin/";
+/// Also the stand-in's alone, each taking `{"package": …}` of a bill waiting for the player:
+/// the player closes the page without confirming (nothing changes: the bill keeps waiting, as
+/// WeChat's does, until cancelled or expired); the player confirms but the transfer fails (the
+/// bank's refusal, `FAIL`); the day passes unconfirmed (`CANCELLED`, WeChat Pay's expiry).
+pub const DECLINE_PATH: &str = "/standin/decline";
+pub const FAIL_PATH: &str = "/standin/fail";
+pub const EXPIRE_PATH: &str = "/standin/expire";
+/// The reason a failed transfer gives (one of WeChat Pay's `fail_reason` codes).
+pub const STANDIN_FAIL_REASON: &str = "PAYEE_ACCOUNT_ABNORMAL";
 
 /// Who the stand-in serves.
 #[derive(Clone)]
@@ -158,6 +170,10 @@ impl WechatSim {
         let router = Router::new()
             .route(BILLS_PATH, post(create))
             .route(CONFIRM_PATH, post(confirm_page))
+            .route(PAGE_PATH, get(waiting_page))
+            .route(DECLINE_PATH, post(decline_page))
+            .route(FAIL_PATH, post(fail_page))
+            .route(EXPIRE_PATH, post(expire_page))
             .route(&format!("{BILLS_PATH}/out-bill-no/{{no}}"), get(query))
             .route(
                 &format!("{BILLS_PATH}/out-bill-no/{{no}}/cancel"),
@@ -664,8 +680,40 @@ async fn cancel(
 
 /// The player confirmed the bill whose `package_info` the client was given.
 async fn confirm_page(State(inner): State<Arc<Inner>>, body: Bytes) -> Response {
-    let package: Value = serde_json::from_slice(&body).unwrap_or_default();
-    let package = package["package"].as_str().unwrap_or_default();
+    finish_waiting(&inner, &body, "SUCCESS", None).await
+}
+
+/// The player confirmed, and the transfer to them failed.
+async fn fail_page(State(inner): State<Arc<Inner>>, body: Bytes) -> Response {
+    finish_waiting(&inner, &body, "FAIL", Some(STANDIN_FAIL_REASON)).await
+}
+
+/// A day passed without the player's confirmation.
+async fn expire_page(State(inner): State<Arc<Inner>>, body: Bytes) -> Response {
+    finish_waiting(&inner, &body, "CANCELLED", Some("TRANSFER_EXPIRED")).await
+}
+
+/// The player closed the page: the bill still waits (404 when there is no such bill).
+async fn decline_page(State(inner): State<Arc<Inner>>, body: Bytes) -> Response {
+    let package = package_of(&body);
+    let waiting = lock(&inner.bills)
+        .values()
+        .any(|bill| bill.package_info == package && bill.state == "WAIT_USER_CONFIRM");
+    if waiting {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
+}
+
+fn package_of(body: &[u8]) -> String {
+    let body: Value = serde_json::from_slice(body).unwrap_or_default();
+    body["package"].as_str().unwrap_or_default().to_string()
+}
+
+/// Moves the waiting bill whose package `body` names into `state` and notifies it.
+async fn finish_waiting(inner: &Inner, body: &[u8], state: &str, reason: Option<&str>) -> Response {
+    let package = package_of(body);
     let bill = {
         let mut bills = lock(&inner.bills);
         let Some(bill) = bills
@@ -674,12 +722,65 @@ async fn confirm_page(State(inner): State<Arc<Inner>>, body: Bytes) -> Response 
         else {
             return StatusCode::NOT_FOUND.into_response();
         };
-        bill.state = "SUCCESS".into();
+        bill.state = state.into();
+        bill.fail_reason = reason.map(str::to_string);
         bill.clone()
     };
-    notify(&inner, &bill).await;
+    notify(inner, &bill).await;
     StatusCode::NO_CONTENT.into_response()
 }
+
+/// The bills waiting for the player, each with what a player (or a test) can make happen.
+async fn waiting_page(State(inner): State<Arc<Inner>>) -> Response {
+    let mut rows = String::new();
+    for bill in lock(&inner.bills).values() {
+        if bill.state != "WAIT_USER_CONFIRM" {
+            continue;
+        }
+        // Packages and bill numbers are the stand-in's own letters and digits, safe in HTML;
+        // the package travels as a JSON string all the same.
+        let package = serde_json::to_string(&bill.package_info).unwrap_or_default();
+        rows.push_str(&format!(
+            "<li data-bill=\"{no}\"><strong>&yen;{yuan}.{fen:02}</strong> <code>{no}</code>\
+             <button data-action=\"confirm\" data-package='{package}'>Confirm receipt</button>\
+             <button data-action=\"decline\" data-package='{package}'>Close without confirming</button>\
+             <button data-action=\"fail\" data-package='{package}'>Confirm, then the transfer fails</button>\
+             <button data-action=\"expire\" data-package='{package}'>Let a day pass unconfirmed</button></li>",
+            no = bill.out_bill_no,
+            yuan = bill.amount_fen / 100,
+            fen = bill.amount_fen % 100,
+        ));
+    }
+    if rows.is_empty() {
+        rows.push_str("<li>No bill waits for you. Withdraw in the game, then reload.</li>");
+    }
+    axum::response::Html(WAITING_PAGE.replace("{rows}", &rows)).into_response()
+}
+
+/// WeChat's confirmation page as the stand-in draws it: obviously not WeChat.
+const WAITING_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>WeChat Pay stand-in</title>
+<style>
+body { font: 16px system-ui, sans-serif; margin: 0; padding: 16px; background: #fff7e0; }
+p.banner { background: #c62828; color: #fff; padding: 8px; border-radius: 6px; }
+ul { list-style: none; padding: 0; }
+li { background: #fff; border-radius: 8px; padding: 12px; margin: 12px 0; }
+button { display: block; width: 100%; min-height: 44px; margin: 8px 0; font-size: 16px; }
+</style></head><body>
+<p class="banner">WeChat Pay stand-in (paysim): not WeChat, and no money moves. These are the
+merchant transfers waiting for the player's confirmation, as WeChat would show them.</p>
+<ul>{rows}</ul>
+<script>
+for (const button of document.querySelectorAll('button[data-action]')) {
+  button.addEventListener('click', async () => {
+    const body = JSON.stringify({ package: JSON.parse(button.dataset.package) });
+    await fetch('/standin/' + button.dataset.action, { method: 'POST', body });
+    location.reload();
+  });
+}
+</script></body></html>
+"#;
 
 fn random_digits(count: usize) -> String {
     random_text(count)

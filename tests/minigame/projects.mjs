@@ -293,7 +293,7 @@ async function playOne(platform, backend) {
   await waitForScreen(platform, game, 'wallet');
   await sleep(300);
   const walletTexts = texts(runtime);
-  const withdrawLine = platform === 'douyin' ? '抖音版只能赚取奖励，不能提现' : '提现功能即将开放';
+  const withdrawLine = platform === 'douyin' ? '抖音版只能赚取奖励，不能提现' : '最低提现 ¥0.10';
   assert.ok(walletTexts.includes('余额') && walletTexts.includes(withdrawLine),
     `${platform}: the wallet shows the balance and the withdraw line (${walletTexts})`);
   await tapButton(runtime, game, 'map');

@@ -82,7 +82,8 @@ function packageFile(root, path, { absolute = false } = {}) {
 
 /**
  * Creates the runtime for `platform` over the project folder `root`. Returns `{ context, run,
- * touch, show, hide, gl, messages, requests, vibrations, sounds, audioErrors, canvasCount }`.
+ * touch, show, hide, gl, messages, requests, vibrations, sounds, audioErrors, storage, loading,
+ * merchantTransfer, canvasCount }`.
  */
 export function createRuntime(options) {
   const { platform, root } = options;
@@ -100,6 +101,8 @@ export function createRuntime(options) {
   const touchHandlers = { TouchStart: new Set(), TouchMove: new Set(), TouchEnd: new Set(), TouchCancel: new Set() };
   const lifecycle = { Show: new Set(), Hide: new Set() };
   const state = { gl: null, canvases: 0, hidden: false };
+  /** WeChat's confirmation pages shown, and how the player answers the next (true: confirms). */
+  const merchantTransfer = { calls: [], answer: () => false };
 
   const sandbox = {};
   const context = vm.createContext(sandbox, { name: `${platform} mini-game` });
@@ -277,6 +280,20 @@ export function createRuntime(options) {
       return { abort() {} };
     },
     showModal: (options) => messages.push({ title: options.title, content: options.content }),
+    // WeChat's confirmation page of a merchant transfer (商家转账, user-confirmation mode): the
+    // test plays the player through `merchantTransfer.answer`; by default the player closes it.
+    ...(platform === 'wechat' ? {
+      requestMerchantTransfer(options) {
+        for (const name of ['mchId', 'appId', 'package']) {
+          if (typeof options?.[name] !== 'string' || options[name] === '') misuse(`requestMerchantTransfer: ${name} must be a non-empty string`);
+        }
+        merchantTransfer.calls.push({ mchId: options.mchId, appId: options.appId, package: options.package });
+        Promise.resolve(merchantTransfer.answer(options)).then((confirmed) => {
+          if (confirmed) options.success?.({ errMsg: 'requestMerchantTransfer:ok' });
+          else options.fail?.({ errMsg: 'requestMerchantTransfer:fail cancel' });
+        });
+      },
+    } : {}),
     login: ({ success }) => setTimeout(() => success({ code: `code-${randomBytes(4).toString('hex')}` }), 0),
   };
   for (const name of Object.keys(touchHandlers)) {
@@ -350,6 +367,7 @@ export function createRuntime(options) {
     audioErrors,
     storage,
     loading,
+    merchantTransfer,
     canvasCount: () => state.canvases,
     dirname,
   };

@@ -1,7 +1,8 @@
 //! The payout stand-in for `cargo xtask run`: the WeChat Pay stand-in (`paysim`) on loopback,
 //! and the `serve` options that point the service's WeChat rail at it, so a newcomer's
-//! withdrawal goes through request signatures, a bill, the player's confirmation (made by the
-//! stand-in after a few seconds) and a signed notification, all on one machine.
+//! withdrawal goes through request signatures, a bill, the player's confirmation (on the
+//! stand-in's page of bills waiting for the player, `/standin/`, standing in for WeChat's
+//! confirmation page) and a signed notification, all on one machine.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
@@ -53,6 +54,8 @@ pub fn start(serve_listen: &str) -> Result<Standin> {
             "--platform-key-id",
             PUBLIC_KEY_ID,
         ])
+        // The player confirms on the stand-in's page, never the stand-in by itself.
+        .args(["--confirm-after-ms", "0"])
         .spawn()
         .with_context(|| format!("starting {BINARY}"))?;
     let standin = Standin {
@@ -67,8 +70,9 @@ pub fn start(serve_listen: &str) -> Result<Standin> {
         std::thread::sleep(Duration::from_millis(100));
     }
     eprintln!(
-        "PlayProof: withdrawals are paid through the WeChat Pay stand-in on {LISTEN}; it confirms \
-         each bill for the player after 3 s (docs/PAYOUTS.md)"
+        "PlayProof: withdrawals are paid through the WeChat Pay stand-in on {LISTEN}; a browser \
+         has no WeChat, so confirm them (or decline, fail, expire) on its page \
+         http://{LISTEN}/standin/ (docs/PAYOUTS.md)"
     );
     Ok(standin)
 }

@@ -61,10 +61,14 @@ pub fn all() -> Result<()> {
     minigame_projects()
 }
 
-/// The artifact through the shim's ABI client (bad input gets errors, not traps); then each
+/// The artifact through the shim's ABI client (bad input gets errors, not traps), the
+/// withdraw flow (withdraw.js, and each project's wallet in its sandbox); then each
 /// platform's project booted in a sandbox that has only what that mini-game runtime has,
 /// one full session played with touch events against the real backend, the proof verified.
 fn minigame_projects() -> Result<()> {
+    // The withdraw tests start the service and the WeChat Pay stand-in from the debug build;
+    // without the binaries they would skip.
+    cargo(&["build", "-p", "playproof", "-p", "playproof-paysim"])?;
     run("node", &["--test", "tests/minigame/"])?;
     run(
         "node",
@@ -122,18 +126,28 @@ fn wasm_bindgen_tests() -> Result<()> {
 
 /// Where the browser tests leave their screenshots, for people to look at.
 const SCREENSHOT_DIR: &str = "target/browser-screenshots";
+/// The WeChat Pay stand-in the release build makes (the withdraw journey starts it).
+const PAYSIM_RELEASE: &str = "target/release/paysim";
 
 /// The game in a real browser against the real backend: pixels on the canvas, the player's page
 /// (start screen, tap anywhere, compressed and cached wasm), then a match-3 and a merge-drop game
-/// played with synthetic touches, verified and paid by `playproof serve`, the errors players
-/// see, designer mode reloading an edited level file, and the operator console reviewing held
-/// games (their replays drawn by the same wasm).
+/// played with synthetic touches, verified and paid by `playproof serve`, the wallet's
+/// withdrawals through the WeChat Pay stand-in, the errors players see, designer mode
+/// reloading an edited level file, and the operator console reviewing held games (their
+/// replays drawn by the same wasm).
 fn web_browser() -> Result<()> {
     run("node", &["--test", "host-shim/test/"])?;
     wasm_bindgen_tests()?;
     let web = web::build()?;
     let web = web.to_string_lossy();
-    cargo(&["build", "--release", "-p", "playproof"])?;
+    cargo(&[
+        "build",
+        "--release",
+        "-p",
+        "playproof",
+        "-p",
+        "playproof-paysim",
+    ])?;
     let playproof = crate::PLAYPROOF_RELEASE;
     run(
         "node",
@@ -149,6 +163,18 @@ fn web_browser() -> Result<()> {
         &[
             "tests/browser/player-page.mjs",
             playproof,
+            &web,
+            SCREENSHOT_DIR,
+        ],
+    )?;
+    // The wallet's withdrawals against the WeChat rail and its stand-in: paid, failed and
+    // refunded, cancelled and refunded, found again after a reload.
+    run(
+        "node",
+        &[
+            "tests/browser/player-withdraw.mjs",
+            playproof,
+            PAYSIM_RELEASE,
             &web,
             SCREENSHOT_DIR,
         ],

@@ -69,6 +69,9 @@ export async function boot({ platform, global, config }) {
         },
         save: (bits) => adapter.saveValue(SETTINGS_KEY, bits),
       },
+      // WeChat confirms a transfer on its own page (`wx.requestMerchantTransfer`); Alipay pays
+      // without one; Douyin cannot withdraw (withdraw.js knows which).
+      withdrawals: { platform, api },
       // The operator's break-reminder span, when the project's config sets one.
       policy: config.reminderMinutes ? { reminder_minutes: config.reminderMinutes } : undefined,
       onFirstFrame: () => adapter.hideLoading(),
