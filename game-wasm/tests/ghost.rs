@@ -1,6 +1,8 @@
 //! Ghost replays through the player's flow, natively, through the same `Client` both hosts
 //! wrap: a board entry tapped, the server's run handed over as data, the game played back on
 //! the level file the intro loaded and ending on the entry's score, a tap back to the board.
+//! Native only: the games watched are recorded by the bots, a native dev-dependency.
+#![cfg(not(target_arch = "wasm32"))]
 
 use game_core::{Level, SESSION_TICKS_MAX};
 use game_wasm::client::{Client, TOUCH_FLOATS};
