@@ -733,7 +733,11 @@ impl Flow {
                 let mut offers = Vec::new();
                 for offer in at.list("levels")? {
                     let offer = Fields::of(kind, offer);
-                    let sponsor = offer.text_or_none("sponsor")?.map(String::from);
+                    // The sponsor as players read it; older servers send only the campaign id.
+                    let sponsor = match offer.text_or_none("sponsor_name")? {
+                        Some(name) => Some(String::from(name)),
+                        None => offer.text_or_none("sponsor")?.map(String::from),
+                    };
                     offers.push((
                         offer.text("level_id")?,
                         offer.int("up_to_fen")?,
@@ -1141,13 +1145,17 @@ mod tests {
     #[test]
     fn the_servers_offers_fill_the_map_and_survive_a_new_level_list() {
         let mut flow = flow();
-        let offers = br#"{"levels":[{"level_id":"b","up_to_fen":20,"boost_fen":5,"sponsor":"launch-week","best_stars":3},{"level_id":"gone","up_to_fen":1}]}"#;
+        let offers = br#"{"levels":[{"level_id":"b","up_to_fen":20,"boost_fen":5,"sponsor":"launch-week","sponsor_name":"Spring Tea","best_stars":3},{"level_id":"gone","up_to_fen":1}]}"#;
         flow.accept(Data::Offers, offers).unwrap();
         let b = &flow.levels[1];
         assert_eq!(
             (b.up_to_fen, b.boost_fen, b.sponsor.as_deref(), b.best_stars),
-            (20, 5, Some("launch-week"), 3)
+            (20, 5, Some("Spring Tea"), 3)
         );
+        // A server that names only the campaign: the id stands in.
+        let offers = br#"{"levels":[{"level_id":"b","up_to_fen":20,"boost_fen":5,"sponsor":"launch-week"}]}"#;
+        flow.accept(Data::Offers, offers).unwrap();
+        assert_eq!(flow.levels[1].sponsor.as_deref(), Some("launch-week"));
         flow.accept(Data::Levels, LEVELS.as_bytes()).unwrap();
         assert_eq!(flow.levels[1].up_to_fen, 20);
     }

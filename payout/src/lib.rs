@@ -5,7 +5,7 @@
 //! ```json
 //! { "level_id": "m3-001", "basis": "stars",
 //!   "tiers": [ { "at_least": 1, "payout_fen": 5 }, { "at_least": 3, "payout_fen": 20 } ],
-//!   "sponsor": { "campaign_id": "spring", "boost_fen": 10 } }
+//!   "sponsor": { "campaign_id": "spring", "boost_fen": 10, "name": "Spring Tea" } }
 //! ```
 //! The highest tier whose `at_least` the result reaches pays; below every tier pays nothing.
 //! A lost game (objectives not met) pays nothing unless the table says `"pays_on_loss": true`:
@@ -74,7 +74,14 @@ pub struct Sponsor {
     pub campaign_id: String,
     /// Added to any non-zero tier payout while the campaign's budget lasts.
     pub boost_fen: i64,
+    /// The sponsor's name as players read it on the level map ("boosted by …"); the campaign
+    /// id stands in where a table gives none.
+    #[serde(default)]
+    pub name: Option<String>,
 }
+
+/// The longest sponsor name, in bytes: one line of the map's tile (the game cuts names there).
+pub const SPONSOR_NAME_BYTES_MAX: usize = 48;
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -210,6 +217,21 @@ impl PayoutTable {
                     sponsor.boost_fen,
                     format!("0 to {TIER_PAYOUT_FEN_MAX}"),
                 ));
+            }
+            if let Some(name) = &sponsor.name {
+                let blank = name.trim().is_empty();
+                if blank
+                    || name.len() > SPONSOR_NAME_BYTES_MAX
+                    || name.chars().any(char::is_control)
+                {
+                    problems.push(TableProblem::new(
+                        "sponsor.name",
+                        format!("{name:?}"),
+                        format!(
+                            "a name of 1 to {SPONSOR_NAME_BYTES_MAX} bytes, without control characters"
+                        ),
+                    ));
+                }
             }
         }
         problems
@@ -454,6 +476,7 @@ mod tests {
                     sponsor: Some(Sponsor {
                         campaign_id: "spring".into(),
                         boost_fen: 7,
+                        name: Some("Spring Tea".into()),
                     }),
                     budget_per_play_fen: None,
                     pays_on_loss: true,
@@ -574,6 +597,7 @@ mod tests {
                     Some(Sponsor {
                         campaign_id: "nobody".into(),
                         boost_fen: 1,
+                        name: None,
                     }),
                 ),
                 "a campaign listed in",
@@ -595,6 +619,25 @@ mod tests {
             ),
             "tiers[1].payout_fen: found 4 for a better result than tiers[0] pays (9)",
         )]);
+        let named = |name: &str| {
+            table(
+                vec![Tier {
+                    at_least: 1,
+                    payout_fen: 1,
+                }],
+                Some(Sponsor {
+                    campaign_id: "nobody".into(),
+                    boost_fen: 1,
+                    name: Some(name.into()),
+                }),
+            )
+        };
+        let long = "茶".repeat(17);
+        let cases = cases.chain([
+            (named(" "), "sponsor.name: found \" \""),
+            (named("Spring\nTea"), "sponsor.name: found \"Spring\\nTea\""),
+            (named(&long), "a name of 1 to 48 bytes"),
+        ]);
         for (table, expected) in cases {
             let error = PayoutBook::new(vec![table], vec![])
                 .unwrap_err()

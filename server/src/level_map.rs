@@ -18,6 +18,9 @@ pub struct LevelOffer {
     pub boost_fen: i64,
     /// The campaign that boosts, named as the payout book names it; absent without a boost.
     pub sponsor: Option<String>,
+    /// The sponsor's name as players read it (the table's `sponsor.name`, else the campaign
+    /// id); absent without a boost.
+    pub sponsor_name: Option<String>,
     /// The player's most stars on this level in an accepted game (0 when none).
     pub best_stars: i64,
 }
@@ -43,12 +46,19 @@ impl Service {
                 up_to_fen: up_to_fen.unwrap_or(0),
                 boost_fen: 0,
                 sponsor: None,
+                sponsor_name: None,
                 best_stars: best.get(&table.level_id).copied().unwrap_or(0),
             };
             if let Some(sponsor) = table.sponsor.as_ref().filter(|s| s.boost_fen > 0) {
                 if self.store().campaign_budget(&sponsor.campaign_id).await? > 0 {
                     offer.boost_fen = sponsor.boost_fen;
                     offer.sponsor = Some(sponsor.campaign_id.clone());
+                    offer.sponsor_name = Some(
+                        sponsor
+                            .name
+                            .clone()
+                            .unwrap_or_else(|| sponsor.campaign_id.clone()),
+                    );
                 }
             }
             levels.push(offer);

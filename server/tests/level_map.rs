@@ -28,7 +28,7 @@ async fn the_map_says_what_a_level_pays_and_the_players_own_best_stars(backend: 
     assert_eq!(
         map,
         json!({ "levels": [{ "level_id": LEVEL_ID, "up_to_fen": PAYOUT_FEN, "boost_fen": 0,
-            "sponsor": null, "best_stars": 0 }] })
+            "sponsor": null, "sponsor_name": null, "best_stars": 0 }] })
     );
     let session = session(&server.client, &server.base, "alice", 1).await;
     let (status, receipt) = submit(&server.client, &server.base, &session).await;
@@ -54,6 +54,7 @@ async fn a_sponsors_boost_shows_while_its_campaign_has_budget(backend: Backend) 
     let (_, map) = level_map(&server, "alice").await;
     assert_eq!(map["levels"][0]["boost_fen"], 7, "{map}");
     assert_eq!(map["levels"][0]["sponsor"], CAMPAIGN_ID);
+    assert_eq!(map["levels"][0]["sponsor_name"], SPONSOR_NAME);
     let session = session(&server.client, &server.base, "alice", 1).await;
     let (status, receipt) = submit(&server.client, &server.base, &session).await;
     assert_eq!(
@@ -67,6 +68,7 @@ async fn a_sponsors_boost_shows_while_its_campaign_has_budget(backend: Backend) 
         "the budget is spent: {map}"
     );
     assert_eq!(map["levels"][0]["sponsor"], Value::Null);
+    assert_eq!(map["levels"][0]["sponsor_name"], Value::Null);
 }
 
 on_both_stores!(the_map_needs_a_player);

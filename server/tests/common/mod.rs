@@ -38,6 +38,8 @@ pub fn level_file() -> Vec<u8> {
 /// What an accepted proof on the test level pays (the table pays it for any score).
 pub const PAYOUT_FEN: i64 = 25;
 pub const CAMPAIGN_ID: &str = "spring";
+/// The display name the test level's sponsor goes by on the level map.
+pub const SPONSOR_NAME: &str = "Spring Tea";
 pub const OPERATOR_TOKEN: &str = "operator-secret-for-tests";
 pub const WECHAT_APP_ID: &str = "wx-test-app";
 pub const WECHAT_APP_SECRET: &str = "test-app-secret";
@@ -231,6 +233,7 @@ impl Server {
         let sponsor = options.campaign.map(|(_, boost_fen)| Sponsor {
             campaign_id: CAMPAIGN_ID.into(),
             boost_fen,
+            name: Some(SPONSOR_NAME.into()),
         });
         let campaigns = options
             .campaign
