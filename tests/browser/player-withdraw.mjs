@@ -91,6 +91,9 @@ async function standinPage(tab, services, action) {
   const status = (await answered).status();
   if (status !== 204) throw new Error(`the stand-in answered ${action} with HTTP ${status}`);
   await wechat.close();
+  // Back to the game, as a player switching back would: a tab left in the background gets no
+  // animation frames, and input sent to it can wait for ever.
+  await tab.bringToFront();
 }
 
 /** Opens the page for `player` and goes to the wallet by touch (start, intro, map, wallet). */
@@ -226,6 +229,19 @@ async function landscape(browser, services) {
   await checkScreen(tab, name, 'expired', viewport);
   await context.close();
 }
+
+/**
+ * The whole journey takes under a minute on a quiet machine; past this it is stuck (a browser
+ * input that is never acknowledged has no timeout of its own), and fails instead of holding up
+ * the test command.
+ */
+const JOURNEY_TIMEOUT_MS = 6 * 60_000;
+const watchdog = setTimeout(() => {
+  console.error(`player withdrawals: stuck after ${JOURNEY_TIMEOUT_MS / 60_000} minutes`);
+  services?.stop();
+  process.exit(1);
+}, JOURNEY_TIMEOUT_MS);
+watchdog.unref();
 
 let browser = null;
 let services = null;
