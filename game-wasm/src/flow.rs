@@ -222,10 +222,13 @@ pub enum Data {
     /// The server's run of a board entry (`seed`, `level_hash`, `input_log_hex`), asked for
     /// with [`Request::Run`]; `{}` when it could not be had (the flow goes back to the board).
     Run = 20,
+    /// The operator's responsible-play policy refused a ticket: the server's reason code alone,
+    /// as UTF-8 (`quiet_hours`, `daily_play_limit`). The intro says it in the player's words.
+    PlayRefused = 21,
 }
 
 pub const DATA_KINDS: &str = "levels:0,offers:1,balance:2,history:3,receipt:4,level:5,\
-    platform:6,policy:7,leaderboard:8,withdrawal:9,withdraw_refused:10,run:20";
+    platform:6,policy:7,leaderboard:8,withdrawal:9,withdraw_refused:10,run:20,play_refused:21";
 
 impl Data {
     pub fn from_code(code: u32) -> Option<Data> {
@@ -242,6 +245,7 @@ impl Data {
             9 => Data::Withdrawal,
             10 => Data::WithdrawRefused,
             20 => Data::Run,
+            21 => Data::PlayRefused,
             _ => return None,
         })
     }
@@ -664,6 +668,8 @@ pub struct Flow {
     /// level hash), and the run the host handed over, until the client takes it.
     pub level_file: Vec<u8>,
     pub run: Option<Run>,
+    /// Why the last ticket was refused, in the player's words (the operator's rest rules).
+    notice: Option<Phrase>,
     pub withdraw: Withdraw,
 }
 
@@ -687,6 +693,7 @@ impl Default for Flow {
             board_you: None,
             level_file: Vec::new(),
             run: None,
+            notice: None,
             withdraw: Withdraw::Idle,
         }
     }
@@ -699,6 +706,16 @@ impl Flow {
             let level = Level::from_json(bytes).map_err(DataError::Level)?;
             self.intro = Some(Intro::of(self.selected, &level));
             self.level_file = bytes.to_vec();
+            return Ok(());
+        }
+        if kind == Data::PlayRefused {
+            // Only the operator's rest rules have words of their own; anything else is the
+            // host's error to show.
+            self.notice = match core::str::from_utf8(bytes).unwrap_or_default().trim() {
+                "quiet_hours" => Some(Phrase::RestQuietHours),
+                "daily_play_limit" => Some(Phrase::RestDailyLimit),
+                _ => None,
+            };
             return Ok(());
         }
         if kind == Data::WithdrawRefused {
@@ -860,7 +877,7 @@ impl Flow {
                     input_log: hex("input_log_hex")?,
                 });
             }
-            Data::Level | Data::WithdrawRefused => {}
+            Data::Level | Data::WithdrawRefused | Data::PlayRefused => {}
         }
         Ok(())
     }
@@ -951,6 +968,10 @@ impl Flow {
 
     /// A tap on an element that acts.
     pub fn act(&mut self, act: Act) -> Request {
+        // A notice is read once the player does anything else.
+        if act != Act::Play {
+            self.notice = None;
+        }
         match act {
             Act::Begin => self.open(self.next_to_play()),
             Act::Open(index) if usize::from(index) < self.levels.len() => self.open(index),
@@ -1080,6 +1101,12 @@ impl Flow {
     pub fn game_failed(&mut self) {
         self.screen = Screen::Intro;
     }
+
+    /// What the intro tells the player about a ticket the operator's rules refused, until the
+    /// player moves on.
+    pub fn notice(&self) -> Option<Phrase> {
+        self.notice.filter(|_| self.screen == Screen::Intro)
+    }
 }
 
 #[cfg(test)]
@@ -1140,6 +1167,33 @@ mod tests {
         flow.act(Act::Open(1));
         assert_eq!(flow.act(Act::Next), Request::Nothing);
         assert_eq!(flow.screen, Screen::Map);
+    }
+
+    #[test]
+    fn a_ticket_the_operators_rest_rules_refused_is_said_on_the_intro_until_the_player_moves_on() {
+        let mut flow = flow();
+        flow.act(Act::Begin);
+        assert_eq!(flow.act(Act::Play), Request::Play(0));
+        flow.game_failed();
+        flow.accept(Data::PlayRefused, b"daily_play_limit").unwrap();
+        assert_eq!(flow.screen, Screen::Intro);
+        assert_eq!(flow.notice(), Some(Phrase::RestDailyLimit));
+        // Trying again keeps it in sight; going anywhere else puts it away.
+        flow.act(Act::Play);
+        flow.game_failed();
+        assert_eq!(flow.notice(), Some(Phrase::RestDailyLimit));
+        flow.act(Act::Map);
+        assert_eq!(flow.notice(), None);
+        flow.accept(Data::PlayRefused, b"quiet_hours").unwrap();
+        flow.act(Act::Open(0));
+        assert_eq!(
+            flow.notice(),
+            None,
+            "a notice is read once the player moves on"
+        );
+        // Other refusals are the host's to show.
+        flow.accept(Data::PlayRefused, b"rate_limited").unwrap();
+        assert_eq!(flow.notice(), None);
     }
 
     #[test]

@@ -390,6 +390,7 @@ mod tests {
             entries.join(",")
         );
         flow.accept(Data::Leaderboard, board.as_bytes()).unwrap();
+        flow.accept(Data::PlayRefused, b"daily_play_limit").unwrap();
         assert!(flow.board.is_some() && flow.board_you.is_some());
         flow.screen = screen;
         flow

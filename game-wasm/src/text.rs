@@ -161,6 +161,9 @@ pub enum Phrase {
     DailyPlayLimit,
     /// The HUD's earnings today against the cap.
     Today,
+    /// The intro's word when the operator's rest rules refused a ticket.
+    RestQuietHours,
+    RestDailyLimit,
 }
 
 /// One phrase in each language.
@@ -173,7 +176,7 @@ pub struct PhraseText {
 }
 
 /// The string table, in `Phrase` order (a test checks it).
-pub const PHRASES: [PhraseText; 88] = [
+pub const PHRASES: [PhraseText; 90] = [
     PhraseText {
         phrase: Phrase::Play,
         name: "play",
@@ -702,6 +705,18 @@ pub const PHRASES: [PhraseText; 88] = [
         zh: "今日 {}",
         en: "Today {}",
     },
+    PhraseText {
+        phrase: Phrase::RestQuietHours,
+        name: "rest_quiet_hours",
+        zh: "现在是休息时间，晚点再来玩吧",
+        en: "Play is resting for now. Come back a little later!",
+    },
+    PhraseText {
+        phrase: Phrase::RestDailyLimit,
+        name: "rest_daily_limit",
+        zh: "今天玩够啦，明天再来吧",
+        en: "That's enough play for today. See you tomorrow!",
+    },
 ];
 
 /// Every phrase in `lang` as a JSON object by name, for pages that write words outside the
@@ -1085,7 +1100,10 @@ mod tests {
             json.starts_with(r#"{"play":"开始游戏","tap_anywhere":"#),
             "{json}"
         );
-        assert!(json.ends_with(r#""today":"今日 {}"}"#), "{json}");
+        assert!(
+            json.ends_with(r#""rest_daily_limit":"今天玩够啦，明天再来吧"}"#),
+            "{json}"
+        );
         assert!(phrases_json(Lang::En).contains(r#""next_level":"Next level""#));
     }
 

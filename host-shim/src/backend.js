@@ -15,6 +15,12 @@ export const PLAYER_ERRORS = {
   client: 'Something went wrong in the game.',
 };
 
+/**
+ * Refusals by the operator's responsible-play rules. A game that can say them in its own words
+ * (the player's game: the intro) does; the shim's sentence is only for hosts without one.
+ */
+export const REST_REFUSALS = new Set(['quiet_hours', 'daily_play_limit']);
+
 export class PlayerError extends Error {
   /** `code` is a key of PLAYER_ERRORS; `reason` the server's reason code, if any. */
   constructor(code, reason, detail) {

@@ -13,6 +13,8 @@ export type PlayerErrorCode =
   | 'server' | 'unknown_level' | 'rate_limited' | 'client';
 
 export const PLAYER_ERRORS: Readonly<Record<PlayerErrorCode, string>>;
+/** Refusals by the operator's responsible-play rules, which the player's game says itself. */
+export const REST_REFUSALS: ReadonlySet<PlayerErrorCode>;
 
 /** A failure the player sees; `message` is the text shown. */
 export class PlayerError extends Error {
@@ -188,6 +190,8 @@ export interface GameSessionOptions {
   client?: GameClient;
   /** Which feedback the player wants. */
   settings?: { sound?: boolean; vibration?: boolean };
+  /** The game says the operator's rest refusals itself: no message is shown for them. */
+  restInGame?: boolean;
 }
 
 /** What a practice game resolves to: the final HUD, nothing verified or paid. */

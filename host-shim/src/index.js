@@ -3,11 +3,11 @@
 // the backend. It holds no rules, scores or randomness: those live in game-core, reached through
 // game-wasm. Everything platform-specific sits behind the adapter (see index.d.ts).
 
-import { Backend, PlayerError, PLAYER_ERRORS } from './backend.js';
+import { Backend, PlayerError, PLAYER_ERRORS, REST_REFUSALS } from './backend.js';
 import { drawTextAtlas } from './render/text.js';
 import { cancel, follow, openWithdrawals, withdraw, WITHDRAW_PLATFORMS, WITHDRAW_STATES } from './withdraw.js';
 
-export { Backend, PlayerError, PLAYER_ERRORS };
+export { Backend, PlayerError, PLAYER_ERRORS, REST_REFUSALS };
 
 /** The game-wasm API version this shim speaks (game-wasm's `WEB_ABI_VERSION`). */
 export const SHIM_ABI_VERSION = 1;
@@ -117,8 +117,10 @@ class MemoryViews {
  * proof, so nothing is verified or paid. `cancel()` ends a game at once (play resolves to null).
  */
 export class GameSession {
-  constructor({ wasm, adapter, backend, levelId, levelBytes, themeJson, onHud, preserveDrawingBuffer, practice, client, settings }) {
+  constructor({ wasm, adapter, backend, levelId, levelBytes, themeJson, onHud, preserveDrawingBuffer, practice, client, settings, restInGame }) {
     this.sharedClient = client ?? null;
+    // The caller's game says the operator's rest refusals itself (see playerGame).
+    this.restInGame = Boolean(restInGame);
     this.settings = settings ?? {};
     this.wasm = wasm;
     this.adapter = adapter;
@@ -192,7 +194,10 @@ export class GameSession {
       const playerError = error instanceof PlayerError
         ? error
         : new PlayerError('client', 'exception', String(error?.message ?? error));
-      this.adapter.showMessage('error', playerError.message);
+      // The player's game says the operator's rest rules itself, in the player's language.
+      if (!(this.restInGame && REST_REFUSALS.has(playerError.code))) {
+        this.adapter.showMessage('error', playerError.message);
+      }
       throw playerError;
     } finally {
       this.detach?.();
@@ -515,6 +520,7 @@ export async function playerGame(options) {
         wasm, adapter, backend, levelId: level.id, levelBytes: await levelBytes(level), themeJson, client,
         settings: settingsWord === null ? {} : feedbackSettings(settingsWord),
         onHud: (hud) => { state.hud = { ...hud }; },
+        restInGame: dataKinds.play_refused !== undefined,
       });
       state.session = session;
       options.onGame?.(level, session);
@@ -524,9 +530,13 @@ export async function playerGame(options) {
       data('receipt', receipt);
       state.state = 'done';
     } catch (error) {
-      // GameSession has shown the player the message; the level's intro offers it again.
+      // GameSession has shown the player the message (the intro says the operator's rest
+      // rules itself); the level's intro offers the game again.
       state.error = { code: error.code ?? 'client', reason: error.reason ?? null, message: error.message };
       client.gameFailed();
+      if (REST_REFUSALS.has(error.code) && dataKinds.play_refused !== undefined) {
+        client.screenData(dataKinds.play_refused, new TextEncoder().encode(error.code));
+      }
       state.state = 'error';
     } finally {
       options.onGame?.(level, null);

@@ -1,9 +1,9 @@
 //! A level's intro: its name, what it asks (the objective, the moves or the time) and what it
 //! pays, with Start at the bottom, the map and the leaderboard at the top.
 
-use super::ui::{Frame, Metrics, Page};
+use super::ui::{Frame, Metrics, Page, Rect};
 use crate::flow::{Act, Flow, IntroGoal, Limit};
-use crate::text::{Align, Phrase, Text, TextAtlas, Value};
+use crate::text::{line_height_px, Align, Phrase, Text, TextAtlas, Value};
 
 /// The body's lines: name, objective, limit, payout, sponsor.
 const LINES: usize = 5;
@@ -24,6 +24,18 @@ pub fn page(flow: &Flow, metrics: &Metrics, text: &mut TextAtlas) -> Page<Act> {
     );
     let footer = frame.take_footer(metrics);
     page.button(footer, Phrase::Start, Act::Play, true);
+    // The operator's rest rules refused the last ticket: said kindly, above Start.
+    if let Some(notice) = flow.notice() {
+        let line_h = f32::from(line_height_px(metrics.font_px));
+        let at = Rect::new(
+            frame.body.x,
+            frame.body.bottom() - line_h,
+            frame.body.w,
+            line_h,
+        );
+        frame.body.h = (frame.body.h - line_h - metrics.gap_px).max(0.0);
+        page.label(at, notice, metrics.font_px, Align::Centre, None);
+    }
     let body = frame.body;
     let line = |row| body.row(row, LINES, metrics.gap_px);
     let font = metrics.font_px;
