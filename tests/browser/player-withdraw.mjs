@@ -85,11 +85,14 @@ async function standinPage(tab, services, action) {
   const { withdrawal_id: id } = await tab.evaluate(() => window.playproofPage.withdrawal);
   const wechat = await tab.context().newPage();
   await wechat.goto(`${services.paysimUrl}/standin/`);
-  // The page posts the player's choice, then reloads: done once the stand-in has answered.
+  // The page posts the player's choice, then reloads: done once the stand-in has answered and
+  // the page has loaded again (closing a page in the middle of its reload can hang).
   const answered = wechat.waitForResponse((response) => response.url().endsWith(`/standin/${action}`), { timeout: STATE_TIMEOUT_MS });
+  const reloaded = wechat.waitForEvent('load', { timeout: STATE_TIMEOUT_MS });
   await wechat.locator(`li[data-bill="${id}"] button[data-action="${action}"]`).tap({ timeout: STATE_TIMEOUT_MS });
   const status = (await answered).status();
   if (status !== 204) throw new Error(`the stand-in answered ${action} with HTTP ${status}`);
+  await reloaded;
   await wechat.close();
   // Back to the game, as a player switching back would: a tab left in the background gets no
   // animation frames, and input sent to it can wait for ever.
