@@ -175,13 +175,13 @@ pub async fn serve(
         let stopping = stopping.clone();
         let metrics = metrics.clone();
         connections.spawn(async move {
-            let ended = serve_connection(stream, peer, admission, router, limits, stopping).await;
+            let ended =
+                serve_connection(stream, ticket, peer, admission, router, limits, stopping).await;
             match ended {
                 Ended::HeaderTimeout => metrics.record_header_timeout(),
                 Ended::Idle => metrics.record_idle_closed(),
                 Ended::Done => {}
             }
-            drop(ticket);
         });
     }
     drop(listener);
@@ -286,6 +286,7 @@ enum Ended {
 /// One connection: HTTP/1.1 with the header timer, watched for idleness and for shutdown.
 async fn serve_connection(
     stream: TcpStream,
+    ticket: OpenConnection,
     peer: SocketAddr,
     admission: Admission,
     router: Router,
@@ -294,6 +295,7 @@ async fn serve_connection(
 ) -> Ended {
     let activity = Arc::new(Activity::new());
     let io = TokioIo::new(Watched {
+        _ticket: ticket,
         inner: stream,
         activity: activity.clone(),
     });
@@ -409,7 +411,13 @@ impl Drop for InFlight {
 }
 
 /// A socket that notes every byte it moves in its [`Activity`].
+///
+/// It carries its connection's [`OpenConnection`] ticket, declared first so that it drops
+/// first: the connection stops counting against the caps before the peer can see the socket
+/// close. A client that waits for the close and connects again is never refused for a
+/// connection that is already gone.
 struct Watched {
+    _ticket: OpenConnection,
     inner: TcpStream,
     activity: Arc<Activity>,
 }

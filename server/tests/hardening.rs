@@ -980,8 +980,11 @@ async fn past_the_connection_cap_only_health_is_served_and_then_connections_are_
         }
     }
     assert!(answer.contains(&quoted), "{answer}");
-    // Now 8 + 2 are open (the refused one closes after its answer): one more fills the reserve,
-    // the next is closed on accept.
+    assert!(
+        closed_within(&mut refused_api, CLOSE_WAIT).await,
+        "a refused API request is answered and its connection closed"
+    );
+    // Now 8 + 1 are open: one more fills the reserve, the next is closed on accept.
     let mut last_reserved = TcpStream::connect(&served.address).await.unwrap();
     let (status, _) = raw_exchange(&mut last_reserved, &get_request("/health/ready")).await;
     assert_eq!(status, 200);
