@@ -33,6 +33,15 @@ pub struct Recording {
     pub outcome: ReplayOutcome,
 }
 
+impl Recording {
+    /// The input log in its wire encoding, as a proof or a kept run carries it.
+    pub fn input_log(&self) -> Vec<u8> {
+        let mut log = Vec::new();
+        game_core::kernel::input::encode_input_log(&self.inputs, &mut log);
+        log
+    }
+}
+
 /// Plays `bot` on `level` with game seed `seed` until the game ends, the bot stops, or the
 /// session reaches `ticks_max`. `bot_seed` seeds the bot's own RNG (choices and think times).
 ///

@@ -9,7 +9,7 @@ pub mod match3;
 pub mod merge;
 pub mod stack;
 
-use game_core::{Action, Game, Level, LevelGame, Pcg32};
+use game_core::{Action, Game, Level, LevelGame, Pcg32, ReplayError, SESSION_TICKS_MAX};
 
 pub use driver::{play, play_live, play_live_spaced, play_spaced, Pacing, Recording};
 
@@ -38,6 +38,24 @@ pub fn ladder(level: &Level) -> Vec<Box<dyn Bot>> {
 /// The bot that plays uniformly random legal actions in `level`'s game mode.
 pub fn random_bot(level: &Level) -> Box<dyn Bot> {
     ladder(level).swap_remove(0)
+}
+
+/// A whole session (up to [`SESSION_TICKS_MAX`]) of [`random_bot`] on `level` at `pacing`: the
+/// played game that tests, fixtures and traffic generators start from.
+pub fn play_random(
+    level: &Level,
+    seed: u64,
+    pacing: Pacing,
+    bot_seed: u64,
+) -> Result<Recording, ReplayError> {
+    play(
+        level,
+        seed,
+        random_bot(level).as_mut(),
+        pacing,
+        bot_seed,
+        SESSION_TICKS_MAX,
+    )
 }
 
 /// A competent player that thinks one move ahead: greedy for match-3, heuristic for

@@ -273,18 +273,9 @@ mod tests {
     fn recorded(path: &str, seed: u64) -> (Vec<u8>, Vec<u8>, game_core::ReplayOutcome) {
         let bytes = std::fs::read(path).unwrap();
         let level = Level::from_json(&bytes).unwrap();
-        let mut bot = playproof_bots::random_bot(&level);
-        let recording = playproof_bots::play(
-            &level,
-            seed,
-            bot.as_mut(),
-            playproof_bots::Pacing::HUMAN,
-            seed,
-            SESSION_TICKS_MAX,
-        )
-        .unwrap();
-        let mut log = Vec::new();
-        game_core::kernel::input::encode_input_log(&recording.inputs, &mut log);
+        let recording =
+            playproof_bots::play_random(&level, seed, playproof_bots::Pacing::HUMAN, seed).unwrap();
+        let log = recording.input_log();
         (bytes, log, recording.outcome)
     }
 

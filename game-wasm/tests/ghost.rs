@@ -4,7 +4,7 @@
 //! Native only: the games watched are recorded by the bots, a native dev-dependency.
 #![cfg(not(target_arch = "wasm32"))]
 
-use game_core::{Level, SESSION_TICKS_MAX};
+use game_core::Level;
 use game_wasm::client::{Client, TOUCH_FLOATS};
 use game_wasm::flow::{Act, Request, Screen};
 use game_wasm::watch::WatchState;
@@ -27,18 +27,9 @@ fn hex(bytes: &[u8]) -> String {
 /// A game a bot played on the level with `seed`: the server's run of it, and its score.
 fn run_json(seed: u64) -> (String, u32) {
     let level = Level::from_json(LEVEL).unwrap();
-    let mut bot = playproof_bots::random_bot(&level);
-    let recording = playproof_bots::play(
-        &level,
-        seed,
-        bot.as_mut(),
-        playproof_bots::Pacing::HUMAN,
-        seed,
-        SESSION_TICKS_MAX,
-    )
-    .unwrap();
-    let mut log = Vec::new();
-    game_core::kernel::input::encode_input_log(&recording.inputs, &mut log);
+    let recording =
+        playproof_bots::play_random(&level, seed, playproof_bots::Pacing::HUMAN, seed).unwrap();
+    let log = recording.input_log();
     let run = format!(
         r#"{{"level_id":"m3-01-first-steps","rank":1,"name":"Swift Otter #0427","score":{},"level_hash":"{}","seed":"{seed}","rules_version":1,"input_log_hex":"{}","ticks":{}}}"#,
         recording.outcome.score,

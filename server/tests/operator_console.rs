@@ -8,9 +8,7 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use game_core::SESSION_TICKS_MAX;
-use playproof_bots::{play, random_bot, Pacing};
-use playproof_proof::ProofBody;
+use playproof_bots::Pacing;
 use playproof_server::http::DEV_PLAYER_HEADER;
 use playproof_server::risk::policy::Thresholds;
 use playproof_server::risk::{RiskPolicy, SignalKind};
@@ -29,42 +27,9 @@ fn holding_policy() -> Arc<RiskPolicy> {
     Arc::new(policy)
 }
 
-/// `player` takes a ticket, plays it with the random bot at `pacing` (eight moves or more, so
-/// timing is measured) and submits the proof; the receipt.
+/// `player` plays a game at `pacing` ([`play_paced`]); the receipt, which must be a 200.
 async fn played(server: &Server, player: &str, pacing: Pacing, bot_seed: u64) -> Value {
-    let ticket = ticket(&server.client, &server.base, player).await;
-    let level = test_level();
-    let seed: u64 = ticket.body["seed"].as_str().unwrap().parse().unwrap();
-    let recording = (bot_seed..bot_seed + 100)
-        .map(|bot_seed| {
-            let mut bot = random_bot(&level);
-            play(
-                &level,
-                seed,
-                bot.as_mut(),
-                pacing,
-                bot_seed,
-                SESSION_TICKS_MAX,
-            )
-            .expect("the bot plays legally")
-        })
-        .find(|recording| recording.inputs.len() >= 8)
-        .expect("a game of eight moves or more");
-    let body = ProofBody {
-        ticket: hex_decode(ticket.body["ticket_hex"].as_str().unwrap()),
-        inputs: recording.inputs.clone(),
-        claimed_score: recording.outcome.score,
-        final_tick: recording.outcome.ticks,
-        final_hash: recording.outcome.final_hash,
-        checkpoint_hashes: Vec::new(),
-    };
-    let session = Session {
-        player: player.to_string(),
-        session_id: ticket.body["session_id"].as_str().unwrap().to_string(),
-        proof: ticket.key.sign_proof(&body).expect("the proof encodes"),
-        score: recording.outcome.score,
-    };
-    let (status, receipt) = submit(&server.client, &server.base, &session).await;
+    let (status, receipt) = play_paced(server, player, pacing, bot_seed).await;
     assert_eq!(status, 200, "{receipt}");
     receipt
 }

@@ -7,9 +7,7 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use game_core::SESSION_TICKS_MAX;
-use playproof_bots::{play, random_bot, Pacing};
-use playproof_proof::ProofBody;
+use playproof_bots::Pacing;
 use playproof_server::risk::policy::Thresholds;
 use playproof_server::risk::{RiskPolicy, SignalKind};
 use serde_json::{json, Value};
@@ -21,48 +19,6 @@ fn reaction_policy(weight: f64, flag: f64, hold: f64, refuse: f64) -> Arc<RiskPo
     policy.weights.insert(SignalKind::ReactionFloor, weight);
     policy.thresholds = Thresholds { flag, hold, refuse };
     Arc::new(policy)
-}
-
-/// Plays `ticket` with the random bot at `pacing` and proves it.
-fn play_paced(player: &str, ticket: &Ticket, pacing: Pacing, bot_seed: u64) -> Session {
-    let level = test_level();
-    let seed: u64 = ticket.body["seed"].as_str().unwrap().parse().unwrap();
-    // The random bot sometimes meets the level's target in a few moves; timing needs eight.
-    let recording = (bot_seed..bot_seed + 100)
-        .map(|bot_seed| {
-            let mut bot = random_bot(&level);
-            play(
-                &level,
-                seed,
-                bot.as_mut(),
-                pacing,
-                bot_seed,
-                SESSION_TICKS_MAX,
-            )
-            .expect("the bot plays legally")
-        })
-        .find(|recording| recording.inputs.len() >= 8)
-        .expect("a game of eight moves or more");
-    let body = ProofBody {
-        ticket: hex_decode(ticket.body["ticket_hex"].as_str().unwrap()),
-        inputs: recording.inputs.clone(),
-        claimed_score: recording.outcome.score,
-        final_tick: recording.outcome.ticks,
-        final_hash: recording.outcome.final_hash,
-        checkpoint_hashes: Vec::new(),
-    };
-    Session {
-        player: player.to_string(),
-        session_id: ticket.body["session_id"].as_str().unwrap().to_string(),
-        proof: ticket.key.sign_proof(&body).expect("the proof encodes"),
-        score: recording.outcome.score,
-    }
-}
-
-async fn played(server: &Server, player: &str, pacing: Pacing, bot_seed: u64) -> (u16, Value) {
-    let ticket = ticket(&server.client, &server.base, player).await;
-    let session = play_paced(player, &ticket, pacing, bot_seed);
-    submit(&server.client, &server.base, &session).await
 }
 
 on_both_stores!(a_new_ticket_forfeits_the_open_one_as_an_abandoned_lost_game);
@@ -137,7 +93,7 @@ async fn abandoning_most_tickets_raises_the_abandonment_signal(backend: Backend)
     for _ in 0..8 {
         ticket(&server.client, &server.base, "shopper").await;
     }
-    let (status, receipt) = played(&server, "shopper", Pacing::HUMAN, 5).await;
+    let (status, receipt) = play_paced(&server, "shopper", Pacing::HUMAN, 5).await;
     assert_eq!(status, 200, "{receipt}");
     assert_eq!(receipt["payment"], "held", "{receipt}");
     assert_eq!(receipt["held_fen"], PAYOUT_FEN);
@@ -154,7 +110,7 @@ async fn an_instant_bot_is_held_and_its_hold_is_reviewed_exactly_once(backend: B
         ..Options::default()
     };
     let server = Server::start(&database, options).await;
-    let (status, receipt) = played(&server, "bot", Pacing::INSTANT, 1).await;
+    let (status, receipt) = play_paced(&server, "bot", Pacing::INSTANT, 1).await;
     assert_eq!(status, 200, "{receipt}");
     assert_eq!(
         (
@@ -212,7 +168,7 @@ async fn an_instant_bot_is_held_and_its_hold_is_reviewed_exactly_once(backend: B
         0
     );
     // A human-paced game of the same level is paid as usual.
-    let (status, receipt) = played(&server, "person", Pacing::HUMAN, 2).await;
+    let (status, receipt) = play_paced(&server, "person", Pacing::HUMAN, 2).await;
     assert_eq!(
         (status, &receipt["payment"]),
         (200, &json!("paid")),
@@ -234,7 +190,7 @@ async fn confiscation_returns_the_base_to_the_house_and_the_boost_to_its_campaig
         ..Options::default()
     };
     let server = Server::start(&database, options).await;
-    let (status, receipt) = played(&server, "bot", Pacing::INSTANT, 3).await;
+    let (status, receipt) = play_paced(&server, "bot", Pacing::INSTANT, 3).await;
     assert_eq!(status, 200, "{receipt}");
     assert_eq!(receipt["held_fen"], PAYOUT_FEN + boost_fen);
     let campaign = format!("campaign:{CAMPAIGN_ID}");
@@ -273,7 +229,7 @@ async fn a_refused_game_is_recorded_and_pays_nothing(backend: Backend) {
         ..Options::default()
     };
     let server = Server::start(&database, options).await;
-    let (status, receipt) = played(&server, "bot", Pacing::INSTANT, 4).await;
+    let (status, receipt) = play_paced(&server, "bot", Pacing::INSTANT, 4).await;
     assert_eq!(status, 200, "{receipt}");
     assert_eq!(
         (
@@ -305,7 +261,7 @@ async fn a_flagged_players_withdrawal_waits_for_review_then_takes_the_ordinary_p
     };
     let server = Server::start(&database, options).await;
     // An honest-looking player withdraws the ordinary way.
-    let (status, receipt) = played(&server, "person", Pacing::HUMAN, 6).await;
+    let (status, receipt) = play_paced(&server, "person", Pacing::HUMAN, 6).await;
     assert_eq!(
         (status, &receipt["payment"]),
         (200, &json!("paid")),
@@ -319,7 +275,7 @@ async fn a_flagged_players_withdrawal_waits_for_review_then_takes_the_ordinary_p
     );
 
     // Paid but flagged: the withdrawal is parked, nothing moves.
-    let (status, receipt) = played(&server, "bot", Pacing::INSTANT, 7).await;
+    let (status, receipt) = play_paced(&server, "bot", Pacing::INSTANT, 7).await;
     assert_eq!(
         (status, &receipt["payment"], &receipt["payout_fen"]),
         (200, &json!("paid"), &json!(PAYOUT_FEN))
@@ -774,7 +730,7 @@ async fn play_quality_is_measured_only_where_it_can_move_the_money(backend: Back
             (assessment.decision, greedy.explanation)
         }
     };
-    let (status, person) = played(&server, "person", Pacing::HUMAN, 8).await;
+    let (status, person) = play_paced(&server, "person", Pacing::HUMAN, 8).await;
     assert_eq!(
         (status, &person["payment"]),
         (200, &json!("paid")),
@@ -786,7 +742,7 @@ async fn play_quality_is_measured_only_where_it_can_move_the_money(backend: Back
         explanation,
         "play quality not measured: it could not change this game's decision"
     );
-    let (status, bot) = played(&server, "bot", Pacing::INSTANT, 9).await;
+    let (status, bot) = play_paced(&server, "bot", Pacing::INSTANT, 9).await;
     assert_eq!(status, 200, "{bot}");
     let (_, explanation) = greedy_explanation(bot).await;
     assert!(

@@ -2,9 +2,8 @@
 //! legal input sequences at random human-like paces.
 
 use anyhow::Result;
-use game_core::kernel::input::encode_input_log;
 use game_core::Pcg32;
-use playproof_bots::{play, random_bot, Pacing};
+use playproof_bots::{play_random, Pacing};
 use serde::{Deserialize, Serialize};
 
 use crate::golden::Expected;
@@ -63,18 +62,9 @@ fn generate_one(levels: &[ShippedLevel], rng: &mut Pcg32) -> Result<CrossSession
         think_ticks_min,
         think_ticks_max: think_ticks_min + rng.below(480),
     };
-    let mut bot = random_bot(&shipped.level);
     let bot_seed = u64::from(rng.next_u32());
-    let recording = play(
-        &shipped.level,
-        game_seed,
-        bot.as_mut(),
-        pacing,
-        bot_seed,
-        game_core::SESSION_TICKS_MAX,
-    )?;
-    let mut log = Vec::new();
-    encode_input_log(&recording.inputs, &mut log);
+    let recording = play_random(&shipped.level, game_seed, pacing, bot_seed)?;
+    let log = recording.input_log();
     Ok(CrossSession {
         level_file: shipped.path.clone(),
         level_json: String::from_utf8(shipped.bytes.clone())?,

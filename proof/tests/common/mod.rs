@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use game_core::{Level, ReplayOutcome, RULES_VERSION, SESSION_TICKS_MAX, TICK_HZ};
-use playproof_bots::{play, random_bot, Pacing, Recording};
+use game_core::{Level, ReplayOutcome, RULES_VERSION, TICK_HZ};
+use playproof_bots::{play_random, Pacing, Recording};
 use playproof_proof::{
     level_hash, KeyId, KeyStatus, Keyring, LevelCatalogue, MemorySessionStore, PlausibilityPolicy,
     ProofBody, ServerKey, SessionId, SessionKey, TicketBody, Verdict, Verifier,
@@ -57,15 +57,7 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Plays the mode's random bot through `level` at human pace.
 pub fn record(level: &Level, seed: u64, bot_seed: u64) -> Recording {
-    play(
-        level,
-        seed,
-        random_bot(level).as_mut(),
-        Pacing::HUMAN,
-        bot_seed,
-        SESSION_TICKS_MAX,
-    )
-    .expect("a bot's session replays")
+    play_random(level, seed, Pacing::HUMAN, bot_seed).expect("a bot's session replays")
 }
 
 /// Wall-clock milliseconds a session of `ticks` takes at least.

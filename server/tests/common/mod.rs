@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use game_core::{Level, SESSION_TICKS_MAX};
-use playproof_bots::{play, random_bot, Pacing};
+use game_core::Level;
+use playproof_bots::{play_random, Pacing, Recording};
 use playproof_proof::{KeyId, PlausibilityPolicy, ProofBody, ServerKey, SessionKey};
 use playproof_server::auth::{Authenticator, DevAuthenticator, WeChatAuthenticator};
 use playproof_server::check::LevelCatalogue;
@@ -411,21 +411,53 @@ pub fn play_ticket_claiming(
     claim: impl Fn(u32) -> u32,
 ) -> Session {
     let level = test_level();
-    let seed: u64 = ticket.body["seed"].as_str().unwrap().parse().unwrap();
-    let mut bot = random_bot(&level);
-    let recording = play(
-        &level,
-        seed,
-        bot.as_mut(),
-        Pacing::INSTANT,
-        bot_seed,
-        SESSION_TICKS_MAX,
-    )
-    .expect("the bot plays legally");
+    let recording = play_bot(&level, ticket_seed(ticket), Pacing::INSTANT, bot_seed);
+    let claimed_score = claim(recording.outcome.score);
+    prove(player, ticket, &recording, claimed_score)
+}
+
+/// Moves a game needs before the risk signals measure its timing.
+pub const TIMED_MOVES_MIN: usize = 8;
+
+/// Plays the ticket's session with the random bot at `pacing` and proves it. The random bot
+/// sometimes meets the level's target in a few moves, so bot seeds from `bot_seed` on are tried
+/// until a game has [`TIMED_MOVES_MIN`] moves.
+pub fn play_ticket_paced(player: &str, ticket: &Ticket, pacing: Pacing, bot_seed: u64) -> Session {
+    let level = test_level();
+    let seed = ticket_seed(ticket);
+    let recording = (bot_seed..bot_seed + 100)
+        .map(|bot_seed| play_bot(&level, seed, pacing, bot_seed))
+        .find(|recording| recording.inputs.len() >= TIMED_MOVES_MIN)
+        .expect("a game long enough to be timed");
+    prove(player, ticket, &recording, recording.outcome.score)
+}
+
+/// `player` takes a ticket, plays it as [`play_ticket_paced`] does and submits the proof.
+pub async fn play_paced(
+    server: &Server,
+    player: &str,
+    pacing: Pacing,
+    bot_seed: u64,
+) -> (u16, Value) {
+    let ticket = ticket(&server.client, &server.base, player).await;
+    let session = play_ticket_paced(player, &ticket, pacing, bot_seed);
+    submit(&server.client, &server.base, &session).await
+}
+
+fn ticket_seed(ticket: &Ticket) -> u64 {
+    ticket.body["seed"].as_str().unwrap().parse().unwrap()
+}
+
+fn play_bot(level: &Level, seed: u64, pacing: Pacing, bot_seed: u64) -> Recording {
+    play_random(level, seed, pacing, bot_seed).expect("the bot plays legally")
+}
+
+/// The signed proof of `recording` on `ticket`, claiming `claimed_score`.
+fn prove(player: &str, ticket: &Ticket, recording: &Recording, claimed_score: u32) -> Session {
     let body = ProofBody {
         ticket: hex_decode(ticket.body["ticket_hex"].as_str().unwrap()),
         inputs: recording.inputs.clone(),
-        claimed_score: claim(recording.outcome.score),
+        claimed_score,
         final_tick: recording.outcome.ticks,
         final_hash: recording.outcome.final_hash,
         checkpoint_hashes: Vec::new(),
