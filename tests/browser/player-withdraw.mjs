@@ -128,6 +128,18 @@ async function askForMinimum(tab, name, viewport, { screens = false } = {}) {
   await tapButton(tab, 'confirm');
 }
 
+/**
+ * The minimum asked for, confirmed in the game, then settled on the stand-in's page by `action`
+ * until the game follows it to `state`; what the game showed on the way.
+ */
+async function withdrawSettled(tab, name, viewport, services, action, state) {
+  await askForMinimum(tab, name, viewport);
+  await waitForState(tab, 'awaiting_confirmation');
+  await standinPage(tab, services, action);
+  await waitForState(tab, state);
+  return followed(tab);
+}
+
 async function portrait(browser, services) {
   const name = 'portrait';
   const viewport = { width: 390, height: 844 };
@@ -162,11 +174,7 @@ async function portrait(browser, services) {
   await checkScreen(tab, name, 'cancelled', viewport);
   await tapButton(tab, 'dismiss');
 
-  await askForMinimum(tab, name, viewport);
-  await waitForState(tab, 'awaiting_confirmation');
-  await standinPage(tab, services, 'confirm');
-  await waitForState(tab, 'succeeded');
-  const paid = await followed(tab);
+  const paid = await withdrawSettled(tab, name, viewport, services, 'confirm', 'succeeded');
   const balanceAfterPaid = await services.balanceFen(player);
   check((await says(tab, '¥0.10 已到账')) && balanceAfterPaid === earned - MIN_FEN,
     `${name}: confirmed: "paid", balance ${earned} → ${balanceAfterPaid} (${paid.states.join(' → ')})`);
@@ -176,11 +184,7 @@ async function portrait(browser, services) {
   await tapButton(tab, 'dismiss');
 
   // Failed: the stand-in is told the transfer fails after the player confirmed.
-  await askForMinimum(tab, name, viewport);
-  await waitForState(tab, 'awaiting_confirmation');
-  await standinPage(tab, services, 'fail');
-  await waitForState(tab, 'failed');
-  const failed = await followed(tab);
+  const failed = await withdrawSettled(tab, name, viewport, services, 'fail', 'failed');
   const balanceAfterFailed = await services.balanceFen(player);
   check((await says(tab, '提现失败，¥0.10 已退回余额')) && balanceAfterFailed === earned - MIN_FEN,
     `${name}: the transfer failed: "failed and refunded", balance restored to ${balanceAfterFailed} (${failed.states.join(' → ')})`);
@@ -220,11 +224,7 @@ async function landscape(browser, services) {
   await tapButton(tab, 'dismiss');
 
   // Expired: the day passes without the player's confirmation.
-  await askForMinimum(tab, name, viewport);
-  await waitForState(tab, 'awaiting_confirmation');
-  await standinPage(tab, services, 'expire');
-  await waitForState(tab, 'expired');
-  const expired = await followed(tab);
+  const expired = await withdrawSettled(tab, name, viewport, services, 'expire', 'expired');
   const balanceAfterExpiry = await services.balanceFen(player);
   const said = expired.words.filter((word) => word.includes('¥0.10'));
   check((await says(tab, 'Not confirmed in time; ¥0.10 is back')) && balanceAfterExpiry === earned - MIN_FEN,
