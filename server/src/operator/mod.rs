@@ -161,7 +161,5 @@ async fn campaigns(
 ) -> ApiResult<Json<views::CampaignsView>> {
     service.authenticate_operator(bearer(&headers))?;
     let budgets = service.store().campaign_budgets().await?;
-    Ok(Json(views::CampaignsView {
-        campaigns: budgets.into_iter().map(views::CampaignView::from).collect(),
-    }))
+    Ok(Json(views::CampaignsView { campaigns: budgets }))
 }

@@ -1,5 +1,7 @@
 //! What the operator's read endpoints answer, as JSON: the store's rows ([`crate::store`]'s
-//! console reads) turned into the shapes `docs/CONSOLE.md` documents. A game's proof is decoded
+//! console reads) in the shapes `docs/CONSOLE.md` documents. Rows shown as they are (games,
+//! links, reviews, a player's counters, campaign budgets) serialize straight from the store;
+//! a view type here means the wire differs (a risk score from 0 to 1, transfers as from/to). A game's proof is decoded
 //! here (format only: it was verified when it was accepted) into what the replay viewer needs.
 
 use serde::Serialize;
@@ -7,8 +9,9 @@ use serde::Serialize;
 use crate::risk::Signal;
 use crate::service::WithdrawalResponse;
 use crate::store::{
-    AssessedGame, CampaignBudget, Cursor, GameRecord, LinkRow, PlayerRecord, ReviewRow, RiskRow,
-    TransferView, TransitionView, WithdrawalHistory, WithdrawalsRecord,
+    AssessedGame, CampaignBudget, Cursor, GameRecord, GameRow, LinkRow, PlayerRecord,
+    PlayerRiskRow, ReviewRow, RiskRow, TransferView, TransitionView, WithdrawalHistory,
+    WithdrawalsRecord,
 };
 
 /// A page's cursor as it travels in a query string: `{at_ms}.{id}`.
@@ -61,36 +64,18 @@ impl From<RiskRow> for RiskView {
     }
 }
 
-/// A game as lists show it.
+/// A game as lists show it: the ledger's record and its risk decision.
 #[derive(Serialize)]
 pub struct GameSummary {
-    pub session_id: String,
-    pub player_id: String,
-    pub level_id: String,
-    pub verdict: String,
-    pub message: String,
-    pub score: i64,
-    pub stars: i64,
-    pub payout_fen: i64,
-    pub boost_fen: i64,
-    pub consumed_at_ms: i64,
+    #[serde(flatten)]
+    pub game: GameRow,
     pub risk: Option<RiskView>,
 }
 
 impl From<AssessedGame> for GameSummary {
     fn from(assessed: AssessedGame) -> Self {
-        let game = assessed.game;
         GameSummary {
-            session_id: game.session_id,
-            player_id: game.player_id,
-            level_id: game.level_id,
-            verdict: game.verdict,
-            message: game.message,
-            score: game.score,
-            stars: game.stars,
-            payout_fen: game.payout_fen,
-            boost_fen: game.boost_fen,
-            consumed_at_ms: game.consumed_at_ms,
+            game: assessed.game,
             risk: assessed.risk.map(RiskView::from),
         }
     }
@@ -225,65 +210,9 @@ pub fn game_view(record: GameRecord) -> Result<GameView, KeptProofError> {
 }
 
 #[derive(Serialize)]
-pub struct LinkView {
-    /// `address`, `union_id` or `payee_name`.
-    pub kind: String,
-    pub value: String,
-    pub first_seen_ms: i64,
-    /// The other players seen with the same value.
-    pub shared_with: Vec<String>,
-}
-
-impl From<LinkRow> for LinkView {
-    fn from(row: LinkRow) -> Self {
-        LinkView {
-            kind: row.kind,
-            value: row.value,
-            first_seen_ms: row.first_seen_ms,
-            shared_with: row.shared_with,
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub struct ReviewView {
-    pub review_id: String,
-    pub player_id: String,
-    pub amount_fen: i64,
-    /// `waiting`, `approved` or `rejected`.
-    pub status: String,
-    pub requested_at_ms: i64,
-    pub decided_at_ms: Option<i64>,
-    pub withdrawal_id: Option<String>,
-}
-
-impl From<ReviewRow> for ReviewView {
-    fn from(row: ReviewRow) -> Self {
-        ReviewView {
-            review_id: row.review_id,
-            player_id: row.player_id,
-            amount_fen: row.amount_fen,
-            status: row.status,
-            requested_at_ms: row.requested_at_ms,
-            decided_at_ms: row.decided_at_ms,
-            withdrawal_id: row.withdrawal_id,
-        }
-    }
-}
-
-#[derive(Serialize)]
-pub struct PlayerRiskView {
-    pub games_played: i64,
-    pub games_abandoned: i64,
-    pub platform_risk_rank: i64,
-    /// When a risk decision or the platform's rank first flagged the player.
-    pub flagged_at_ms: Option<i64>,
-}
-
-#[derive(Serialize)]
 pub struct PlayerView {
     pub player_id: String,
-    pub risk: PlayerRiskView,
+    pub risk: PlayerRiskRow,
     pub balance_fen: i64,
     pub held_fen: i64,
     pub pending_withdrawal_fen: i64,
@@ -291,9 +220,9 @@ pub struct PlayerView {
     pub games: Vec<GameSummary>,
     /// Pass as `before` for older games; `null` on the last page.
     pub next: Option<String>,
-    pub links: Vec<LinkView>,
+    pub links: Vec<LinkRow>,
     pub withdrawals: Vec<WithdrawalResponse>,
-    pub reviews: Vec<ReviewView>,
+    pub reviews: Vec<ReviewRow>,
 }
 
 pub fn player_view(record: PlayerRecord, limit: i64) -> PlayerView {
@@ -308,24 +237,19 @@ pub fn player_view(record: PlayerRecord, limit: i64) -> PlayerView {
         });
     PlayerView {
         player_id: record.player_id,
-        risk: PlayerRiskView {
-            games_played: record.risk.games_played,
-            games_abandoned: record.risk.games_abandoned,
-            platform_risk_rank: record.risk.platform_risk_rank,
-            flagged_at_ms: record.risk.flagged_at_ms,
-        },
+        risk: record.risk,
         balance_fen: record.balance_fen,
         held_fen: record.held_fen,
         pending_withdrawal_fen: record.pending_fen,
         games: record.games.into_iter().map(GameSummary::from).collect(),
         next,
-        links: record.links.into_iter().map(LinkView::from).collect(),
+        links: record.links,
         withdrawals: record
             .withdrawals
             .into_iter()
             .map(WithdrawalResponse::from)
             .collect(),
-        reviews: record.reviews.into_iter().map(ReviewView::from).collect(),
+        reviews: record.reviews,
     }
 }
 
@@ -372,7 +296,7 @@ impl From<WithdrawalHistory> for WithdrawalItem {
 
 #[derive(Serialize)]
 pub struct WithdrawalsView {
-    pub awaiting_review: Vec<ReviewView>,
+    pub awaiting_review: Vec<ReviewRow>,
     pub open: Vec<WithdrawalItem>,
     pub recent: Vec<WithdrawalItem>,
     /// Pass as `before` for older withdrawals; `null` on the last page.
@@ -390,11 +314,7 @@ pub fn withdrawals_view(record: WithdrawalsRecord, limit: i64) -> WithdrawalsVie
             })
         });
     WithdrawalsView {
-        awaiting_review: record
-            .awaiting_review
-            .into_iter()
-            .map(ReviewView::from)
-            .collect(),
+        awaiting_review: record.awaiting_review,
         open: record.open.into_iter().map(WithdrawalItem::from).collect(),
         recent: record
             .recent
@@ -406,29 +326,8 @@ pub fn withdrawals_view(record: WithdrawalsRecord, limit: i64) -> WithdrawalsVie
 }
 
 #[derive(Serialize)]
-pub struct CampaignView {
-    pub campaign_id: String,
-    pub funded_fen: i64,
-    pub spent_fen: i64,
-    pub returned_fen: i64,
-    pub left_fen: i64,
-}
-
-impl From<CampaignBudget> for CampaignView {
-    fn from(budget: CampaignBudget) -> Self {
-        CampaignView {
-            campaign_id: budget.campaign_id,
-            funded_fen: budget.funded_fen,
-            spent_fen: budget.spent_fen,
-            returned_fen: budget.returned_fen,
-            left_fen: budget.left_fen,
-        }
-    }
-}
-
-#[derive(Serialize)]
 pub struct CampaignsView {
-    pub campaigns: Vec<CampaignView>,
+    pub campaigns: Vec<CampaignBudget>,
 }
 
 #[cfg(test)]

@@ -5,8 +5,10 @@
 //! Queries select and order rows; what a row means (held, awaiting review, funded, spent) is
 //! decided here in Rust from constants the ledger's own code uses, never in the SQL text.
 //! Lists that grow are pages under a keyset [`Cursor`], so a page stays stable while operators
-//! review what is on it.
+//! review what is on it. Rows the console shows as they are serialize as they are
+//! (`crate::operator::views` adds a shape only where the wire differs).
 
+use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -32,7 +34,7 @@ pub struct Cursor {
 }
 
 /// A consumed session as the ledger recorded it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GameRow {
     pub session_id: String,
     pub player_id: String,
@@ -80,17 +82,18 @@ pub struct GameRecord {
 }
 
 /// A fact tying the player to others, and the others who share it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LinkRow {
     /// `address`, `union_id` or `payee_name`.
     pub kind: String,
     pub value: String,
     pub first_seen_ms: i64,
+    /// The other players seen with the same value.
     pub shared_with: Vec<String>,
 }
 
 /// A withdrawal request parked for review.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReviewRow {
     pub review_id: String,
     pub player_id: String,
@@ -111,7 +114,7 @@ pub struct WithdrawalHistory {
 }
 
 /// The player's risk counters (`player_risk`), zero for a player never assessed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PlayerRiskRow {
     pub games_played: i64,
     pub games_abandoned: i64,
@@ -146,7 +149,7 @@ pub struct WithdrawalsRecord {
 }
 
 /// A sponsor campaign's money: `left = funded + returned - spent`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct CampaignBudget {
     pub campaign_id: String,
     pub funded_fen: i64,
