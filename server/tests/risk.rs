@@ -481,6 +481,48 @@ async fn the_daily_cap_applies_per_cluster_as_well_as_per_player(backend: Backen
     server.stop().await;
 }
 
+/// Two service processes on one PostgreSQL database pay members of one cluster at the same
+/// instant: together they keep to the cluster's cap. (SQLite serves one process at a time.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_service_processes_paying_one_cluster_at_once_keep_to_its_cap() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let database = Database::new(&backend);
+    let cluster_cap_fen = 3 * PAYOUT_FEN;
+    let options = || Options {
+        risk: cluster_policy(Some(cluster_cap_fen)),
+        ..Options::default()
+    };
+    let servers = [
+        Server::start(&database, options()).await,
+        Server::start(&database, options()).await,
+    ];
+    // Eight members, all behind the tests' one address; their games would earn 200 fen.
+    let members: Vec<String> = (0..8).map(|index| format!("member{index}")).collect();
+    let sessions = tickets_for(&servers[0], &members).await;
+    let mut submitted = tokio::task::JoinSet::new();
+    for (index, session) in sessions.into_iter().enumerate() {
+        let server = &servers[index % servers.len()];
+        let (client, base) = (server.client.clone(), server.base.clone());
+        submitted.spawn(async move { submit(&client, &base, &session).await });
+    }
+    let mut earned_fen = 0;
+    while let Some(answered) = submitted.join_next().await {
+        let (status, receipt) = answered.unwrap();
+        assert_eq!(status, 200, "{receipt}");
+        earned_fen +=
+            receipt["payout_fen"].as_i64().unwrap() + receipt["held_fen"].as_i64().unwrap();
+    }
+    assert_eq!(earned_fen, cluster_cap_fen);
+    let report = servers[0].check_ledger().await;
+    assert_ledger_ok(&report);
+    assert_eq!(report.sessions, members.len() as i64);
+    for server in servers {
+        server.stop().await;
+    }
+}
+
 /// A policy that turns the risk check on (so links are recorded) and weighs nothing else.
 fn links_policy() -> Arc<RiskPolicy> {
     cluster_policy(None)

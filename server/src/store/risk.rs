@@ -11,6 +11,7 @@ use super::writer::{
     read_i64, transfer, withdraw, Batch, LedgerRejection, VerdictWrite, WithdrawWrite,
     WithdrawalRecord,
 };
+use super::Dialect;
 use crate::risk::signals::{PlayedGame, TimeFacts, PLAYER_HISTORY_MS, VELOCITY_POPULATION_GAMES};
 use crate::risk::{Assessment, Decision, PlayerFacts};
 
@@ -352,6 +353,39 @@ pub(super) async fn link_verdict(
         write.now_ms,
     )
     .await
+}
+
+/// Advisory lock id that serialises cluster-capped verdicts across service processes on
+/// PostgreSQL (ASCII "PPCL").
+///
+/// A cluster's earnings are a sum over many players' rows, so no row lock covers them: without
+/// this lock two processes paying two members at the same instant each see room under the cap
+/// and together pass it. It is taken first in the transaction, before any row lock, so it adds no
+/// lock-order cycle. Within one process the writer already runs one transaction at a time; the
+/// lock makes processes take turns too, for the transactions that carry a cluster-capped verdict.
+const CLUSTER_CAP_LOCK_ID: i64 = 0x5050_434c;
+
+/// Whether `write` is paid under a per-cluster daily cap.
+pub(super) fn cluster_capped(write: &VerdictWrite) -> bool {
+    write
+        .risk
+        .as_ref()
+        .is_some_and(|check| check.policy.clusters.daily_cap_fen.is_some())
+}
+
+/// Holds the cluster cap's lock until the transaction ends (PostgreSQL; SQLite's `BEGIN
+/// IMMEDIATE` already holds the database's one write lock).
+pub(super) async fn lock_cluster_caps(
+    connection: &mut AnyConnection,
+    dialect: Dialect,
+) -> Result<(), sqlx::Error> {
+    if dialect == Dialect::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(CLUSTER_CAP_LOCK_ID)
+            .execute(&mut *connection)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The room left under the player's cluster cap, given the player's own `room_fen`.

@@ -432,6 +432,12 @@ async fn run_transaction(
         sqlx::query("ROLLBACK").execute(&mut *connection).await?;
         return Ok(None);
     }
+    let cluster_capped = batch
+        .iter()
+        .any(|job| matches!(job, Job::Verdict(write, _) if risk_store::cluster_capped(write)));
+    if cluster_capped {
+        risk_store::lock_cluster_caps(connection, dialect).await?;
+    }
     let mut state = Batch {
         dialect,
         house_delta_fen: 0,
