@@ -63,7 +63,7 @@ fn main() -> ExitCode {
         // The reader stopped reading (`playproof replay … | head`): that ends the command.
         Err(error) if output::is_closed_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("Error: {error:?}");
+            eprintln!("{}", output::report(&error));
             ExitCode::FAILURE
         }
     }

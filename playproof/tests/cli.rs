@@ -149,6 +149,30 @@ fn verify_accepts_a_demo_proof_and_rejects_it_truncated() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn a_failed_command_says_why_in_a_few_lines_even_with_backtraces_asked_for() {
+    let dir = std::env::temp_dir().join(format!("playproof-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let short = dir.join("short.bin");
+    std::fs::write(&short, [1u8, 0, 0]).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_playproof"))
+        .args(["replay", short.to_str().unwrap()])
+        .current_dir(repo_root())
+        .env("RUST_BACKTRACE", "full")
+        .output()
+        .expect("playproof runs");
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("Error: {}: not a valid proof", short.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Caused by:"), "{stderr}");
+    assert!(!stderr.contains("backtrace"), "{stderr}");
+    assert!(stderr.lines().count() <= 4, "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Runs the command with its standard output already closed, as `playproof … | head` leaves it
 /// once `head` has read enough; returns the exit status and what it wrote to standard error.
 fn playproof_into_closed_pipe(args: &[&str]) -> (std::process::ExitStatus, String) {

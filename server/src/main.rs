@@ -1,6 +1,7 @@
 //! `playproof-server`: the verification service on its own (`playproof serve` runs the same).
 
-use anyhow::Result;
+use std::process::ExitCode;
+
 use clap::Parser;
 
 #[derive(Parser)]
@@ -15,8 +16,15 @@ struct Cli {
 }
 
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn main() -> ExitCode {
     let cli = Cli::parse();
-    playproof_server::run::run(&cli.serve).await?;
-    Ok(())
+    match playproof_server::run::run(&cli.serve).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // The error names the file, variable or setting and the reason. No backtrace: a
+            // bad configuration is the operator's to fix, and a trace would bury that line.
+            eprintln!("Error: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
