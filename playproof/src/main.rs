@@ -7,6 +7,7 @@ mod keys;
 mod ledger;
 mod levels;
 mod levels_cmd;
+mod operators;
 mod output;
 mod play;
 mod reconcile;
@@ -55,6 +56,8 @@ enum Command {
     Serve(Box<serve::Args>),
     /// Ledger operations: `playproof ledger check`, `playproof ledger reconcile`.
     Ledger(ledger::Args),
+    /// The operator roster: who may review holds, settle withdrawals and fund campaigns.
+    Operators(operators::Args),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +81,7 @@ fn run(command: Command) -> Result<()> {
         Command::Verify(args) => verify::run(args),
         Command::Replay(args) => replay_cmd::run(args),
         Command::Levels(args) => levels_cmd::run(args),
+        Command::Operators(args) => operators::run(args),
         Command::Tune(args) => tune_cmd::run(args),
         Command::Serve(args) => serve::run(*args),
         Command::Ledger(args) => ledger::run(args),

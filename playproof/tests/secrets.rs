@@ -224,6 +224,70 @@ fn serve_refuses_weak_secrets_and_short_operator_tokens_naming_each() {
     );
 }
 
+#[test]
+fn operators_get_a_token_once_and_serve_refuses_a_bad_roster_naming_the_entry() {
+    let dir = TempDir::new("roster");
+    let roster = dir.0.join("operators.json");
+    let added = playproof(
+        &["operators", "add", "--roster", &path(&roster), "li.wei"],
+        &[],
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let stdout = text(&added.stdout);
+    let token = stdout
+        .lines()
+        .find_map(|line| line.rsplit_once(": ").map(|(_, token)| token.to_string()))
+        .expect("the token is printed");
+    assert_eq!(token.len(), 64, "{stdout}");
+    let saved = std::fs::read_to_string(&roster).unwrap();
+    assert!(
+        saved.contains("li.wei") && !saved.contains(&token),
+        "{saved}"
+    );
+    let listed = playproof(&["operators", "list", "--roster", &path(&roster)], &[]);
+    assert_eq!(text(&listed.stdout), "li.wei\n");
+    let refused_name = playproof(
+        &["operators", "add", "--roster", &path(&roster), "Li Wei"],
+        &[],
+    );
+    assert_eq!(refused_name.status.code(), Some(1));
+    assert!(
+        text(&refused_name.stderr).contains("only a-z, 0-9"),
+        "{}",
+        text(&refused_name.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&roster).unwrap(),
+        saved,
+        "a refused add writes nothing"
+    );
+
+    let keys = dir.0.join("keys.json");
+    assert!(playproof(&["keys", "new", "--out", &path(&keys)], &[])
+        .status
+        .success());
+    std::fs::write(
+        &roster,
+        r#"{"operators":[{"name":"li.wei","token_sha256":"not-hex"}]}"#,
+    )
+    .unwrap();
+    let mut args = serve_args(&dir.0, Some(&keys));
+    args.extend(["--operators".to_string(), path(&roster)]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let stderr = refused(&playproof(
+        &args,
+        &[("PLAYPROOF_TOKEN_SECRET", TOKEN_SECRET)],
+    ));
+    assert!(
+        stderr.contains(&format!(
+            "{}: operators[0].token_sha256: not 64 lowercase hex digits",
+            path(&roster)
+        )),
+        "{stderr}"
+    );
+    assert!(!dir.0.join("ledger.sqlite").exists(), "nothing was opened");
+}
+
 /// A child process killed when dropped.
 struct Child(std::process::Child);
 

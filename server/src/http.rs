@@ -835,8 +835,9 @@ async fn hold_release(
     headers: HeaderMap,
     Path(session_id): Path<String>,
 ) -> ApiResult<Response> {
-    service.authenticate_operator(bearer(&headers))?;
-    Ok(Json(hold_json(service.review_hold(&session_id, true).await?)).into_response())
+    let operator = service.authenticate_operator(bearer(&headers))?;
+    let record = service.review_hold(&session_id, true, &operator).await?;
+    Ok(Json(hold_json(record)).into_response())
 }
 
 async fn hold_confiscate(
@@ -844,8 +845,9 @@ async fn hold_confiscate(
     headers: HeaderMap,
     Path(session_id): Path<String>,
 ) -> ApiResult<Response> {
-    service.authenticate_operator(bearer(&headers))?;
-    Ok(Json(hold_json(service.review_hold(&session_id, false).await?)).into_response())
+    let operator = service.authenticate_operator(bearer(&headers))?;
+    let record = service.review_hold(&session_id, false, &operator).await?;
+    Ok(Json(hold_json(record)).into_response())
 }
 
 fn hold_json(record: crate::store::HoldRecord) -> serde_json::Value {
@@ -862,8 +864,11 @@ async fn withdrawal_approve(
     headers: HeaderMap,
     Path(review_id): Path<String>,
 ) -> ApiResult<Response> {
-    service.authenticate_operator(bearer(&headers))?;
-    Ok(Json(service.review_withdrawal(&review_id, true).await?).into_response())
+    let operator = service.authenticate_operator(bearer(&headers))?;
+    let record = service
+        .review_withdrawal(&review_id, true, &operator)
+        .await?;
+    Ok(Json(record).into_response())
 }
 
 async fn withdrawal_reject(
@@ -871,8 +876,11 @@ async fn withdrawal_reject(
     headers: HeaderMap,
     Path(review_id): Path<String>,
 ) -> ApiResult<Response> {
-    service.authenticate_operator(bearer(&headers))?;
-    Ok(Json(service.review_withdrawal(&review_id, false).await?).into_response())
+    let operator = service.authenticate_operator(bearer(&headers))?;
+    let record = service
+        .review_withdrawal(&review_id, false, &operator)
+        .await?;
+    Ok(Json(record).into_response())
 }
 
 /// The player cancels a withdrawal: 200 when cancelled, 202 while the provider is asked.
@@ -897,8 +905,11 @@ async fn settle(
     withdrawal_id: &str,
     paid: bool,
 ) -> ApiResult<Response> {
-    service.authenticate_operator(bearer(headers))?;
-    Ok(Json(service.settle_withdrawal(withdrawal_id, paid).await?).into_response())
+    let operator = service.authenticate_operator(bearer(headers))?;
+    let record = service
+        .settle_withdrawal(withdrawal_id, paid, &operator)
+        .await?;
+    Ok(Json(record).into_response())
 }
 
 async fn withdrawal_paid(
@@ -923,11 +934,11 @@ async fn fund_campaign(
     Path(campaign_id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<impl IntoResponse> {
-    service.authenticate_operator(bearer(&headers))?;
+    let operator = service.authenticate_operator(bearer(&headers))?;
     let body: AmountBody = parse_json(&headers, body)?;
     let key = idempotency_key(&headers)?;
     let balance_fen = service
-        .fund_campaign(&campaign_id, body.amount_fen, key)
+        .fund_campaign(&campaign_id, body.amount_fen, key, &operator)
         .await?;
     Ok(Json(
         serde_json::json!({ "campaign_id": campaign_id, "balance_fen": balance_fen }),

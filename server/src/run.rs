@@ -14,6 +14,7 @@ use crate::clock::SystemClock;
 use crate::http::{self, HttpOptions, READY_WAIT_MS_DEFAULT};
 use crate::logging::LogFormat;
 use crate::metrics::Metrics;
+use crate::operator::roster::Roster;
 use crate::payout::PayoutBook;
 use crate::ratelimit::{RateLimit, AUTH_FAILURE_RATE_DEFAULT};
 use crate::risk::RiskPolicy;
@@ -66,6 +67,11 @@ pub struct ServeArgs {
     /// Must be mode 0600. Without it, one key from PLAYPROOF_TICKET_SECRET with `--key-id`.
     #[arg(long, value_name = "FILE")]
     pub keys: Option<PathBuf>,
+    /// Operator roster (`playproof operators add|remove`): each operator's name and the SHA-256
+    /// of their token, so every decision is recorded with who made it. PLAYPROOF_OPERATOR_TOKEN
+    /// adds one more operator, named `operator`. With neither, the operator endpoints are off.
+    #[arg(long, value_name = "FILE")]
+    pub operators: Option<PathBuf>,
     /// Id of the single ticket-signing key from PLAYPROOF_TICKET_SECRET (without `--keys`).
     #[arg(long, default_value_t = 1)]
     pub key_id: u32,
@@ -217,10 +223,31 @@ pub enum RunError {
     RiskPolicy(#[from] crate::risk::PolicyError),
     #[error(transparent)]
     PlayPolicy(#[from] crate::play_policy::PlayPolicyError),
+    #[error(transparent)]
+    Operators(#[from] crate::operator::roster::RosterError),
 }
 
 /// The shipped risk policy, `serve`'s default.
 pub const RISK_POLICY_DEFAULT: &str = include_str!("../../assets/risk/policy.json");
+
+/// The operator roster from `--operators`, plus the holder of `PLAYPROOF_OPERATOR_TOKEN`.
+fn operators(args: &ServeArgs) -> Result<Roster, RunError> {
+    let token = std::env::var(OPERATOR_TOKEN_ENV)
+        .ok()
+        .filter(|token| !token.is_empty());
+    if let Some(token) = &token {
+        crate::secrets::check_operator_token(token)
+            .map_err(|problem| RunError::Config(format!("{OPERATOR_TOKEN_ENV}: {problem}")))?;
+    }
+    let roster = match &args.operators {
+        Some(path) => Roster::load(path)?,
+        None => Roster::default(),
+    };
+    Ok(match token {
+        Some(token) => roster.with_sole(&token)?,
+        None => roster,
+    })
+}
 
 fn secret(env: &str, dev: bool) -> Result<([u8; 32], bool), RunError> {
     match std::env::var(env) {
@@ -360,13 +387,7 @@ pub async fn prepare(args: &ServeArgs) -> Result<Prepared, RunError> {
         burst: args.address_burst,
     };
     config.dev_identity_header = args.dev;
-    config.operator_token = std::env::var(OPERATOR_TOKEN_ENV)
-        .ok()
-        .filter(|token| !token.is_empty());
-    if let Some(token) = &config.operator_token {
-        crate::secrets::check_operator_token(token)
-            .map_err(|problem| RunError::Config(format!("{OPERATOR_TOKEN_ENV}: {problem}")))?;
-    }
+    config.operators = operators(args)?;
     if args.daily_cap_fen < 0 || args.withdrawal_min_fen < 1 {
         return Err(RunError::Config(
             "--daily-cap-fen must be >= 0 and --withdrawal-min-fen >= 1".into(),

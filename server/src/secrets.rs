@@ -177,9 +177,7 @@ impl KeyFile {
         Ok(file)
     }
 
-    /// Writes the file so that no reader ever sees half of it and nobody but the owner can read
-    /// it: a new file created with mode 0600 beside `path`, written, flushed to disk, then
-    /// renamed over `path` (atomic), and the directory flushed so the rename survives a crash.
+    /// Writes the file with [`replace_file`]: never half of it, never readable by others.
     pub fn save(&self, path: &Path) -> Result<(), SecretError> {
         let io = |source| SecretError::Io {
             path: path.to_path_buf(),
@@ -191,31 +189,7 @@ impl KeyFile {
                 problem: error.to_string(),
             })?;
         text.push('\n');
-        let directory = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let file_name = path.file_name().ok_or_else(|| SecretError::Refused {
-            path: path.to_path_buf(),
-            problem: "not a file path".into(),
-        })?;
-        let mut random = [0u8; 8];
-        getrandom::fill(&mut random).map_err(|error| SecretError::Weak {
-            what: "the OS random source".into(),
-            problem: error.to_string(),
-        })?;
-        let temporary = directory.join(format!(
-            ".{}.{}.tmp",
-            file_name.to_string_lossy(),
-            crate::hex::encode(&random)
-        ));
-        let written = write_private(&temporary, text.as_bytes())
-            .and_then(|()| std::fs::rename(&temporary, path));
-        if let Err(error) = written {
-            let _ = std::fs::remove_file(&temporary);
-            return Err(io(error));
-        }
-        sync_directory(&directory).map_err(io)
+        replace_file(path, text.as_bytes()).map_err(io)
     }
 
     /// The ring `serve` runs on: the issuing key with its secret (checked against its public
@@ -265,6 +239,32 @@ impl KeyFile {
             other_keys,
         })
     }
+}
+
+/// Replaces `path` with `bytes` so that no reader ever sees half of it and nobody but the owner
+/// can read it: a new file created with mode 0600 beside `path`, written, flushed to disk, then
+/// renamed over `path` (atomic), and the directory flushed so the rename survives a crash.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))?;
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).map_err(|error| std::io::Error::other(error.to_string()))?;
+    let temporary = directory.join(format!(
+        ".{}.{}.tmp",
+        file_name.to_string_lossy(),
+        crate::hex::encode(&random)
+    ));
+    let written = write_private(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error);
+    }
+    sync_directory(&directory)
 }
 
 fn fresh_key(id: u32) -> Result<ServerKey, SecretError> {

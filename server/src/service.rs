@@ -67,8 +67,8 @@ pub struct ServiceConfig {
     pub address_rate: RateLimit,
     /// Accept `X-PlayProof-Dev-Player` as identity (local development only).
     pub dev_identity_header: bool,
-    /// Bearer token for the operator endpoints; `None` disables them.
-    pub operator_token: Option<String>,
+    /// Who may use the operator endpoints, each by a bearer token; empty disables them.
+    pub operators: crate::operator::roster::Roster,
     /// Secret of the login tokens; instances that share it accept each other's tokens.
     pub token_secret: [u8; 32],
     /// How withdrawals are paid, and their limits (the minimum is `rules.withdrawal_min_fen`).
@@ -91,7 +91,7 @@ impl ServiceConfig {
             player_rate: PLAYER_RATE_DEFAULT,
             address_rate: ADDRESS_RATE_DEFAULT,
             dev_identity_header: false,
-            operator_token: None,
+            operators: crate::operator::roster::Roster::default(),
             token_secret,
             payout_rail: RailConfig::manual(),
             risk: Arc::new(RiskPolicy::pay_all()),
@@ -450,6 +450,7 @@ impl Service {
                         key: "initial".into(),
                         amount_fen: campaign.initial_budget_fen,
                         now_ms: self.now_ms() as i64,
+                        operator: crate::operator::roster::PAYOUT_BOOK.into(),
                     })
                     .await;
                 match funded {
@@ -543,21 +544,18 @@ impl Service {
         Ok(player_id)
     }
 
-    /// Checks the operator's bearer token.
-    pub fn authenticate_operator(&self, bearer: Option<&str>) -> Result<(), ApiError> {
-        let Some(expected) = &self.config.operator_token else {
+    /// The operator holding the bearer token: their name, for the record of what they decide.
+    pub fn authenticate_operator(&self, bearer: Option<&str>) -> Result<String, ApiError> {
+        if self.config.operators.is_empty() {
             return Err(ApiError::coded(
                 "operator_disabled",
                 "no operator token is configured",
             ));
-        };
-        match bearer {
-            Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => Ok(()),
-            _ => Err(ApiError::coded(
-                "unauthenticated",
-                "operator token required",
-            )),
         }
+        bearer
+            .and_then(|token| self.config.operators.identify(token))
+            .map(str::to_string)
+            .ok_or_else(|| ApiError::coded("unauthenticated", "operator token required"))
     }
 
     pub async fn issue_ticket(
@@ -1111,6 +1109,7 @@ impl Service {
         &self,
         withdrawal_id: &str,
         paid: bool,
+        operator: &str,
     ) -> Result<WithdrawalResponse, ApiError> {
         let record = self
             .store
@@ -1118,6 +1117,7 @@ impl Service {
                 withdrawal_id: withdrawal_id.to_string(),
                 paid,
                 now_ms: self.now_ms() as i64,
+                operator: operator.into(),
             })
             .await?;
         Ok(record.into())
@@ -1129,6 +1129,7 @@ impl Service {
         campaign_id: &str,
         amount_fen: i64,
         idempotency_key: &str,
+        operator: &str,
     ) -> Result<i64, ApiError> {
         check_idempotency_key(idempotency_key)?;
         if !self
@@ -1148,6 +1149,7 @@ impl Service {
                 key: idempotency_key.to_string(),
                 amount_fen,
                 now_ms: self.now_ms() as i64,
+                operator: operator.into(),
             })
             .await?;
         Ok(balance)
@@ -1160,6 +1162,7 @@ impl Service {
         &self,
         session_id: &str,
         release: bool,
+        operator: &str,
     ) -> Result<HoldRecord, ApiError> {
         Ok(self
             .store
@@ -1167,6 +1170,7 @@ impl Service {
                 session_id: session_id.to_string(),
                 release,
                 now_ms: self.now_ms() as i64,
+                operator: operator.into(),
             })
             .await?)
     }
@@ -1177,6 +1181,7 @@ impl Service {
         &self,
         review_id: &str,
         approve: bool,
+        operator: &str,
     ) -> Result<WithdrawalResponse, ApiError> {
         let now_ms = self.now_ms();
         let record = self
@@ -1185,6 +1190,7 @@ impl Service {
                 review_id: review_id.to_string(),
                 approve,
                 now_ms: now_ms as i64,
+                operator: operator.into(),
                 rail: self.config.payout_rail.kind,
                 limits: self.config.payout_rail.limits,
                 day_start_ms: self.earning_day_start_ms(now_ms),
@@ -1292,8 +1298,4 @@ fn check_idempotency_key(key: &str) -> Result<(), ApiError> {
         ));
     }
     Ok(())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use common::*;
 use playproof_bots::Pacing;
 use playproof_server::http::DEV_PLAYER_HEADER;
+use playproof_server::operator::roster::{self, Roster};
 use playproof_server::risk::policy::Thresholds;
 use playproof_server::risk::{RiskPolicy, SignalKind};
 use serde_json::{json, Value};
@@ -36,18 +37,25 @@ async fn played(server: &Server, player: &str, pacing: Pacing, bot_seed: u64) ->
 
 /// An operator's GET of `path`, with the operator token.
 async fn read(server: &Server, path: &str) -> (u16, Value) {
-    let response = server
-        .client
-        .get(format!("{}{path}", server.base))
-        .bearer_auth(OPERATOR_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    answer(response).await
+    read_with(server, Some(OPERATOR_TOKEN), path).await
+}
+
+/// A GET of `path` with `token` as the bearer, or with none.
+async fn read_with(server: &Server, token: Option<&str>, path: &str) -> (u16, Value) {
+    let mut request = server.client.get(format!("{}{path}", server.base));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    answer(request.send().await.unwrap()).await
 }
 
 async fn read_ok(server: &Server, path: &str) -> Value {
-    let (status, body) = read(server, path).await;
+    read_as(server, OPERATOR_TOKEN, path).await
+}
+
+/// The operator holding `token` reads `path`, which must answer 200.
+async fn read_as(server: &Server, token: &str, path: &str) -> Value {
+    let (status, body) = read_with(server, Some(token), path).await;
     assert_eq!(status, 200, "GET {path}: {body}");
     body
 }
@@ -434,6 +442,114 @@ async fn campaign_budgets_show_funded_spent_returned_and_left(backend: Backend) 
             "left_fen": 1_490,
         }])
     );
+    server.stop().await;
+}
+
+const LI_TOKEN: &str = "li-wei-token-5c1f0e9a7b3d2c4e6f8a0b1c3d5e7f9a";
+const ZHANG_TOKEN: &str = "zhang-min-token-8e2d4f6a0c1b3e5d7f9a2c4e6b8d0f1a";
+
+on_both_stores!(every_decision_is_recorded_with_the_operator_who_made_it);
+async fn every_decision_is_recorded_with_the_operator_who_made_it(backend: Backend) {
+    let database = Database::new(&backend);
+    let roster = format!(
+        r#"{{"operators":[{{"name":"li.wei","token_sha256":"{}"}},{{"name":"zhang","token_sha256":"{}"}}]}}"#,
+        roster::token_sha256_hex(LI_TOKEN),
+        roster::token_sha256_hex(ZHANG_TOKEN)
+    );
+    let options = Options {
+        risk: holding_policy(),
+        withdrawal_min_fen: PAYOUT_FEN,
+        campaign: Some((1_000, 10)),
+        operators: Roster::parse(std::path::Path::new("operators.json"), roster.as_bytes())
+            .unwrap(),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+
+    // zhang settles a person's withdrawal by hand.
+    played(&server, "person", Pacing::HUMAN, 12).await;
+    let (status, paid) = withdraw(&server, "person", PAYOUT_FEN, "p1").await;
+    assert_eq!(status, 201, "{paid}");
+    let paid_id = paid["withdrawal_id"].as_str().unwrap();
+    let settle = format!("/v1/operator/withdrawals/{paid_id}/paid");
+    assert_eq!(operator_as(&server, ZHANG_TOKEN, &settle).await.0, 200);
+    // li releases the bot's hold; zhang, a moment later, would have confiscated it: refused,
+    // and nothing of it recorded.
+    let held = played(&server, "bot", Pacing::INSTANT, 13).await;
+    let session_id = held["session_id"].as_str().unwrap();
+    let release = format!("/v1/operator/holds/{session_id}/release");
+    assert_eq!(operator_as(&server, LI_TOKEN, &release).await.0, 200);
+    let confiscate = format!("/v1/operator/holds/{session_id}/confiscate");
+    let (status, body) = operator_as(&server, ZHANG_TOKEN, &confiscate).await;
+    assert_eq!((status, error_code(&body)), (409, "hold_already_reviewed"));
+    // Repeating one's own decision moves nothing and records nothing either.
+    assert_eq!(operator_as(&server, LI_TOKEN, &release).await.0, 200);
+    // The flagged bot's withdrawal waits for review; zhang approves it.
+    let (status, parked) = withdraw(&server, "bot", PAYOUT_FEN, "b1").await;
+    assert_eq!((status, &parked["status"]), (202, &json!("review")));
+    let review_id = parked["withdrawal_id"].as_str().unwrap();
+    let approve = format!("/v1/operator/withdrawal-reviews/{review_id}/approve");
+    assert_eq!(operator_as(&server, ZHANG_TOKEN, &approve).await.0, 200);
+    // A token not on the roster decides nothing.
+    let (status, body) = operator_as(&server, OPERATOR_TOKEN, &confiscate).await;
+    assert_eq!((status, error_code(&body)), (401, "unauthenticated"));
+
+    let game = read_as(
+        &server,
+        LI_TOKEN,
+        &format!("/v1/operator/games/{session_id}"),
+    )
+    .await;
+    assert_eq!(
+        (&game["risk"]["review"], &game["risk"]["reviewed_by"]),
+        (&json!("released"), &json!("li.wei"))
+    );
+    let bot = read_as(&server, LI_TOKEN, "/v1/operator/players/dev-bot").await;
+    assert_eq!(
+        (
+            &bot["reviews"][0]["status"],
+            &bot["reviews"][0]["decided_by"]
+        ),
+        (&json!("approved"), &json!("zhang"))
+    );
+    let withdrawals = read_as(&server, ZHANG_TOKEN, "/v1/operator/withdrawals").await;
+    let settled = withdrawals["recent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["withdrawal_id"] == paid["withdrawal_id"])
+        .unwrap();
+    let last = settled["history"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (&last["state"], &last["source"]),
+        (&json!("succeeded"), &json!("operator"))
+    );
+
+    let trail = read_as(&server, ZHANG_TOKEN, "/v1/operator/actions").await;
+    let actions: Vec<(&str, &str, &str)> = trail["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|action| {
+            (
+                action["operator"].as_str().unwrap(),
+                action["action"].as_str().unwrap(),
+                action["subject"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("zhang", "approve_withdrawal", review_id),
+            ("li.wei", "release_hold", session_id),
+            ("zhang", "settle_paid", paid_id),
+            ("(payout book)", "fund_campaign", CAMPAIGN_ID),
+        ]
+    );
+    assert_eq!(trail["next"], Value::Null);
+    let (status, body) = read_with(&server, None, "/v1/operator/actions").await;
+    assert_eq!((status, error_code(&body)), (401, "unauthenticated"));
     server.stop().await;
 }
 

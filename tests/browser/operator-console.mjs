@@ -5,7 +5,8 @@
 // game's replay drawn by the player's wasm (pixels change, the final score is the verified
 // one); release one hold, confiscate another, and a second decision answered 409 in plain
 // words, the balances moving once; the player view with its linked account; withdrawals (a
-// flagged player's review approved) and campaign budgets (funded).
+// flagged player's review approved), campaign budgets (funded), and the decisions, each
+// with the operator who made it.
 // usage: node operator-console.mjs PLAYPROOF_BIN WEB_DIR [SCREENSHOT_DIR]
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -165,6 +166,8 @@ try {
   check(/409 hold_already_reviewed/.test(await message(tab)), `a second decision: "${await message(tab)}"`);
   check(await balance('bot') === afterConfiscation, 'the second decision moves nothing');
   check(await tab.textContent('#review-state') === 'confiscated', 'the game shows its one review: confiscated');
+  check((await tab.textContent('#reviewed-by')).startsWith('operator, '),
+    `the game names who reviewed it: "${await tab.textContent('#reviewed-by')}"`);
   await shot(tab, 'already-reviewed');
 
   // The player: games with their risk, and the account linked through the shared address.
@@ -205,6 +208,15 @@ try {
   check(budgetAfter.funded_fen === budgetBefore.funded_fen + 1234 && budgetAfter.left_fen === budgetBefore.left_fen + 1234,
     `funding adds 1234 fen to ${budgetAfter.campaign_id} (left ${budgetBefore.left_fen} -> ${budgetAfter.left_fen})`);
   await shot(tab, 'campaigns');
+
+  // Decisions: each one above, newest first, with the operator who made it.
+  await tab.click('nav a[href="#/decisions"]');
+  await tab.waitForSelector('main[data-screen="decisions"] table');
+  const decisions = await tab.$$eval('main tbody tr', (rows) => rows.map((row) => [...row.cells].map((cell) => cell.textContent)));
+  const mine = decisions.filter(([, operator]) => operator === 'operator').map(([, , decision]) => decision);
+  check(JSON.stringify(mine) === JSON.stringify(['funded a campaign', 'approved a withdrawal', 'confiscated a hold', 'released a hold']),
+    `the decisions, newest first, each by "operator": ${JSON.stringify(decisions)}`);
+  await shot(tab, 'decisions');
 
   // Logging out forgets the token.
   await tab.click('#logout');

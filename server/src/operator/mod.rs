@@ -18,6 +18,7 @@
 //! cannot make the browser send it (no CSRF surface).
 
 mod page;
+pub mod roster;
 pub mod views;
 
 use std::sync::Arc;
@@ -47,6 +48,7 @@ pub fn api_routes() -> Router<Arc<Service>> {
         .route("/v1/operator/players/{player_id}", get(player))
         .route("/v1/operator/withdrawals", get(withdrawals))
         .route("/v1/operator/campaigns", get(campaigns))
+        .route("/v1/operator/actions", get(actions))
 }
 
 #[derive(Deserialize)]
@@ -162,4 +164,28 @@ async fn campaigns(
     service.authenticate_operator(bearer(&headers))?;
     let budgets = service.store().campaign_budgets().await?;
     Ok(Json(views::CampaignsView { campaigns: budgets }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionsQuery {
+    /// The `next` of the previous page: the oldest `seq` on it.
+    before: Option<i64>,
+    limit: Option<i64>,
+}
+
+/// Who decided what, newest first.
+async fn actions(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+    page: Result<Query<ActionsQuery>, QueryRejection>,
+) -> ApiResult<Json<views::ActionsView>> {
+    service.authenticate_operator(bearer(&headers))?;
+    let page = query(page)?;
+    let limit = check_limit(page.limit)?;
+    let actions = service.store().operator_actions(page.before, limit).await?;
+    let next = (actions.len() as i64 == limit)
+        .then(|| actions.last().map(|last| last.seq))
+        .flatten();
+    Ok(Json(views::ActionsView { actions, next }))
 }

@@ -1,17 +1,16 @@
 //! What the operator's read endpoints answer, as JSON: the store's rows ([`crate::store`]'s
 //! console reads) in the shapes `docs/CONSOLE.md` documents. Rows shown as they are (games,
 //! links, reviews, a player's counters, campaign budgets) serialize straight from the store;
-//! a view type here means the wire differs (a risk score from 0 to 1, transfers as from/to). A game's proof is decoded
+//! a view type here means the wire differs (transfers as from/to, a decoded proof). A game's proof is decoded
 //! here (format only: it was verified when it was accepted) into what the replay viewer needs.
 
 use serde::Serialize;
 
-use crate::risk::Signal;
 use crate::service::WithdrawalResponse;
 use crate::store::{
-    AssessedGame, CampaignBudget, Cursor, GameRecord, GameRow, LinkRow, PlayerRecord,
-    PlayerRiskRow, ReviewRow, RiskRow, TransferView, TransitionView, WithdrawalHistory,
-    WithdrawalsRecord,
+    AssessedGame, CampaignBudget, Cursor, GameRecord, GameRow, LinkRow, OperatorActionRow,
+    PlayerRecord, PlayerRiskRow, ReviewRow, RiskRow, TransferView, TransitionView,
+    WithdrawalHistory, WithdrawalsRecord,
 };
 
 /// A page's cursor as it travels in a query string: `{at_ms}.{id}`.
@@ -33,50 +32,19 @@ pub fn parse_cursor(text: &str) -> Option<Cursor> {
     })
 }
 
-#[derive(Serialize)]
-pub struct RiskView {
-    /// The weighted score, 0 to 1.
-    pub score: f64,
-    /// `pay`, `flag`, `hold` or `refuse`.
-    pub decision: String,
-    /// Every signal with its measured value and plain explanation.
-    pub signals: Vec<Signal>,
-    pub held_fen: i64,
-    pub refused_fen: i64,
-    /// `released` or `confiscated` once reviewed.
-    pub review: Option<String>,
-    pub reviewed_at_ms: Option<i64>,
-    pub decided_at_ms: i64,
-}
-
-impl From<RiskRow> for RiskView {
-    fn from(row: RiskRow) -> Self {
-        RiskView {
-            score: row.score_milli as f64 / 1000.0,
-            decision: row.decision,
-            signals: row.signals,
-            held_fen: row.held_fen,
-            refused_fen: row.refused_fen,
-            review: row.review,
-            reviewed_at_ms: row.reviewed_at_ms,
-            decided_at_ms: row.decided_at_ms,
-        }
-    }
-}
-
 /// A game as lists show it: the ledger's record and its risk decision.
 #[derive(Serialize)]
 pub struct GameSummary {
     #[serde(flatten)]
     pub game: GameRow,
-    pub risk: Option<RiskView>,
+    pub risk: Option<RiskRow>,
 }
 
 impl From<AssessedGame> for GameSummary {
     fn from(assessed: AssessedGame) -> Self {
         GameSummary {
             game: assessed.game,
-            risk: assessed.risk.map(RiskView::from),
+            risk: assessed.risk,
         }
     }
 }
@@ -328,6 +296,13 @@ pub fn withdrawals_view(record: WithdrawalsRecord, limit: i64) -> WithdrawalsVie
 #[derive(Serialize)]
 pub struct CampaignsView {
     pub campaigns: Vec<CampaignBudget>,
+}
+
+#[derive(Serialize)]
+pub struct ActionsView {
+    pub actions: Vec<OperatorActionRow>,
+    /// Pass as `before` for older actions; `null` on the last page.
+    pub next: Option<i64>,
 }
 
 #[cfg(test)]

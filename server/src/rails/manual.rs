@@ -5,12 +5,16 @@
 
 use super::{Evidence, PayoutState, Source};
 
-/// The transition an operator's settlement makes.
-pub fn operator_settlement(paid: bool) -> (PayoutState, Evidence) {
+/// The transition an operator's settlement makes; its evidence names the operator.
+pub fn operator_settlement(paid: bool, operator: &str) -> (PayoutState, Evidence) {
     let to = if paid {
         PayoutState::Succeeded
     } else {
         PayoutState::Failed
     };
-    (to, Evidence::bare(Source::Operator))
+    let mut evidence = Evidence::bare(Source::Operator);
+    evidence
+        .fields
+        .insert("operator".into(), serde_json::Value::from(operator));
+    (to, evidence)
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::operator_log::{self, OperatorAction, OperatorActionRow};
 use super::policy::{held_account, pending_account, player_account, PENDING};
 use super::risk::REVIEW_WAITING;
 use super::writer::{withdrawal_from_row, VerdictWrite, WithdrawalRecord};
@@ -50,10 +51,14 @@ pub struct GameRow {
 }
 
 /// The risk decision recorded beside a game's verdict.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RiskRow {
+    /// The weighted score in thousandths; the console reads it as `score`, from 0 to 1.
+    #[serde(rename = "score", serialize_with = "thousandths_as_fraction")]
     pub score_milli: i64,
+    /// `pay`, `flag`, `hold` or `refuse`.
     pub decision: String,
+    /// Every signal with its measured value and plain explanation.
     pub signals: Vec<Signal>,
     pub held_fen: i64,
     pub refused_fen: i64,
@@ -61,6 +66,15 @@ pub struct RiskRow {
     pub review: Option<String>,
     pub reviewed_at_ms: Option<i64>,
     pub decided_at_ms: i64,
+    /// The operator who reviewed the hold.
+    pub reviewed_by: Option<String>,
+}
+
+fn thousandths_as_fraction<S: serde::Serializer>(
+    milli: &i64,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(*milli as f64 / 1000.0)
 }
 
 /// A game with its risk decision, if it had a risk check.
@@ -104,6 +118,8 @@ pub struct ReviewRow {
     pub decided_at_ms: Option<i64>,
     /// The withdrawal an approval made.
     pub withdrawal_id: Option<String>,
+    /// The operator who approved or rejected it.
+    pub decided_by: Option<String>,
 }
 
 /// A withdrawal with its walk through the payout state machine.
@@ -178,9 +194,16 @@ pub(super) async fn keep_proof(
 
 const GAME_COLUMNS: &str = "s.session_id, s.player_id, s.level_id, s.verdict, s.message, s.score, \
      s.stars, s.payout_fen, s.boost_fen, s.consumed_at_ms";
-const RISK_COLUMNS: &str = "r.score_milli, r.decision, r.signals, r.held_fen, r.refused_fen, \
-     r.review, r.reviewed_at_ms, r.decided_at_ms";
-/// Columns 0-9 the game, 10-17 its risk decision (NULL without one).
+/// A risk decision's columns, and who reviewed its hold.
+fn risk_columns() -> String {
+    format!(
+        "r.score_milli, r.decision, r.signals, r.held_fen, r.refused_fen, r.review, \
+         r.reviewed_at_ms, r.decided_at_ms, {}",
+        operator_log::decided_by_sql(&OperatorAction::HOLD_REVIEWS, "r.session_id")
+    )
+}
+/// Columns 0-9 the game, 10-18 its risk decision (NULL without one).
+const ASSESSED_COLUMNS: usize = 19;
 const ASSESSED_FROM: &str = "sessions s LEFT JOIN risk_verdicts r ON r.session_id = s.session_id";
 
 fn game_from_row(row: &AnyRow) -> Result<AssessedGame, StoreError> {
@@ -216,14 +239,21 @@ fn game_from_row(row: &AnyRow) -> Result<AssessedGame, StoreError> {
                 review: row.try_get(15)?,
                 reviewed_at_ms: row.try_get(16)?,
                 decided_at_ms: row.try_get(17)?,
+                reviewed_by: row.try_get(18)?,
             })
         }
     };
     Ok(AssessedGame { game, risk })
 }
 
-const REVIEW_COLUMNS: &str =
-    "review_id, player_id, amount_fen, status, requested_at_ms, decided_at_ms, withdrawal_id";
+/// A withdrawal review's columns, and who decided it.
+fn review_columns() -> String {
+    format!(
+        "review_id, player_id, amount_fen, status, requested_at_ms, decided_at_ms, \
+         withdrawal_id, {}",
+        operator_log::decided_by_sql(&OperatorAction::WITHDRAWAL_REVIEWS, "review_id")
+    )
+}
 
 fn review_from_row(row: &AnyRow) -> Result<ReviewRow, StoreError> {
     Ok(ReviewRow {
@@ -234,6 +264,7 @@ fn review_from_row(row: &AnyRow) -> Result<ReviewRow, StoreError> {
         requested_at_ms: row.try_get(4)?,
         decided_at_ms: row.try_get(5)?,
         withdrawal_id: row.try_get(6)?,
+        decided_by: row.try_get(7)?,
     })
 }
 
@@ -261,10 +292,11 @@ impl Store {
     ) -> Result<Vec<AssessedGame>, StoreError> {
         let (at_ms, id) = after(cursor);
         let rows = sqlx::query(&format!(
-            "SELECT {GAME_COLUMNS}, {RISK_COLUMNS} FROM {ASSESSED_FROM} \
+            "SELECT {GAME_COLUMNS}, {risk} FROM {ASSESSED_FROM} \
              WHERE r.decision = $1 AND r.review IS NULL \
                AND (r.decided_at_ms > $2 OR (r.decided_at_ms = $2 AND r.session_id > $3)) \
-             ORDER BY r.decided_at_ms, r.session_id LIMIT $4"
+             ORDER BY r.decided_at_ms, r.session_id LIMIT $4",
+            risk = risk_columns()
         ))
         .bind(Decision::Hold.code())
         .bind(at_ms)
@@ -278,8 +310,9 @@ impl Store {
     /// One game in full, if its session was consumed.
     pub async fn game_record(&self, session_id: &str) -> Result<Option<GameRecord>, StoreError> {
         let row = sqlx::query(&format!(
-            "SELECT {GAME_COLUMNS}, {RISK_COLUMNS}, p.proof_hex FROM {ASSESSED_FROM} \
-             LEFT JOIN game_proofs p ON p.session_id = s.session_id WHERE s.session_id = $1"
+            "SELECT {GAME_COLUMNS}, {risk}, p.proof_hex FROM {ASSESSED_FROM} \
+             LEFT JOIN game_proofs p ON p.session_id = s.session_id WHERE s.session_id = $1",
+            risk = risk_columns()
         ))
         .bind(session_id)
         .fetch_optional(&self.pool)
@@ -289,7 +322,7 @@ impl Store {
         };
         let assessed = game_from_row(&row)?;
         let proof = row
-            .try_get::<Option<String>, _>(18)?
+            .try_get::<Option<String>, _>(ASSESSED_COLUMNS)?
             .map(|hex| {
                 crate::hex::decode(&hex).ok_or_else(|| {
                     StoreError::Corrupt(format!("the kept proof of {session_id} is not hex"))
@@ -324,10 +357,11 @@ impl Store {
         let limit = limit.clamp(1, PAGE_ROWS_MAX);
         let (at_ms, id) = before(cursor);
         let games = sqlx::query(&format!(
-            "SELECT {GAME_COLUMNS}, {RISK_COLUMNS} FROM {ASSESSED_FROM} \
+            "SELECT {GAME_COLUMNS}, {risk} FROM {ASSESSED_FROM} \
              WHERE s.player_id = $1 \
                AND (s.consumed_at_ms < $2 OR (s.consumed_at_ms = $2 AND s.session_id < $3)) \
-             ORDER BY s.consumed_at_ms DESC, s.session_id DESC LIMIT $4"
+             ORDER BY s.consumed_at_ms DESC, s.session_id DESC LIMIT $4",
+            risk = risk_columns()
         ))
         .bind(player_id)
         .bind(at_ms)
@@ -366,8 +400,9 @@ impl Store {
         .await?;
         let withdrawals = self.with_states(&withdrawals).await?;
         let reviews = sqlx::query(&format!(
-            "SELECT {REVIEW_COLUMNS} FROM withdrawal_reviews WHERE player_id = $1 \
-             ORDER BY requested_at_ms DESC, review_id DESC LIMIT $2"
+            "SELECT {review} FROM withdrawal_reviews WHERE player_id = $1 \
+             ORDER BY requested_at_ms DESC, review_id DESC LIMIT $2",
+            review = review_columns()
         ))
         .bind(player_id)
         .bind(limit)
@@ -472,8 +507,9 @@ impl Store {
     ) -> Result<WithdrawalsRecord, StoreError> {
         let limit = limit.clamp(1, PAGE_ROWS_MAX);
         let awaiting_review = sqlx::query(&format!(
-            "SELECT {REVIEW_COLUMNS} FROM withdrawal_reviews WHERE status = $1 \
-             ORDER BY requested_at_ms, review_id LIMIT $2"
+            "SELECT {review} FROM withdrawal_reviews WHERE status = $1 \
+             ORDER BY requested_at_ms, review_id LIMIT $2",
+            review = review_columns()
         ))
         .bind(REVIEW_WAITING)
         .bind(limit)
@@ -510,6 +546,34 @@ impl Store {
     }
 
     /// Every campaign's budget: funded, spent, returned and left.
+    /// The operators' decisions, newest first: a page before `before_seq` (the oldest `seq`
+    /// of the previous page), or the newest page.
+    pub async fn operator_actions(
+        &self,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<OperatorActionRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, operator, action, subject, at_ms FROM operator_actions \
+             WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+        )
+        .bind(before_seq.unwrap_or(i64::MAX))
+        .bind(limit.clamp(1, PAGE_ROWS_MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(OperatorActionRow {
+                    seq: row.try_get(0)?,
+                    operator: row.try_get(1)?,
+                    action: row.try_get(2)?,
+                    subject: row.try_get(3)?,
+                    at_ms: row.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
     pub async fn campaign_budgets(&self) -> Result<Vec<CampaignBudget>, StoreError> {
         let accounts = sqlx::query(
             "SELECT id, balance_fen FROM accounts WHERE kind = $1 ORDER BY id LIMIT $2",

@@ -10,6 +10,7 @@
 
 mod audit;
 mod console;
+mod operator_log;
 mod payouts;
 mod policy;
 mod progress;
@@ -29,6 +30,7 @@ pub use console::{
     AssessedGame, CampaignBudget, Cursor, GameRecord, GameRow, LinkRow, PlayerRecord,
     PlayerRiskRow, ReviewRow, RiskRow, WithdrawalHistory, WithdrawalsRecord,
 };
+pub use operator_log::{OperatorAction, OperatorActionRow};
 pub use payouts::{AdvanceWrite, TransitionView};
 pub use risk::{
     HoldRecord, HoldReviewWrite, LinkKind, LinkWrite, PlatformRankWrite, RiskCheck, TicketOpened,

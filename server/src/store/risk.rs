@@ -6,6 +6,7 @@
 
 use sqlx::{AnyConnection, Row};
 
+use super::operator_log::{self, OperatorAction};
 use super::policy::{self, held_account, player_account, transfer_id, HOUSE};
 use super::writer::{
     read_i64, transfer, withdraw, Batch, LedgerRejection, VerdictWrite, WithdrawWrite,
@@ -611,6 +612,8 @@ pub struct HoldReviewWrite {
     pub session_id: String,
     pub release: bool,
     pub now_ms: i64,
+    /// The operator deciding ([`crate::operator::roster`]).
+    pub operator: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -722,6 +725,12 @@ pub(super) async fn review_hold(
         .bind(sid)
         .execute(&mut *connection)
         .await?;
+    let action = if write.release {
+        OperatorAction::ReleaseHold
+    } else {
+        OperatorAction::ConfiscateHold
+    };
+    operator_log::record(connection, &write.operator, action, sid, write.now_ms).await?;
     record.review = target.into();
     record.moved = true;
     Ok(Ok(record))
@@ -852,6 +861,8 @@ pub struct WithdrawalReviewWrite {
     pub review_id: String,
     pub approve: bool,
     pub now_ms: i64,
+    /// The operator deciding ([`crate::operator::roster`]).
+    pub operator: String,
     /// What an approved withdrawal is paid through, as for a request made now.
     pub rail: crate::rails::RailKind,
     pub limits: crate::rails::RailLimits,
@@ -909,19 +920,12 @@ pub(super) async fn review_withdrawal(
         };
         record.created = status == REVIEW_WAITING;
         if record.created {
-            mark_review(
-                connection,
-                &write.review_id,
-                target,
-                Some(&record.id),
-                write.now_ms,
-            )
-            .await?;
+            mark_review(connection, write, target, Some(&record.id)).await?;
         }
         return Ok(Ok(record));
     }
     if status == REVIEW_WAITING {
-        mark_review(connection, &write.review_id, target, None, write.now_ms).await?;
+        mark_review(connection, write, target, None).await?;
     }
     Ok(Ok(WithdrawalRecord {
         id: write.review_id.clone(),
@@ -935,22 +939,34 @@ pub(super) async fn review_withdrawal(
     }))
 }
 
+/// Records an operator's decision on a parked withdrawal, and who made it.
 async fn mark_review(
     connection: &mut AnyConnection,
-    review_id: &str,
+    write: &WithdrawalReviewWrite,
     status: &str,
     withdrawal_id: Option<&str>,
-    now_ms: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE withdrawal_reviews SET status = $1, decided_at_ms = $2, withdrawal_id = $3 \
          WHERE review_id = $4",
     )
     .bind(status)
-    .bind(now_ms)
+    .bind(write.now_ms)
     .bind(withdrawal_id)
-    .bind(review_id)
+    .bind(&write.review_id)
     .execute(&mut *connection)
     .await?;
-    Ok(())
+    let action = if write.approve {
+        OperatorAction::ApproveWithdrawal
+    } else {
+        OperatorAction::RejectWithdrawal
+    };
+    operator_log::record(
+        connection,
+        &write.operator,
+        action,
+        &write.review_id,
+        write.now_ms,
+    )
+    .await
 }

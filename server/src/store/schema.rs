@@ -32,6 +32,10 @@ use super::Dialect;
 /// game, written in the verdict's transaction, so an operator can watch any verified game from
 /// its input log (`store/console.rs`). Hex text, the same in both dialects. Indexes for the
 /// console's reads: a game's transfers, a player's games, withdrawals newest first.
+/// Version 8 (named operators): `operator_actions`, one append-only row per operator decision
+/// that took effect (a hold released or confiscated, a withdrawal review decided, a manual
+/// withdrawal settled, a campaign funded), naming the operator, written in the decision's own
+/// transaction (`store/operator_log.rs`).
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, SQLITE_V1, POSTGRES_V1),
     (2, SQLITE_V2, POSTGRES_V2),
@@ -40,7 +44,42 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, ACCOUNT_LINKS_V5, ACCOUNT_LINKS_V5),
     (6, SQLITE_V6, POSTGRES_V6),
     (7, GAME_PROOFS_V7, GAME_PROOFS_V7),
+    (8, SQLITE_V8, POSTGRES_V8),
 ];
+
+const SQLITE_V8: &str = r#"
+CREATE TABLE operator_actions (
+    seq INTEGER PRIMARY KEY,
+    operator TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('release_hold', 'confiscate_hold',
+        'approve_withdrawal', 'reject_withdrawal', 'settle_paid', 'settle_failed',
+        'fund_campaign')),
+    subject TEXT NOT NULL,
+    at_ms BIGINT NOT NULL
+);
+CREATE INDEX operator_actions_by_subject ON operator_actions (subject, seq);
+CREATE TRIGGER operator_actions_no_update BEFORE UPDATE ON operator_actions
+    BEGIN SELECT RAISE(ABORT, 'operator actions are append-only'); END;
+CREATE TRIGGER operator_actions_no_delete BEFORE DELETE ON operator_actions
+    BEGIN SELECT RAISE(ABORT, 'operator actions are append-only'); END;
+"#;
+
+const POSTGRES_V8: &str = r#"
+CREATE TABLE operator_actions (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    operator TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('release_hold', 'confiscate_hold',
+        'approve_withdrawal', 'reject_withdrawal', 'settle_paid', 'settle_failed',
+        'fund_campaign')),
+    subject TEXT NOT NULL,
+    at_ms BIGINT NOT NULL
+);
+CREATE INDEX operator_actions_by_subject ON operator_actions (subject, seq);
+CREATE FUNCTION operator_actions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'operator actions are append-only'; END $$;
+CREATE TRIGGER operator_actions_append_only BEFORE UPDATE OR DELETE ON operator_actions
+    FOR EACH ROW EXECUTE FUNCTION operator_actions_append_only();
+"#;
 
 /// The same text on both dialects.
 const GAME_PROOFS_V7: &str = r#"

@@ -23,6 +23,7 @@ use sqlx::any::{AnyConnectOptions, AnyRow};
 use sqlx::{AnyConnection, Row};
 use tokio::sync::{mpsc, oneshot};
 
+use super::operator_log::{self, OperatorAction};
 use super::payouts::{self, Actor, AdvanceWrite, WITHDRAWAL_COLUMNS};
 use super::policy::{
     self, campaign_account, pending_account, player_account, transfer_id, HOUSE, PENDING, SPONSOR,
@@ -101,6 +102,8 @@ pub struct SettleWrite {
     pub withdrawal_id: String,
     pub paid: bool,
     pub now_ms: i64,
+    /// The operator who paid (or failed to pay) it by hand.
+    pub operator: String,
 }
 
 #[derive(Clone, Debug)]
@@ -109,6 +112,8 @@ pub struct FundWrite {
     pub key: String,
     pub amount_fen: i64,
     pub now_ms: i64,
+    /// The operator adding the sponsor's money.
+    pub operator: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -929,14 +934,24 @@ async fn settle(
     state: &mut Batch,
     write: &SettleWrite,
 ) -> Result<Result<WithdrawalRecord, LedgerRejection>, sqlx::Error> {
-    let (to, evidence) = rails::manual::operator_settlement(write.paid);
+    let (to, evidence) = rails::manual::operator_settlement(write.paid, &write.operator);
     let advance = AdvanceWrite {
         withdrawal_id: write.withdrawal_id.clone(),
         to,
         evidence,
         now_ms: write.now_ms,
     };
-    payouts::advance(connection, state, &advance, Actor::Operator).await
+    let settled = payouts::advance(connection, state, &advance, Actor::Operator).await?;
+    if matches!(&settled, Ok(record) if record.created) {
+        let action = if write.paid {
+            OperatorAction::SettlePaid
+        } else {
+            OperatorAction::SettleFailed
+        };
+        let subject = &write.withdrawal_id;
+        operator_log::record(connection, &write.operator, action, subject, write.now_ms).await?;
+    }
+    Ok(settled)
 }
 
 async fn fund(
@@ -975,6 +990,9 @@ async fn fund(
             write.now_ms,
         )
         .await?;
+        let action = OperatorAction::FundCampaign;
+        let subject = &write.campaign_id;
+        operator_log::record(connection, &write.operator, action, subject, write.now_ms).await?;
         return Ok(Ok(balance_fen));
     }
     let balance_fen = read_i64(

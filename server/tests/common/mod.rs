@@ -14,6 +14,7 @@ use playproof_server::check::LevelCatalogue;
 use playproof_server::clock::{Clock, SystemClock};
 use playproof_server::http::{self, HttpOptions};
 use playproof_server::metrics::Metrics;
+use playproof_server::operator::roster::Roster;
 use playproof_server::payout::{Basis, Campaign, PayoutBook, PayoutTable, Sponsor, Tier};
 use playproof_server::ratelimit::RateLimit;
 use playproof_server::risk::RiskPolicy;
@@ -167,6 +168,9 @@ pub struct Options {
     pub risk: Arc<RiskPolicy>,
     /// The operator's responsible-play policy.
     pub play_policy: playproof_server::play_policy::PlayPolicy,
+    /// Who may use the operator endpoints; one operator holding [`OPERATOR_TOKEN`] unless a
+    /// test is about the roster.
+    pub operators: Roster,
 }
 
 /// Bots play instantly and tests submit at once, so game time runs ahead of the wall clock:
@@ -195,6 +199,7 @@ impl Default for Options {
             listen_port: None,
             risk: Arc::new(RiskPolicy::pay_all()),
             play_policy: Default::default(),
+            operators: Roster::sole(OPERATOR_TOKEN),
         }
     }
 }
@@ -222,7 +227,7 @@ impl Server {
         config.address_rate = options.address_rate;
         config.dev_identity_header = true;
         config.play_policy = options.play_policy.clone();
-        config.operator_token = Some(OPERATOR_TOKEN.into());
+        config.operators = options.operators.clone();
         if let Some(rail) = &options.payout_rail {
             config.payout_rail = rail.clone();
         }
@@ -534,10 +539,15 @@ pub async fn withdraw(server: &Server, player: &str, amount_fen: i64, key: &str)
 
 /// An operator's POST to `path`, with the operator token.
 pub async fn operator(server: &Server, path: &str) -> (u16, Value) {
+    operator_as(server, OPERATOR_TOKEN, path).await
+}
+
+/// A POST to `path` by the operator holding `token`.
+pub async fn operator_as(server: &Server, token: &str, path: &str) -> (u16, Value) {
     let response = server
         .client
         .post(format!("{}{path}", server.base))
-        .bearer_auth(OPERATOR_TOKEN)
+        .bearer_auth(token)
         .send()
         .await
         .unwrap();

@@ -182,6 +182,7 @@ async function gameScreen(sessionId) {
     el('dt', {}, 'risk'), el('dd', {}, risk ? [decision(risk), ` score ${risk.score.toFixed(3)}`] : 'no risk check'),
     el('dt', {}, 'held'), el('dd', {}, risk ? yuan(risk.held_fen) : '—'),
     el('dt', {}, 'review'), el('dd', { id: 'review-state' }, risk?.review ?? (risk?.decision === 'hold' ? 'waiting' : '—')),
+    risk?.reviewed_by && [el('dt', {}, 'reviewed by'), el('dd', { id: 'reviewed-by' }, risk.reviewed_by, ', ', when(risk.reviewed_at_ms))],
     game.replay && [
       el('dt', {}, 'level hash'), el('dd', {}, game.replay.level_hash),
       el('dt', {}, 'seed'), el('dd', {}, game.replay.seed),
@@ -246,8 +247,9 @@ async function playerScreen(playerId, params) {
       withdrawal.withdrawal_id, num(yuan(withdrawal.amount_fen)), withdrawal.status, withdrawal.state, withdrawal.rail, when(withdrawal.requested_at_ms),
     ]), 'No withdrawals.'),
     el('h3', {}, 'Withdrawal reviews'),
-    table(['review', 'amount', 'status', 'requested', 'decided'], player.reviews.map((review) => [
+    table(['review', 'amount', 'status', 'requested', 'decided', 'by'], player.reviews.map((review) => [
       review.review_id, num(yuan(review.amount_fen)), review.status, when(review.requested_at_ms), when(review.decided_at_ms),
+      review.decided_by ?? '',
     ]), 'No reviews.'),
   ];
 }
@@ -314,6 +316,32 @@ async function campaignsScreen() {
       num(yuan(campaign.returned_fen)), num(yuan(campaign.left_fen)),
     ]), 'No campaigns.'),
     view.campaigns.length > 0 ? form : null,
+  ];
+}
+
+const DECISION_WORDS = {
+  release_hold: 'released a hold',
+  confiscate_hold: 'confiscated a hold',
+  approve_withdrawal: 'approved a withdrawal',
+  reject_withdrawal: 'rejected a withdrawal',
+  settle_paid: 'settled a withdrawal as paid',
+  settle_failed: 'settled a withdrawal as failed',
+  fund_campaign: 'funded a campaign',
+};
+
+/** What each operator decided, newest first: the record of who moved the money. */
+async function decisionsScreen(params) {
+  const before = params.get('before');
+  const page = await api(`/v1/operator/actions?limit=${PAGE_ROWS}${before ? `&before=${encodeURIComponent(before)}` : ''}`);
+  const subject = (action) => (action.action.endsWith('_hold')
+    ? link(`#/game/${encodeURIComponent(action.subject)}`, action.subject)
+    : action.subject);
+  return [
+    heading('Decisions: who moved the money'),
+    table(['when', 'operator', 'decision', 'on'], page.actions.map((action) => [
+      when(action.at_ms), action.operator, DECISION_WORDS[action.action] ?? action.action, subject(action),
+    ]), 'No decision yet.'),
+    page.next != null ? link(`#/decisions?before=${page.next}`, 'Older decisions') : null,
   ];
 }
 
@@ -464,6 +492,7 @@ async function route({ keepMessage = false } = {}) {
       player: () => playerScreen(decodeURIComponent(id ?? ''), params),
       withdrawals: () => withdrawalsScreen(params),
       campaigns: () => campaignsScreen(),
+      decisions: () => decisionsScreen(params),
     };
     const children = await (builders[screen] ?? builders.queue)();
     view.replaceChildren(...children.flat().filter(Boolean));
