@@ -8,13 +8,11 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use playproof_server::clock::SystemClock;
-use playproof_server::metrics::Metrics;
 use playproof_server::rails::alipay::AlipayProvider;
 use playproof_server::rails::provider::Provider;
 use playproof_server::rails::reconcile::{self, Difference, ProviderLine};
 use playproof_server::rails::wechat::{WechatProvider, CALL_TIMEOUT_S};
 use playproof_server::rails::{Credentials, RailArgs, RailKind};
-use playproof_server::store::{LedgerRules, Store, StoreConfig};
 
 use crate::output::outln;
 
@@ -74,28 +72,8 @@ pub fn run(args: ReconcileArgs) -> Result<()> {
             Some(read.with_context(|| format!("{}", path.display()))?)
         }
     };
-    if let Some(path) = args.db.strip_prefix("sqlite:") {
-        if !std::path::Path::new(path).exists() {
-            bail!("no ledger at {path}");
-        }
-    }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async {
-        let config = StoreConfig {
-            url: args.db.clone(),
-            postgres_schema: args.pg_schema.clone(),
-        };
-        // Reconciling writes nothing; the rules only matter for writes.
-        let rules = LedgerRules {
-            daily_cap_fen: 0,
-            withdrawal_min_fen: 1,
-        };
-        let store = Store::open(&config, rules, Arc::new(Metrics::default()))
-            .await
-            .with_context(|| format!("opening {}", args.db))?;
+    let (db, pg_schema) = (args.db.clone(), args.pg_schema.clone());
+    crate::ledger::with_store(&db, pg_schema.as_deref(), |store| async move {
         let ledger = store
             .withdrawals_requested_between(rail, start_ms, end_ms)
             .await

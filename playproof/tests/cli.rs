@@ -173,6 +173,41 @@ fn a_failed_command_says_why_in_a_few_lines_even_with_backtraces_asked_for() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn prune_proofs_refuses_a_short_retention_and_a_missing_ledger() {
+    let short = playproof(
+        &[
+            "ledger",
+            "prune-proofs",
+            "--older-than-days",
+            "7",
+            "--dry-run",
+        ],
+        "",
+    );
+    assert_eq!(short.status.code(), Some(1));
+    assert_eq!(
+        text(&short.stderr).trim(),
+        "Error: --older-than-days 7: at least 30"
+    );
+    let missing = playproof(
+        &[
+            "ledger",
+            "prune-proofs",
+            "--db",
+            "sqlite:/nonexistent/ledger.sqlite",
+            "--older-than-days",
+            "90",
+        ],
+        "",
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        text(&missing.stderr).trim(),
+        "Error: no ledger at /nonexistent/ledger.sqlite"
+    );
+}
+
 /// Runs the command with its standard output already closed, as `playproof … | head` leaves it
 /// once `head` has read enough; returns the exit status and what it wrote to standard error.
 fn playproof_into_closed_pipe(args: &[&str]) -> (std::process::ExitStatus, String) {

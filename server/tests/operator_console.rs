@@ -13,6 +13,7 @@ use playproof_server::http::DEV_PLAYER_HEADER;
 use playproof_server::operator::roster::{self, Roster};
 use playproof_server::risk::policy::Thresholds;
 use playproof_server::risk::{RiskPolicy, SignalKind};
+use playproof_server::store::ProofPrune;
 use serde_json::{json, Value};
 
 /// Holds games whose inputs come faster than a human reacts (the reaction floor alone).
@@ -647,5 +648,82 @@ async fn the_console_page_is_served_from_the_binary_without_a_static_directory(b
         assert!(text.contains(marker), "{path}");
         assert!(!text.contains(OPERATOR_TOKEN), "{path}");
     }
+    server.stop().await;
+}
+on_both_stores!(pruning_removes_old_proofs_but_keeps_those_a_review_or_a_leaderboard_needs);
+async fn pruning_removes_old_proofs_but_keeps_those_a_review_or_a_leaderboard_needs(
+    backend: Backend,
+) {
+    use playproof_server::clock::{Clock, ManualClock, DAY_MS};
+    let database = Database::new(&backend);
+    let clock = Arc::new(ManualClock::new(1_780_000_000_000));
+    let options = Options {
+        risk: holding_policy(),
+        clock: clock.clone(),
+        ..Options::default()
+    };
+    let server = Server::start(&database, options).await;
+    let first = played(&server, "first", Pacing::HUMAN, 21).await;
+    let second = played(&server, "second", Pacing::HUMAN, 22).await;
+    let held = played(&server, "bot", Pacing::INSTANT, 23).await;
+    assert_eq!(held["payment"], "held", "{held}");
+    // With a board of one entry, the better of the two paid games is the one it shows.
+    let (shown, unshown) = if first["score"].as_i64() >= second["score"].as_i64() {
+        (&first, &second)
+    } else {
+        (&second, &first)
+    };
+    clock.advance_ms(100 * DAY_MS);
+    let recent = played(&server, "late", Pacing::HUMAN, 24).await;
+    let cutoff_ms = (clock.now_ms() - 30 * DAY_MS) as i64;
+    let store = server.service.store();
+    let replay_of = |receipt: &Value| {
+        format!(
+            "/v1/operator/games/{}",
+            receipt["session_id"].as_str().unwrap()
+        )
+    };
+    let expected = ProofPrune {
+        older: 3,
+        awaiting_review: 1,
+        on_boards: 1,
+        removed: 1,
+    };
+
+    assert_eq!(
+        store.prune_proofs(cutoff_ms, 1, true).await.unwrap(),
+        expected
+    );
+    assert!(
+        read_ok(&server, &replay_of(unshown)).await["replay"].is_object(),
+        "a dry run removes nothing"
+    );
+
+    assert_eq!(
+        store.prune_proofs(cutoff_ms, 1, false).await.unwrap(),
+        expected
+    );
+    let pruned = read_ok(&server, &replay_of(unshown)).await;
+    assert_eq!(pruned["replay"], Value::Null, "{pruned}");
+    assert_eq!(pruned["verdict"], "accepted", "the game's record stays");
+    for kept in [shown, &held, &recent] {
+        let game = read_ok(&server, &replay_of(kept)).await;
+        assert!(game["replay"].is_object(), "{game}");
+    }
+    let run = server
+        .client
+        .get(format!(
+            "{}/v1/levels/{LEVEL_ID}/leaderboard/1/run",
+            server.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    let (status, run) = answer(run).await;
+    assert_eq!((status, &run["score"]), (200, &shown["score"]), "{run}");
+    // Done once: a second prune finds nothing more to remove.
+    let again = store.prune_proofs(cutoff_ms, 1, false).await.unwrap();
+    assert_eq!((again.older, again.removed), (2, 0));
+    assert_ledger_ok(&server.check_ledger().await);
     server.stop().await;
 }

@@ -14,6 +14,7 @@ mod operator_log;
 mod payouts;
 mod policy;
 mod progress;
+mod retention;
 mod risk;
 mod schema;
 mod writer;
@@ -32,6 +33,7 @@ pub use console::{
 };
 pub use operator_log::{OperatorAction, OperatorActionRow};
 pub use payouts::{AdvanceWrite, TransitionView};
+pub use retention::ProofPrune;
 pub use risk::{
     HoldRecord, HoldReviewWrite, LinkKind, LinkWrite, PlatformRankWrite, RiskCheck, TicketOpened,
     TicketWrite, WithdrawalReviewWrite, ABANDONED_MESSAGE, WITHDRAWAL_IN_REVIEW,
@@ -531,21 +533,14 @@ impl Store {
         player_id: &str,
         score: i64,
     ) -> Result<Option<Vec<u8>>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT (SELECT p.proof_hex FROM game_proofs p WHERE p.session_id = s.session_id) \
-             {RANKED_GAMES} AND s.player_id = $2 AND s.score = $3 \
-             ORDER BY s.consumed_at_ms, s.session_id LIMIT 1"
-        ))
-        .bind(level_id)
-        .bind(player_id)
-        .bind(score)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(hex) = row
-            .map(|row| row.try_get::<Option<String>, _>(0))
-            .transpose()?
-            .flatten()
-        else {
+        let Some(session_id) = self.ranked_session(level_id, player_id, score).await? else {
+            return Ok(None);
+        };
+        let row = sqlx::query("SELECT proof_hex FROM game_proofs WHERE session_id = $1")
+            .bind(&session_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(hex) = row.map(|row| row.try_get::<String, _>(0)).transpose()? else {
             return Ok(None);
         };
         crate::hex::decode(&hex).map(Some).ok_or_else(|| {
@@ -553,6 +548,26 @@ impl Store {
                 "the kept proof of {player_id}'s best game on {level_id} is not hex"
             ))
         })
+    }
+
+    /// The session of `player_id`'s ranked game scoring `score` on a level, the earliest of
+    /// equals: the game a leaderboard entry stands for.
+    async fn ranked_session(
+        &self,
+        level_id: &str,
+        player_id: &str,
+        score: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT s.session_id {RANKED_GAMES} AND s.player_id = $2 AND s.score = $3 \
+             ORDER BY s.consumed_at_ms, s.session_id LIMIT 1"
+        ))
+        .bind(level_id)
+        .bind(player_id)
+        .bind(score)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| row.try_get(0)).transpose()?)
     }
 
     /// The ids of a player's withdrawals not yet paid or returned (ledger status `pending`),

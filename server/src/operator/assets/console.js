@@ -206,7 +206,9 @@ async function gameScreen(sessionId) {
     heading('Game'), facts, actions,
     el('h3', {}, 'Signals'), signalsTable(risk?.signals ?? []),
     el('h3', {}, 'Replay'),
-    game.replay ? replayViewer(game) : el('p', {}, 'No proof was kept for this game: only accepted games can be watched.'),
+    game.replay ? replayViewer(game) : el('p', {}, game.verdict === 'accepted'
+      ? 'No proof is kept for this game any more: its retention period is over (playproof ledger prune-proofs), or it was accepted before proofs were kept.'
+      : 'No proof was kept for this game: only accepted games can be watched.'),
     el('h3', {}, 'Ledger movements'),
     table(['seq', 'kind', 'from', 'to', 'amount', 'at'], game.transfers.map((transfer) => [
       num(transfer.seq), transfer.kind, transfer.from, transfer.to, num(yuan(transfer.amount_fen)), when(transfer.created_at_ms),
