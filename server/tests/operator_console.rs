@@ -11,22 +11,13 @@ use common::*;
 use playproof_bots::Pacing;
 use playproof_server::http::DEV_PLAYER_HEADER;
 use playproof_server::operator::roster::{self, Roster};
-use playproof_server::risk::policy::Thresholds;
 use playproof_server::risk::{RiskPolicy, SignalKind};
 use playproof_server::store::ProofPrune;
 use serde_json::{json, Value};
 
 /// Holds games whose inputs come faster than a human reacts (the reaction floor alone).
 fn holding_policy() -> Arc<RiskPolicy> {
-    let mut policy = RiskPolicy::pay_all();
-    policy.tickets.one_open_per_player = true;
-    policy.weights.insert(SignalKind::ReactionFloor, 0.8);
-    policy.thresholds = Thresholds {
-        flag: 0.3,
-        hold: 0.6,
-        refuse: 1.0,
-    };
-    Arc::new(policy)
+    Arc::new(weighing(&[(SignalKind::ReactionFloor, 0.8)]))
 }
 
 /// `player` plays a game at `pacing` ([`play_paced`]); the receipt, which must be a 200.

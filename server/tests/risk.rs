@@ -76,14 +76,7 @@ async fn a_new_ticket_forfeits_the_open_one_as_an_abandoned_lost_game(backend: B
 on_both_stores!(abandoning_most_tickets_raises_the_abandonment_signal);
 async fn abandoning_most_tickets_raises_the_abandonment_signal(backend: Backend) {
     let database = Database::new(&backend);
-    let mut policy = RiskPolicy::pay_all();
-    policy.tickets.one_open_per_player = true;
-    policy.weights.insert(SignalKind::Abandonment, 0.8);
-    policy.thresholds = Thresholds {
-        flag: 0.3,
-        hold: 0.6,
-        refuse: 1.0,
-    };
+    let policy = weighing(&[(SignalKind::Abandonment, 0.8)]);
     let options = Options {
         risk: Arc::new(policy),
         ..Options::default()
@@ -348,14 +341,7 @@ async fn a_flagged_players_withdrawal_waits_for_review_then_takes_the_ordinary_p
 
 /// A policy that weighs only the linked-accounts signal (0.8: a cluster of ten or more holds).
 fn cluster_policy(daily_cap_fen: Option<i64>) -> Arc<RiskPolicy> {
-    let mut policy = RiskPolicy::pay_all();
-    policy.tickets.one_open_per_player = true;
-    policy.weights.insert(SignalKind::LinkedAccounts, 0.8);
-    policy.thresholds = Thresholds {
-        flag: 0.3,
-        hold: 0.6,
-        refuse: 1.0,
-    };
+    let mut policy = weighing(&[(SignalKind::LinkedAccounts, 0.8)]);
     policy.clusters.daily_cap_fen = daily_cap_fen;
     Arc::new(policy)
 }
@@ -695,15 +681,10 @@ async fn a_player_at_it_all_night_without_a_break_is_held(backend: Backend) {
     const EVENING_CST_MS: u64 = 1_796_220_000_000;
     let database = Database::new(&backend);
     let clock = Arc::new(playproof_server::clock::ManualClock::new(EVENING_CST_MS));
-    let mut policy = RiskPolicy::pay_all();
-    policy.tickets.one_open_per_player = true;
-    policy.weights.insert(SignalKind::SessionLength, 0.5);
-    policy.weights.insert(SignalKind::NightPlay, 0.5);
-    policy.thresholds = Thresholds {
-        flag: 0.3,
-        hold: 0.6,
-        refuse: 1.0,
-    };
+    let policy = weighing(&[
+        (SignalKind::SessionLength, 0.5),
+        (SignalKind::NightPlay, 0.5),
+    ]);
     let options = Options {
         risk: Arc::new(policy),
         clock: clock.clone(),
@@ -743,16 +724,11 @@ async fn play_quality_is_measured_only_where_it_can_move_the_money(backend: Back
     let database = Database::new(&backend);
     // Quality alone reaches at most 0.51, under the hold threshold; with an instant bot's
     // reaction floor (0.5) it could reach 0.75.
-    let mut policy = RiskPolicy::pay_all();
-    policy.tickets.one_open_per_player = true;
-    policy.weights.insert(SignalKind::ReactionFloor, 0.5);
-    policy.weights.insert(SignalKind::GreedyAgreement, 0.3);
-    policy.weights.insert(SignalKind::LookaheadAgreement, 0.3);
-    policy.thresholds = Thresholds {
-        flag: 0.3,
-        hold: 0.6,
-        refuse: 1.0,
-    };
+    let policy = weighing(&[
+        (SignalKind::ReactionFloor, 0.5),
+        (SignalKind::GreedyAgreement, 0.3),
+        (SignalKind::LookaheadAgreement, 0.3),
+    ]);
     let options = Options {
         risk: Arc::new(policy),
         ..Options::default()
@@ -800,14 +776,7 @@ async fn earning_far_faster_than_the_population_is_held(backend: Backend) {
     const MINUTE_MS: u64 = 60_000;
     let database = Database::new(&backend);
     let clock = Arc::new(playproof_server::clock::ManualClock::new(1_796_220_000_000));
-    let mut policy = RiskPolicy::pay_all();
-    policy.tickets.one_open_per_player = true;
-    policy.weights.insert(SignalKind::EarningsVelocity, 0.8);
-    policy.thresholds = Thresholds {
-        flag: 0.3,
-        hold: 0.6,
-        refuse: 1.0,
-    };
+    let policy = weighing(&[(SignalKind::EarningsVelocity, 0.8)]);
     let options = Options {
         risk: Arc::new(policy),
         clock: clock.clone(),

@@ -17,7 +17,8 @@ use playproof_server::metrics::Metrics;
 use playproof_server::operator::roster::Roster;
 use playproof_server::payout::{Basis, Campaign, PayoutBook, PayoutTable, Sponsor, Tier};
 use playproof_server::ratelimit::RateLimit;
-use playproof_server::risk::RiskPolicy;
+use playproof_server::risk::policy::Thresholds;
+use playproof_server::risk::{RiskPolicy, SignalKind};
 use playproof_server::secrets::LoadedRing;
 use playproof_server::signed::SignedProofCheck;
 use playproof_server::store::{LedgerReport, Store, StoreConfig};
@@ -171,6 +172,20 @@ pub struct Options {
     /// Who may use the operator endpoints; one operator holding [`OPERATOR_TOKEN`] unless a
     /// test is about the roster.
     pub operators: Roster,
+}
+
+/// The pay-all policy with one open ticket per player and `weights` weighed under the usual
+/// thresholds: flag at 0.3, hold at 0.6, refuse at 1.0.
+pub fn weighing(weights: &[(SignalKind, f64)]) -> RiskPolicy {
+    let mut policy = RiskPolicy::pay_all();
+    policy.tickets.one_open_per_player = true;
+    policy.weights.extend(weights.iter().copied());
+    policy.thresholds = Thresholds {
+        flag: 0.3,
+        hold: 0.6,
+        refuse: 1.0,
+    };
+    policy
 }
 
 /// Bots play instantly and tests submit at once, so game time runs ahead of the wall clock:
