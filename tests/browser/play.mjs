@@ -79,20 +79,36 @@ export async function tapToStart(tab) {
     const id = new URLSearchParams(location.search).get('level');
     return { wanted: Math.max(0, page.levels.findIndex((level) => level.id === id)), selected: page.request >>> 8 };
   });
-  if (wanted !== selected) {
-    await tapButton(tab, 'map');
-    await waitForScreen(tab, 'map');
-    for (let page = 0; page < 10; page += 1) {
-      const found = await tab.evaluate((index) => window.playproofPage.buttons()
-        .some((entry) => entry.act === 'open' && entry.index === index), wanted);
-      if (found) break;
-      await tapButton(tab, 'page_next');
-      await sleep(100);
-    }
-    await tapButton(tab, 'open', wanted);
-    await waitForScreen(tab, 'intro');
-  }
+  if (wanted !== selected) await openFromMap(tab, wanted);
   await tapButton(tab, 'play');
+}
+
+/** The levels whose tiles the map shows now, in page order. */
+const mapTiles = (tab) => tab.evaluate(() => window.playproofPage.buttons()
+  .filter((entry) => entry.act === 'open').map((entry) => entry.index));
+
+/** The map's most page turns: more would mean the level is on no page. */
+const MAP_PAGES_MAX = 10;
+
+/**
+ * From a screen with a Map button to level `index`'s intro, by touch: the map, paged forward to
+ * the level's tile, and the tile. Each page turn waits until the next page is drawn: a tap is
+ * read on the next frame, so a second tap sent before it turns the page twice and passes the
+ * level by (a busy machine draws frames slowly).
+ */
+export async function openFromMap(tab, index) {
+  await tapButton(tab, 'map');
+  await waitForScreen(tab, 'map');
+  for (let turns = 0; ; turns += 1) {
+    const tiles = await mapTiles(tab);
+    if (tiles.includes(index)) break;
+    if (turns === MAP_PAGES_MAX) throw new Error(`level ${index} is on none of the map's pages`);
+    await tapButton(tab, 'page_next');
+    await tab.waitForFunction((first) => window.playproofPage.buttons()
+      .find((entry) => entry.act === 'open')?.index !== first, tiles[0], { timeout: 10_000 });
+  }
+  await tapButton(tab, 'open', index);
+  await waitForScreen(tab, 'intro');
 }
 
 const boardRect = (tab) => tab.evaluate(() => Array.from(window.playproofPage.session.client.boardRect()));

@@ -16,7 +16,7 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { startBackend } from './backend.mjs';
-import { playMergeDrop, swipeOneMove, tapButton, waitForScreen } from './play.mjs';
+import { openFromMap, playMergeDrop, swipeOneMove, tapButton, waitForScreen } from './play.mjs';
 
 /** A level a player wins by dropping pieces for a while: 200 points is its first star. */
 const WIN_LEVEL = 'md-05-vase';
@@ -129,15 +129,7 @@ async function winJourney() {
   await waitForScreen(tab, 'intro');
   // The map, paged to the level's tile, and its intro.
   const index = await tab.evaluate((id) => window.playproofPage.levels.findIndex((level) => level.id === id), WIN_LEVEL);
-  await tapButton(tab, 'map');
-  await waitForScreen(tab, 'map');
-  for (let page = 0; !(await tab.evaluate((at) => window.playproofPage.buttons().some((b) => b.act === 'open' && b.index === at), index)); page += 1) {
-    if (page > 10) throw new Error(`${WIN_LEVEL} is on no page of the map`);
-    await tapButton(tab, 'page_next');
-    await tab.waitForTimeout(100);
-  }
-  await tapButton(tab, 'open', index);
-  await waitForScreen(tab, 'intro');
+  await openFromMap(tab, index);
   await tapButton(tab, 'play');
   await tab.waitForFunction(() => window.playproofPage.state === 'playing' && window.playproofPage.hud.tick > 0, null, { timeout: 30_000 });
   // Drops at a steady pace until the level's two minutes are up: a game that ends with its

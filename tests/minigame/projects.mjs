@@ -153,10 +153,14 @@ const texts = (runtime) => runtime.gl().summary().texts.map((entry) => entry.tex
 async function openLevel(runtime, game, platform, index) {
   await tapButton(runtime, game, 'map');
   await waitForScreen(platform, game, 'map');
+  const firstTile = () => game.buttons().find((entry) => entry.act === 'open')?.index;
   for (let page = 0; !game.buttons().some((entry) => entry.act === 'open' && entry.index === index); page += 1) {
     if (page > 10) throw new Error(`${platform}: level ${index} is on no page of the map`);
+    // A tap is read on the next frame: wait for the next page before tapping again, or two
+    // queued taps turn two pages and pass the level by.
+    const shown = firstTile();
     await tapButton(runtime, game, 'page_next');
-    await sleep(60);
+    await waitFor(`${platform}: the map's next page`, () => firstTile() !== shown, 10_000);
   }
   await tapButton(runtime, game, 'open', index);
   await waitFor(`${platform}: level ${index}'s intro`, () => game.screen === 'intro' && (game.request >>> 8) === index, 10_000);
