@@ -199,7 +199,11 @@ try {
     // second's), then back to the intro.
     await tapButton(tab, 'leaderboard');
     await waitForScreen(tab, 'leaderboard');
-    await tab.waitForTimeout(500);
+    // The second run's board holds the first run's game once the server's answer is drawn.
+    if (name !== 'portrait') {
+      await tab.waitForFunction(() => window.playproofPage.words().some((word) => /#\d{4}$/.test(word)), null, { timeout: 10_000 }).catch(() => {});
+    }
+    await tab.waitForTimeout(300);
     await checkScreen(tab, name, 'leaderboard', viewport);
     const pseudonyms = await tab.evaluate(() => window.playproofPage.words().filter((word) => /#\d{4}$/.test(word)));
     check(name === 'portrait' || pseudonyms.length > 0, `${name}: the leaderboard names players by pseudonym (${pseudonyms.join(', ')})`);
@@ -231,7 +235,7 @@ try {
     const finishText = await tab.evaluate(() => document.getElementById('stop').textContent);
     check(finishText === finish, `${name}: in ${locale} the page's words come from the game's table ("${finishText}")`);
     await swipeOneMove(tab);
-    await tab.waitForTimeout(300);
+    await tab.waitForFunction(() => window.playproofPage.sound().cuesPlayed > 0, null, { timeout: 10_000 }).catch(() => {});
     const sound = await tab.evaluate(() => window.playproofPage.sound());
     check(sound.on && sound.cuesPlayed > 0, `${name}: after the tap, sound is on and the move played cues (${JSON.stringify(sound)})`);
     if (screenshotDir) await tab.screenshot({ path: join(screenshotDir, `player-game-${name}.png`) });
@@ -260,7 +264,7 @@ try {
     await tab.waitForTimeout(300);
     await checkScreen(tab, name, 'settings', viewport);
     await tapButton(tab, 'sound');
-    await tab.waitForTimeout(200);
+    await tab.waitForFunction(() => (Number(localStorage.getItem('playproof.settings')) & 1) === 0, null, { timeout: 10_000 }).catch(() => {});
     const kept = await tab.evaluate(() => Number(localStorage.getItem('playproof.settings')));
     check((kept & 1) === 0, `${name}: turning sound off is kept by the page (settings ${kept})`);
     await context.close();
