@@ -149,6 +149,13 @@ const waitForScreen = (platform, game, screen) => waitFor(`${platform}: the ${sc
 /** The words the last frames rasterised. */
 const texts = (runtime) => runtime.gl().summary().texts.map((entry) => entry.text);
 
+/**
+ * Waits until the frames have rasterised every word of `words` (a frame or a server's answer
+ * may be on its way); the assertion after it says what was drawn instead.
+ */
+const drawn = (runtime, words) => waitFor(`the words ${words.join(', ')}`,
+  () => words.every((word) => texts(runtime).includes(word)), 10_000).catch(() => {});
+
 /** From the intro the start screen opened, to the map and level `index`'s intro, by touch. */
 async function openLevel(runtime, game, platform, index) {
   await tapButton(runtime, game, 'map');
@@ -190,7 +197,7 @@ async function playOne(platform, backend) {
   const levelIndex = JSON.parse(readFileSync(join(root, 'config.js'), 'utf8').replace(/^[^{]*/, '').replace(/;\s*$/, '')).levels
     .findIndex((entry) => entry.id === level);
   await openLevel(runtime, game, platform, levelIndex);
-  await sleep(200);
+  await drawn(runtime, ['开始']);
   assert.ok(texts(runtime).includes('开始'), `${platform}: the intro offers Start (${texts(runtime)})`);
   await tapButton(runtime, game, 'play');
   await waitFor(`${platform}: the game to start`, () => {
@@ -266,7 +273,7 @@ async function playOne(platform, backend) {
   // The result is a screen of the game, not a system dialog, and nothing starts by itself.
   assert.equal(runtime.messages.length, 0, `${platform}: no system dialog (${JSON.stringify(runtime.messages)})`);
   await waitForScreen(platform, game, 'result');
-  await sleep(200);
+  await drawn(runtime, ['服务器已验证']);
   assert.ok(texts(runtime).includes('服务器已验证'), `${platform}: the result shows the server's verdict (${texts(runtime)})`);
   await sleep(500);
   assert.equal(game.state, 'done', `${platform}: no next game started on its own`);
@@ -276,7 +283,7 @@ async function playOne(platform, backend) {
   await openLevel(runtime, game, platform, levelIndex);
   await tapButton(runtime, game, 'leaderboard');
   await waitFor(`${platform}: the board's entries`, () => game.buttons().some((entry) => entry.act === 'watch'), 10_000);
-  await sleep(200);
+  await drawn(runtime, ['排行榜']);
   assert.ok(texts(runtime).includes('排行榜'), `${platform}: the board is drawn (${texts(runtime)})`);
   await tapButton(runtime, game, 'watch');
   await waitForScreen(platform, game, 'watching');
@@ -295,9 +302,9 @@ async function playOne(platform, backend) {
   await waitForScreen(platform, game, 'map');
   await tapButton(runtime, game, 'wallet');
   await waitForScreen(platform, game, 'wallet');
-  await sleep(300);
-  const walletTexts = texts(runtime);
   const withdrawLine = platform === 'douyin' ? '抖音版只能赚取奖励，不能提现' : '最低提现 ¥0.10';
+  await drawn(runtime, ['余额', withdrawLine]);
+  const walletTexts = texts(runtime);
   assert.ok(walletTexts.includes('余额') && walletTexts.includes(withdrawLine),
     `${platform}: the wallet shows the balance and the withdraw line (${walletTexts})`);
   await tapButton(runtime, game, 'map');
@@ -305,7 +312,7 @@ async function playOne(platform, backend) {
   await tapButton(runtime, game, 'settings');
   await waitForScreen(platform, game, 'settings');
   await tapButton(runtime, game, 'language');
-  await sleep(300);
+  await drawn(runtime, ['Settings']);
   assert.ok(texts(runtime).includes('Settings'), `${platform}: settings switch the game to English (${texts(runtime)})`);
   // The settings are kept on the device: launched again, the game starts in English.
   const kept = Number(runtime.storage.get('playproof.settings'));
