@@ -21,7 +21,22 @@ use anyhow::{bail, Result};
 
 use shell::{cargo, repo_root};
 
-fn main() -> Result<()> {
+/// Exits non-zero with the failed step and its causes. A backtrace of xtask itself would only
+/// bury the step's own output above it (shells inherit `RUST_BACKTRACE`).
+fn main() -> std::process::ExitCode {
+    match dispatch() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("Error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("Caused by: {cause}");
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let rest: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
     std::env::set_current_dir(repo_root())?;
