@@ -140,7 +140,7 @@ async function winJourney() {
   check(receipt?.verdict === 'accepted' && receipt.stars >= 1,
     `win: the server verified a won game (score ${receipt?.score} against the first star's ${WIN_SCORE}, ${receipt?.stars} stars)`);
   await waitForScreen(tab, 'result');
-  await tab.waitForTimeout(400);
+  await tab.waitForFunction(() => window.playproofPage.words().includes('过关！'), null, { timeout: 10_000 }).catch(() => {});
   const words = await tab.evaluate(() => window.playproofPage.words());
   check(words.includes('过关！'), `win: the result screen celebrates the win (${words.slice(0, 8).join(' ')})`);
   await checkScreen(tab, 'portrait', 'result-win', viewport);
