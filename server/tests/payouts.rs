@@ -5,17 +5,12 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use clap::Parser;
 use common::*;
-use playproof_server::rails::{
-    Evidence, PayoutState, RailArgs, RailConfig, RailKind, RailLimits, Source,
-};
+use playproof_server::rails::{Evidence, PayoutState, RailConfig, RailKind, RailLimits, Source};
 use playproof_server::store::{AdvanceWrite, LedgerRejection, WriteError};
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
-
-const DEV_PLAYER_HEADER: &str = "x-playproof-dev-player";
 
 async fn look(server: &Server, player: &str, withdrawal_id: &str) -> (u16, Value) {
     let response = server
@@ -36,13 +31,6 @@ async fn earn(server: &Server, player: &str, games: u64) -> i64 {
     games as i64 * PAYOUT_FEN
 }
 
-/// Writes `text` to `path` with `mode`.
-fn write_file(path: &Path, text: &str, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-}
-
 /// A fresh RSA-2048 key pair as PEM files: the private key 0600, the public one 0644.
 fn key_files(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
     let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
@@ -55,18 +43,6 @@ fn key_files(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
         .unwrap();
     write_file(&public, &public_pem, 0o644);
     (private, public)
-}
-
-#[derive(Parser)]
-struct Serve {
-    #[command(flatten)]
-    rail: RailArgs,
-}
-
-fn rail_args(arguments: &[&str]) -> RailArgs {
-    Serve::try_parse_from(std::iter::once("serve").chain(arguments.iter().copied()))
-        .unwrap()
-        .rail
 }
 
 const APIV3_KEY: &str = "0123456789abcdef0123456789abcdef";

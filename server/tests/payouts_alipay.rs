@@ -6,45 +6,22 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::Parser;
 use common::*;
 use playproof_paysim::alipay::{AlipayConfig, AlipayFaults, AlipaySim};
 use playproof_server::clock::SystemClock;
 use playproof_server::rails::alipay::AlipayProvider;
 use playproof_server::rails::outbox::{Outbox, OutboxConfig};
-use playproof_server::rails::{reconcile, Credentials, RailArgs, RailKind};
+use playproof_server::rails::{reconcile, Credentials, RailKind};
 use playproof_server::ratelimit::RateLimit;
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 
-const DEV_PLAYER_HEADER: &str = "x-playproof-dev-player";
 const APP_ID: &str = "2021000000000000";
 const CALL_TIMEOUT: Duration = Duration::from_millis(1_500);
-
-fn write_file(path: &Path, text: &str, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-}
-
-#[derive(Parser)]
-struct Serve {
-    #[command(flatten)]
-    rail: RailArgs,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 async fn withdraw(server: &Server, amount_fen: i64, key: &str) -> String {
     let response = server
@@ -119,17 +96,14 @@ async fn an_alipay_transfer_settles_on_its_verified_answer_or_notification_once(
         .unwrap();
     write_file(&alipay_key, &pem, 0o644);
     let port = free_port();
-    let rail = Serve::try_parse_from([
-        "serve".to_string(),
-        "--payout-rail=alipay".into(),
+    let rail = rail_args(&[
+        "--payout-rail=alipay".to_string(),
         format!("--alipay-app-id={APP_ID}"),
         format!("--alipay-key={}", app_key.display()),
         format!("--alipay-public-key={}", alipay_key.display()),
         format!("--alipay-gateway={}", sim.gateway),
         format!("--payout-notify-base=http://127.0.0.1:{port}"),
     ])
-    .unwrap()
-    .rail
     .load(10, None, None)
     .unwrap();
     let Credentials::Alipay(credentials) = rail.credentials.clone() else {

@@ -7,7 +7,6 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +19,6 @@ use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 
-const DEV_PLAYER_HEADER: &str = "x-playproof-dev-player";
 const MCHID: &str = "1900000109";
 const MERCHANT_SERIAL: &str = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
 const PLATFORM_KEY_ID: &str = "PUB_KEY_ID_0000000000000024101100397200000006";
@@ -58,12 +56,6 @@ impl Drop for Process {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn write_file(path: &Path, text: &str, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 /// Level, payout table and a lenient plausibility policy for the binary, and the rail's keys.
@@ -263,14 +255,6 @@ async fn start_sim() -> (WechatSim, Files) {
     .unwrap();
     let files = Files::new(&merchant, &sim);
     (sim, files)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 on_both_stores!(

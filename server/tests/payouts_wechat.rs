@@ -7,42 +7,27 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::Parser;
 use common::*;
 use playproof_paysim::clock::SimClock;
 use playproof_paysim::wechat::{Faults, WechatConfig, WechatSim};
 use playproof_server::clock::SystemClock;
 use playproof_server::rails::outbox::{Outbox, OutboxConfig, PassSummary};
 use playproof_server::rails::wechat::WechatProvider;
-use playproof_server::rails::{reconcile, Credentials, RailArgs, RailConfig, RailKind};
+use playproof_server::rails::{reconcile, Credentials, RailConfig, RailKind};
 use playproof_server::ratelimit::RateLimit;
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 
-const DEV_PLAYER_HEADER: &str = "x-playproof-dev-player";
 const MCHID: &str = "1900000109";
 const MERCHANT_SERIAL: &str = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
 const PLATFORM_KEY_ID: &str = "PUB_KEY_ID_0000000000000024101100397200000006";
 const APIV3_KEY: &str = "0123456789abcdef0123456789abcdef";
 /// The service's call timeout in these tests: short, so a hung create is seen quickly.
 const CALL_TIMEOUT: Duration = Duration::from_millis(1_500);
-
-fn write_file(path: &Path, text: &str, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-}
-
-#[derive(Parser)]
-struct Serve {
-    #[command(flatten)]
-    rail: RailArgs,
-}
 
 /// A service on the WeChat rail, the stand-in it pays through, and its outbox.
 struct Rig {
@@ -52,14 +37,6 @@ struct Rig {
     /// A second client, as `playproof ledger reconcile --query` makes.
     query_provider: WechatProvider,
     _keys: TempDir,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 async fn rig(database: &Database) -> Rig {
@@ -95,8 +72,7 @@ async fn rig(database: &Database) -> Rig {
     write_file(&platform_key, &platform_pem, 0o644);
     let port = free_port();
     let arguments = [
-        "serve".to_string(),
-        "--payout-rail=wechat".into(),
+        "--payout-rail=wechat".to_string(),
         format!("--wechat-pay-mchid={MCHID}"),
         format!("--wechat-pay-app-id={WECHAT_APP_ID}"),
         format!("--wechat-pay-key={}", merchant_key.display()),
@@ -106,9 +82,7 @@ async fn rig(database: &Database) -> Rig {
         format!("--wechat-pay-base-url={}", sim.base_url),
         format!("--payout-notify-base=http://127.0.0.1:{port}"),
     ];
-    let rail: RailConfig = Serve::try_parse_from(arguments)
-        .unwrap()
-        .rail
+    let rail: RailConfig = rail_args(&arguments)
         .load(10, None, Some(APIV3_KEY))
         .unwrap();
     let Credentials::Wechat(credentials) = rail.credentials.clone() else {

@@ -2,10 +2,11 @@
 //! real HTTP clients, and sessions played by a bot and proven like a client would.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use clap::Parser;
 use game_core::Level;
 use playproof_bots::{play_random, Pacing, Recording};
 use playproof_proof::{KeyId, PlausibilityPolicy, ProofBody, ServerKey, SessionKey};
@@ -16,6 +17,7 @@ use playproof_server::http::{self, HttpOptions};
 use playproof_server::metrics::Metrics;
 use playproof_server::operator::roster::Roster;
 use playproof_server::payout::{Basis, Campaign, PayoutBook, PayoutTable, Sponsor, Tier};
+use playproof_server::rails::RailArgs;
 use playproof_server::ratelimit::RateLimit;
 use playproof_server::risk::policy::Thresholds;
 use playproof_server::risk::{RiskPolicy, SignalKind};
@@ -25,6 +27,9 @@ use playproof_server::store::{LedgerReport, Store, StoreConfig};
 use playproof_server::{Service, ServiceConfig};
 use serde_json::Value;
 use tokio::sync::oneshot;
+
+/// The header a `--dev` service takes a player's id from.
+pub const DEV_PLAYER_HEADER: &str = playproof_server::http::DEV_PLAYER_HEADER;
 
 /// Where the PostgreSQL tests find their database; `cargo xtask test` sets it.
 pub const POSTGRES_URL_ENV: &str = "PLAYPROOF_TEST_POSTGRES_URL";
@@ -567,4 +572,33 @@ pub async fn operator_as(server: &Server, token: &str, path: &str) -> (u16, Valu
         .await
         .unwrap();
     answer(response).await
+}
+
+/// Writes `text` to `path` with the Unix permission `mode` (keys: 0600 private, 0644 public).
+pub fn write_file(path: &Path, text: &str, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A port free on 127.0.0.1 now: the service's address, told to a payment stand-in before the
+/// service starts (its notify URLs carry it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[derive(Parser)]
+struct ServeRail {
+    #[command(flatten)]
+    rail: RailArgs,
+}
+
+/// `serve`'s payout-rail options from `arguments`, parsed as its command line parses them.
+pub fn rail_args<S: AsRef<str>>(arguments: &[S]) -> RailArgs {
+    let line = std::iter::once("serve").chain(arguments.iter().map(AsRef::as_ref));
+    ServeRail::try_parse_from(line).unwrap().rail
 }
