@@ -207,56 +207,47 @@ pub const PLAY_TIMES_CANDIDATES_MAX: i64 = 32;
 
 /// Links the player of a game now being judged to every player whose games started and ended
 /// with this player's at least [`PLAY_TIMES_COINCIDENCES_MIN`] times, this game included.
+///
+/// One statement: the game's ticket, the players in step with it (at most
+/// [`PLAY_TIMES_CANDIDATES_MAX`]) and each one's earlier games in step with this player's. A
+/// burst of games starting together (a campaign's start, a load test) fills the candidates,
+/// and a statement per candidate cost the writer 33 round trips a verdict.
 async fn link_play_times(
     connection: &mut AnyConnection,
     player_id: &str,
     session_id: &str,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    let issued_at_ms = read_i64(
-        connection,
-        "SELECT issued_at_ms FROM tickets WHERE session_id = $1",
-        session_id,
-    )
-    .await?;
-    let Some(issued_at_ms) = issued_at_ms else {
-        return Ok(());
-    };
-    let window = PLAY_TIMES_WINDOW_MS;
-    // Who played a game in step with this one.
-    let candidates: Vec<String> = sqlx::query(
-        "SELECT DISTINCT player_id FROM tickets \
-         WHERE status = 'played' AND player_id <> $1 \
-           AND issued_at_ms BETWEEN $2 AND $3 AND closed_at_ms BETWEEN $4 AND $5 \
-         ORDER BY player_id LIMIT $6",
+    // Earlier games of the two in step: this one is not closed yet, so it counts one more.
+    let in_step: Vec<(String, i64)> = sqlx::query(
+        "WITH this AS (SELECT issued_at_ms FROM tickets WHERE session_id = $2), \
+         candidates AS ( \
+             SELECT DISTINCT t.player_id FROM tickets t, this \
+             WHERE t.status = 'played' AND t.player_id <> $1 \
+               AND t.issued_at_ms BETWEEN this.issued_at_ms - $4 AND this.issued_at_ms + $4 \
+               AND t.closed_at_ms BETWEEN $3 - $4 AND $3 + $4 \
+             ORDER BY t.player_id LIMIT $5) \
+         SELECT c.player_id, \
+                (SELECT COUNT(*) FROM tickets mine JOIN tickets theirs \
+                   ON theirs.player_id = c.player_id AND theirs.status = 'played' \
+                  AND theirs.issued_at_ms BETWEEN mine.issued_at_ms - $4 AND mine.issued_at_ms + $4 \
+                  AND theirs.closed_at_ms BETWEEN mine.closed_at_ms - $4 AND mine.closed_at_ms + $4 \
+                 WHERE mine.player_id = $1 AND mine.status = 'played' \
+                   AND mine.issued_at_ms >= (SELECT issued_at_ms FROM this) - $6) \
+         FROM candidates c ORDER BY c.player_id",
     )
     .bind(player_id)
-    .bind(issued_at_ms - window)
-    .bind(issued_at_ms + window)
-    .bind(now_ms - window)
-    .bind(now_ms + window)
+    .bind(session_id)
+    .bind(now_ms)
+    .bind(PLAY_TIMES_WINDOW_MS)
     .bind(PLAY_TIMES_CANDIDATES_MAX)
+    .bind(PLAY_TIMES_SPAN_MS)
     .fetch_all(&mut *connection)
     .await?
     .iter()
-    .map(|row| row.try_get(0))
-    .collect::<Result<_, _>>()?;
-    for other in candidates {
-        // Earlier games of the two in step (this one is not closed yet: plus one).
-        let earlier: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM tickets mine JOIN tickets theirs \
-               ON theirs.player_id = $2 AND theirs.status = 'played' \
-              AND theirs.issued_at_ms BETWEEN mine.issued_at_ms - $4 AND mine.issued_at_ms + $4 \
-              AND theirs.closed_at_ms BETWEEN mine.closed_at_ms - $4 AND mine.closed_at_ms + $4 \
-             WHERE mine.player_id = $1 AND mine.status = 'played' AND mine.issued_at_ms >= $3",
-        )
-        .bind(player_id)
-        .bind(&other)
-        .bind(issued_at_ms - PLAY_TIMES_SPAN_MS)
-        .bind(window)
-        .fetch_one(&mut *connection)
-        .await?
-        .try_get(0)?;
+    .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+    .collect::<Result<_, sqlx::Error>>()?;
+    for (other, earlier) in in_step {
         if earlier + 1 >= PLAY_TIMES_COINCIDENCES_MIN {
             let pair = if player_id < other.as_str() {
                 format!("{player_id} {other}")
