@@ -264,9 +264,12 @@ try {
     await tab.waitForTimeout(300);
     await checkScreen(tab, name, 'settings', viewport);
     await tapButton(tab, 'sound');
-    await tab.waitForFunction(() => (Number(localStorage.getItem('playproof.settings')) & 1) === 0, null, { timeout: 10_000 }).catch(() => {});
-    const kept = await tab.evaluate(() => Number(localStorage.getItem('playproof.settings')));
-    check((kept & 1) === 0, `${name}: turning sound off is kept by the page (settings ${kept})`);
+    // Kept: sound off (bit 1), vibration and reminders on as they were (2, 4), the language the
+    // browser's locale chose (8 for English). Nothing is kept until a setting changes.
+    const wanted = 2 | 4 | (locale.startsWith('en') ? 8 : 0);
+    await tab.waitForFunction((bits) => localStorage.getItem('playproof.settings') === String(bits), wanted, { timeout: 10_000 }).catch(() => {});
+    const kept = await tab.evaluate(() => localStorage.getItem('playproof.settings'));
+    check(kept === String(wanted), `${name}: turning sound off is kept by the page (settings ${kept}, wanted ${wanted})`);
     await context.close();
   }
   await winJourney();
