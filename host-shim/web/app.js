@@ -59,6 +59,13 @@ const SETTINGS_KEY = 'playproof.settings';
 const DESIGNER_POLL_MS = 1000;
 
 /**
+ * How long a changed level file must stay the same before designer mode acts on it. Editors and
+ * scripts that save in place truncate the file and then write it: a look in between reads an
+ * empty or half file, which would flash a parse error the designer never made.
+ */
+const DESIGNER_SETTLE_MS = 150;
+
+/**
  * The preview's game seed: the one `playproof levels render` uses without `--seed`, so the page
  * and the command draw the same board.
  */
@@ -198,23 +205,33 @@ async function main() {
     }
   };
 
-  /** One look at the selected level's file; acts only when its bytes changed. */
+  /** The level file's bytes and, when the server could not give them, why; null when away. */
+  const readLevel = async (path) => {
+    try {
+      const response = await fetch(path, { cache: 'no-store' });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return { bytes, problems: response.ok ? null : [`${path}: HTTP ${response.status}`] };
+    } catch (error) {
+      return null; // The server is away for a moment; look again next time.
+    }
+  };
+  const sameBytes = (a, b) => a !== null && b !== null && a.length === b.length
+    && a.every((byte, index) => byte === b[index]);
+
+  /**
+   * One look at the selected level's file; acts only when its bytes changed and then stayed the
+   * same for `DESIGNER_SETTLE_MS` (a file still being written is looked at again next time).
+   */
   const pollLevel = async () => {
     const level = selectedLevel();
     if (designer.levelId !== level.id) Object.assign(designer, { levelId: level.id, bytes: null });
-    let bytes;
-    let problems;
-    try {
-      const response = await fetch(level.path, { cache: 'no-store' });
-      bytes = new Uint8Array(await response.arrayBuffer());
-      problems = response.ok ? null : [`${level.path}: HTTP ${response.status}`];
-    } catch (error) {
-      return; // The server is away for a moment; look again next time.
-    }
+    const first = await readLevel(level.path);
+    if (first === null || sameBytes(designer.bytes, first.bytes)) return;
+    await new Promise((resolve) => { setTimeout(resolve, DESIGNER_SETTLE_MS); });
+    const settled = await readLevel(level.path);
+    if (settled === null || !sameBytes(first.bytes, settled.bytes)) return;
+    const { bytes, problems } = settled;
     if (!designer.on || designer.levelId !== level.id) return;
-    const same = designer.bytes !== null && designer.bytes.length === bytes.length
-      && designer.bytes.every((byte, index) => byte === bytes[index]);
-    if (same) return;
     designer.bytes = bytes;
     designer.loads += 1;
     designer.problems = problems ?? wasm.api.checkLevel(bytes);
