@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use playproof_bots::Pacing;
 use playproof_server::http::DEV_PLAYER_HEADER;
 use playproof_server::ratelimit::RateLimit;
 use serde_json::{json, Value};
@@ -157,9 +158,11 @@ async fn rejected_proofs_consume_the_session_and_pay_nothing(backend: Backend) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn implausibly_fast_games_are_rejected_and_consume_the_session() {
-    // (policy, expected reason). The bot plays its whole game at once, so with the default
-    // policy the proof arrives seconds of game time before the wall clock allows; with the
-    // clock check relaxed, a minimum input interval longer than any game trips the input check.
+    use playproof_server::clock::ManualClock;
+    // (policy, expected reason). The service's clock stands still, so the proof arrives with no
+    // wall time passed since its ticket: past the default slack for any game longer than 2 s,
+    // which a game of `TIMED_MOVES_MIN` moves is. With the clock check relaxed, a minimum input
+    // interval longer than any game trips the input check.
     let cases = [
         (playproof_proof::PlausibilityPolicy::default(), "faster_than_real_time"),
         (
@@ -174,10 +177,12 @@ async fn implausibly_fast_games_are_rejected_and_consume_the_session() {
         let database = Database::new(&Backend::Sqlite);
         let options = Options {
             plausibility,
+            clock: std::sync::Arc::new(ManualClock::new(1_780_000_000_000)),
             ..Options::default()
         };
         let server = Server::start(&database, options).await;
-        let session = session(&server.client, &server.base, "quick", 4).await;
+        let ticket = ticket(&server.client, &server.base, "quick").await;
+        let session = play_ticket_paced("quick", &ticket, Pacing::INSTANT, 4);
         let (status, body) = submit(&server.client, &server.base, &session).await;
         assert_eq!((status, error_code(&body)), (422, expected), "{body}");
         let (status, body) = submit(&server.client, &server.base, &session).await;
