@@ -70,6 +70,25 @@ const balance = async (player) => (await (await fetch(`${backend.url}/v1/balance
 const shot = async (tab, name) => { if (screenshotDir) await tab.screenshot({ path: `${screenshotDir}/console-${name}.png`, fullPage: true }); };
 const message = (tab) => tab.evaluate(() => { const element = document.getElementById('message'); return element.hidden ? '' : element.textContent; });
 
+/**
+ * Waits until the console says `pattern` and has redrawn its screen: an action shows its message
+ * first and redraws after, and the next step must act on the redrawn screen.
+ */
+async function saidAndRedrawn(tab, pattern) {
+  await tab.waitForFunction((source) => new RegExp(source).test(document.getElementById('message').textContent)
+    && !document.getElementById('view').hasAttribute('aria-busy'), pattern.source);
+}
+
+/** Opens held game `sessionId` and waits until its screen, not an earlier one, is drawn. */
+async function openGame(tab, sessionId) {
+  await tab.goto(`${backend.url}/operator#/game/${sessionId}`);
+  await tab.waitForFunction((id) => {
+    const view = document.getElementById('view');
+    return !view.hasAttribute('aria-busy') && view.dataset.screen === 'game'
+      && view.querySelector('dl dd')?.textContent === id;
+  }, sessionId);
+}
+
 /** Answers the confirmation dialog with the keyboard (focus starts on Confirm). */
 async function confirmWithKeyboard(tab) {
   await tab.waitForSelector('dialog#confirm[open]');
@@ -117,7 +136,7 @@ try {
   await shot(tab, 'queue');
 
   // A held game: its replay, drawn by the player's wasm.
-  await tab.goto(`${backend.url}/operator#/game/${released.session_id}`);
+  await openGame(tab, released.session_id);
   await tab.waitForSelector('#replay[data-state="running"]', { timeout: 60_000 });
   const pixels = () => tab.evaluate(() => document.getElementById('replay-canvas').toDataURL());
   const before = await pixels();
@@ -139,16 +158,15 @@ try {
   await tab.focus('#release');
   await tab.keyboard.press('Enter');
   await confirmWithKeyboard(tab);
-  await tab.waitForFunction(() => /Released/.test(document.getElementById('message').textContent));
+  await saidAndRedrawn(tab, /Released/);
   check(await balance('bot') === botBefore + released.held_fen,
     `release moves ${released.held_fen} fen to the player once (${botBefore} -> ${await balance('bot')})`);
 
   // Confiscate another, then a second decision on it: 409 in plain words, nothing moves.
-  await tab.goto(`${backend.url}/operator#/game/${confiscated.session_id}`);
-  await tab.waitForSelector('#confiscate');
+  await openGame(tab, confiscated.session_id);
   await tab.click('#confiscate');
   await confirmWithKeyboard(tab);
-  await tab.waitForFunction(() => /Confiscated/.test(document.getElementById('message').textContent));
+  await saidAndRedrawn(tab, /Confiscated/);
   const afterConfiscation = await balance('bot');
   const player = await operatorGet('/v1/operator/players/dev-bot');
   const stillHeldFen = botHeldFen - released.held_fen - confiscated.held_fen;
@@ -162,7 +180,7 @@ try {
   check(/Confiscated/.test(await message(tab)), `Escape cancels the dialog: nothing sent ("${await message(tab)}")`);
   await tab.click('#release');
   await confirmWithKeyboard(tab);
-  await tab.waitForFunction(() => /Already decided/.test(document.getElementById('message').textContent));
+  await saidAndRedrawn(tab, /Already decided/);
   check(/409 hold_already_reviewed/.test(await message(tab)), `a second decision: "${await message(tab)}"`);
   check(await balance('bot') === afterConfiscation, 'the second decision moves nothing');
   check(await tab.textContent('#review-state') === 'confiscated', 'the game shows its one review: confiscated');
@@ -190,7 +208,7 @@ try {
   check((await tab.textContent('main')).includes(parked.withdrawal_id), 'the review is listed');
   await tab.click('main button.primary');
   await confirmWithKeyboard(tab);
-  await tab.waitForFunction(() => /Approved/.test(document.getElementById('message').textContent));
+  await saidAndRedrawn(tab, /Approved/);
   const withdrawals = await operatorGet('/v1/operator/withdrawals');
   check(withdrawals.awaiting_review.length === 0 && withdrawals.recent.length === 1,
     `approved: it left the review list and is a withdrawal (${withdrawals.recent[0]?.state})`);
@@ -203,7 +221,7 @@ try {
   await tab.fill('#fund-amount', '1234');
   await tab.click('#fund-form button');
   await confirmWithKeyboard(tab);
-  await tab.waitForFunction(() => /Funded/.test(document.getElementById('message').textContent));
+  await saidAndRedrawn(tab, /Funded/);
   const budgetAfter = (await operatorGet('/v1/operator/campaigns')).campaigns[0];
   check(budgetAfter.funded_fen === budgetBefore.funded_fen + 1234 && budgetAfter.left_fen === budgetBefore.left_fen + 1234,
     `funding adds 1234 fen to ${budgetAfter.campaign_id} (left ${budgetBefore.left_fen} -> ${budgetAfter.left_fen})`);
@@ -227,7 +245,7 @@ try {
   console.error(backend.log());
 } finally {
   await browser.close();
-  backend.stop();
+  await backend.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 

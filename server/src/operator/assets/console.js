@@ -400,6 +400,8 @@ function replayViewer(game) {
 
 async function startViewer(game, ui) {
   stopReplay();
+  // The screen this viewer belongs to; the operator may leave it while the wasm loads.
+  const generation = routeGeneration;
   const [wasm, levels, theme] = await Promise.all([
     loadWasm(),
     fetchOk('/levels/index.json').then((response) => response.json()),
@@ -409,6 +411,7 @@ async function startViewer(game, ui) {
   if (!level) throw new Error(`the page build has no level ${game.level_id}`);
   const levelBytes = new Uint8Array(await (await fetchOk(`/${level.path}`)).arrayBuffer());
   const { drawTextAtlas } = await import('/shim/render/text.js');
+  if (generation !== routeGeneration) return;
   const client = new wasm.Client(crypto.getRandomValues(new Uint8Array(32)));
   client.attach(ui.canvas, theme, true);
   client.setLanguage(navigator.language ?? 'en');
@@ -469,7 +472,17 @@ async function startViewer(game, ui) {
 
 // ---- Routing ------------------------------------------------------------------------------
 
+/**
+ * Counts the screens asked for. A screen builds from the service's answers, which may come back
+ * after the operator has moved on: only the newest screen asked for is shown, so a late answer
+ * never puts another game's buttons under the operator's hand.
+ */
+let routeGeneration = 0;
+
 async function route({ keepMessage = false } = {}) {
+  routeGeneration += 1;
+  const generation = routeGeneration;
+  const current = () => generation === routeGeneration;
   if (!token()) {
     showLogin();
     return;
@@ -497,14 +510,16 @@ async function route({ keepMessage = false } = {}) {
       decisions: () => decisionsScreen(params),
     };
     const children = await (builders[screen] ?? builders.queue)();
+    if (!current()) return;
     view.replaceChildren(...children.flat().filter(Boolean));
     view.dataset.screen = screen in builders ? screen : 'queue';
     sizeBars(view);
   } catch (error) {
+    if (!current()) return;
     if (!(error instanceof Refused && error.status === 401)) say(error.message);
     view.replaceChildren();
   } finally {
-    view.removeAttribute('aria-busy');
+    if (current()) view.removeAttribute('aria-busy');
   }
 }
 
