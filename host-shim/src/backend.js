@@ -30,6 +30,13 @@ export class PlayerError extends Error {
     this.reason = reason ?? null;
     this.detail = detail ?? null;
   }
+
+  /** `error` as the player sees it: itself if a PlayerError, else the game's own failure. */
+  static of(error) {
+    return error instanceof PlayerError
+      ? error
+      : new PlayerError('client', 'exception', String(error?.message ?? error));
+  }
 }
 
 function hexToBytes(hex) {

@@ -191,9 +191,7 @@ export class GameSession {
       return receipt;
     } catch (error) {
       this.state = 'failed';
-      const playerError = error instanceof PlayerError
-        ? error
-        : new PlayerError('client', 'exception', String(error?.message ?? error));
+      const playerError = PlayerError.of(error);
       // The player's game says the operator's rest rules itself, in the player's language.
       if (!(this.restInGame && REST_REFUSALS.has(playerError.code))) {
         this.adapter.showMessage('error', playerError.message);
@@ -515,9 +513,22 @@ export async function playerGame(options) {
     const index = await screens();
     const level = levels[index];
     Object.assign(state, { state: 'playing', levelId: level.id, hud: {}, receipt: null, error: null });
+    let bytes = null;
+    try {
+      bytes = await levelBytes(level);
+    } catch (error) {
+      // The level's file did not come (a browser gone offline): no game began to say so.
+      const playerError = PlayerError.of(error);
+      adapter.showMessage('error', playerError.message);
+      state.error = { code: playerError.code, reason: playerError.reason, message: playerError.message };
+      client.gameFailed();
+      state.state = 'error';
+      refresh();
+      continue;
+    }
     try {
       const session = new GameSession({
-        wasm, adapter, backend, levelId: level.id, levelBytes: await levelBytes(level), themeJson, client,
+        wasm, adapter, backend, levelId: level.id, levelBytes: bytes, themeJson, client,
         settings: settingsWord === null ? {} : feedbackSettings(settingsWord),
         onHud: (hud) => { state.hud = { ...hud }; },
         restInGame: dataKinds.play_refused !== undefined,

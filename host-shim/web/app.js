@@ -12,7 +12,7 @@
 // only a named rule (e.g. `[no-possible-swap]`).
 // Practice has no ticket, proof or payout: the server only tickets the levels it loaded.
 
-import { Backend, GameSession, loadWasm, playerGame } from './shim/index.js';
+import { Backend, GameSession, loadWasm, playerGame, PlayerError } from './shim/index.js';
 import { browserAdapter } from './shim/adapters/browser.js';
 import { WASM_BYTES, WASM_FILE } from './pkg/build.js';
 
@@ -121,12 +121,20 @@ async function main() {
   const selectedLevel = () => levels.find((entry) => entry.id === $('level').value);
   const preserveDrawingBuffer = params.has('preserve');
 
-  /** Level files by id, fetched once a page (the next one while the player looks at a screen). */
+  /**
+   * Level files by id, fetched once a page (the next one while the player looks at a screen).
+   * A failed fetch is forgotten, so the next game asks again; the player is told why.
+   */
   const levelFiles = new Map();
   const levelBytes = (level) => {
     if (!levelFiles.has(level.id)) {
-      const bytes = fetch(level.path).then(async (response) => {
-        if (!response.ok) throw new Error(`${level.path}: HTTP ${response.status}`);
+      const bytes = fetch(level.path).catch((error) => {
+        throw new PlayerError('offline', 'network', `${level.path}: ${error?.message ?? error}`);
+      }).then(async (response) => {
+        if (!response.ok) {
+          const code = response.status === 404 ? 'unknown_level' : 'server';
+          throw new PlayerError(code, `http_${response.status}`, `${level.path}: HTTP ${response.status}`);
+        }
         return new Uint8Array(await response.arrayBuffer());
       });
       bytes.catch(() => levelFiles.delete(level.id));

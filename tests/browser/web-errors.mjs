@@ -1,5 +1,5 @@
 // What the player sees when things go wrong, in a real browser against the real backend:
-// - offline: the ticket request cannot reach the server;
+// - offline: the ticket request cannot reach the server, or the level's file cannot come;
 // - proof rejected: the proof is altered on its way (one byte of the claimed score), so the
 //   real verifier refuses it;
 // - ticket expired: the server's answer for a late proof (stubbed: a real expiry takes the
@@ -8,7 +8,9 @@
 // usage: node web-errors.mjs PLAYPROOF_BIN WEB_DIR [SCREENSHOT_DIR]
 import { launchChromium } from './chromium.mjs';
 import { startBackend } from './backend.mjs';
-import { newTab, openStartScreen, pageState, startLevel, swipeOneMove, tapToStart } from './play.mjs';
+import {
+  newTab, openStartScreen, pageState, screenName, startLevel, swipeOneMove, tapToStart, waitForScreen,
+} from './play.mjs';
 
 const LEVEL = 'm3-01-first-steps';
 const [playproof, webDir, screenshotDir] = process.argv.slice(2);
@@ -82,12 +84,26 @@ try {
   check(offline.error?.code === 'offline', `offline: the page reports ${JSON.stringify(offline.error)}`);
   check(/connection/.test(await shownMessage(tab) ?? ''), `offline: the player reads "${await shownMessage(tab)}"`);
   await tab.context().setOffline(false);
+
+  // The level's file cannot come (the connection dropped while the start screen showed): the
+  // player reads the same words, and the level's intro offers the game again.
+  await tab.route(`**/${LEVEL}.json`, (route) => route.abort('internetdisconnected'));
+  await openStartScreen(tab, backend.url, { player, level: LEVEL });
+  await tapToStart(tab);
+  await tab.waitForFunction(() => window.playproofPage.state === 'error', null, { timeout: 30_000 });
+  const noLevel = await pageState(tab);
+  check(noLevel.error?.code === 'offline', `level file lost: the page reports ${JSON.stringify(noLevel.error)}`);
+  check(/connection/.test(await shownMessage(tab) ?? ''), `level file lost: the player reads "${await shownMessage(tab)}"`);
+  await waitForScreen(tab, 'intro').catch(() => {});
+  const screen = await screenName(tab);
+  check(screen === 'intro', `level file lost: the ${screen} screen offers the game again`);
+  await tab.unroute(`**/${LEVEL}.json`);
 } catch (error) {
   failures.push(String(error?.stack ?? error));
   console.error(error);
 } finally {
   await browser.close();
-  backend.stop();
+  await backend.stop();
 }
 console.log(`player-facing errors: ${failures.length === 0 ? 'passed' : `${failures.length} failed`}`);
 process.exit(failures.length === 0 ? 0 : 1);
