@@ -35,10 +35,19 @@ export function startBackend({ playproof, webDir, repoRoot = process.cwd(), payo
     ...args,
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
-  const stop = () => {
+  /** Stops the service and, once it has exited (it may write its database until then), removes its folder. */
+  const stop = () => new Promise((done) => {
+    const remove = () => {
+      rmSync(dir, { recursive: true, force: true });
+      done();
+    };
+    if (child.exitCode !== null || child.signalCode !== null) {
+      remove();
+      return;
+    }
+    child.once('exit', remove);
     child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  };
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();

@@ -5,7 +5,6 @@
 export const VIEWPORT = { width: 420, height: 760 };
 export const DEVICE_SCALE_FACTOR = 2;
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function newTab(browser) {
   const context = await browser.newContext({
@@ -47,7 +46,7 @@ export async function openStartScreen(tab, url, { player, level, preserve = fals
 export const screenName = (tab) => tab.evaluate(() => window.playproofPage.screen ?? null);
 
 /** Waits until the wasm shows `screen`. */
-export async function waitForScreen(tab, screen, timeoutMs = 15_000) {
+export async function waitForScreen(tab, screen, timeoutMs = 30_000) {
   await tab.waitForFunction((wanted) => window.playproofPage.screen === wanted, screen, { timeout: timeoutMs });
 }
 
@@ -105,7 +104,7 @@ export async function openFromMap(tab, index) {
     if (turns === MAP_PAGES_MAX) throw new Error(`level ${index} is on none of the map's pages`);
     await tapButton(tab, 'page_next');
     await tab.waitForFunction((first) => window.playproofPage.buttons()
-      .find((entry) => entry.act === 'open')?.index !== first, tiles[0], { timeout: 10_000 });
+      .find((entry) => entry.act === 'open')?.index !== first, tiles[0], { timeout: 30_000 });
   }
   await tapButton(tab, 'open', index);
   await waitForScreen(tab, 'intro');
@@ -119,6 +118,31 @@ const canvasOrigin = (tab) => tab.evaluate(() => {
   const rect = document.getElementById('game').getBoundingClientRect();
   return [rect.left, rect.top];
 });
+
+/** Whether the game still takes input: the page stays 'playing' while its proof is verified. */
+const gameRunning = (tab) => tab.evaluate(() => window.playproofPage.session?.state === 'playing');
+
+/**
+ * Waits until the game has run `ticks` more ticks than at `tick` (or has ended). The game reads
+ * input on its next frame and a busy machine draws frames slowly, so the tests pace themselves
+ * in game ticks, never in wall time.
+ */
+async function waitTicks(tab, tick, ticks, timeoutMs = 60_000) {
+  await tab.waitForFunction(({ until }) => {
+    const page = window.playproofPage;
+    return page.session?.state !== 'playing' || (page.hud.tick ?? 0) >= until;
+  }, { until: (tick ?? 0) + ticks }, { timeout: timeoutMs });
+}
+
+/** Waits until the game has run `ticks` more ticks from now (or has ended). */
+export async function afterTicks(tab, ticks) {
+  await waitTicks(tab, (await pageState(tab)).hud.tick, ticks);
+}
+
+/** Ticks a move's swipe is given to be read (one frame is enough; two leave no doubt). */
+const READ_TICKS = 2;
+/** Ticks to wait before trying a swipe again on a moving board: a quarter second of game. */
+const SETTLE_TICKS = 15;
 
 /**
  * Makes one match-3 move by swiping, trying cells and directions in reading order until the
@@ -140,12 +164,12 @@ export async function swipeOneMove(tab) {
           await tab.mouse.move(x + dx * cell * 0.8, y + dy * cell * 0.8, { steps: 4 });
           await tab.mouse.up();
           tries += 1;
-          await sleep(120);
-          const after = await pageState(tab);
-          if (after.state !== 'playing' || after.hud.inputs > before) return tries;
+          const released = (await pageState(tab)).hud.tick;
+          await waitTicks(tab, released, READ_TICKS);
+          if (!(await gameRunning(tab)) || (await pageState(tab)).hud.inputs > before) return tries;
           // A moving board refuses every swipe: wait and try the same one again.
           if ((await lastRefusal(tab)) !== 'board_not_stable') break;
-          await sleep(250);
+          await waitTicks(tab, (await pageState(tab)).hud.tick, SETTLE_TICKS);
         }
       }
     }
@@ -153,19 +177,28 @@ export async function swipeOneMove(tab) {
   throw new Error(`no swipe was accepted after ${tries} tries`);
 }
 
-/** Plays match-3 moves until the game leaves the playing state; returns the moves made. */
+/** Plays match-3 moves until the game is over; returns the moves made. */
 export async function playMatch3(tab, { movesMax = 40 } = {}) {
   let moves = 0;
-  while ((await pageState(tab)).state === 'playing' && moves < movesMax) {
+  while ((await gameRunning(tab)) && moves < movesMax) {
     await swipeOneMove(tab);
     moves += 1;
   }
   return moves;
 }
 
-/** Taps drops across the container (touch events) until the game ends or `deadlineMs`. */
+/** Ticks between two drops: past the drop cooldown, with time for the piece to fall. */
+const DROP_PACE_TICKS = 39;
+/** Wall time without a new game tick after which the game is taken as stuck. */
+const STALL_MS = 30_000;
+
+/**
+ * Taps drops across the container (touch events) until the game ends, paced in game ticks. It
+ * fails if the game's clock stops for [`STALL_MS`] or the game outlives `deadlineMs` of wall time
+ * (a generous bound: a slow machine runs the game's clock slower than the wall's).
+ */
 export async function playMergeDrop(tab, { deadlineMs }) {
-  const [left, top, scale] = await boardRect(tab);
+  const [, top, scale] = await boardRect(tab);
   const [canvasLeft, canvasTop] = await canvasOrigin(tab);
   const { width } = VIEWPORT;
   const started = Date.now();
@@ -173,13 +206,17 @@ export async function playMergeDrop(tab, { deadlineMs }) {
   // Along the width of the canvas; the wasm clamps each drop into the container.
   const xs = [0.3, 0.7, 0.45, 0.55, 0.35, 0.65].map((share) => canvasLeft + width * share);
   const y = canvasTop + top + scale;
-  while ((await pageState(tab)).state === 'playing') {
+  while (await gameRunning(tab)) {
     if (Date.now() - started > deadlineMs) throw new Error(`merge-drop still running after ${deadlineMs} ms`);
+    const tick = (await pageState(tab)).hud.tick;
     await tab.touchscreen.tap(xs[taps % xs.length], y);
     taps += 1;
-    await sleep(650);
+    try {
+      await waitTicks(tab, tick, DROP_PACE_TICKS, STALL_MS);
+    } catch (error) {
+      throw new Error(`merge-drop's clock stood still for ${STALL_MS} ms at tick ${tick}`, { cause: error });
+    }
   }
-  void left;
   return taps;
 }
 

@@ -51,7 +51,7 @@ async function checkScreen(tab, name, step, viewport) {
 /** Whether the wasm's labels come to say `text` (frames are slow on a busy machine). */
 async function says(tab, text) {
   try {
-    await tab.waitForFunction((wanted) => window.playproofPage.words().includes(wanted), text, { timeout: 10_000 });
+    await tab.waitForFunction((wanted) => window.playproofPage.words().includes(wanted), text, { timeout: 30_000 });
     return true;
   } catch {
     return false;

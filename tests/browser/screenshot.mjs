@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { startBackend } from './backend.mjs';
-import { DEVICE_SCALE_FACTOR, newTab, startLevel, swipeOneMove } from './play.mjs';
+import { afterTicks, DEVICE_SCALE_FACTOR, newTab, startLevel, swipeOneMove } from './play.mjs';
 
 const [playproof, webDir, screenshotDir] = process.argv.slice(2);
 if (!playproof || !webDir || !screenshotDir) {
@@ -58,7 +58,7 @@ try {
 
   // Match-3: the board and at least three piece colours (the level has three).
   await startLevel(tab, backend.url, { player, level: 'm3-03-three-colours', preserve: true });
-  await tab.waitForTimeout(500);
+  await afterTicks(tab, 30);
   const pieces = theme.pieces.map(rgb);
   let match3 = await measure(tab, pieces);
   await tab.screenshot({ path: join(screenshotDir, 'match3.png') });
@@ -82,7 +82,7 @@ try {
     const canvas = document.getElementById('game');
     return canvas.width === Math.round(canvas.getBoundingClientRect().width * dpr);
   }, DEVICE_SCALE_FACTOR, { timeout: 15_000 }).catch(() => {});
-  await tab.waitForTimeout(400);
+  await afterTicks(tab, 6);
   const resized = await measure(tab, pieces);
   const cssResized = await tab.evaluate(() => {
     const rect = document.getElementById('game').getBoundingClientRect();
@@ -98,10 +98,19 @@ try {
   const level = JSON.parse(readFileSync(join(webDir, 'levels/merge/md-01-classic.json'), 'utf8'));
   const tiers = level.game.merge_drop.tiers.map((tier) => rgb(tier.color));
   await startLevel(tab, backend.url, { player, level: 'md-01-classic', preserve: true });
+  // Four drops, each tapped until the game takes it (a drop inside the cooldown is refused),
+  // then a second of game time for the pieces to land.
+  const hud = () => tab.evaluate(() => ({ ...window.playproofPage.hud }));
   for (const share of [0.3, 0.7, 0.5, 0.4]) {
-    await tab.touchscreen.tap(420 * share, 140);
-    await tab.waitForTimeout(700);
+    const { inputs } = await hud();
+    while ((await hud()).inputs === inputs) {
+      const { tick } = await hud();
+      await tab.touchscreen.tap(420 * share, 140);
+      await tab.waitForFunction((tick) => window.playproofPage.hud.tick >= tick + 6, tick, { timeout: 30_000 });
+    }
   }
+  const { tick: lastDrop } = await hud();
+  await tab.waitForFunction((tick) => window.playproofPage.hud.tick >= tick + 60, lastDrop, { timeout: 30_000 });
   const merge = await measure(tab, [rgb(theme.container), ...tiers]);
   await tab.screenshot({ path: join(screenshotDir, 'merge.png') });
   check(merge.hits[0] > merge.pixels * 0.002, `merge-drop: the container is drawn (${merge.hits[0]} pixels)`);
@@ -114,7 +123,7 @@ try {
   console.error(error);
 } finally {
   await browser.close();
-  backend.stop();
+  await backend.stop();
 }
 console.log(`screenshots in ${screenshotDir}: ${failures.length === 0 ? 'passed' : `${failures.length} failed`}`);
 process.exit(failures.length === 0 ? 0 : 1);

@@ -6,7 +6,7 @@
 // serves a copy of the built page whose level files it rewrites, as a designer's editor would.
 // usage: node web-designer.mjs PLAYPROOF_BIN WEB_DIR [SCREENSHOT_DIR]
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
@@ -25,7 +25,10 @@ const RULE_BROKEN = readFileSync('designer/tests/malformed/no-possible-swap-stri
 const RULE_PROBLEMS = [
   'game.match3.layout: found no swap that can ever make a line (every game is lost before its first move); allowed: two neighbouring unlocked pieces whose swap can complete 3 open cells in a line [no-possible-swap]',
 ];
-const WAIT_MS = 15_000;
+/** The longest wait for the page to see a saved file and draw it, on a loaded machine. */
+const WAIT_MS = 30_000;
+/** The first wait also covers compiling the wasm and the first WebGL frames. */
+const FIRST_WAIT_MS = 60_000;
 
 const [playproof, webDir, screenshotDir] = process.argv.slice(2);
 if (!playproof || !webDir) {
@@ -44,6 +47,16 @@ const served = mkdtempSync(join(tmpdir(), 'playproof-designer-'));
 cpSync(webDir, served, { recursive: true, dereference: true });
 const levelFile = join(served, LEVEL_PATH);
 const original = readFileSync(levelFile, 'utf8');
+
+/**
+ * Saves the level file as most editors do: the whole text to a new file, renamed over the old
+ * one, so the page never reads it half written (the page also waits out in-place saves, but
+ * only for a moment).
+ */
+const save = (text) => {
+  writeFileSync(`${levelFile}.saving`, text);
+  renameSync(`${levelFile}.saving`, levelFile);
+};
 
 const nthIndex = (text, needle, n) => {
   let at = -1;
@@ -134,12 +147,12 @@ const canvasColours = (tab) => tab.evaluate(() => {
 });
 
 /** Waits until the game runs and draws as practice; `moves` checks the level's data. */
-async function waitForPractice(tab, what, moves) {
+async function waitForPractice(tab, what, moves, timeoutMs = WAIT_MS) {
   await tab.waitForFunction((moves) => {
     const page = window.playproofPage;
     return page.state === 'practice' && page.hud.tick > 0 && page.hud.draw_calls > 0
       && (moves === undefined || page.hud.moves_left === moves);
-  }, moves, { timeout: WAIT_MS });
+  }, moves, { timeout: timeoutMs });
   const state = await designerState(tab);
   check(state.practice === true && state.practiceBanner, `${what}: the game is marked practice`);
   check(state.problems === null && state.canvasVisible, `${what}: no problem panel, the canvas is shown`);
@@ -152,10 +165,10 @@ const browser = await launchChromium();
 try {
   const tab = await newTab(browser);
   await tab.goto(`${backend.url}/?designer&preserve&player=designer&level=${LEVEL}`);
-  await waitForPractice(tab, 'the shipped level');
+  await waitForPractice(tab, 'the shipped level', undefined, FIRST_WAIT_MS);
   await checkPreviewDrawn(tab, 'the shipped level', cliShapes());
 
-  writeFileSync(levelFile, broken);
+  save(broken);
   await tab.waitForFunction(() => window.playproofPage.state === 'invalid', null, { timeout: WAIT_MS });
   const invalid = await designerState(tab);
   check(JSON.stringify(invalid.problems) === JSON.stringify(BROKEN_PROBLEMS),
@@ -164,7 +177,7 @@ try {
   check(invalid.previewCaption === 'no preview until every field is valid'
     && invalid.previewShapes.circle === 0, `broken file: no preview, and why: ${invalid.previewCaption}`);
 
-  writeFileSync(levelFile, RULE_BROKEN);
+  save(RULE_BROKEN);
   await tab.waitForFunction(() => window.playproofPage.designer.loads === 3, null, { timeout: WAIT_MS });
   const ruled = await designerState(tab);
   check(JSON.stringify(ruled.problems) === JSON.stringify(RULE_PROBLEMS),
@@ -172,7 +185,7 @@ try {
   await checkPreviewDrawn(tab, 'a named rule broken');
   if (screenshotDir) await tab.screenshot({ path: `${screenshotDir}/designer-problems.png` });
 
-  writeFileSync(levelFile, '{\n  "id": "m3-03-three-colours",\n  "name": \n}\n');
+  save('{\n  "id": "m3-03-three-colours",\n  "name": \n}\n');
   // The value of "name" is missing: the parser stops at the brace on line 4.
   await tab.waitForFunction(() => window.playproofPage.designer.loads === 4, null, { timeout: WAIT_MS });
   const syntaxState = await designerState(tab);
@@ -182,7 +195,7 @@ try {
   check(syntax?.length === 1 && /^line 4, column 1: ./.test(syntax[0]),
     `syntax error: the page lists ${JSON.stringify(syntax)}`);
 
-  writeFileSync(levelFile, changed);
+  save(changed);
   await waitForPractice(tab, 'the fixed level with 7 moves', 7);
   await checkPreviewDrawn(tab, 'the fixed level', cliShapes());
   if (screenshotDir) await tab.screenshot({ path: `${screenshotDir}/designer-practice.png` });
@@ -191,7 +204,7 @@ try {
   console.error(error);
 } finally {
   await browser.close();
-  backend.stop();
+  await backend.stop();
   rmSync(served, { recursive: true, force: true });
 }
 console.log(`designer mode: ${failures.length === 0 ? 'passed' : `${failures.length} failed`}`);

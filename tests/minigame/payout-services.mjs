@@ -5,6 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const APIV3_KEY = 'standin-apiv3-key-not-a-secret!!';
@@ -14,6 +15,19 @@ export const APP_ID = 'wxstandin00000000';
 export const OPERATOR_TOKEN = 'standin-operator-token-0123456789abcdefghijklmnop';
 const LEVEL = 'assets/levels/match3/m3-01-first-steps.json';
 const START_TIMEOUT_MS = 60_000;
+
+/**
+ * A loopback port free a moment ago: the OS picks it for a listener that closes at once. (A
+ * port picked at random may be one the OS has lent to an outgoing connection.)
+ */
+const freePort = () => new Promise((resolve, reject) => {
+  const server = createServer();
+  server.once('error', reject);
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address();
+    server.close(() => resolve(port));
+  });
+});
 
 /** Starts `binary` and resolves `ready` with the first output match of `pattern`. */
 function start(binary, args, env, pattern) {
@@ -59,8 +73,8 @@ export async function startPayoutServices({ playproof, paysim, rail, staticDir }
     for (const decision of Object.keys(risk.thresholds)) risk.thresholds[decision] = 1;
     risk.tickets.one_open_per_player = false;
     writeFileSync(join(work, 'risk-policy.json'), JSON.stringify(risk));
-    // The service must know its notify URL before it listens: a port picked at random.
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // The service must know its notify URL before it listens: a port chosen beforehand.
+    const port = await freePort();
     const env = { PLAYPROOF_WECHAT_PAY_APIV3_KEY: APIV3_KEY, PLAYPROOF_OPERATOR_TOKEN: OPERATOR_TOKEN };
     let railArgs = ['--payout-rail', 'manual'];
     let paysimUrl = null;
