@@ -187,8 +187,12 @@ export async function playMatch3(tab, { movesMax = 40 } = {}) {
   return moves;
 }
 
-/** Ticks between two drops: past the drop cooldown, with time for the piece to fall. */
-const DROP_PACE_TICKS = 39;
+/**
+ * Ticks between two drops, in turn: each past the drop cooldown (30 ticks), spread as a
+ * person's are (coefficient of variation about 0.5, no two alike). A metronome's pace is what
+ * the service's risk check holds, and the journeys check that games are paid.
+ */
+const DROP_GAPS_TICKS = [31, 64, 40, 118, 35, 52, 83, 38, 70, 46, 140, 55];
 /** Wall time without a new game tick after which the game is taken as stuck. */
 const STALL_MS = 30_000;
 
@@ -212,7 +216,7 @@ export async function playMergeDrop(tab, { deadlineMs }) {
     await tab.touchscreen.tap(xs[taps % xs.length], y);
     taps += 1;
     try {
-      await waitTicks(tab, tick, DROP_PACE_TICKS, STALL_MS);
+      await waitTicks(tab, tick, DROP_GAPS_TICKS[taps % DROP_GAPS_TICKS.length], STALL_MS);
     } catch (error) {
       throw new Error(`merge-drop's clock stood still for ${STALL_MS} ms at tick ${tick}`, { cause: error });
     }
